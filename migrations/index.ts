@@ -1,0 +1,7 @@
+/**
+ * Every migration, in order. A migration is never edited once landed (STYLE.md); a new one is added at the end of
+ * this list (a test checks that every file of this folder is listed).
+ */
+import { PlatformAuditEvent1795463126976 } from './1795463126976-platform-audit-event';
+
+export const migrations = [PlatformAuditEvent1795463126976];

@@ -1,0 +1,81 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import cookieParser from 'cookie-parser';
+import express, { type Request } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module';
+import type { AppConfig } from './config';
+import type { DatabaseEndpoint } from './platform/database/database-endpoint';
+import type { MigrationPolicy } from './platform/database/database.module';
+import { CSRF_PROTECTION, type CsrfProtection } from './platform/http/csrf';
+import { requestIdMiddleware } from './platform/http/request-id.middleware';
+import { securityHeaders } from './platform/http/security-headers';
+import { NestPinoLogger } from './platform/logging/logger';
+import { MetricsService } from './platform/metrics/metrics.service';
+import { configureViews } from './platform/views/views';
+
+export interface ApplicationOptions {
+  config: AppConfig;
+  database: DatabaseEndpoint;
+  logger: Logger;
+  runJobs?: boolean;
+}
+
+/** The embedded database, and any database outside production, is migrated at start; production on a server is not. */
+export function migrationPolicyFor(config: AppConfig, database: DatabaseEndpoint): MigrationPolicy {
+  return database.embedded || !config.isProduction ? 'apply' : 'require-current';
+}
+
+const QUIET_PATHS = /^\/(dsfr|assets)\/|^\/(health|metrics)(\/|$)/;
+
+/**
+ * Builds the whole HTTP application, ready to listen: used by `main.ts`, the tests and the benchmarks alike, so that
+ * they all run the same middleware in the same order.
+ */
+export async function createApplication(options: ApplicationOptions): Promise<NestExpressApplication> {
+  const { config, database, logger } = options;
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot({
+      config,
+      database,
+      logger,
+      migrationPolicy: migrationPolicyFor(config, database),
+      runJobs: options.runJobs ?? true,
+    }),
+    // Body parsers come below, after the OpenID provider's mount point, which parses its own bodies.
+    { bodyParser: false, logger: new NestPinoLogger(logger), abortOnError: false },
+  );
+
+  app.set('trust proxy', config.http.trustProxy);
+  app.disable('x-powered-by');
+  app.use(requestIdMiddleware);
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req) => (req as unknown as Request & { id: string }).id,
+      autoLogging: { ignore: (req) => QUIET_PATHS.test(req.url ?? '') },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+      // The URL without its query string: codes, tokens and states travel there.
+      serializers: {
+        req: (req: { method: string; url: string; remoteAddress?: string }) => ({
+          method: req.method,
+          path: req.url.split('?')[0],
+          remoteAddress: req.remoteAddress,
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(app.get(MetricsService).middleware);
+  app.use(securityHeaders({ https: config.publicUrl.startsWith('https:') }));
+  // The OpenID provider will be mounted here, at /oidc, before the body parsers.
+  configureViews(app, config);
+  app.use(cookieParser());
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(express.json({ limit: '1mb' }));
+  app.use(app.get<CsrfProtection>(CSRF_PROTECTION).middleware);
+  await app.init();
+  return app;
+}

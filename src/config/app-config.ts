@@ -1,0 +1,24 @@
+import type { Environment, LogLevel, TrustProxy } from './config.schema';
+
+/** The validated configuration every other part of the platform receives. */
+export interface AppConfig {
+  env: Environment;
+  isProduction: boolean;
+  /** Without a trailing slash. */
+  publicUrl: string;
+  /** The OpenID issuer: `${publicUrl}/oidc`. */
+  issuer: string;
+  http: { host: string; port: number; trustProxy: TrustProxy };
+  database: {
+    /** A PostgreSQL server; `undefined` selects the embedded database under `dataDir`. */
+    url: string | undefined;
+    poolSize: number;
+  };
+  /** Absolute path. */
+  dataDir: string;
+  secretKey: string;
+  logLevel: LogLevel;
+}
+
+/** Injection token of the configuration in the Nest container. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

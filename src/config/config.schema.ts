@@ -1,0 +1,157 @@
+/**
+ * The platform's configuration: every environment variable it reads, with its description, default and whether it is
+ * a secret. `docs/configuration.md` documents the same list (a test keeps the two in step). Only `src/config/` reads
+ * the environment; the rest of the code receives a typed `AppConfig`.
+ */
+
+export type Environment = 'development' | 'production' | 'test';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** What a variable's parser returns: a value, or a French message saying what is wrong. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export interface VariableSpec<T> {
+  description: string;
+  /** The default as documented; `undefined` when the variable is optional with no default. */
+  default: string | undefined;
+  secret: boolean;
+  parse(raw: string): Parsed<T>;
+}
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const fail = (error: string): Parsed<never> => ({ ok: false, error });
+
+function oneOf<const T extends string>(values: readonly T[]): (raw: string) => Parsed<T> {
+  return (raw) =>
+    (values as readonly string[]).includes(raw)
+      ? ok(raw as T)
+      : fail(`valeur « ${raw} » inconnue ; valeurs acceptées : ${values.join(', ')}`);
+}
+
+function integer(min: number, max: number): (raw: string) => Parsed<number> {
+  return (raw) => {
+    if (!/^\d+$/.test(raw.trim())) return fail(`« ${raw} » n'est pas un nombre entier`);
+    const value = Number(raw);
+    if (value < min || value > max) return fail(`${value} n'est pas compris entre ${min} et ${max}`);
+    return ok(value);
+  };
+}
+
+function httpUrl(raw: string): Parsed<string> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return fail(`« ${raw} » n'est pas une URL valide (exemple : https://compte.example.fr)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail('l’URL doit commencer par http:// ou https://');
+  if (url.search || url.hash) return fail('l’URL ne doit contenir ni paramètres (?) ni ancre (#)');
+  // Stored without a trailing slash so that `${publicUrl}/oidc` is always well formed.
+  return ok(url.toString().replace(/\/+$/, ''));
+}
+
+function postgresUrl(raw: string): Parsed<string> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return fail('ce n’est pas une URL valide (exemple : postgres://utilisateur:motdepasse@hôte:5432/base)');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    return fail('l’URL doit commencer par postgres:// ou postgresql://');
+  }
+  if (!url.hostname) return fail('l’URL ne nomme pas de serveur');
+  if (url.pathname.length <= 1) return fail('l’URL ne nomme pas de base de données (…/nom_de_la_base)');
+  return ok(raw);
+}
+
+function secretKey(raw: string): Parsed<string> {
+  // 32 random bytes, written in base64url, are 43 characters: ask for at least that much entropy-looking material.
+  if (raw.length < 32) return fail('la clé doit compter au moins 32 caractères (générez-la avec `openssl rand -base64 32`)');
+  return ok(raw);
+}
+
+/**
+ * Express's `trust proxy` setting: `false` (default), `true`, a number of hops, or a comma-separated list of
+ * addresses or subnets (`loopback`, `10.0.0.0/8`, ...).
+ */
+export type TrustProxy = boolean | number | string;
+function trustProxy(raw: string): Parsed<TrustProxy> {
+  const value = raw.trim();
+  if (value === 'false' || value === '') return ok(false);
+  if (value === 'true') return ok(true);
+  if (/^\d+$/.test(value)) return ok(Number(value));
+  if (/^[\w.:/,\s-]+$/.test(value)) return ok(value);
+  return fail('valeurs acceptées : false, true, un nombre de proxys ou une liste d’adresses séparées par des virgules');
+}
+
+export const variables = {
+  NODE_ENV: {
+    description:
+      'Execution environment. `production` turns missing secrets into errors and refuses to start while migrations are pending.',
+    default: 'development',
+    secret: false,
+    parse: oneOf(['development', 'production', 'test'] as const),
+  },
+  PUBLIC_URL: {
+    description:
+      'Public address of the platform, as people and relying parties reach it (scheme, host, port, no trailing slash). The OpenID issuer is `${PUBLIC_URL}/oidc`.',
+    default: 'http://localhost:3000',
+    secret: false,
+    parse: httpUrl,
+  },
+  PORT: {
+    description: 'TCP port the HTTP server listens on.',
+    default: '3000',
+    secret: false,
+    parse: integer(0, 65535),
+  },
+  HOST: {
+    description: 'Address the HTTP server binds to. `0.0.0.0` listens on every interface (what a container needs).',
+    default: '0.0.0.0',
+    secret: false,
+    parse: (raw: string) => (raw.trim() ? ok(raw.trim()) : fail('l’adresse est vide')),
+  },
+  DATABASE_URL: {
+    description:
+      'PostgreSQL server (`postgres://user:password@host:5432/database`). When unset, the platform starts its embedded database (PGlite) under `DATA_DIR`: for one node and for development.',
+    default: undefined,
+    secret: true,
+    parse: postgresUrl,
+  },
+  DATABASE_POOL_SIZE: {
+    description: 'Maximum number of connections to the PostgreSQL server per instance (the embedded database always uses one).',
+    default: '10',
+    secret: false,
+    parse: integer(1, 200),
+  },
+  DATA_DIR: {
+    description:
+      'Folder for the data kept on disk: the embedded database, the generated development secret key, and (later) stored files.',
+    default: './var',
+    secret: false,
+    parse: (raw: string) => (raw.trim() ? ok(raw.trim()) : fail('le chemin est vide')),
+  },
+  SECRET_KEY: {
+    description:
+      'Master key (32 characters or more) from which the platform derives the keys that sign cookies and CSRF tokens and encrypt stored secrets. Required in production; elsewhere, generated into `DATA_DIR/secret-key` with a warning.',
+    default: undefined,
+    secret: true,
+    parse: secretKey,
+  },
+  TRUST_PROXY: {
+    description:
+      'Whether the platform sits behind a reverse proxy whose `X-Forwarded-*` headers it may trust (Express `trust proxy`): `false`, `true`, a number of hops, or a list of addresses. Needed behind a TLS proxy for secure cookies and client addresses.',
+    default: 'false',
+    secret: false,
+    parse: trustProxy,
+  },
+  LOG_LEVEL: {
+    description: 'Minimum level of the logs: fatal, error, warn, info, debug, trace or silent.',
+    default: 'info',
+    secret: false,
+    parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+  },
+} satisfies Record<string, VariableSpec<unknown>>;
+
+export type VariableName = keyof typeof variables;

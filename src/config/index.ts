@@ -1,0 +1,3 @@
+export { APP_CONFIG, type AppConfig } from './app-config';
+export { ConfigError, loadConfig, loadConfigFromEnvironment, type LoadedConfig } from './load-config';
+export { ConfigModule } from './config.module';

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { AppConfig } from './app-config';
+import { variables, type VariableName } from './config.schema';
+
+/** Every problem found in the environment, listed at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration invalide :\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadedConfig {
+  config: AppConfig;
+  /** Unsafe development defaults in force, to print at boot. */
+  warnings: string[];
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Validates the environment and returns the typed configuration, or throws a `ConfigError` listing every problem.
+ * Outside production a missing `SECRET_KEY` is read from, or generated into, `DATA_DIR/secret-key`.
+ */
+export function loadConfig(env: Env, cwd = process.cwd()): LoadedConfig {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const values: Partial<Record<VariableName, unknown>> = {};
+
+  for (const name of Object.keys(variables) as VariableName[]) {
+    const spec = variables[name];
+    const raw = env[name];
+    const source = raw === undefined || raw === '' ? spec.default : raw;
+    if (source === undefined) continue;
+    const parsed = spec.parse(source);
+    if (parsed.ok) values[name] = parsed.value;
+    else problems.push(`${name} : ${parsed.error}`);
+  }
+
+  const nodeEnv = (values.NODE_ENV ?? 'development') as AppConfig['env'];
+  const isProduction = nodeEnv === 'production';
+  const dataDir = resolve(cwd, (values.DATA_DIR as string | undefined) ?? './var');
+  if (isProduction && values.SECRET_KEY === undefined && !env.SECRET_KEY) {
+    problems.push('SECRET_KEY : obligatoire en production (générez-la avec `openssl rand -base64 32`)');
+  }
+  const publicUrl = values.PUBLIC_URL as string | undefined;
+  if (isProduction && publicUrl?.startsWith('http:')) {
+    warnings.push('PUBLIC_URL est en http:// en production : les cookies ne seront pas marqués « Secure ».');
+  }
+  if (isProduction && values.DATABASE_URL === undefined) {
+    warnings.push('Base de données embarquée en production : elle ne sert qu’une seule instance.');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  let secretKey = values.SECRET_KEY as string | undefined;
+  if (secretKey === undefined) {
+    secretKey = readOrCreateDevelopmentKey(dataDir);
+    warnings.push(
+      `SECRET_KEY absente : la clé de développement de ${join(dataDir, 'secret-key')} est utilisée. Définissez SECRET_KEY hors développement.`,
+    );
+  }
+
+  const config: AppConfig = {
+    env: nodeEnv,
+    isProduction,
+    publicUrl: publicUrl!,
+    issuer: `${publicUrl!}/oidc`,
+    http: {
+      host: values.HOST as string,
+      port: values.PORT as number,
+      trustProxy: values.TRUST_PROXY as AppConfig['http']['trustProxy'],
+    },
+    database: {
+      url: values.DATABASE_URL as string | undefined,
+      poolSize: values.DATABASE_POOL_SIZE as number,
+    },
+    dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir),
+    secretKey,
+    logLevel: values.LOG_LEVEL as AppConfig['logLevel'],
+  };
+  return { config, warnings };
+}
+
+/** The configuration of this process's environment: the one place that reads `process.env`. */
+export function loadConfigFromEnvironment(overrides: Env = {}): LoadedConfig {
+  return loadConfig({ ...process.env, ...overrides });
+}
+
+function readOrCreateDevelopmentKey(dataDir: string): string {
+  const file = join(dataDir, 'secret-key');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32).toString('base64url');
+  // `wx`: when two processes start at once, the second fails here instead of overwriting the first one's key.
+  try {
+    writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+    return key;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim();
+    throw error;
+  }
+}

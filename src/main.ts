@@ -1,0 +1,65 @@
+import 'reflect-metadata';
+import { createApplication } from './bootstrap';
+import { ConfigError, loadConfigFromEnvironment } from './config';
+import { openDatabase, type DatabaseEndpoint } from './platform/database/database-endpoint';
+import { StartupError } from './platform/errors';
+import { createLogger } from './platform/logging/logger';
+
+async function main(): Promise<void> {
+  let loaded;
+  try {
+    loaded = loadConfigFromEnvironment();
+  } catch (error) {
+    return fatal(error);
+  }
+  const { config, warnings } = loaded;
+  const logger = createLogger(config);
+  for (const warning of warnings) logger.warn(warning);
+
+  let database: DatabaseEndpoint | undefined;
+  try {
+    database = await openDatabase(config);
+    const app = await createApplication({ config, database, logger });
+    await app.listen(config.http.port, config.http.host);
+    logger.info(
+      { port: config.http.port, database: database.embedded ? 'embedded' : 'server' },
+      `Plateforme démarrée : ${config.publicUrl}`,
+    );
+
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'Arrêt de la plateforme');
+      void app
+        .close()
+        .then(() => database?.close())
+        .then(
+          () => process.exit(0),
+          (error: unknown) => {
+            logger.error({ err: error }, 'Arrêt incomplet');
+            process.exit(1);
+          },
+        );
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+  } catch (error) {
+    await database?.close().catch(() => undefined);
+    fatal(error);
+  }
+}
+
+/** Problems the operator can fix are printed as a message alone; anything else with its stack. */
+function fatal(error: unknown): never {
+  if (error instanceof ConfigError || error instanceof StartupError) {
+    process.stderr.write(`\n${error.message}\n\n`);
+  } else if ((error as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE') {
+    process.stderr.write(`\nLe port est déjà utilisé par un autre programme : choisissez-en un autre avec PORT.\n\n`);
+  } else {
+    process.stderr.write(`\nLa plateforme n’a pas pu démarrer :\n${(error as Error)?.stack ?? String(error)}\n\n`);
+  }
+  process.exit(1);
+}
+
+void main();

@@ -1,0 +1,19 @@
+import type { DataSourceOptions } from 'typeorm';
+import { migrations } from '../../../migrations';
+import type { DatabaseEndpoint } from './database-endpoint';
+
+/** The TypeORM options shared by the application, the command line and the test harness. */
+export function dataSourceOptions(endpoint: Pick<DatabaseEndpoint, 'url' | 'poolSize'>): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: endpoint.url,
+    migrations,
+    migrationsTableName: 'migrations',
+    // Each migration in its own transaction: a failure leaves the ones before it applied, and says which one failed.
+    migrationsTransactionMode: 'each',
+    // The schema comes from the migrations only (STYLE.md).
+    synchronize: false,
+    logging: false,
+    extra: { max: endpoint.poolSize, connectionTimeoutMillis: 10_000, application_name: 'plateforme-identite' },
+  };
+}

@@ -1,0 +1,3 @@
+export { DomainError, type ErrorKind, type FieldErrors } from './domain-error';
+export { PlatformError, PlatformErrorCode } from './platform.errors';
+export { StartupError } from './startup-error';

@@ -1,0 +1,33 @@
+import { DomainError, type ErrorKind, type FieldErrors } from './domain-error';
+
+export enum PlatformErrorCode {
+  VALIDATION_FAILED = 'VALIDATION_FAILED',
+  CSRF_TOKEN_INVALID = 'CSRF_TOKEN_INVALID',
+  ACCESS_DENIED = 'ACCESS_DENIED',
+  NOT_FOUND = 'NOT_FOUND',
+}
+
+const kinds: Record<PlatformErrorCode, ErrorKind> = {
+  [PlatformErrorCode.VALIDATION_FAILED]: 'invalid',
+  [PlatformErrorCode.CSRF_TOKEN_INVALID]: 'forbidden',
+  [PlatformErrorCode.ACCESS_DENIED]: 'forbidden',
+  [PlatformErrorCode.NOT_FOUND]: 'not_found',
+};
+
+const messages: Record<PlatformErrorCode, string> = {
+  [PlatformErrorCode.VALIDATION_FAILED]: 'Certaines informations sont manquantes ou incorrectes.',
+  [PlatformErrorCode.CSRF_TOKEN_INVALID]:
+    'Ce formulaire a expiré ou ne provient pas de ce site. Revenez à la page précédente, rechargez-la, puis envoyez-le à nouveau.',
+  [PlatformErrorCode.ACCESS_DENIED]: 'Vous n’avez pas accès à cette page.',
+  [PlatformErrorCode.NOT_FOUND]: 'La page que vous cherchez est introuvable.',
+};
+
+/** Errors of the platform layer itself (validation, CSRF, access policy). */
+export class PlatformError extends DomainError {
+  readonly kind: ErrorKind;
+
+  constructor(code: PlatformErrorCode, fields?: FieldErrors, message = messages[code]) {
+    super(code, message, fields);
+    this.kind = kinds[code];
+  }
+}

@@ -1,0 +1,104 @@
+import { ArgumentsHost, Catch, HttpException, Inject, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { DomainError, type ErrorKind, type FieldErrors } from '../errors';
+import { LOGGER } from '../logging/logger';
+import { requestContext } from './request-context';
+
+const statusOfKind: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+const titles: Record<number, string> = {
+  400: 'Requête incorrecte',
+  401: 'Connexion requise',
+  403: 'Accès refusé',
+  404: 'Page introuvable',
+  405: 'Méthode non autorisée',
+  409: 'Action impossible',
+  413: 'Envoi trop volumineux',
+  415: 'Format non pris en charge',
+  429: 'Trop de tentatives',
+  500: 'Erreur inattendue',
+  503: 'Service indisponible',
+};
+
+const genericMessages: Record<number, string> = {
+  400: 'La requête envoyée est incorrecte.',
+  404: 'La page que vous cherchez est introuvable. Elle a peut-être été déplacée ou supprimée.',
+  405: 'Cette action n’est pas possible sur cette page.',
+  413: 'Les données envoyées sont trop volumineuses.',
+  415: 'Le format des données envoyées n’est pas pris en charge.',
+  500: 'Une erreur inattendue est survenue. Réessayez dans quelques instants ; si elle persiste, contactez le support en donnant la référence ci-dessous.',
+  503: 'Le service est momentanément indisponible. Réessayez dans quelques instants.',
+};
+
+interface Problem {
+  status: number;
+  code: string;
+  message: string;
+  fields?: FieldErrors;
+}
+
+/**
+ * The one place where errors become HTTP responses: JSON under `/api`, a French error page elsewhere. Domain errors
+ * keep their French message; anything unknown becomes a 500 that shows only the request id, and is logged once with
+ * its stack.
+ */
+@Catch()
+export class DomainErrorFilter implements ExceptionFilter {
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw error;
+    const req = host.switchToHttp().getRequest<Request>();
+    const res = host.switchToHttp().getResponse<Response>();
+    const problem = this.toProblem(error);
+    if (problem.status >= 500) this.logger.error({ err: error }, 'Erreur inattendue');
+    if (res.headersSent) return;
+
+    const requestId = requestContext.current()?.requestId ?? String(res.getHeader('x-request-id') ?? '');
+    if (req.path.startsWith('/api/') || !req.accepts('html')) {
+      res.status(problem.status).json({ error: { ...problem, requestId } });
+      return;
+    }
+    res.status(problem.status).render(
+      'platform/views/error.njk',
+      { title: titles[problem.status] ?? 'Erreur', message: problem.message, status: problem.status, requestId },
+      (renderError: Error | null, html?: string) => {
+        if (renderError) {
+          this.logger.error({ err: renderError }, 'La page d’erreur n’a pas pu être affichée');
+          res.type('text/plain').send(`${problem.message}\nRéférence : ${requestId}`);
+          return;
+        }
+        res.send(html);
+      },
+    );
+  }
+
+  private toProblem(error: unknown): Problem {
+    if (error instanceof DomainError) {
+      return { status: statusOfKind[error.kind], code: error.code, message: error.message, fields: error.fields };
+    }
+    const status =
+      error instanceof HttpException ? error.getStatus() : clientErrorStatus(error) ?? 500;
+    if (status >= 500) return { status, code: 'INTERNAL_ERROR', message: genericMessages[500]! };
+    return {
+      status,
+      code: status === 404 ? 'NOT_FOUND' : `HTTP_${status}`,
+      message: genericMessages[status] ?? genericMessages[400]!,
+    };
+  }
+}
+
+/** Errors of Express middleware (body parser: malformed JSON, body too large) carry a 4xx `status`. */
+function clientErrorStatus(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}

@@ -1,0 +1,58 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import type { Logger } from 'pino';
+import { ConfigModule, type AppConfig } from '../config';
+import { AuditModule } from './audit';
+import { DatabaseModule, type MigrationPolicy } from './database/database.module';
+import type { DatabaseEndpoint } from './database/database-endpoint';
+import { HealthController } from './health/health.controller';
+import { AccessPolicyGuard } from './http/access-policy';
+import { createCsrfProtection, CSRF_PROTECTION, CsrfGuard } from './http/csrf';
+import { DomainErrorFilter } from './http/domain-error.filter';
+import { validationPipe } from './http/validation';
+import { ExclusiveJobRunner } from './jobs/exclusive-job.runner';
+import { LOGGER } from './logging/logger';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsService } from './metrics/metrics.service';
+import { HomeController } from './views/home.controller';
+
+export interface PlatformOptions {
+  config: AppConfig;
+  database: DatabaseEndpoint;
+  logger: Logger;
+  migrationPolicy: MigrationPolicy;
+  /** Scheduled jobs fire on application instances, not in the command line. */
+  runJobs: boolean;
+}
+
+/** What every module stands on: configuration, database, logs, audit, jobs, HTTP policies, health and metrics. */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot(options: PlatformOptions): DynamicModule {
+    const https = options.config.publicUrl.startsWith('https:');
+    return {
+      module: PlatformModule,
+      imports: [
+        ConfigModule.forRoot(options.config),
+        DatabaseModule.forRoot(options.database, options.migrationPolicy),
+        AuditModule,
+        ...(options.runJobs ? [ScheduleModule.forRoot()] : []),
+      ],
+      controllers: [HomeController, HealthController, MetricsController],
+      providers: [
+        { provide: LOGGER, useValue: options.logger },
+        { provide: CSRF_PROTECTION, useValue: createCsrfProtection({ secretKey: options.config.secretKey, https }) },
+        MetricsService,
+        ExclusiveJobRunner,
+        // Guards run in this order: the access policy first, then CSRF.
+        { provide: APP_GUARD, useClass: AccessPolicyGuard },
+        { provide: APP_GUARD, useClass: CsrfGuard },
+        { provide: APP_FILTER, useClass: DomainErrorFilter },
+        { provide: APP_PIPE, useFactory: validationPipe },
+      ],
+      exports: [LOGGER, CSRF_PROTECTION, MetricsService, ExclusiveJobRunner],
+    };
+  }
+}
