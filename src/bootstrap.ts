@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
@@ -21,6 +22,8 @@ export interface ApplicationOptions {
   database: DatabaseEndpoint;
   logger: Logger;
   runJobs?: boolean;
+  /** Modules mounted beside the platform's own (see `AppModule.forRoot`). */
+  extraModules?: Type[];
 }
 
 /** The embedded database, and any database outside production, is migrated at start; production on a server is not. */
@@ -43,7 +46,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ne
       logger,
       migrationPolicy: migrationPolicyFor(config, database),
       runJobs: options.runJobs ?? true,
-    }),
+    }, options.extraModules),
     // Body parsers come below, after the OpenID provider's mount point, which parses its own bodies.
     { bodyParser: false, logger: new NestPinoLogger(logger), abortOnError: false },
   );

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { projectRoot } from '../platform/views/views';
+import { variables } from './config.schema';
+import { ConfigError, loadConfig } from './load-config';
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'platform-config-'));
+const KEY = 'k'.repeat(43);
+
+describe('loadConfig', () => {
+  describe('defaults', () => {
+    it('serves http://localhost:3000 with the issuer under /oidc when nothing is set', () => {
+      const { config } = loadConfig({ DATA_DIR: tempDir() });
+      assert.equal(config.publicUrl, 'http://localhost:3000');
+      assert.equal(config.issuer, 'http://localhost:3000/oidc');
+      assert.equal(config.http.port, 3000);
+      assert.equal(config.database.url, undefined);
+      assert.equal(config.env, 'development');
+    });
+
+    it('drops the trailing slash of PUBLIC_URL', () => {
+      const { config } = loadConfig({ DATA_DIR: tempDir(), PUBLIC_URL: 'https://compte.example.fr/', SECRET_KEY: KEY });
+      assert.equal(config.issuer, 'https://compte.example.fr/oidc');
+    });
+  });
+
+  describe('invalid values', () => {
+    it('lists every problem at once, naming each variable', () => {
+      assert.throws(
+        () =>
+          loadConfig({
+            DATA_DIR: tempDir(),
+            PORT: 'abc',
+            DATABASE_URL: 'pas-une-url',
+            NODE_ENV: 'staging',
+            TRUST_PROXY: 'oui!',
+          }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.equal(error.problems.length, 4);
+          assert.match(error.message, /PORT : « abc » n'est pas un nombre entier/);
+          assert.match(error.message, /DATABASE_URL : /);
+          assert.match(error.message, /NODE_ENV : valeur « staging » inconnue/);
+          assert.match(error.message, /TRUST_PROXY : /);
+          return true;
+        },
+      );
+    });
+
+    it('refuses a port out of range and a database URL of another scheme', () => {
+      assert.throws(() => loadConfig({ DATA_DIR: tempDir(), PORT: '70000' }), /PORT : 70000 n'est pas compris entre 0 et 65535/);
+      assert.throws(() => loadConfig({ DATA_DIR: tempDir(), DATABASE_URL: 'mysql://h/db' }), /postgres:\/\//);
+    });
+
+    it('refuses a short SECRET_KEY', () => {
+      assert.throws(() => loadConfig({ DATA_DIR: tempDir(), SECRET_KEY: 'court' }), /SECRET_KEY : la clé doit compter au moins 32/);
+    });
+  });
+
+  describe('SECRET_KEY', () => {
+    it('is an error when missing in production', () => {
+      assert.throws(() => loadConfig({ DATA_DIR: tempDir(), NODE_ENV: 'production' }), /SECRET_KEY : obligatoire en production/);
+    });
+
+    it('is generated once into DATA_DIR outside production, with a warning, and reused', () => {
+      const dataDir = tempDir();
+      const first = loadConfig({ DATA_DIR: dataDir });
+      assert.match(first.warnings.join('\n'), /SECRET_KEY absente/);
+      const file = join(dataDir, 'secret-key');
+      assert.equal(readFileSync(file, 'utf8').trim(), first.config.secretKey);
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+      assert.ok(first.config.secretKey.length >= 43);
+      assert.equal(loadConfig({ DATA_DIR: dataDir }).config.secretKey, first.config.secretKey);
+    });
+
+    it('takes the variable when set, without a warning', () => {
+      const { config, warnings } = loadConfig({ DATA_DIR: tempDir(), SECRET_KEY: KEY });
+      assert.equal(config.secretKey, KEY);
+      assert.deepEqual(warnings, []);
+    });
+  });
+
+  describe('docs/configuration.md', () => {
+    it('documents every variable with its default and whether it is secret', () => {
+      const doc = readFileSync(join(projectRoot(), 'docs', 'configuration.md'), 'utf8');
+      for (const [name, spec] of Object.entries(variables)) {
+        const row = doc.split('\n').find((line) => line.startsWith(`| \`${name}\``));
+        assert.ok(row, `${name} manque dans docs/configuration.md`);
+        const cells = row.split('|').map((cell) => cell.trim());
+        assert.equal(cells[2], spec.default === undefined ? '(none)' : `\`${spec.default}\``, `défaut de ${name}`);
+        assert.equal(cells[3], spec.secret ? 'yes' : 'no', `secret de ${name}`);
+      }
+    });
+  });
+});

@@ -1,0 +1,264 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Body, Controller, Get, Module, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { MetadataScanner, ModulesContainer } from '@nestjs/core';
+import { PATH_METADATA } from '@nestjs/common/constants';
+import { IsEmail, IsOptional, IsString } from 'class-validator';
+import request from 'supertest';
+import { DomainError, type ErrorKind } from '../../src/platform/errors';
+import { ACCESS_POLICY, Public } from '../../src/platform/http/access-policy';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+class GreetingDto {
+  @IsEmail({}, { message: 'Saisissez une adresse électronique valide, par exemple nom@domaine.fr' })
+  email: string;
+
+  @IsOptional()
+  @IsString()
+  _csrf?: string;
+}
+
+class ExampleError extends DomainError {
+  readonly kind: ErrorKind = 'conflict';
+}
+
+/** Routes that exist only in this test, to exercise the platform's policies. */
+@Controller('essai')
+class ProbeController {
+  /** What a page template gets as `csrfToken()`, returned as JSON here. */
+  @Public()
+  @Get('jeton')
+  token(@Res({ passthrough: true }) res: Response): { token: string } {
+    return { token: (res.locals.csrfToken as () => string)() };
+  }
+
+  @Public()
+  @Post('formulaire')
+  submit(@Body() body: GreetingDto): { received: string } {
+    return { received: body.email };
+  }
+
+  @Public()
+  @Get('conflit')
+  conflict(): never {
+    throw new ExampleError('EXAMPLE_CONFLICT', 'Cet identifiant est déjà pris.');
+  }
+
+  @Public()
+  @Get('panne')
+  crash(): never {
+    throw new Error('détail interne à ne jamais montrer');
+  }
+
+  @Get('sans-politique')
+  noPolicy(): string {
+    return 'ne doit jamais répondre';
+  }
+}
+
+@Module({ controllers: [ProbeController] })
+class ProbeModule {}
+
+/** A CSRF cookie and the token that goes with it, as a page of the platform would give them. */
+async function csrfPair(app: TestApp): Promise<{ cookie: string; token: string }> {
+  const res = await request(app.url).get('/essai/jeton');
+  assert.equal(res.status, 200);
+  const cookie = String(res.headers['set-cookie'] ?? '').split(';')[0]!;
+  return { cookie, token: res.body.token as string };
+}
+
+describe('HTTP platform', () => {
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp({ extraModules: [ProbeModule] });
+  });
+  after(async () => app.close());
+
+  describe('home page', () => {
+    it('is French, DSFR-styled, and offers to sign in', async () => {
+      const res = await request(app.url).get('/');
+      assert.equal(res.status, 200);
+      assert.match(res.headers['content-type']!, /text\/html/);
+      assert.match(res.text, /<html lang="fr"/);
+      assert.match(res.text, /<title>Accueil - Plateforme d’identité<\/title>/);
+      assert.match(res.text, /href="\/dsfr\/dsfr\.min\.css"/);
+      assert.match(res.text, /Se connecter à mon compte/);
+      assert.doesNotMatch(res.text, /https?:\/\/(?!127\.0\.0\.1)[^"\s]*\.(css|js)/, 'aucune ressource venant d’un CDN');
+    });
+
+    it('serves DSFR from the installed package', async () => {
+      const res = await request(app.url).get('/dsfr/dsfr.min.css');
+      assert.equal(res.status, 200);
+      assert.match(res.headers['content-type']!, /text\/css/);
+      assert.equal((await request(app.url).get('/dsfr/absent.css')).status, 404);
+    });
+  });
+
+  describe('security headers', () => {
+    it('sends a strict Content-Security-Policy and the usual protections', async () => {
+      const res = await request(app.url).get('/');
+      const csp = res.headers['content-security-policy']!;
+      assert.match(csp, /default-src 'self'/);
+      assert.match(csp, /script-src 'self'(;|$)/);
+      assert.match(csp, /frame-ancestors 'none'/);
+      assert.match(csp, /object-src 'none'/);
+      assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+      assert.equal(res.headers['x-content-type-options'], 'nosniff');
+      assert.equal(res.headers['x-frame-options'], 'DENY');
+      assert.equal(res.headers['x-powered-by'], undefined);
+    });
+  });
+
+  describe('request id', () => {
+    it('is returned in X-Request-Id, and a well-formed incoming one is kept', async () => {
+      const generated = await request(app.url).get('/health/live');
+      assert.match(generated.headers['x-request-id']!, /^[0-9a-f-]{36}$/);
+      const kept = await request(app.url).get('/health/live').set('X-Request-Id', 'proxy-1234-abcd');
+      assert.equal(kept.headers['x-request-id'], 'proxy-1234-abcd');
+      const replaced = await request(app.url).get('/health/live').set('X-Request-Id', 'x <script>alert(1)</script>');
+      assert.match(replaced.headers['x-request-id']!, /^[0-9a-f-]{36}$/);
+    });
+  });
+
+  describe('health and metrics', () => {
+    it('reports ready with the database up', async () => {
+      const res = await request(app.url).get('/health');
+      assert.equal(res.status, 200);
+      assert.equal(res.body.status, 'ok');
+      assert.equal(res.body.checks.database.status, 'up');
+      assert.equal((await request(app.url).get('/health/live')).body.status, 'ok');
+    });
+
+    it('exposes HTTP and database figures in Prometheus format', async () => {
+      await request(app.url).get('/');
+      const res = await request(app.url).get('/metrics');
+      assert.equal(res.status, 200);
+      assert.match(res.headers['content-type']!, /text\/plain/);
+      assert.match(res.text, /http_request_duration_seconds_count\{method="GET",route="\/",status="200"\} \d+/);
+      assert.match(res.text, /db_pool_connections \d+/);
+      assert.match(res.text, /process_resident_memory_bytes \d+/);
+    });
+  });
+
+  describe('errors', () => {
+    it('shows a French 404 page with the request id', async () => {
+      const res = await request(app.url).get('/nulle-part').set('Accept', 'text/html');
+      assert.equal(res.status, 404);
+      assert.match(res.text, /<h1>Page introuvable<\/h1>/);
+      assert.ok(res.text.includes(res.headers['x-request-id']!));
+    });
+
+    it('answers JSON under /api', async () => {
+      const res = await request(app.url).get('/api/v1/nulle-part');
+      assert.equal(res.status, 404);
+      assert.equal(res.body.error.code, 'NOT_FOUND');
+      assert.equal(res.body.error.requestId, res.headers['x-request-id']);
+    });
+
+    it('maps a domain error to its status and keeps its French message', async () => {
+      const res = await request(app.url).get('/essai/conflit').set('Accept', 'application/json');
+      assert.equal(res.status, 409);
+      assert.deepEqual(res.body.error, {
+        status: 409,
+        code: 'EXAMPLE_CONFLICT',
+        message: 'Cet identifiant est déjà pris.',
+        requestId: res.headers['x-request-id'],
+      });
+    });
+
+    it('turns an unknown error into a 500 that shows only the request id', async () => {
+      const res = await request(app.url).get('/essai/panne').set('Accept', 'text/html');
+      assert.equal(res.status, 500);
+      assert.match(res.text, /Erreur inattendue/);
+      assert.ok(res.text.includes(res.headers['x-request-id']!));
+      assert.doesNotMatch(res.text, /détail interne|at .*\.js/);
+    });
+
+    it('refuses a malformed JSON body with a 400, not a 500', async () => {
+      const { cookie, token } = await csrfPair(app);
+      const res = await request(app.url)
+        .post('/essai/formulaire')
+        .set('Cookie', cookie)
+        .set('X-CSRF-Token', token)
+        .set('Content-Type', 'application/json')
+        .send('{"email": ');
+      assert.equal(res.status, 400);
+    });
+  });
+
+  describe('validation', () => {
+    it('returns a French message per invalid field', async () => {
+      const { cookie, token } = await csrfPair(app);
+      const res = await request(app.url)
+        .post('/essai/formulaire')
+        .set('Cookie', cookie)
+        .set('Accept', 'application/json')
+        .type('form')
+        .send({ _csrf: token, email: 'pas-une-adresse' });
+      assert.equal(res.status, 400);
+      assert.equal(res.body.error.code, 'VALIDATION_FAILED');
+      assert.deepEqual(res.body.error.fields, {
+        email: ['Saisissez une adresse électronique valide, par exemple nom@domaine.fr'],
+      });
+    });
+  });
+
+  describe('CSRF', () => {
+    it('accepts a form carrying the token of its cookie', async () => {
+      const { cookie, token } = await csrfPair(app);
+      assert.ok(token.length > 20, 'la page contient un jeton');
+      assert.match(cookie, /^csrf=/);
+      const res = await request(app.url)
+        .post('/essai/formulaire')
+        .set('Cookie', cookie)
+        .type('form')
+        .send({ _csrf: token, email: 'marie@example.fr' });
+      assert.equal(res.status, 201);
+      assert.deepEqual(res.body, { received: 'marie@example.fr' });
+    });
+
+    it('refuses a form without a token, with a forged token, or without the cookie', async () => {
+      const { cookie, token } = await csrfPair(app);
+      const attempts = [
+        request(app.url).post('/essai/formulaire').set('Cookie', cookie).type('form').send({ email: 'a@example.fr' }),
+        request(app.url).post('/essai/formulaire').set('Cookie', cookie).type('form').send({ _csrf: `${token}x`, email: 'a@example.fr' }),
+        request(app.url).post('/essai/formulaire').type('form').send({ _csrf: token, email: 'a@example.fr' }),
+      ];
+      for (const attempt of attempts) {
+        const res = await attempt.set('Accept', 'text/html');
+        assert.equal(res.status, 403);
+        assert.match(res.text, /Ce formulaire a expiré ou ne provient pas de ce site/);
+      }
+    });
+  });
+
+  describe('access policy', () => {
+    it('refuses a route that states no policy', async () => {
+      const res = await request(app.url).get('/essai/sans-politique').set('Accept', 'application/json');
+      assert.equal(res.status, 403);
+      assert.equal(res.body.error.code, 'ACCESS_DENIED');
+    });
+
+    it('every route of the platform states its access policy (route inventory)', () => {
+      const controllers = [...app.app.get(ModulesContainer).values()].flatMap((module) => [...module.controllers.values()]);
+      const scanner = new MetadataScanner();
+      const missing: string[] = [];
+      let routes = 0;
+      for (const wrapper of controllers) {
+        const type = wrapper.metatype as (new (...args: never[]) => object) | null;
+        if (!type || type === ProbeController) continue;
+        for (const name of scanner.getAllMethodNames(type.prototype)) {
+          const handler = (type.prototype as Record<string, unknown>)[name] as object;
+          if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
+          routes++;
+          if (!Reflect.getMetadata(ACCESS_POLICY, handler) && !Reflect.getMetadata(ACCESS_POLICY, type)) {
+            missing.push(`${type.name}.${name}`);
+          }
+        }
+      }
+      assert.ok(routes >= 4, `routes trouvées : ${routes}`);
+      assert.deepEqual(missing, [], 'routes sans politique d’accès');
+    });
+  });
+});

@@ -1,0 +1,38 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { projectRoot } from '../../src/platform/views/views';
+
+/** Debian's Chromium (`apt-get install chromium`); never a browser downloaded by a test tool. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Why browser tests are skipped on this machine, or `false` when they run. `test/run.ts` decides. */
+export function browserSkipReason(): string | false {
+  return process.env.TEST_SKIP_BROWSER || (existsSync(CHROMIUM_PATH) ? false : `Chromium absent (${CHROMIUM_PATH})`);
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    // This machine has no network but loopback: Chromium's own background traffic is turned off.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}
+
+/** Keeps a full-page screenshot under `test-results/screenshots/` (git-ignored) and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const dir = join(projectRoot(), 'test-results', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
