@@ -40,13 +40,16 @@ const QUIET_PATHS = /^\/(dsfr|assets)\/|^\/(health|metrics)(\/|$)/;
 export async function createApplication(options: ApplicationOptions): Promise<NestExpressApplication> {
   const { config, database, logger } = options;
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot({
-      config,
-      database,
-      logger,
-      migrationPolicy: migrationPolicyFor(config, database),
-      runJobs: options.runJobs ?? true,
-    }, options.extraModules),
+    AppModule.forRoot(
+      {
+        config,
+        database,
+        logger,
+        migrationPolicy: migrationPolicyFor(config, database),
+        runJobs: options.runJobs ?? true,
+      },
+      options.extraModules,
+    ),
     // Body parsers come below, after the OpenID provider's mount point, which parses its own bodies.
     { bodyParser: false, logger: new NestPinoLogger(logger), abortOnError: false },
   );

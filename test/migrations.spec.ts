@@ -18,8 +18,15 @@ describe('migrations', () => {
       .filter((name) => /^\d+-[a-z0-9-]+\.ts$/.test(name))
       .sort();
     const timestamps = migrations.map((m) => /(\d+)$/.exec(m.name)?.[1]);
-    assert.deepEqual(timestamps, files.map((f) => f.split('-')[0]));
-    for (const file of files) assert.match(file, /^\d{13}-(platform|oidc|identity|franceconnect|subscriptions|secondary-accounts|client-space|notifications|admin)-/);
+    assert.deepEqual(
+      timestamps,
+      files.map((f) => f.split('-')[0]),
+    );
+    for (const file of files)
+      assert.match(
+        file,
+        /^\d{13}-(platform|oidc|identity|franceconnect|subscriptions|secondary-accounts|client-space|notifications|admin)-/,
+      );
   });
 
   describe('on an empty database', () => {
@@ -35,10 +42,12 @@ describe('migrations', () => {
     });
 
     it('go up, all the way down, and up again', async () => {
-      const tables = async () =>
-        (await dataSource.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`)).map(
-          (r: { table_name: string }) => r.table_name,
+      const tables = async (): Promise<string[]> => {
+        const rows: Array<{ table_name: string }> = await dataSource.query(
+          `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`,
         );
+        return rows.map((r) => r.table_name);
+      };
       assert.equal((await dataSource.runMigrations()).length, migrations.length);
       const schema = await tables();
       assert.ok(schema.includes('audit_event'));
@@ -57,7 +66,12 @@ describe('migrations', () => {
     after(async () => database.drop());
 
     it('agree: the schema the migrations build is the one the entities describe', async () => {
-      const { config } = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, SECRET_KEY: 'k'.repeat(43), DATA_DIR: '/tmp' });
+      const { config } = loadConfig({
+        NODE_ENV: 'test',
+        DATABASE_URL: database.url,
+        SECRET_KEY: 'k'.repeat(43),
+        DATA_DIR: '/tmp',
+      });
       const context = await NestFactory.createApplicationContext(
         AppModule.forRoot({
           config,
@@ -70,7 +84,11 @@ describe('migrations', () => {
       );
       try {
         const { upQueries } = await context.get(DataSource).driver.createSchemaBuilder().log();
-        assert.deepEqual(upQueries.map((q) => q.query), [], 'migration manquante : npm run migration:generate -- <module>-<objet>');
+        assert.deepEqual(
+          upQueries.map((q) => q.query),
+          [],
+          'migration manquante : npm run migration:generate -- <module>-<objet>',
+        );
       } finally {
         await context.close();
       }

@@ -44,7 +44,8 @@ function httpUrl(raw: string): Parsed<string> {
   } catch {
     return fail(`« ${raw} » n'est pas une URL valide (exemple : https://compte.example.fr)`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail('l’URL doit commencer par http:// ou https://');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return fail('l’URL doit commencer par http:// ou https://');
   if (url.search || url.hash) return fail('l’URL ne doit contenir ni paramètres (?) ni ancre (#)');
   // Stored without a trailing slash so that `${publicUrl}/oidc` is always well formed.
   return ok(url.toString().replace(/\/+$/, ''));
@@ -67,7 +68,8 @@ function postgresUrl(raw: string): Parsed<string> {
 
 function secretKey(raw: string): Parsed<string> {
   // 32 random bytes, written in base64url, are 43 characters: ask for at least that much entropy-looking material.
-  if (raw.length < 32) return fail('la clé doit compter au moins 32 caractères (générez-la avec `openssl rand -base64 32`)');
+  if (raw.length < 32)
+    return fail('la clé doit compter au moins 32 caractères (générez-la avec `openssl rand -base64 32`)');
   return ok(raw);
 }
 
@@ -120,7 +122,8 @@ export const variables = {
     parse: postgresUrl,
   },
   DATABASE_POOL_SIZE: {
-    description: 'Maximum number of connections to the PostgreSQL server per instance (the embedded database always uses one).',
+    description:
+      'Maximum number of connections to the PostgreSQL server per instance (the embedded database always uses one).',
     default: '10',
     secret: false,
     parse: integer(1, 200),

@@ -51,18 +51,27 @@ describe('loadConfig', () => {
     });
 
     it('refuses a port out of range and a database URL of another scheme', () => {
-      assert.throws(() => loadConfig({ DATA_DIR: tempDir(), PORT: '70000' }), /PORT : 70000 n'est pas compris entre 0 et 65535/);
+      assert.throws(
+        () => loadConfig({ DATA_DIR: tempDir(), PORT: '70000' }),
+        /PORT : 70000 n'est pas compris entre 0 et 65535/,
+      );
       assert.throws(() => loadConfig({ DATA_DIR: tempDir(), DATABASE_URL: 'mysql://h/db' }), /postgres:\/\//);
     });
 
     it('refuses a short SECRET_KEY', () => {
-      assert.throws(() => loadConfig({ DATA_DIR: tempDir(), SECRET_KEY: 'court' }), /SECRET_KEY : la clé doit compter au moins 32/);
+      assert.throws(
+        () => loadConfig({ DATA_DIR: tempDir(), SECRET_KEY: 'court' }),
+        /SECRET_KEY : la clé doit compter au moins 32/,
+      );
     });
   });
 
   describe('SECRET_KEY', () => {
     it('is an error when missing in production', () => {
-      assert.throws(() => loadConfig({ DATA_DIR: tempDir(), NODE_ENV: 'production' }), /SECRET_KEY : obligatoire en production/);
+      assert.throws(
+        () => loadConfig({ DATA_DIR: tempDir(), NODE_ENV: 'production' }),
+        /SECRET_KEY : obligatoire en production/,
+      );
     });
 
     it('is generated once into DATA_DIR outside production, with a warning, and reused', () => {

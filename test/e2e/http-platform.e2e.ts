@@ -64,7 +64,7 @@ class ProbeModule {}
 async function csrfPair(app: TestApp): Promise<{ cookie: string; token: string }> {
   const res = await request(app.url).get('/essai/jeton');
   assert.equal(res.status, 200);
-  const cookie = String(res.headers['set-cookie'] ?? '').split(';')[0]!;
+  const cookie = String(res.headers['set-cookie'] ?? '').split(';')[0];
   return { cookie, token: res.body.token as string };
 }
 
@@ -79,7 +79,7 @@ describe('HTTP platform', () => {
     it('is French, DSFR-styled, and offers to sign in', async () => {
       const res = await request(app.url).get('/');
       assert.equal(res.status, 200);
-      assert.match(res.headers['content-type']!, /text\/html/);
+      assert.match(res.headers['content-type'], /text\/html/);
       assert.match(res.text, /<html lang="fr"/);
       assert.match(res.text, /<title>Accueil - Plateforme d’identité<\/title>/);
       assert.match(res.text, /href="\/dsfr\/dsfr\.min\.css"/);
@@ -90,7 +90,7 @@ describe('HTTP platform', () => {
     it('serves DSFR from the installed package', async () => {
       const res = await request(app.url).get('/dsfr/dsfr.min.css');
       assert.equal(res.status, 200);
-      assert.match(res.headers['content-type']!, /text\/css/);
+      assert.match(res.headers['content-type'], /text\/css/);
       assert.equal((await request(app.url).get('/dsfr/absent.css')).status, 404);
     });
   });
@@ -98,7 +98,7 @@ describe('HTTP platform', () => {
   describe('security headers', () => {
     it('sends a strict Content-Security-Policy and the usual protections', async () => {
       const res = await request(app.url).get('/');
-      const csp = res.headers['content-security-policy']!;
+      const csp = res.headers['content-security-policy'];
       assert.match(csp, /default-src 'self'/);
       assert.match(csp, /script-src 'self'(;|$)/);
       assert.match(csp, /frame-ancestors 'none'/);
@@ -113,11 +113,11 @@ describe('HTTP platform', () => {
   describe('request id', () => {
     it('is returned in X-Request-Id, and a well-formed incoming one is kept', async () => {
       const generated = await request(app.url).get('/health/live');
-      assert.match(generated.headers['x-request-id']!, /^[0-9a-f-]{36}$/);
+      assert.match(generated.headers['x-request-id'], /^[0-9a-f-]{36}$/);
       const kept = await request(app.url).get('/health/live').set('X-Request-Id', 'proxy-1234-abcd');
       assert.equal(kept.headers['x-request-id'], 'proxy-1234-abcd');
       const replaced = await request(app.url).get('/health/live').set('X-Request-Id', 'x <script>alert(1)</script>');
-      assert.match(replaced.headers['x-request-id']!, /^[0-9a-f-]{36}$/);
+      assert.match(replaced.headers['x-request-id'], /^[0-9a-f-]{36}$/);
     });
   });
 
@@ -134,7 +134,7 @@ describe('HTTP platform', () => {
       await request(app.url).get('/');
       const res = await request(app.url).get('/metrics');
       assert.equal(res.status, 200);
-      assert.match(res.headers['content-type']!, /text\/plain/);
+      assert.match(res.headers['content-type'], /text\/plain/);
       assert.match(res.text, /http_request_duration_seconds_count\{method="GET",route="\/",status="200"\} \d+/);
       assert.match(res.text, /db_pool_connections \d+/);
       assert.match(res.text, /process_resident_memory_bytes \d+/);
@@ -146,7 +146,7 @@ describe('HTTP platform', () => {
       const res = await request(app.url).get('/nulle-part').set('Accept', 'text/html');
       assert.equal(res.status, 404);
       assert.match(res.text, /<h1>Page introuvable<\/h1>/);
-      assert.ok(res.text.includes(res.headers['x-request-id']!));
+      assert.ok(res.text.includes(res.headers['x-request-id']));
     });
 
     it('answers JSON under /api', async () => {
@@ -171,7 +171,7 @@ describe('HTTP platform', () => {
       const res = await request(app.url).get('/essai/panne').set('Accept', 'text/html');
       assert.equal(res.status, 500);
       assert.match(res.text, /Erreur inattendue/);
-      assert.ok(res.text.includes(res.headers['x-request-id']!));
+      assert.ok(res.text.includes(res.headers['x-request-id']));
       assert.doesNotMatch(res.text, /détail interne|at .*\.js/);
     });
 
@@ -222,7 +222,11 @@ describe('HTTP platform', () => {
       const { cookie, token } = await csrfPair(app);
       const attempts = [
         request(app.url).post('/essai/formulaire').set('Cookie', cookie).type('form').send({ email: 'a@example.fr' }),
-        request(app.url).post('/essai/formulaire').set('Cookie', cookie).type('form').send({ _csrf: `${token}x`, email: 'a@example.fr' }),
+        request(app.url)
+          .post('/essai/formulaire')
+          .set('Cookie', cookie)
+          .type('form')
+          .send({ _csrf: `${token}x`, email: 'a@example.fr' }),
         request(app.url).post('/essai/formulaire').type('form').send({ _csrf: token, email: 'a@example.fr' }),
       ];
       for (const attempt of attempts) {
@@ -241,7 +245,9 @@ describe('HTTP platform', () => {
     });
 
     it('every route of the platform states its access policy (route inventory)', () => {
-      const controllers = [...app.app.get(ModulesContainer).values()].flatMap((module) => [...module.controllers.values()]);
+      const controllers = [...app.app.get(ModulesContainer).values()].flatMap((module) => [
+        ...module.controllers.values(),
+      ]);
       const scanner = new MetadataScanner();
       const missing: string[] = [];
       let routes = 0;

@@ -29,7 +29,8 @@ export async function startThrowawayCluster(binaries: string): Promise<Throwaway
   // PostgreSQL refuses to run as root: as root, the cluster belongs to the `postgres` system user.
   const asRoot = process.getuid?.() === 0;
   const owner = asRoot ? systemUser('postgres') : undefined;
-  if (asRoot && !owner) throw new Error('Les tests tournent en root et l’utilisateur système « postgres » n’existe pas.');
+  if (asRoot && !owner)
+    throw new Error('Les tests tournent en root et l’utilisateur système « postgres » n’existe pas.');
   const dir = mkdtempSync(join(tmpdir(), 'platform-test-pg-'));
   if (owner) chownSync(dir, owner.uid, owner.gid);
   const run = (tool: string, args: string[]) => {

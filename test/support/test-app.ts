@@ -25,7 +25,9 @@ export interface TestApp {
  * Boots the whole application on a free loopback port, on its own clone of the migrated template database, with the
  * same middleware as `npm start`. `env` overrides configuration variables.
  */
-export async function startTestApp(options: { env?: Record<string, string>; extraModules?: Type[] } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { env?: Record<string, string>; extraModules?: Type[] } = {},
+): Promise<TestApp> {
   const database: TestDatabase = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'platform-test-data-'));
   const port = await freePort();

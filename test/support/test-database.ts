@@ -37,16 +37,26 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const current = mode();
   if (current.kind === 'embedded') {
     const embedded = await EmbeddedDatabase.start({ loadDataDir: new Blob([readFileSync(current.archive)]) });
-    const endpoint: DatabaseEndpoint = { url: embedded.url, poolSize: 1, embedded: false, close: async () => undefined };
+    const endpoint: DatabaseEndpoint = {
+      url: embedded.url,
+      poolSize: 1,
+      embedded: false,
+      close: async () => undefined,
+    };
     return { endpoint, url: embedded.url, drop: () => embedded.stop() };
   }
   const name = `platform_test_${randomBytes(6).toString('hex')}`;
-  await withAdmin(current.adminUrl, (admin) => admin.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`));
+  await withAdmin(current.adminUrl, (admin) =>
+    admin.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`),
+  );
   const url = databaseUrl(current.adminUrl, name);
   return {
     endpoint: { url, poolSize: 5, embedded: false, close: async () => undefined },
     url,
-    drop: () => withAdmin(current.adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withAdmin(current.adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(
+        () => undefined,
+      ),
   };
 }
 
@@ -55,7 +65,12 @@ export async function createEmptyDatabase(): Promise<TestDatabase> {
   const current = mode();
   if (current.kind === 'embedded') {
     const embedded = await EmbeddedDatabase.start();
-    const endpoint: DatabaseEndpoint = { url: embedded.url, poolSize: 1, embedded: false, close: async () => undefined };
+    const endpoint: DatabaseEndpoint = {
+      url: embedded.url,
+      poolSize: 1,
+      embedded: false,
+      close: async () => undefined,
+    };
     return { endpoint, url: embedded.url, drop: () => embedded.stop() };
   }
   const name = `platform_test_${randomBytes(6).toString('hex')}`;
@@ -64,7 +79,10 @@ export async function createEmptyDatabase(): Promise<TestDatabase> {
   return {
     endpoint: { url, poolSize: 5, embedded: false, close: async () => undefined },
     url,
-    drop: () => withAdmin(current.adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withAdmin(current.adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(
+        () => undefined,
+      ),
   };
 }
 

@@ -12,7 +12,11 @@ export type AuditOutcome = 'success' | 'failure' | 'denied';
 @Check('CHK_audit_event_outcome', `"outcome" IN ('success', 'failure', 'denied')`)
 export class AuditEvent {
   // bigint comes back from `pg` as a string: JavaScript numbers cannot hold every bigint.
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'PK_audit_event' })
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'ALWAYS',
+    primaryKeyConstraintName: 'PK_audit_event',
+  })
   id: string;
 
   @Column({ name: 'occurred_at', type: 'timestamptz', default: () => 'now()' })

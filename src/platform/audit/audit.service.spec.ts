@@ -50,7 +50,10 @@ describe('AuditService', () => {
     it('leaves no trace when the caller’s transaction rolls back', async () => {
       await assert.rejects(
         dataSource.transaction(async (manager) => {
-          await audit.record({ actor: { type: 'system' }, action: 'platform.test.rolled_back', outcome: 'success' }, manager);
+          await audit.record(
+            { actor: { type: 'system' }, action: 'platform.test.rolled_back', outcome: 'success' },
+            manager,
+          );
           throw new Error('annulation');
         }),
         /annulation/,
@@ -69,7 +72,10 @@ describe('AuditService', () => {
   describe('append-only table', () => {
     it('refuses UPDATE and DELETE, even from SQL', async () => {
       const saved = await audit.record({ actor: { type: 'system' }, action: 'platform.test.kept', outcome: 'success' });
-      await assert.rejects(dataSource.query(`UPDATE audit_event SET outcome = 'failure' WHERE id = $1`, [saved.id]), /append-only/);
+      await assert.rejects(
+        dataSource.query(`UPDATE audit_event SET outcome = 'failure' WHERE id = $1`, [saved.id]),
+        /append-only/,
+      );
       await assert.rejects(dataSource.query('DELETE FROM audit_event WHERE id = $1', [saved.id]), /append-only/);
       assert.equal((await audit.latest(1, { action: 'platform.test.kept' }))[0]?.outcome, 'success');
     });

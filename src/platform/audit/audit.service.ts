@@ -42,7 +42,10 @@ export class AuditService {
   /** The most recent events first, for the console and for tests. */
   async latest(limit = 50, filter: { action?: string; actorId?: string } = {}): Promise<AuditEvent[]> {
     return this.events.find({
-      where: { ...(filter.action ? { action: filter.action } : {}), ...(filter.actorId ? { actorId: filter.actorId } : {}) },
+      where: {
+        ...(filter.action ? { action: filter.action } : {}),
+        ...(filter.actorId ? { actorId: filter.actorId } : {}),
+      },
       order: { id: 'DESC' },
       take: Math.min(Math.max(limit, 1), 500),
     });

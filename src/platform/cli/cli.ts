@@ -23,8 +23,8 @@ export function buildProgram(): Command {
 
 function translateCommanderError(text: string): string {
   return text
-    .replace(/^error: unknown command '(.*)'/m, "Erreur : commande inconnue « $1 »")
-    .replace(/^error: unknown option '(.*)'/m, "Erreur : option inconnue « $1 »")
+    .replace(/^error: unknown command '(.*)'/m, 'Erreur : commande inconnue « $1 »')
+    .replace(/^error: unknown option '(.*)'/m, 'Erreur : option inconnue « $1 »')
     .replace(/^error: missing required argument '(.*)'/m, 'Erreur : argument obligatoire manquant « $1 »')
     .replace(/^error: required option '(.*)' not specified/m, 'Erreur : option obligatoire manquante « $1 »')
     .replace(/^error: option '(.*)' argument missing/m, 'Erreur : l’option « $1 » attend une valeur')

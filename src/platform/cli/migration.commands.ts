@@ -9,15 +9,13 @@ import { CliError } from './cli-error';
 
 /** `migrate`, `migrate:revert`, `migration:generate`, `schema:check`. */
 export function migrationCommands(config: () => AppConfig): Command[] {
-  const migrate = new Command('migrate')
-    .description('applique les migrations en attente')
-    .action(async () => {
-      await withDataSource(config(), async (dataSource) => {
-        const applied = await dataSource.runMigrations({ transaction: 'each' });
-        if (applied.length === 0) console.log('Aucune migration en attente : la base est à jour.');
-        for (const migration of applied) console.log(`Appliquée : ${migration.name}`);
-      });
+  const migrate = new Command('migrate').description('applique les migrations en attente').action(async () => {
+    await withDataSource(config(), async (dataSource) => {
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      if (applied.length === 0) console.log('Aucune migration en attente : la base est à jour.');
+      for (const migration of applied) console.log(`Appliquée : ${migration.name}`);
     });
+  });
 
   const revert = new Command('migrate:revert')
     .description('annule la dernière migration appliquée (ou toutes, avec --all)')

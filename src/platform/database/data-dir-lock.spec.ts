@@ -19,7 +19,9 @@ describe('DataDirLock', () => {
       assert.throws(
         () => DataDirLock.acquire(dir),
         (error: unknown) =>
-          error instanceof StartupError && error.message.includes(`pid ${other.pid}`) && error.message.includes('déjà utilisé'),
+          error instanceof StartupError &&
+          error.message.includes(`pid ${other.pid}`) &&
+          error.message.includes('déjà utilisé'),
       );
     } finally {
       other.kill('SIGKILL');

@@ -60,7 +60,7 @@ export function describeServer(url: string): string {
 
 function explain(error: unknown): string {
   const { code, message } = error as { code?: string; message?: string };
-  switch (code) {
+  switch (code ?? '') {
     case 'ECONNREFUSED':
       return 'connexion refusée, le serveur ne semble pas démarré à cette adresse';
     case 'ENOTFOUND':

@@ -24,7 +24,9 @@ export class HealthController {
 
   @Public()
   @Get()
-  async ready(@Res({ passthrough: true }) res: Response): Promise<{ status: 'ok' | 'error'; checks: { database: Check } }> {
+  async ready(
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ status: 'ok' | 'error'; checks: { database: Check } }> {
     const database = await this.checkDatabase();
     const status = database.status === 'up' ? 'ok' : 'error';
     res.status(status === 'ok' ? 200 : 503).setHeader('Cache-Control', 'no-store');

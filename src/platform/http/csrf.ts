@@ -17,8 +17,8 @@ export const CSRF_PROTECTION = Symbol('CSRF_PROTECTION');
 
 export interface CsrfProtection {
   /** Express middleware making `res.locals.csrfToken()` available to templates. */
-  middleware(req: Request, res: Response, next: NextFunction): void;
-  isValid(req: Request): boolean;
+  middleware: (req: Request, res: Response, next: NextFunction) => void;
+  isValid: (req: Request) => boolean;
 }
 
 /**
@@ -45,7 +45,7 @@ export function createCsrfProtection(options: { secretKey: string; https: boolea
     },
   });
   return {
-    middleware(req, res, next) {
+    middleware: (req, res, next) => {
       let token: string | undefined;
       res.locals.csrfToken = () => (token ??= generateCsrfToken(req, res));
       next();

@@ -68,31 +68,32 @@ export class DomainErrorFilter implements ExceptionFilter {
       res.status(problem.status).json({ error: { ...problem, requestId } });
       return;
     }
-    res.status(problem.status).render(
-      'platform/views/error.njk',
-      { title: titles[problem.status] ?? 'Erreur', message: problem.message, status: problem.status, requestId },
-      (renderError: Error | null, html?: string) => {
-        if (renderError) {
-          this.logger.error({ err: renderError }, 'La page d’erreur n’a pas pu être affichée');
-          res.type('text/plain').send(`${problem.message}\nRéférence : ${requestId}`);
-          return;
-        }
-        res.send(html);
-      },
-    );
+    res
+      .status(problem.status)
+      .render(
+        'platform/views/error.njk',
+        { title: titles[problem.status] ?? 'Erreur', message: problem.message, status: problem.status, requestId },
+        (renderError: Error | null, html?: string) => {
+          if (renderError) {
+            this.logger.error({ err: renderError }, 'La page d’erreur n’a pas pu être affichée');
+            res.type('text/plain').send(`${problem.message}\nRéférence : ${requestId}`);
+            return;
+          }
+          res.send(html);
+        },
+      );
   }
 
   private toProblem(error: unknown): Problem {
     if (error instanceof DomainError) {
       return { status: statusOfKind[error.kind], code: error.code, message: error.message, fields: error.fields };
     }
-    const status =
-      error instanceof HttpException ? error.getStatus() : clientErrorStatus(error) ?? 500;
-    if (status >= 500) return { status, code: 'INTERNAL_ERROR', message: genericMessages[500]! };
+    const status = error instanceof HttpException ? error.getStatus() : (clientErrorStatus(error) ?? 500);
+    if (status >= 500) return { status, code: 'INTERNAL_ERROR', message: genericMessages[500] };
     return {
       status,
       code: status === 404 ? 'NOT_FOUND' : `HTTP_${status}`,
-      message: genericMessages[status] ?? genericMessages[400]!,
+      message: genericMessages[status] ?? genericMessages[400],
     };
   }
 }

@@ -17,9 +17,10 @@ describe('ExclusiveJobRunner', () => {
 
   before(async () => {
     database = await createTestDatabase();
-    for (let i = 0; i < 2; i++) dataSources.push(await new DataSource(dataSourceOptions(database.endpoint)).initialize());
-    first = new ExclusiveJobRunner(dataSources[0]!, silent);
-    second = new ExclusiveJobRunner(dataSources[1]!, silent);
+    for (let i = 0; i < 2; i++)
+      dataSources.push(await new DataSource(dataSourceOptions(database.endpoint)).initialize());
+    first = new ExclusiveJobRunner(dataSources[0], silent);
+    second = new ExclusiveJobRunner(dataSources[1], silent);
   });
   after(async () => {
     for (const dataSource of dataSources) await dataSource.destroy();
@@ -36,29 +37,36 @@ describe('ExclusiveJobRunner', () => {
       assert.equal(seen, 42);
     });
 
-    it('skips the run on a second instance while the first one holds the job', { skip: usesEmbeddedDatabase() && 'une seule connexion sur la base embarquée' }, async () => {
-      let release!: () => void;
-      const holding = new Promise<void>((resolve) => (release = resolve));
-      let started!: () => void;
-      const hasStarted = new Promise<void>((resolve) => (started = resolve));
-      const running = first.run('test.exclusive', async () => {
-        started();
-        await holding;
-      });
-      await hasStarted;
-      let secondRan = false;
-      assert.equal(await second.run('test.exclusive', async () => void (secondRan = true)), 'skipped');
-      assert.equal(secondRan, false);
-      // Another job is not blocked by this one.
-      assert.equal(await second.run('test.other', async () => undefined), 'ran');
-      release();
-      assert.equal(await running, 'ran');
-      // Once the first run ended, the lock is free again.
-      assert.equal(await second.run('test.exclusive', async () => undefined), 'ran');
-    });
+    it(
+      'skips the run on a second instance while the first one holds the job',
+      { skip: usesEmbeddedDatabase() && 'une seule connexion sur la base embarquée' },
+      async () => {
+        let release!: () => void;
+        const holding = new Promise<void>((resolve) => (release = resolve));
+        let started!: () => void;
+        const hasStarted = new Promise<void>((resolve) => (started = resolve));
+        const running = first.run('test.exclusive', async () => {
+          started();
+          await holding;
+        });
+        await hasStarted;
+        let secondRan = false;
+        assert.equal(await second.run('test.exclusive', async () => void (secondRan = true)), 'skipped');
+        assert.equal(secondRan, false);
+        // Another job is not blocked by this one.
+        assert.equal(await second.run('test.other', async () => undefined), 'ran');
+        release();
+        assert.equal(await running, 'ran');
+        // Once the first run ended, the lock is free again.
+        assert.equal(await second.run('test.exclusive', async () => undefined), 'ran');
+      },
+    );
 
     it('releases the lock when the job fails, and passes the error on', async () => {
-      await assert.rejects(first.run('test.failing', async () => Promise.reject(new Error('échec voulu'))), /échec voulu/);
+      await assert.rejects(
+        first.run('test.failing', async () => Promise.reject(new Error('échec voulu'))),
+        /échec voulu/,
+      );
       assert.equal(await second.run('test.failing', async () => undefined), 'ran');
     });
   });

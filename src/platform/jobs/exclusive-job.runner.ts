@@ -34,7 +34,10 @@ export class ExclusiveJobRunner {
         return 'ran';
       });
       if (outcome === 'ran') {
-        this.logger.info({ job: name, durationMs: Math.round(performance.now() - started) }, 'Tâche planifiée exécutée');
+        this.logger.info(
+          { job: name, durationMs: Math.round(performance.now() - started) },
+          'Tâche planifiée exécutée',
+        );
       }
       return outcome;
     } catch (error) {

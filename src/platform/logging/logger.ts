@@ -35,7 +35,13 @@ export function createLogger(config: Pick<AppConfig, 'env' | 'logLevel'>): Logge
 }
 
 // Nest's start-up chatter (one line per module and route) is kept for debugging, not for every start.
-const CHATTY_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+const CHATTY_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+]);
 
 /** Nest's own messages (module init, routes, errors of the framework) through the same logger. */
 export class NestPinoLogger implements LoggerService {

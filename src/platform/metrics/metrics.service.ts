@@ -50,7 +50,7 @@ export class MetricsService {
 }
 
 function routeLabel(req: Request): string {
-  const route = (req as Request & { route?: { path?: unknown } }).route?.path;
+  const route = (req.route as { path?: unknown } | undefined)?.path;
   if (typeof route === 'string') return `${req.baseUrl}${route}`;
   if (req.originalUrl.startsWith('/dsfr/') || req.originalUrl.startsWith('/assets/')) return 'static';
   return 'unmatched';

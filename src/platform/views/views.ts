@@ -36,6 +36,9 @@ export function configureViews(app: NestExpressApplication, config: AppConfig): 
   const dsfr = join(dirname(require.resolve('@gouvfr/dsfr/package.json')), 'dist');
   const cache = config.isProduction ? '7d' : 0;
   app.use('/dsfr', express.static(dsfr, { maxAge: cache, index: false, fallthrough: false }));
-  app.use('/assets', express.static(join(root, 'src/platform/views/assets'), { maxAge: cache, index: false, fallthrough: false }));
+  app.use(
+    '/assets',
+    express.static(join(root, 'src/platform/views/assets'), { maxAge: cache, index: false, fallthrough: false }),
+  );
   return env;
 }
