@@ -21,7 +21,7 @@ describe('startSmtpServer (test helper)', () => {
       html: '<p>Bonjour Marie,</p>',
     });
     const message = await waiting;
-    assert.equal(message.from?.text, 'Plateforme <ne-pas-repondre@example.fr>');
+    assert.deepEqual(message.from?.value, [{ name: 'Plateforme', address: 'ne-pas-repondre@example.fr' }]);
     assert.match(message.text ?? '', /Bonjour Marie/);
     assert.equal(message.html, '<p>Bonjour Marie,</p>');
   });

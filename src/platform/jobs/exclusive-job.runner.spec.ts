@@ -17,10 +17,12 @@ describe('ExclusiveJobRunner', () => {
 
   before(async () => {
     database = await createTestDatabase();
-    for (let i = 0; i < 2; i++)
+    // The embedded database takes a single connection: there, both runners share it.
+    const pools = usesEmbeddedDatabase() ? 1 : 2;
+    for (let i = 0; i < pools; i++)
       dataSources.push(await new DataSource(dataSourceOptions(database.endpoint)).initialize());
-    first = new ExclusiveJobRunner(dataSources[0], silent);
-    second = new ExclusiveJobRunner(dataSources[1], silent);
+    first = new ExclusiveJobRunner(dataSources[0]!, silent);
+    second = new ExclusiveJobRunner(dataSources[pools - 1]!, silent);
   });
   after(async () => {
     for (const dataSource of dataSources) await dataSource.destroy();
