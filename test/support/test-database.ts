@@ -33,38 +33,22 @@ export function usesEmbeddedDatabase(): boolean {
   return process.env.TEST_DB_MODE === 'embedded';
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const current = mode();
-  if (current.kind === 'embedded') {
-    const embedded = await EmbeddedDatabase.start({ loadDataDir: new Blob([readFileSync(current.archive)]) });
-    const endpoint: DatabaseEndpoint = {
-      url: embedded.url,
-      poolSize: 1,
-      embedded: false,
-      close: async () => undefined,
-    };
-    return { endpoint, url: embedded.url, drop: () => embedded.stop() };
-  }
-  const name = `platform_test_${randomBytes(6).toString('hex')}`;
-  await withAdmin(current.adminUrl, (admin) =>
-    admin.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`),
-  );
-  const url = databaseUrl(current.adminUrl, name);
-  return {
-    endpoint: { url, poolSize: 5, embedded: false, close: async () => undefined },
-    url,
-    drop: () =>
-      withAdmin(current.adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(
-        () => undefined,
-      ),
-  };
+/** A clone of the migrated template, private to the caller. */
+export function createTestDatabase(): Promise<TestDatabase> {
+  return createDatabase({ migrated: true });
 }
 
 /** An empty database (no migrations), for the tests of the migrations themselves. */
-export async function createEmptyDatabase(): Promise<TestDatabase> {
+export function createEmptyDatabase(): Promise<TestDatabase> {
+  return createDatabase({ migrated: false });
+}
+
+async function createDatabase({ migrated }: { migrated: boolean }): Promise<TestDatabase> {
   const current = mode();
   if (current.kind === 'embedded') {
-    const embedded = await EmbeddedDatabase.start();
+    const embedded = await EmbeddedDatabase.start(
+      migrated ? { loadDataDir: new Blob([readFileSync(current.archive)]) } : {},
+    );
     const endpoint: DatabaseEndpoint = {
       url: embedded.url,
       poolSize: 1,
@@ -74,15 +58,15 @@ export async function createEmptyDatabase(): Promise<TestDatabase> {
     return { endpoint, url: embedded.url, drop: () => embedded.stop() };
   }
   const name = `platform_test_${randomBytes(6).toString('hex')}`;
-  await withAdmin(current.adminUrl, (admin) => admin.query(`CREATE DATABASE "${name}"`));
+  const template = migrated ? ` TEMPLATE "${TEMPLATE_DATABASE}"` : '';
+  await withAdmin(current.adminUrl, (admin) => admin.query(`CREATE DATABASE "${name}"${template}`));
   const url = databaseUrl(current.adminUrl, name);
   return {
     endpoint: { url, poolSize: 5, embedded: false, close: async () => undefined },
     url,
-    drop: () =>
-      withAdmin(current.adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(
-        () => undefined,
-      ),
+    drop: async () => {
+      await withAdmin(current.adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    },
   };
 }
 

@@ -21,8 +21,8 @@ describe('ExclusiveJobRunner', () => {
     const pools = usesEmbeddedDatabase() ? 1 : 2;
     for (let i = 0; i < pools; i++)
       dataSources.push(await new DataSource(dataSourceOptions(database.endpoint)).initialize());
-    first = new ExclusiveJobRunner(dataSources[0]!, silent);
-    second = new ExclusiveJobRunner(dataSources[pools - 1]!, silent);
+    first = new ExclusiveJobRunner(dataSources[0], silent);
+    second = new ExclusiveJobRunner(dataSources[pools - 1], silent);
   });
   after(async () => {
     for (const dataSource of dataSources) await dataSource.destroy();
