@@ -3,5 +3,6 @@
  * this list (a test checks that every file of this folder is listed).
  */
 import { PlatformAuditEvent1795463126976 } from './1795463126976-platform-audit-event';
+import { IdentityAccount1795464535342 } from './1795464535342-identity-account';
 
-export const migrations = [PlatformAuditEvent1795463126976];
+export const migrations = [PlatformAuditEvent1795463126976, IdentityAccount1795464535342];

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { IdentityModule } from './modules/identity';
 import { PlatformModule, type PlatformOptions } from './platform/platform.module';
 
 /** The platform: its foundation, then one module per domain (DESIGN.md), added as they are built. */
@@ -6,6 +7,6 @@ import { PlatformModule, type PlatformOptions } from './platform/platform.module
 export class AppModule {
   /** `extraModules`: modules mounted beside the platform's own (tests, and sites that embed the platform). */
   static forRoot(options: PlatformOptions, extraModules: Type[] = []): DynamicModule {
-    return { module: AppModule, imports: [PlatformModule.forRoot(options), ...extraModules] };
+    return { module: AppModule, imports: [PlatformModule.forRoot(options), IdentityModule, ...extraModules] };
   }
 }

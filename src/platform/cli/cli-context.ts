@@ -1,8 +1,8 @@
 import { NestFactory } from '@nestjs/core';
-import type { INestApplicationContext } from '@nestjs/common';
+import type { DynamicModule, INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../../app.module';
 import type { AppConfig } from '../../config';
+import type { PlatformOptions } from '../platform.module';
 import { openDatabase, type DatabaseEndpoint } from '../database/database-endpoint';
 import { dataSourceOptions } from '../database/data-source-options';
 import { createLogger } from '../logging/logger';
@@ -22,16 +22,25 @@ export async function withDataSource<T>(config: AppConfig, work: (dataSource: Da
   }
 }
 
+/** What a command receives: the configuration, and the application to run its work in. */
+export interface CliRuntime {
+  config: () => AppConfig;
+  withApplication: <T>(work: (context: INestApplicationContext, database: DatabaseEndpoint) => Promise<T>) => Promise<T>;
+}
+
+export type ApplicationModule = (options: PlatformOptions) => DynamicModule;
+
 /** Runs `work` inside the whole application (every module and entity), without HTTP and without scheduled jobs. */
 export async function withApplication<T>(
   config: AppConfig,
+  appModule: ApplicationModule,
   work: (context: INestApplicationContext, database: DatabaseEndpoint) => Promise<T>,
 ): Promise<T> {
   const database = await openDatabase(config);
   try {
     const logger = createLogger({ env: 'production', logLevel: 'warn' });
     const context = await NestFactory.createApplicationContext(
-      AppModule.forRoot({ config, database, logger, migrationPolicy: 'ignore', runJobs: false }),
+      appModule({ config, database, logger, migrationPolicy: 'ignore', runJobs: false }),
       { logger: ['error', 'warn'], abortOnError: false },
     );
     try {

@@ -2,7 +2,10 @@ import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfigFromEnvironment } from '../../config';
 import { StartupError } from '../errors';
+import { AppModule } from '../../app.module';
+import { withApplication, type CliRuntime } from './cli-context';
 import { CliError } from './cli-error';
+import { identityCommands } from '../../modules/identity';
 import { migrationCommands } from './migration.commands';
 
 /**
@@ -17,7 +20,12 @@ export function buildProgram(): Command {
     .showHelpAfterError('(npm run cli -- --help pour la liste des commandes)')
     .configureOutput({ outputError: (text, write) => write(translateCommanderError(text)) })
     .exitOverride();
-  for (const command of migrationCommands(() => loadConfigFromEnvironment().config)) program.addCommand(command);
+  const config = () => loadConfigFromEnvironment().config;
+  const runtime: CliRuntime = {
+    config,
+    withApplication: (work) => withApplication(config(), (options) => AppModule.forRoot(options), work),
+  };
+  for (const command of [...migrationCommands(runtime), ...identityCommands(runtime)]) program.addCommand(command);
   return program;
 }
 

@@ -2,13 +2,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { DataSource } from 'typeorm';
-import type { AppConfig } from '../../config';
 import { projectRoot } from '../views/views';
-import { withApplication, withDataSource } from './cli-context';
+import { withDataSource, type CliRuntime } from './cli-context';
 import { CliError } from './cli-error';
 
 /** `migrate`, `migrate:revert`, `migration:generate`, `schema:check`. */
-export function migrationCommands(config: () => AppConfig): Command[] {
+export function migrationCommands({ config, withApplication }: CliRuntime): Command[] {
   const migrate = new Command('migrate').description('applique les migrations en attente').action(async () => {
     await withDataSource(config(), async (dataSource) => {
       const applied = await dataSource.runMigrations({ transaction: 'each' });
@@ -40,7 +39,7 @@ export function migrationCommands(config: () => AppConfig): Command[] {
       if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)+$/.test(name)) {
         throw new CliError('Le nom doit être en kebab-case et commencer par le module : identity-account-status');
       }
-      const file = await withApplication(config(), async (context) => {
+      const file = await withApplication(async (context) => {
         const dataSource = context.get(DataSource);
         const { upQueries, downQueries } = await dataSource.driver.createSchemaBuilder().log();
         if (upQueries.length === 0) throw new CliError('Rien à générer : les entités et la base concordent.');
@@ -52,7 +51,7 @@ export function migrationCommands(config: () => AppConfig): Command[] {
   const check = new Command('schema:check')
     .description('échoue si les entités et les migrations ne concordent pas')
     .action(async () => {
-      const pending = await withApplication(config(), async (context) => {
+      const pending = await withApplication(async (context) => {
         const dataSource = context.get(DataSource);
         if (await dataSource.showMigrations()) {
           throw new CliError('Des migrations ne sont pas appliquées : lancez d’abord `npm run cli -- migrate`.');

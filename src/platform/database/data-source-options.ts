@@ -14,6 +14,9 @@ export function dataSourceOptions(endpoint: Pick<DatabaseEndpoint, 'url' | 'pool
     // The schema comes from the migrations only (STYLE.md).
     synchronize: false,
     logging: false,
+    // gen_random_uuid() is built into PostgreSQL 13+ (and PGlite): no extension to install.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
     extra: { max: endpoint.poolSize, connectionTimeoutMillis: 10_000, application_name: 'plateforme-identite' },
   };
 }

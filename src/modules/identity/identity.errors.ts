@@ -1,0 +1,28 @@
+import { DomainError, type ErrorKind } from '../../platform/errors';
+
+export enum IdentityErrorCode {
+  IDENTIFIER_TAKEN = 'IDENTIFIER_TAKEN',
+  EMAIL_TAKEN = 'EMAIL_TAKEN',
+  INVALID_EMAIL = 'INVALID_EMAIL',
+  INVALID_IDENTIFIER = 'INVALID_IDENTIFIER',
+  WEAK_PASSWORD = 'WEAK_PASSWORD',
+  ACCOUNT_NOT_FOUND = 'ACCOUNT_NOT_FOUND',
+}
+
+const kinds: Record<IdentityErrorCode, ErrorKind> = {
+  [IdentityErrorCode.IDENTIFIER_TAKEN]: 'conflict',
+  [IdentityErrorCode.EMAIL_TAKEN]: 'conflict',
+  [IdentityErrorCode.INVALID_EMAIL]: 'invalid',
+  [IdentityErrorCode.INVALID_IDENTIFIER]: 'invalid',
+  [IdentityErrorCode.WEAK_PASSWORD]: 'invalid',
+  [IdentityErrorCode.ACCOUNT_NOT_FOUND]: 'not_found',
+};
+
+export class IdentityError extends DomainError {
+  readonly kind: ErrorKind;
+
+  constructor(code: IdentityErrorCode, message: string) {
+    super(code, message);
+    this.kind = kinds[code];
+  }
+}

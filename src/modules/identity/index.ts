@@ -1,0 +1,4 @@
+export { IdentityModule } from './identity.module';
+export { IdentityService, type AccountView, type NewAccount } from './identity.service';
+export { IdentityError, IdentityErrorCode } from './identity.errors';
+export { identityCommands } from './cli/identity.commands';
