@@ -4,5 +4,12 @@
  */
 import { PlatformAuditEvent1795463126976 } from './1795463126976-platform-audit-event';
 import { IdentityAccount1795464535342 } from './1795464535342-identity-account';
+import { IdentitySignInThrottle1795464864287 } from './1795464864287-identity-sign-in-throttle';
+import { OidcProviderState1795464864288 } from './1795464864288-oidc-provider-state';
 
-export const migrations = [PlatformAuditEvent1795463126976, IdentityAccount1795464535342];
+export const migrations = [
+  PlatformAuditEvent1795463126976,
+  IdentityAccount1795464535342,
+  IdentitySignInThrottle1795464864287,
+  OidcProviderState1795464864288,
+];

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { IdentityModule } from './modules/identity';
+import { OidcModule } from './modules/oidc';
 import { PlatformModule, type PlatformOptions } from './platform/platform.module';
 
 /** The platform: its foundation, then one module per domain (DESIGN.md), added as they are built. */
@@ -7,6 +8,9 @@ import { PlatformModule, type PlatformOptions } from './platform/platform.module
 export class AppModule {
   /** `extraModules`: modules mounted beside the platform's own (tests, and sites that embed the platform). */
   static forRoot(options: PlatformOptions, extraModules: Type[] = []): DynamicModule {
-    return { module: AppModule, imports: [PlatformModule.forRoot(options), IdentityModule, ...extraModules] };
+    return {
+      module: AppModule,
+      imports: [PlatformModule.forRoot(options), IdentityModule, OidcModule, ...extraModules],
+    };
   }
 }

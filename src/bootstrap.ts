@@ -7,6 +7,7 @@ import express, { type Request } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
+import { OidcProviderService } from './modules/oidc';
 import type { AppConfig } from './config';
 import type { DatabaseEndpoint } from './platform/database/database-endpoint';
 import type { MigrationPolicy } from './platform/database/database.module';
@@ -76,7 +77,11 @@ export async function createApplication(options: ApplicationOptions): Promise<Ne
   );
   app.use(app.get(MetricsService).middleware);
   app.use(securityHeaders({ https: config.publicUrl.startsWith('https:') }));
-  // The OpenID provider will be mounted here, at /oidc, before the body parsers.
+  // The OpenID provider parses its own bodies: it is mounted before the body parsers.
+  const oidc = app.get(OidcProviderService);
+  await oidc.start();
+  app.use('/oidc', oidc.callback);
+  if (options.runJobs ?? true) oidc.followKeyChanges();
   configureViews(app, config);
   app.use(cookieParser());
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));

@@ -1,4 +1,5 @@
 export { IdentityModule } from './identity.module';
 export { IdentityService, type AccountView, type NewAccount } from './identity.service';
 export { IdentityError, IdentityErrorCode } from './identity.errors';
+export { SignInThrottle } from './sign-in.throttle';
 export { identityCommands } from './cli/identity.commands';

@@ -25,7 +25,9 @@ export async function withDataSource<T>(config: AppConfig, work: (dataSource: Da
 /** What a command receives: the configuration, and the application to run its work in. */
 export interface CliRuntime {
   config: () => AppConfig;
-  withApplication: <T>(work: (context: INestApplicationContext, database: DatabaseEndpoint) => Promise<T>) => Promise<T>;
+  withApplication: <T>(
+    work: (context: INestApplicationContext, database: DatabaseEndpoint) => Promise<T>,
+  ) => Promise<T>;
 }
 
 export type ApplicationModule = (options: PlatformOptions) => DynamicModule;

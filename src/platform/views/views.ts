@@ -20,14 +20,22 @@ export function projectRoot(): string {
  * Nunjucks with autoescape, for the whole product. Templates stay in the source tree beside their module
  * (`src/modules/<module>/views/*.njk`) and are named from `src/`: `platform/views/home.njk`.
  */
+let environment: nunjucks.Environment | undefined;
+
+/** Renders a template outside an Express response (the OpenID provider's pages, e-mails). */
+export function renderView(name: string, context: Record<string, unknown>): string {
+  if (!environment) throw new Error('Les vues ne sont pas configurées (configureViews)');
+  return environment.render(name, context);
+}
+
 export function configureViews(app: NestExpressApplication, config: AppConfig): nunjucks.Environment {
   const root = projectRoot();
-  const env = nunjucks.configure(join(root, 'src'), {
+  const env = (environment = nunjucks.configure(join(root, 'src'), {
     autoescape: true,
     throwOnUndefined: false,
     noCache: !config.isProduction,
     express: app.getHttpAdapter().getInstance(),
-  });
+  }));
   env.addGlobal('serviceName', 'Plateforme d’identité');
   env.addGlobal('publicUrl', config.publicUrl);
   app.setViewEngine('njk');

@@ -1,0 +1,104 @@
+import { Command } from 'commander';
+import type { CliRuntime } from '../../../platform/cli/cli-context';
+import { CliError } from '../../../platform/cli/cli-error';
+import { ClientRegistry, type ClientMetadata } from '../client.registry';
+import { OidcError } from '../oidc.errors';
+import { OidcProviderService } from '../oidc-provider.service';
+import { KEY_PUBLICATION_DELAY_S, SigningKeyStore } from '../signing-key.store';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+interface AddOptions {
+  clientId: string;
+  clientSecret?: string;
+  redirectUri: string[];
+  postLogoutRedirectUri?: string[];
+  backchannelLogoutUri?: string;
+  grantTypes?: string[];
+  scope?: string;
+  tokenEndpointAuthMethod?: string;
+  name?: string;
+}
+
+/** `clients:add`, `clients:list`, `clients:remove`, `keys:rotate`, `keys:list`. */
+export function oidcCommands({ withApplication }: CliRuntime): Command[] {
+  const add = new Command('clients:add')
+    .description('enregistre un site (client OpenID Connect)')
+    .requiredOption('--client-id <id>', 'identifiant du client')
+    .option('--client-secret <secret>', 'secret (généré s’il manque, sauf avec --token-endpoint-auth-method none)')
+    .option('--redirect-uri <uri>', 'adresse de retour, exacte (répétable)', collect, [])
+    .option('--post-logout-redirect-uri <uri>', 'adresse de retour après déconnexion (répétable)', collect)
+    .option('--backchannel-logout-uri <uri>', 'adresse de déconnexion par canal arrière')
+    .option('--grant-types <types...>', 'authorization_code, refresh_token, client_credentials')
+    .option('--scope <scopes>', 'portées autorisées, séparées par des espaces')
+    .option('--token-endpoint-auth-method <méthode>', 'client_secret_basic (défaut), client_secret_post ou none')
+    .option('--name <nom>', 'nom du site, affiché aux personnes')
+    .action(async (options: AddOptions) => {
+      const grantTypes = options.grantTypes ?? ['authorization_code', 'refresh_token'];
+      const metadata: ClientMetadata = {
+        client_id: options.clientId,
+        ...(options.clientSecret ? { client_secret: options.clientSecret } : {}),
+        redirect_uris: options.redirectUri,
+        grant_types: grantTypes,
+        response_types: grantTypes.includes('authorization_code') ? ['code'] : [],
+        ...(options.postLogoutRedirectUri ? { post_logout_redirect_uris: options.postLogoutRedirectUri } : {}),
+        ...(options.backchannelLogoutUri ? { backchannel_logout_uri: options.backchannelLogoutUri } : {}),
+        ...(options.scope ? { scope: options.scope } : {}),
+        ...(options.tokenEndpointAuthMethod ? { token_endpoint_auth_method: options.tokenEndpointAuthMethod } : {}),
+        ...(options.name ? { client_name: options.name } : {}),
+      };
+      const added = await withApplication(async (context) => {
+        const provider = context.get(OidcProviderService);
+        try {
+          return await context.get(ClientRegistry).add(metadata, (m) => provider.validateClient(m));
+        } catch (error) {
+          if (error instanceof OidcError) throw new CliError(error.message);
+          throw error;
+        }
+      });
+      console.log(`Client enregistré : ${added.clientId}`);
+      if (added.clientSecret && !options.clientSecret) {
+        console.log(`Secret (affiché une seule fois, conservez-le) : ${added.clientSecret}`);
+      }
+    });
+
+  const list = new Command('clients:list').description('liste les clients enregistrés').action(async () => {
+    const clients = await withApplication((context) => context.get(ClientRegistry).list());
+    if (clients.length === 0) console.log('Aucun client.');
+    for (const { clientId, metadata } of clients) {
+      const uris = (metadata.redirect_uris as string[] | undefined)?.join(' ') ?? '';
+      console.log(`${clientId}  ${(metadata.client_name as string | undefined) ?? ''}  ${uris}`);
+    }
+  });
+
+  const remove = new Command('clients:remove')
+    .description('supprime un client')
+    .argument('<client-id>', 'identifiant du client')
+    .action(async (clientId: string) => {
+      await withApplication(async (context) => {
+        try {
+          await context.get(ClientRegistry).remove(clientId);
+        } catch (error) {
+          if (error instanceof OidcError) throw new CliError(error.message);
+          throw error;
+        }
+      });
+      console.log(`Client supprimé : ${clientId}`);
+    });
+
+  const rotate = new Command('keys:rotate')
+    .description('publie de nouvelles clés de signature, qui signeront après le délai de publication')
+    .option('--delay <secondes>', `délai avant que les nouvelles clés signent (défaut ${KEY_PUBLICATION_DELAY_S})`)
+    .action(async (options: { delay?: string }) => {
+      const delay = options.delay === undefined ? KEY_PUBLICATION_DELAY_S : Number(options.delay);
+      if (!Number.isInteger(delay) || delay < 0) throw new CliError('--delay attend un nombre entier de secondes.');
+      const created = await withApplication((context) => context.get(SigningKeyStore).rotate(delay));
+      for (const key of created) {
+        console.log(
+          `Nouvelle clé ${key.alg} ${key.kid} : publiée maintenant, signe à partir de ${key.activatesAt.toISOString()}`,
+        );
+      }
+    });
+
+  return [add, list, remove, rotate];
+}

@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config';
+import { SecretBox } from '../../platform/crypto/secret-box';
+import { OidcClient } from './entities/oidc-client.entity';
+import { OidcError, OidcErrorCode } from './oidc.errors';
+
+export interface ClientMetadata {
+  client_id: string;
+  client_secret?: string;
+  [name: string]: unknown;
+}
+
+/** The relying parties, stored in the database with their secret encrypted. */
+@Injectable()
+export class ClientRegistry {
+  private readonly box: SecretBox;
+
+  constructor(
+    @InjectRepository(OidcClient) private readonly clients: Repository<OidcClient>,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.box = new SecretBox(config.secretKey, 'oidc-client-secrets');
+  }
+
+  /**
+   * Registers a client. `validate` is the provider's own check of the metadata (it throws `invalid_client_metadata`
+   * with the field and the reason). A confidential client without a secret gets a generated one, returned once.
+   */
+  async add(
+    metadata: ClientMetadata,
+    validate: (metadata: ClientMetadata) => Promise<void>,
+  ): Promise<{ clientId: string; clientSecret?: string }> {
+    const { client_id: clientId, client_secret: given, ...rest } = metadata;
+    if (await this.clients.existsBy({ clientId })) {
+      throw new OidcError(OidcErrorCode.CLIENT_EXISTS, `Le client « ${clientId} » existe déjà.`);
+    }
+    const confidential = rest.token_endpoint_auth_method !== 'none';
+    const clientSecret = confidential ? (given ?? randomBytes(32).toString('base64url')) : undefined;
+    try {
+      await validate({ ...metadata, client_secret: clientSecret });
+    } catch (error) {
+      const description = (error as { error_description?: string }).error_description ?? (error as Error).message;
+      throw new OidcError(OidcErrorCode.INVALID_CLIENT_METADATA, `Métadonnées du client refusées : ${description}`);
+    }
+    await this.clients.save(
+      this.clients.create({
+        clientId,
+        metadata: rest,
+        secretSealed: clientSecret ? this.box.seal(clientSecret) : null,
+      }),
+    );
+    return { clientId, clientSecret };
+  }
+
+  async remove(clientId: string): Promise<void> {
+    const { affected } = await this.clients.delete({ clientId });
+    if (!affected) throw new OidcError(OidcErrorCode.CLIENT_NOT_FOUND, `Aucun client « ${clientId} ».`);
+  }
+
+  async list(): Promise<Array<{ clientId: string; metadata: Record<string, unknown> }>> {
+    return (await this.clients.find({ order: { clientId: 'ASC' } })).map(({ clientId, metadata }) => ({
+      clientId,
+      metadata,
+    }));
+  }
+
+  /** The metadata the provider loads, secret included. */
+  async find(clientId: string): Promise<ClientMetadata | undefined> {
+    const client = await this.clients.findOneBy({ clientId });
+    if (!client) return undefined;
+    return {
+      ...client.metadata,
+      client_id: client.clientId,
+      ...(client.secretSealed ? { client_secret: this.box.open(client.secretSealed) } : {}),
+    };
+  }
+}

@@ -1,0 +1,5 @@
+export { OidcModule } from './oidc.module';
+export { OidcProviderService } from './oidc-provider.service';
+export { ClientRegistry, type ClientMetadata } from './client.registry';
+export { SigningKeyStore } from './signing-key.store';
+export { oidcCommands } from './cli/oidc.commands';

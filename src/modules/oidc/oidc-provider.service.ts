@@ -1,0 +1,258 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Cron, CronExpression } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { JWK } from 'jose';
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config';
+import { AuditService } from '../../platform/audit';
+import { deriveKey } from '../../platform/crypto/secret-box';
+import { ExclusiveJobRunner } from '../../platform/jobs/exclusive-job.runner';
+import { LOGGER } from '../../platform/logging/logger';
+import { renderView } from '../../platform/views/views';
+import { IdentityService } from '../identity';
+import { ClientRegistry, type ClientMetadata } from './client.registry';
+import { PostgresAdapter } from './postgres.adapter';
+import { SigningKeyStore } from './signing-key.store';
+
+/** Standard claims per scope (OpenID Connect Core §5.4). */
+export const SCOPE_CLAIMS = {
+  openid: ['sub'],
+  profile: ['name', 'given_name', 'family_name', 'preferred_username', 'updated_at'],
+  email: ['email', 'email_verified'],
+  phone: ['phone_number', 'phone_number_verified'],
+  address: ['address'],
+} as const;
+
+/** Lifetimes, in seconds. */
+const TTL = {
+  AccessToken: 60 * 60,
+  AuthorizationCode: 60,
+  ClientCredentials: 10 * 60,
+  IdToken: 60 * 60,
+  Interaction: 60 * 60,
+  Grant: 30 * 24 * 60 * 60,
+  RefreshToken: 14 * 24 * 60 * 60,
+  Session: 14 * 24 * 60 * 60,
+};
+
+/** How often an instance checks whether the signing keys changed (`keys:rotate` on another instance). */
+const KEY_REFRESH_MS = 30_000;
+
+/**
+ * The OpenID provider (node-oidc-provider), mounted at `/oidc`. Its state lives in PostgreSQL; its keys too, and when
+ * they change the provider is rebuilt in place, so that a rotation reaches every running instance without a restart.
+ */
+@Injectable()
+export class OidcProviderService implements OnModuleDestroy {
+  private current: Provider | undefined;
+  private fingerprint = '';
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly keys: SigningKeyStore,
+    private readonly clients: ClientRegistry,
+    private readonly identity: IdentityService,
+    private readonly audit: AuditService,
+    private readonly jobs: ExclusiveJobRunner,
+  ) {}
+
+  /** Creates the signing keys on first start and builds the provider. Called by the application at start. */
+  async start(): Promise<void> {
+    if (this.current) return;
+    await this.keys.ensureKeys();
+    await this.refreshKeys();
+  }
+
+  /** Starts following key changes (application instances only, not the command line). */
+  followKeyChanges(): void {
+    this.timer ??= setInterval(() => {
+      this.refreshKeys().catch((error: unknown) => this.logger.error({ err: error }, 'Relecture des clés impossible'));
+    }, KEY_REFRESH_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  get provider(): Provider {
+    if (!this.current) throw new Error('Fournisseur OpenID pas encore prêt');
+    return this.current;
+  }
+
+  /** The handler mounted at `/oidc`. */
+  readonly callback = (req: IncomingMessage, res: ServerResponse): void => {
+    void this.provider.callback()(req, res);
+  };
+
+  /** Rebuilds the provider when the published or signing keys changed. */
+  async refreshKeys(now = new Date()): Promise<boolean> {
+    const { keys, fingerprint } = await this.keys.providerKeys(now);
+    if (fingerprint === this.fingerprint) return false;
+    this.current = this.build(keys);
+    this.fingerprint = fingerprint;
+    this.logger.info({ keys: fingerprint }, 'Clés de signature chargées');
+    return true;
+  }
+
+  /** The provider's own validation of client metadata, for the command line. */
+  async validateClient(metadata: ClientMetadata): Promise<void> {
+    await this.start();
+    await this.provider.Client.validate(metadata);
+  }
+
+  @Cron(CronExpression.EVERY_10_MINUTES)
+  async purgeExpired(): Promise<void> {
+    await this.jobs.run('oidc.payload.purge', async (manager) => {
+      await manager.query('DELETE FROM oidc_payload WHERE expires_at < now()');
+    });
+  }
+
+  private build(keys: JWK[]): Provider {
+    const identity = this.identity;
+    const audit = this.audit;
+    const configuration: Configuration = {
+      adapter: (name: string) => new PostgresAdapter(name, this.dataSource, this.clients),
+      clients: [],
+      jwks: { keys: keys },
+      async findAccount(_ctx, sub) {
+        const account = await identity.findById(sub);
+        if (!account || account.status !== 'active') return undefined;
+        return {
+          accountId: account.id,
+          async claims() {
+            return {
+              sub: account.id,
+              name: [account.givenName, account.familyName].filter(Boolean).join(' ') || undefined,
+              given_name: account.givenName ?? undefined,
+              family_name: account.familyName ?? undefined,
+              preferred_username: account.identifier,
+              email: account.email,
+              email_verified: account.emailVerified,
+            };
+          },
+        };
+      },
+      claims: {
+        acr: null,
+        auth_time: null,
+        sid: null,
+        ...Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
+        // How the person authenticated (OpenID Connect Core §2), in every ID token: relying parties such as
+        // FranceConnect-aware sites depend on it.
+        openid: ['sub', 'amr'],
+      },
+      scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', 'address'],
+      responseTypes: ['code'],
+      // RFC 9700 §2.1.1: PKCE (S256, the only method this provider supports) for every client.
+      pkce: { required: () => true },
+      allowOmittingSingleRegisteredRedirectUri: false,
+      clientDefaults: {
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+        id_token_signed_response_alg: 'RS256',
+      },
+      enabledJWA: {
+        idTokenSigningAlgValues: ['RS256', 'ES256', 'EdDSA'],
+        userinfoSigningAlgValues: ['RS256', 'ES256', 'EdDSA'],
+        introspectionSigningAlgValues: ['RS256', 'ES256', 'EdDSA'],
+        authorizationSigningAlgValues: ['RS256', 'ES256', 'EdDSA'],
+      },
+      ttl: TTL,
+      // Every refresh token is single-use; replaying a used one revokes the whole grant.
+      rotateRefreshToken: () => true,
+      cookies: {
+        keys: [deriveKey(this.config.secretKey, 'oidc-cookies')],
+        long: { httpOnly: true, sameSite: 'lax' },
+        short: { httpOnly: true, sameSite: 'lax' },
+      },
+      interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+      features: {
+        devInteractions: { enabled: false },
+        claimsParameter: { enabled: true },
+        clientCredentials: { enabled: true },
+        backchannelLogout: { enabled: true },
+        introspection: {
+          enabled: true,
+          // A client introspects only the tokens issued to itself.
+          allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+        },
+        revocation: {
+          enabled: true,
+          allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+        },
+        rpInitiatedLogout: {
+          enabled: true,
+          logoutSource: async (ctx, form) => {
+            const client = ctx.oidc.client;
+            ctx.type = 'html';
+            ctx.body = renderView('modules/oidc/views/logout.njk', {
+              title: 'Déconnexion',
+              form,
+              clientName: client?.clientName ?? client?.clientId,
+            });
+          },
+          postLogoutSuccessSource: async (ctx) => {
+            ctx.type = 'html';
+            ctx.body = renderView('modules/oidc/views/logged-out.njk', { title: 'Vous êtes déconnecté' });
+          },
+        },
+      },
+      renderError: async (ctx, out, error) => {
+        this.logger.info({ error: out.error, description: out.error_description }, 'Erreur du fournisseur OpenID');
+        ctx.type = 'html';
+        ctx.body = renderView('modules/oidc/views/provider-error.njk', {
+          title: 'La connexion n’a pas pu aboutir',
+          ...describeProviderError(out.error, error),
+          requestId: ctx.get('x-request-id') || undefined,
+        });
+      },
+    };
+    const provider = new Provider(this.config.issuer, configuration);
+    provider.proxy = this.config.http.trustProxy !== false;
+    provider.on('end_session.success', (ctx: KoaContextWithOIDC) => {
+      void audit.record({
+        actor: { type: 'account', id: ctx.oidc.session?.accountId ?? null },
+        action: 'oidc.session.ended',
+        target: { type: 'client', id: ctx.oidc.client?.clientId ?? null },
+        outcome: 'success',
+      });
+    });
+    provider.on('grant.revoked', (_ctx: KoaContextWithOIDC, grantId: string) => {
+      void audit.record({
+        actor: { type: 'system' },
+        action: 'oidc.grant.revoked',
+        target: { type: 'grant', id: grantId },
+        outcome: 'success',
+      });
+    });
+    return provider;
+  }
+}
+
+/** A French explanation of the provider's error codes (RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6). */
+function describeProviderError(code: string, error: Error): { message: string; code: string } {
+  const messages: Record<string, string> = {
+    invalid_request: 'La demande de connexion envoyée par le site est incorrecte.',
+    invalid_client: 'Le site qui vous a envoyé ici n’est pas reconnu par la plateforme.',
+    invalid_redirect_uri:
+      'L’adresse de retour demandée par le site n’est pas enregistrée : par sécurité, vous n’y êtes pas renvoyé.',
+    unauthorized_client: 'Ce site n’est pas autorisé à faire cette demande.',
+    unsupported_response_type: 'Ce type de demande n’est pas pris en charge.',
+    invalid_scope: 'Le site demande des informations que la plateforme ne fournit pas.',
+    session_not_found: 'Votre demande de connexion a expiré. Retournez sur le site d’où vous venez pour recommencer.',
+  };
+  void error;
+  return {
+    code,
+    message:
+      messages[code] ?? 'La demande n’a pas pu être traitée. Retournez sur le site d’où vous venez et réessayez.',
+  };
+}

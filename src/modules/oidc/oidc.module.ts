@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdentityModule } from '../identity';
+import { ClientRegistry } from './client.registry';
+import { OidcClient } from './entities/oidc-client.entity';
+import { OidcPayload } from './entities/oidc-payload.entity';
+import { OidcSigningKey } from './entities/oidc-signing-key.entity';
+import { OidcProviderService } from './oidc-provider.service';
+import { InteractionController } from './pages/interaction.controller';
+import { SigningKeyStore } from './signing-key.store';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([OidcPayload, OidcClient, OidcSigningKey]), IdentityModule],
+  controllers: [InteractionController],
+  providers: [OidcProviderService, ClientRegistry, SigningKeyStore],
+  exports: [OidcProviderService, ClientRegistry, SigningKeyStore],
+})
+export class OidcModule {}

@@ -1,0 +1,215 @@
+import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { InteractionResults } from 'oidc-provider';
+import { AuditService } from '../../../platform/audit';
+import { Public } from '../../../platform/http/access-policy';
+import { IdentityService, SignInThrottle } from '../../identity';
+import { OidcError, OidcErrorCode } from '../oidc.errors';
+import { OidcProviderService } from '../oidc-provider.service';
+import { SCOPE_DESCRIPTIONS } from '../scope-descriptions';
+
+type Details = Awaited<ReturnType<OidcProviderService['provider']['interactionDetails']>>;
+
+/**
+ * The pages inside an authorization request: identifier, then password (as in the source documents), then consent.
+ * Messages never say whether an account exists.
+ */
+@Controller('interaction/:uid')
+export class InteractionController {
+  constructor(
+    private readonly oidc: OidcProviderService,
+    private readonly identity: IdentityService,
+    private readonly audit: AuditService,
+    private readonly throttle: SignInThrottle,
+  ) {}
+
+  @Public()
+  @Get()
+  async show(@Param('uid') uid: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const details = await this.details(uid, req, res);
+    if (details.prompt.name === 'login') {
+      const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint : '';
+      return this.render(res, details, 'modules/oidc/views/sign-in-identifier.njk', { identifier: hint });
+    }
+    return this.renderConsent(res, details);
+  }
+
+  @Public()
+  @Post('identifiant')
+  async identifier(
+    @Param('uid') uid: string,
+    @Body() body: { identifier?: unknown },
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const details = await this.details(uid, req, res);
+    const identifier = typeof body.identifier === 'string' ? body.identifier.trim() : '';
+    if (!identifier) {
+      return this.render(res.status(400), details, 'modules/oidc/views/sign-in-identifier.njk', {
+        identifier,
+        error: 'Saisissez votre identifiant ou votre adresse électronique.',
+      });
+    }
+    return this.render(res, details, 'modules/oidc/views/sign-in-password.njk', { identifier });
+  }
+
+  @Public()
+  @Post('mot-de-passe')
+  async password(
+    @Param('uid') uid: string,
+    @Body() body: { identifier?: unknown; password?: unknown },
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const details = await this.details(uid, req, res);
+    const identifier = typeof body.identifier === 'string' ? body.identifier.trim() : '';
+    const password = typeof body.password === 'string' ? body.password : '';
+    if (!identifier) return this.render(res, details, 'modules/oidc/views/sign-in-identifier.njk', { identifier });
+
+    const wait = await this.throttle.delayBeforeNextAttempt(identifier, req.ip);
+    if (wait > 0) {
+      return this.render(res.status(429), details, 'modules/oidc/views/sign-in-password.njk', {
+        identifier,
+        error: `Trop de tentatives. Réessayez dans ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}.`,
+      });
+    }
+    const account = password ? await this.identity.authenticate(identifier, password) : undefined;
+    if (!account) {
+      await this.throttle.recordFailure(identifier, req.ip);
+      await this.audit.record({
+        actor: { type: 'anonymous' },
+        action: 'identity.sign_in.failed',
+        target: { type: 'client', id: details.params.client_id as string },
+        outcome: 'failure',
+      });
+      return this.render(res.status(401), details, 'modules/oidc/views/sign-in-password.njk', {
+        identifier,
+        error: 'Identifiant ou mot de passe incorrect.',
+      });
+    }
+    await this.throttle.clear(identifier);
+    await this.audit.record({
+      actor: { type: 'account', id: account.id },
+      action: 'identity.sign_in.succeeded',
+      target: { type: 'client', id: details.params.client_id as string },
+      outcome: 'success',
+      details: { method: 'password' },
+    });
+    const result: InteractionResults = { login: { accountId: account.id, amr: ['pwd'], remember: true } };
+    await this.oidc.provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
+  }
+
+  @Public()
+  @Post('consentement')
+  async consent(
+    @Param('uid') uid: string,
+    @Body() body: { decision?: unknown },
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const details = await this.details(uid, req, res);
+    if (details.prompt.name !== 'consent' || !details.session) throw expired();
+    const clientId = details.params.client_id as string;
+    if (body.decision !== 'autoriser') {
+      await this.audit.record({
+        actor: { type: 'account', id: details.session.accountId },
+        action: 'oidc.consent.refused',
+        target: { type: 'client', id: clientId },
+        outcome: 'denied',
+      });
+      await this.oidc.provider.interactionFinished(
+        req,
+        res,
+        {
+          error: 'access_denied',
+          error_description: 'La personne a refusé de partager ses informations avec ce site.',
+        },
+        { mergeWithLastSubmission: false },
+      );
+      return;
+    }
+    const { Grant } = this.oidc.provider;
+    const grant = details.grantId
+      ? ((await Grant.find(details.grantId)) ?? new Grant({ accountId: details.session.accountId, clientId }))
+      : new Grant({ accountId: details.session.accountId, clientId });
+    const missing = details.prompt.details as {
+      missingOIDCScope?: string[];
+      missingOIDCClaims?: string[];
+      missingResourceScopes?: Record<string, string[]>;
+    };
+    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
+      grant.addResourceScope(indicator, scopes.join(' '));
+    }
+    const grantId = await grant.save();
+    await this.audit.record({
+      actor: { type: 'account', id: details.session.accountId },
+      action: 'oidc.consent.given',
+      target: { type: 'client', id: clientId },
+      outcome: 'success',
+      details: { scopes: missing.missingOIDCScope ?? [] },
+    });
+    await this.oidc.provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+  }
+
+  @Public()
+  @Post('annuler')
+  async abort(@Param('uid') uid: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.details(uid, req, res);
+    await this.oidc.provider.interactionFinished(
+      req,
+      res,
+      { error: 'access_denied', error_description: 'La personne a abandonné la connexion.' },
+      { mergeWithLastSubmission: false },
+    );
+  }
+
+  /** The interaction, checked against the uid of the address (a stale tab, or another request, is refused). */
+  private async details(uid: string, req: Request, res: Response): Promise<Details> {
+    let details: Details;
+    try {
+      details = await this.oidc.provider.interactionDetails(req, res);
+    } catch {
+      throw expired();
+    }
+    if (details.uid !== uid) throw expired();
+    return details;
+  }
+
+  private async renderConsent(res: Response, details: Details): Promise<void> {
+    const missing = details.prompt.details as { missingOIDCScope?: string[] };
+    const scopes = (missing.missingOIDCScope ?? []).filter((s) => s in SCOPE_DESCRIPTIONS);
+    return this.render(res, details, 'modules/oidc/views/consent.njk', {
+      scopes: scopes.map((scope) => ({ scope, description: SCOPE_DESCRIPTIONS[scope] })),
+    });
+  }
+
+  /**
+   * Renders a page of the interaction. Its form posts here, then the browser is redirected to the site's redirect
+   * URI: Chrome applies the CSP `form-action` to that redirect chain, so the site's origin is allowed there too.
+   */
+  private async render(res: Response, details: Details, view: string, data: Record<string, unknown>): Promise<void> {
+    const client = await this.oidc.provider.Client.find(details.params.client_id as string);
+    const redirectUri = typeof details.params.redirect_uri === 'string' ? details.params.redirect_uri : undefined;
+    const csp = res.getHeader('content-security-policy');
+    if (typeof csp === 'string' && redirectUri) {
+      res.setHeader(
+        'content-security-policy',
+        csp.replace("form-action 'self'", `form-action 'self' ${new URL(redirectUri).origin}`),
+      );
+    }
+    res.render(view, {
+      uid: details.uid,
+      clientName: client?.clientName ?? client?.clientId ?? 'ce site',
+      ...data,
+    });
+  }
+}
+
+function expired(): OidcError {
+  return new OidcError(
+    OidcErrorCode.INTERACTION_EXPIRED,
+    'Cette demande de connexion a expiré ou n’est plus valable. Retournez sur le site d’où vous venez pour recommencer.',
+  );
+}

@@ -1,0 +1,101 @@
+/**
+ * A minimal browser over HTTP for end-to-end tests: keeps cookies per host, follows redirects by hand (so that a test
+ * sees where it is sent), reads forms and their CSRF token from the pages.
+ */
+export class HttpBrowser {
+  private readonly cookies = new Map<string, Map<string, string>>();
+
+  /** GET, following redirects while they stay on `stayOn` (the platform); returns the last response and its URL. */
+  async get(url: string, stayOn?: string): Promise<{ url: string; status: number; body: string; location?: string }> {
+    return this.request('GET', url, undefined, stayOn);
+  }
+
+  async post(
+    url: string,
+    form: Record<string, string>,
+    stayOn?: string,
+  ): Promise<{ url: string; status: number; body: string; location?: string }> {
+    return this.request('POST', url, new URLSearchParams(form), stayOn);
+  }
+
+  /** Submits the page's form whose action matches `action`, with its hidden fields and `fields`. */
+  async submit(
+    page: { url: string; body: string },
+    action: RegExp,
+    fields: Record<string, string>,
+    stayOn?: string,
+  ): Promise<{ url: string; status: number; body: string; location?: string }> {
+    const forms = [...page.body.matchAll(/<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g)];
+    const form = forms.find(([, formAction]) => action.test(formAction));
+    if (!form) throw new Error(`Aucun formulaire ${String(action)} sur ${page.url} :\n${page.body.slice(0, 2000)}`);
+    const hidden = Object.fromEntries(
+      [...form[2].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map(([, name, value]) => [
+        name,
+        decode(value),
+      ]),
+    );
+    return this.post(new URL(decode(form[1]), page.url).toString(), { ...hidden, ...fields }, stayOn);
+  }
+
+  private async request(
+    method: 'GET' | 'POST',
+    url: string,
+    body: URLSearchParams | undefined,
+    stayOn: string | undefined,
+  ): Promise<{ url: string; status: number; body: string; location?: string }> {
+    let current = url;
+    let currentMethod = method;
+    let currentBody = body;
+    for (let hops = 0; hops < 20; hops++) {
+      const target = new URL(current);
+      const res = await fetch(current, {
+        method: currentMethod,
+        body: currentBody,
+        redirect: 'manual',
+        headers: { cookie: this.cookieHeader(target.host), accept: 'text/html' },
+      });
+      this.store(target.host, res.headers.getSetCookie());
+      const location = res.headers.get('location');
+      if (location && res.status >= 300 && res.status < 400) {
+        const next = new URL(location, current).toString();
+        if (stayOn && !next.startsWith(stayOn))
+          return { url: current, status: res.status, body: await res.text(), location: next };
+        current = next;
+        currentMethod = 'GET';
+        currentBody = undefined;
+        continue;
+      }
+      return { url: current, status: res.status, body: await res.text() };
+    }
+    throw new Error(`Trop de redirections depuis ${url}`);
+  }
+
+  private cookieHeader(host: string): string {
+    return [...(this.cookies.get(host) ?? new Map<string, string>())]
+      .map(([name, value]) => `${name}=${value}`)
+      .join('; ');
+  }
+
+  private store(host: string, setCookies: string[]): void {
+    const jar = this.cookies.get(host) ?? new Map<string, string>();
+    for (const header of setCookies) {
+      const [pair, ...attributes] = header.split(';');
+      const index = pair.indexOf('=');
+      const name = pair.slice(0, index).trim();
+      const value = pair.slice(index + 1).trim();
+      const expired = attributes.some((a) => /max-age=0|expires=thu, 01 jan 1970/i.test(a.trim()));
+      if (expired || value === '') jar.delete(name);
+      else jar.set(name, value);
+    }
+    this.cookies.set(host, jar);
+  }
+}
+
+function decode(value: string): string {
+  return value
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
+}
