@@ -26,9 +26,10 @@ export interface TestApp {
  * same middleware as `npm start`. `env` overrides configuration variables.
  */
 export async function startTestApp(
-  options: { env?: Record<string, string>; extraModules?: Type[] } = {},
+  options: { env?: Record<string, string>; extraModules?: Type[]; database?: TestDatabase } = {},
 ): Promise<TestApp> {
-  const database: TestDatabase = await createTestDatabase();
+  // A database given by the caller is shared (several instances) and stays the caller's to drop.
+  const database: TestDatabase = options.database ?? (await createTestDatabase());
   const dataDir = mkdtempSync(join(tmpdir(), 'platform-test-data-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -59,7 +60,7 @@ export async function startTestApp(
     dataSource: app.get(DataSourceToken),
     async close() {
       await app.close();
-      await database.drop();
+      if (!options.database) await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -174,6 +174,15 @@ export class OidcProviderService implements OnModuleDestroy {
         short: { httpOnly: true, sameSite: 'lax' },
       },
       interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+      // The provider refuses outgoing requests (back-channel logout, ...) to special-use addresses (SSRF). Outside
+      // production, loopback is let through so that the tests and the demo site receive them; nothing else is.
+      fetch: (url, options) => {
+        if (!this.config.isProduction && isLoopback(new URL(url).hostname)) {
+          const { dispatcher: _dispatcher, ...rest } = options as RequestInit & { dispatcher?: unknown };
+          return fetch(url, rest);
+        }
+        return fetch(url, options);
+      },
       features: {
         devInteractions: { enabled: false },
         claimsParameter: { enabled: true },
@@ -225,6 +234,16 @@ export class OidcProviderService implements OnModuleDestroy {
         outcome: 'success',
       });
     });
+    provider.on('backchannel.error', (_ctx: KoaContextWithOIDC, error: Error, client: { clientId: string }) => {
+      this.logger.warn({ err: error, clientId: client.clientId }, 'Déconnexion par canal arrière non délivrée');
+      void audit.record({
+        actor: { type: 'system' },
+        action: 'oidc.backchannel_logout.failed',
+        target: { type: 'client', id: client.clientId },
+        outcome: 'failure',
+        details: { reason: error.message },
+      });
+    });
     provider.on('grant.revoked', (_ctx: KoaContextWithOIDC, grantId: string) => {
       void audit.record({
         actor: { type: 'system' },
@@ -235,6 +254,10 @@ export class OidcProviderService implements OnModuleDestroy {
     });
     return provider;
   }
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
 /** A French explanation of the provider's error codes (RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6). */
