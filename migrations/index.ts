@@ -6,10 +6,12 @@ import { PlatformAuditEvent1795463126976 } from './1795463126976-platform-audit-
 import { IdentityAccount1795464535342 } from './1795464535342-identity-account';
 import { IdentitySignInThrottle1795464864287 } from './1795464864287-identity-sign-in-throttle';
 import { OidcProviderState1795464864288 } from './1795464864288-oidc-provider-state';
+import { IdentityWebSession1795465632642 } from './1795465632642-identity-web-session';
 
 export const migrations = [
   PlatformAuditEvent1795463126976,
   IdentityAccount1795464535342,
   IdentitySignInThrottle1795464864287,
   OidcProviderState1795464864288,
+  IdentityWebSession1795465632642,
 ];

@@ -41,7 +41,7 @@ async function signIn(config: client.Configuration, base: string, browser = new 
   let page = await browser.get(url.toString(), base);
   page = await browser.submit(page, /identifiant$/, { identifier: 'sam' }, base);
   page = await browser.submit(page, /mot-de-passe$/, { password }, base);
-  if (page.status !== 200) return { page, tokens: undefined };
+  if (!page.location && page.status !== 200) return { page, tokens: undefined };
   if (!page.location) page = await browser.submit(page, /consentement$/, { decision: 'autoriser' }, base);
   const tokens = await client.authorizationCodeGrant(config, new URL(page.location!), { pkceCodeVerifier: verifier });
   return { page, tokens };

@@ -227,7 +227,7 @@ describe('OpenID provider (end to end, openid-client as the relying party)', () 
     });
 
     it('sends access_denied back to the site when the person refuses', async () => {
-      const flow = await start('site-b');
+      const flow = await start('site-b', { prompt: 'consent' });
       const { callback } = await signIn(new HttpBrowser(), flow, { consent: 'refuser' });
       assert.equal(new URL(callback!).searchParams.get('error'), 'access_denied');
     });

@@ -55,6 +55,15 @@ export class ClientRegistry {
     return { clientId, clientSecret };
   }
 
+  /** Registers or updates a client the platform itself defines (its own sites), without the duplicate check. */
+  async upsert(metadata: ClientMetadata, validate: (metadata: ClientMetadata) => Promise<void>): Promise<void> {
+    const { client_id: clientId, client_secret: secret, ...rest } = metadata;
+    await validate(metadata);
+    await this.clients.save(
+      this.clients.create({ clientId, metadata: rest, secretSealed: secret ? this.box.seal(secret) : null }),
+    );
+  }
+
   async remove(clientId: string): Promise<void> {
     const { affected } = await this.clients.delete({ clientId });
     if (!affected) throw new OidcError(OidcErrorCode.CLIENT_NOT_FOUND, `Aucun client « ${clientId} ».`);

@@ -11,6 +11,7 @@ import { AuditService } from '../../platform/audit';
 import { deriveKey } from '../../platform/crypto/secret-box';
 import { ExclusiveJobRunner } from '../../platform/jobs/exclusive-job.runner';
 import { LOGGER } from '../../platform/logging/logger';
+import { FIRST_PARTY_CLIENTS, firstPartyClientSecret } from '../../platform/first-party-clients';
 import { renderView } from '../../platform/views/views';
 import { IdentityService } from '../identity';
 import { ClientRegistry, type ClientMetadata } from './client.registry';
@@ -67,6 +68,22 @@ export class OidcProviderService implements OnModuleDestroy {
     if (this.current) return;
     await this.keys.ensureKeys();
     await this.refreshKeys();
+    for (const site of FIRST_PARTY_CLIENTS) {
+      await this.clients.upsert(
+        {
+          client_id: site.clientId,
+          client_secret: firstPartyClientSecret(this.config.secretKey, site),
+          client_name: site.name,
+          redirect_uris: [`${this.config.publicUrl}${site.redirectPath}`],
+          post_logout_redirect_uris: [`${this.config.publicUrl}${site.postLogoutPath}`],
+          backchannel_logout_uri: `${this.config.publicUrl}${site.backchannelLogoutPath}`,
+          grant_types: ['authorization_code'],
+          response_types: ['code'],
+          scope: site.scope,
+        },
+        (metadata) => this.validateClient(metadata),
+      );
+    }
   }
 
   /** Starts following key changes (application instances only, not the command line). */
@@ -103,8 +120,17 @@ export class OidcProviderService implements OnModuleDestroy {
 
   /** The provider's own validation of client metadata, for the command line. */
   async validateClient(metadata: ClientMetadata): Promise<void> {
-    await this.start();
+    if (!this.current) await this.refreshKeys();
     await this.provider.Client.validate(metadata);
+  }
+
+  private async latestGrantId(accountId: string, clientId: string): Promise<string | undefined> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM oidc_payload WHERE model = 'Grant' AND payload->>'accountId' = $1 AND payload->>'clientId' = $2
+         AND (expires_at IS NULL OR expires_at > now()) ORDER BY expires_at DESC NULLS LAST LIMIT 1`,
+      [accountId, clientId],
+    );
+    return rows[0]?.id;
   }
 
   @Cron(CronExpression.EVERY_10_MINUTES)
@@ -116,7 +142,13 @@ export class OidcProviderService implements OnModuleDestroy {
 
   private build(keys: JWK[]): Provider {
     const identity = this.identity;
-    const audit = this.audit;
+    // Provider events fire outside any request handler: a failed audit write is logged, never left unhandled.
+    const audit = {
+      record: (record: Parameters<AuditService['record']>[0]) =>
+        this.audit
+          .record(record)
+          .catch((error: unknown) => this.logger.error({ err: error }, 'Écriture du journal d’audit impossible')),
+    };
     const configuration: Configuration = {
       adapter: (name: string) => new PostgresAdapter(name, this.dataSource, this.clients),
       clients: [],
@@ -174,6 +206,25 @@ export class OidcProviderService implements OnModuleDestroy {
         short: { httpOnly: true, sameSite: 'lax' },
       },
       interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+      // Consent is remembered per site across sessions; the platform's own sites never ask for it.
+      loadExistingGrant: async (ctx) => {
+        const clientId = ctx.oidc.client!.clientId;
+        const accountId = ctx.oidc.session!.accountId!;
+        const { Grant } = ctx.oidc.provider;
+        const grantId =
+          ctx.oidc.result?.consent?.grantId ??
+          ctx.oidc.session!.grantIdFor(clientId) ??
+          (await this.latestGrantId(accountId, clientId));
+        if (grantId) {
+          const grant = await Grant.find(grantId);
+          if (grant && grant.accountId === accountId) return grant;
+        }
+        if (!FIRST_PARTY_CLIENTS.some((site) => site.clientId === clientId)) return undefined;
+        const grant = new Grant({ accountId, clientId });
+        grant.addOIDCScope(String(ctx.oidc.params!.scope ?? 'openid'));
+        await grant.save();
+        return grant;
+      },
       // The provider refuses outgoing requests (back-channel logout, ...) to special-use addresses (SSRF). Outside
       // production, loopback is let through so that the tests and the demo site receive them; nothing else is.
       fetch: (url, options) => {

@@ -1,0 +1,53 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Cron, CronExpression } from '@nestjs/schedule';
+import { InjectRepository } from '@nestjs/typeorm';
+import { LessThan, MoreThan, type Repository } from 'typeorm';
+import { ExclusiveJobRunner } from '../../platform/jobs/exclusive-job.runner';
+import { WebSession } from './entities/web-session.entity';
+
+const LIFETIME_MS = 12 * 60 * 60 * 1000;
+
+const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** First-party sessions in PostgreSQL, never in process memory: any instance serves any request. */
+@Injectable()
+export class WebSessionStore {
+  constructor(
+    @InjectRepository(WebSession) private readonly sessions: Repository<WebSession>,
+    private readonly jobs: ExclusiveJobRunner,
+  ) {}
+
+  /** Opens a session and returns the token for the cookie. */
+  async open(input: { accountId: string; oidcSid: string | null; idToken: string }): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    await this.sessions.insert({
+      tokenHash: hash(token),
+      ...input,
+      expiresAt: new Date(Date.now() + LIFETIME_MS),
+    });
+    return token;
+  }
+
+  async find(token: string | undefined): Promise<WebSession | undefined> {
+    if (!token) return undefined;
+    return (await this.sessions.findOneBy({ tokenHash: hash(token), expiresAt: MoreThan(new Date()) })) ?? undefined;
+  }
+
+  async close(token: string): Promise<void> {
+    await this.sessions.delete({ tokenHash: hash(token) });
+  }
+
+  /** Back-channel logout: every session of that provider session (or, without a sid, of that account). */
+  async closeForProviderSession(accountId: string, oidcSid: string | undefined): Promise<number> {
+    const { affected } = await this.sessions.delete(oidcSid ? { accountId, oidcSid } : { accountId });
+    return affected ?? 0;
+  }
+
+  @Cron(CronExpression.EVERY_HOUR)
+  async purgeExpired(): Promise<void> {
+    await this.jobs.run('identity.web_session.purge', async (manager) => {
+      await manager.delete(WebSession, { expiresAt: LessThan(new Date()) });
+    });
+  }
+}
