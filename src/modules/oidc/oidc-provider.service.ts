@@ -221,7 +221,8 @@ export class OidcProviderService implements OnModuleDestroy {
         }
         if (!FIRST_PARTY_CLIENTS.some((site) => site.clientId === clientId)) return undefined;
         const grant = new Grant({ accountId, clientId });
-        grant.addOIDCScope(String(ctx.oidc.params!.scope ?? 'openid'));
+        const scope = ctx.oidc.params?.scope;
+        grant.addOIDCScope(typeof scope === 'string' ? scope : 'openid');
         await grant.save();
         return grant;
       },
