@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { createApplication } from './bootstrap';
+import { startDemo } from './dev/demo';
 import { ConfigError, loadConfigFromEnvironment } from './config';
 import { openDatabase, type DatabaseEndpoint } from './platform/database/database-endpoint';
 import { StartupError } from './platform/errors';
@@ -26,13 +27,16 @@ async function main(): Promise<void> {
       `Plateforme démarrée : ${config.publicUrl}`,
     );
 
+    // The demo account and demo site come with the embedded default only, never in production.
+    const stopDemo = !config.isProduction && database.embedded ? await startDemo(app, config, logger) : undefined;
+
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'Arrêt de la plateforme');
-      void app
-        .close()
+      void Promise.resolve(stopDemo?.())
+        .then(() => app.close())
         .then(() => database?.close())
         .then(
           () => process.exit(0),

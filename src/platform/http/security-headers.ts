@@ -1,3 +1,4 @@
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 
 /**
@@ -6,6 +7,15 @@ import helmet from 'helmet';
  * itself, never from a CDN.
  */
 export function securityHeaders(options: { https: boolean }) {
+  const pages = headers(options, true);
+  // The provider's own pages (logout confirmation, form_post) send the browser on to a relying party's registered
+  // URI: Chrome applies `form-action` to that redirect, so it is left out there. Interaction pages widen it themselves.
+  const provider = headers(options, false);
+  return (req: Request, res: Response, next: NextFunction) =>
+    (req.path.startsWith('/oidc/') ? provider : pages)(req, res, next);
+}
+
+function headers(options: { https: boolean }, restrictFormAction: boolean) {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -18,7 +28,7 @@ export function securityHeaders(options: { https: boolean }) {
         'connect-src': ["'self'"],
         'object-src': ["'none'"],
         'base-uri': ["'none'"],
-        'form-action': ["'self'"],
+        ...(restrictFormAction ? { 'form-action': ["'self'"] } : {}),
         'frame-ancestors': ["'none'"],
         ...(options.https ? { 'upgrade-insecure-requests': [] } : {}),
       },

@@ -1,0 +1,53 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config';
+import { IdentityService } from '../modules/identity';
+import { ClientRegistry, OidcProviderService } from '../modules/oidc';
+import { deriveKey } from '../platform/crypto/secret-box';
+import { demoSiteUrls, startDemoSite } from './demo-site';
+
+export const DEMO_ACCOUNT = {
+  email: 'demo@exemple.fr',
+  identifier: 'demo',
+  password: 'Demo-mot-de-passe-1',
+  givenName: 'Camille',
+  familyName: 'Démo',
+};
+export const DEMO_CLIENT_ID = 'site-demo';
+
+/**
+ * Demo data for `npm start` on the embedded database (never in production): a demo account, and a demo site on
+ * `PORT + 1` registered as a relying party. Idempotent: what exists is kept.
+ */
+export async function startDemo(
+  app: INestApplicationContext,
+  config: AppConfig,
+  logger: Logger,
+  port = config.http.port + 1,
+): Promise<() => Promise<void>> {
+  const identity = app.get(IdentityService);
+  if (!(await identity.list(1000)).some((a) => a.email === DEMO_ACCOUNT.email)) {
+    await identity.createActiveAccount(DEMO_ACCOUNT);
+  }
+  const urls = demoSiteUrls(port);
+  const clientSecret = deriveKey(config.secretKey, 'demo-site-client');
+  const oidc = app.get(OidcProviderService);
+  await app.get(ClientRegistry).upsert(
+    {
+      client_id: DEMO_CLIENT_ID,
+      client_secret: clientSecret,
+      client_name: 'Site de démonstration',
+      redirect_uris: [urls.redirectUri],
+      post_logout_redirect_uris: [urls.postLogoutUri],
+      backchannel_logout_uri: urls.backchannelUri,
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+    },
+    (metadata) => oidc.validateClient(metadata),
+  );
+  const site = await startDemoSite({ port, issuer: config.issuer, clientId: DEMO_CLIENT_ID, clientSecret });
+  logger.info(
+    `Démonstration : site partenaire sur ${site.url} ; compte « ${DEMO_ACCOUNT.identifier} » (${DEMO_ACCOUNT.email}), mot de passe « ${DEMO_ACCOUNT.password} »`,
+  );
+  return site.close;
+}
