@@ -49,5 +49,5 @@ export async function startDemo(
   logger.info(
     `Démonstration : site partenaire sur ${site.url} ; compte « ${DEMO_ACCOUNT.identifier} » (${DEMO_ACCOUNT.email}), mot de passe « ${DEMO_ACCOUNT.password} »`,
   );
-  return site.close;
+  return () => site.close();
 }
