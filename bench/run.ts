@@ -1,19 +1,25 @@
 /**
- * `npm run bench`: measures and prints figures; asserts nothing. Starts the platform as `npm start` does (embedded
- * database in a temporary folder, or `BENCH_DATABASE_URL`), then loads it from this process over loopback.
+ * `npm run bench`: measures and prints figures; asserts nothing. Starts the platform as a separate process pinned to
+ * one core when `taskset` exists (embedded database in a temporary folder, or `BENCH_DATABASE_URL`), registers a
+ * client and an account with the command line, then loads it from this process over loopback.
  * Results are also written to `bench-results/<date>.json`.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import * as client from 'openid-client';
 import { projectRoot } from '../src/platform/views/views';
+import { HttpBrowser } from '../test/support/http-browser';
 import { freePort } from '../test/support/ports';
-import { spawnPlatform, waitUntilReady } from '../test/support/process';
+import { spawnPlatform, waitUntilReady, type PlatformProcess } from '../test/support/process';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = 10;
+const REDIRECT_URI = 'http://127.0.0.1:9/retour';
+const PASSWORD = 'Banc-d-essai-2026';
 
 interface Figure {
   name: string;
@@ -23,21 +29,37 @@ interface Figure {
   errors: number;
 }
 
-async function load(name: string, url: string): Promise<Figure> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S });
-  return {
+async function load(name: string, options: autocannon.Options): Promise<Figure> {
+  const result = await autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...options });
+  const figure = {
     name,
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     errors: result.errors + result.non2xx,
   };
+  console.log(
+    `${name.padEnd(40)} ${String(figure.requestsPerSecond).padStart(6)} req/s   p50 ${figure.p50Ms} ms   p99 ${figure.p99Ms} ms   erreurs ${figure.errors}`,
+  );
+  return figure;
 }
 
-async function rssOf(pid: number): Promise<number> {
-  const { readFileSync } = await import('node:fs');
+function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+function cli(env: Record<string, string>, args: string[]): string {
+  return execFileSync(process.execPath, [join(projectRoot(), 'dist/src/platform/cli/cli.js'), ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+  }).toString();
+}
+
+/** The platform on one core when `taskset` is there (the figures are per core). */
+function start(env: Record<string, string>): PlatformProcess {
+  const pinned = existsSync('/usr/bin/taskset');
+  if (!pinned) return spawnPlatform(env);
+  return spawnPlatform(env, 'dist/bench/pinned.js');
 }
 
 async function main(): Promise<void> {
@@ -54,56 +76,141 @@ async function main(): Promise<void> {
     SECRET_KEY: randomBytes(32).toString('base64url'),
   };
   if (process.env.BENCH_DATABASE_URL) env.DATABASE_URL = process.env.BENCH_DATABASE_URL;
-  // The first start creates and migrates the embedded database; the second measures an ordinary start.
-  for (const run of ['first', 'second'] as const) {
-    const started = performance.now();
-    const platform = spawnPlatform(env);
-    await waitUntilReady(platform, `${base}/health`, 120_000);
-    const readyMs = Math.round(performance.now() - started);
-    if (run === 'first') {
-      console.log(`Démarrage à froid (création de la base) : ${readyMs} ms`);
-      platform.child.kill('SIGTERM');
-      await platform.exited;
-      continue;
-    }
-    console.log(`Démarrage jusqu’à « prêt » : ${readyMs} ms`);
-    const pid = platform.child.pid!;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const idleRssMb = await rssOf(pid);
-    console.log(`Mémoire au repos (RSS) : ${idleRssMb.toFixed(0)} Mo`);
+  const database = env.DATABASE_URL ? 'serveur PostgreSQL' : 'base embarquée (PGlite)';
+  console.log(
+    `Base : ${database} ; ${CONNECTIONS} connexions, ${DURATION_S} s par mesure ; serveur épinglé sur un cœur : ${existsSync('/usr/bin/taskset') ? 'oui' : 'non'}`,
+  );
 
-    const figures: Figure[] = [];
-    for (const [name, path] of [
-      ['GET /health/live', '/health/live'],
-      ['GET /health (base de données)', '/health'],
-      ['GET / (page d’accueil)', '/'],
-    ] as const) {
-      const figure = await load(name, `${base}${path}`);
-      figures.push(figure);
-      console.log(
-        `${name.padEnd(32)} ${String(figure.requestsPerSecond).padStart(6)} req/s   p50 ${figure.p50Ms} ms   p99 ${figure.p99Ms} ms   erreurs ${figure.errors}`,
-      );
-    }
-    const loadedRssMb = await rssOf(pid);
-    console.log(`Mémoire après charge (RSS) : ${loadedRssMb.toFixed(0)} Mo`);
-    platform.child.kill('SIGTERM');
-    await platform.exited;
+  // On a server, production refuses to start before the migrations: apply them as an operator would.
+  if (env.DATABASE_URL) cli(env, ['migrate']);
+  // First start: creates (and, embedded, migrates) the database, generates the keys.
+  let started = performance.now();
+  let platform = start(env);
+  await waitUntilReady(platform, `${base}/health`, 120_000);
+  console.log(`Premier démarrage (création de la base) : ${Math.round(performance.now() - started)} ms`);
+  platform.child.kill('SIGTERM');
+  await platform.exited;
 
-    const dir = join(projectRoot(), 'bench-results');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    const database = env.DATABASE_URL ? 'server' : 'embedded';
-    writeFileSync(
-      file,
-      JSON.stringify(
-        { database, connections: CONNECTIONS, durationS: DURATION_S, readyMs, idleRssMb, loadedRssMb, figures },
-        null,
-        2,
-      ),
-    );
-    console.log(`Résultats : ${file}`);
+  const secret = /Secret .*: (\S+)/.exec(
+    cli(env, [
+      'clients:add',
+      '--client-id',
+      'banc',
+      '--redirect-uri',
+      REDIRECT_URI,
+      '--grant-types',
+      'authorization_code',
+      'refresh_token',
+      'client_credentials',
+    ]),
+  )![1]!;
+  cli(env, ['users:add', '--email', 'banc@example.fr', '--identifier', 'banc', '--password', PASSWORD]);
+
+  started = performance.now();
+  platform = start(env);
+  await waitUntilReady(platform, `${base}/health`, 120_000);
+  const readyMs = Math.round(performance.now() - started);
+  console.log(`Démarrage jusqu’à « prêt » : ${readyMs} ms`);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const pid = serverPid(platform);
+  const idleRssMb = rssMb(pid);
+  console.log(`Mémoire au repos (RSS) : ${idleRssMb.toFixed(0)} Mo`);
+
+  const config = await client.discovery(new URL(`${base}/oidc`), 'banc', undefined, client.ClientSecretBasic(secret), {
+    execute: [client.allowInsecureRequests],
+  });
+  const { access_token } = await codeFlow(config, base);
+  const basic = `Basic ${Buffer.from(`banc:${secret}`).toString('base64')}`;
+
+  const figures: Figure[] = [];
+  figures.push(await load('GET /health/live', { url: `${base}/health/live` }));
+  figures.push(await load('GET /health (base de données)', { url: `${base}/health` }));
+  figures.push(await load('GET / (page d’accueil)', { url: `${base}/` }));
+  figures.push(await load('GET découverte OpenID', { url: `${base}/oidc/.well-known/openid-configuration` }));
+  figures.push(
+    await load('POST /oidc/token (client_credentials)', {
+      url: `${base}/oidc/token`,
+      method: 'POST',
+      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    }),
+  );
+  figures.push(
+    await load('GET /oidc/me (userinfo)', {
+      url: `${base}/oidc/me`,
+      headers: { authorization: `Bearer ${access_token}` },
+    }),
+  );
+
+  // The whole code flow with a password sign-in, one after the other (argon2id dominates).
+  const flowStart = performance.now();
+  let flows = 0;
+  while (performance.now() - flowStart < DURATION_S * 1000) {
+    await codeFlow(config, base);
+    flows++;
   }
+  const flowsPerSecond = flows / ((performance.now() - flowStart) / 1000);
+  console.log(
+    `${'Flux complet code + mot de passe (séquentiel)'.padEnd(40)} ${flowsPerSecond.toFixed(1).padStart(6)} flux/s`,
+  );
+
+  const loadedRssMb = rssMb(pid);
+  console.log(`Mémoire après charge (RSS) : ${loadedRssMb.toFixed(0)} Mo`);
+  platform.child.kill('SIGTERM');
+  await platform.exited;
+
+  const dir = join(projectRoot(), 'bench-results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        database,
+        connections: CONNECTIONS,
+        durationS: DURATION_S,
+        readyMs,
+        idleRssMb,
+        loadedRssMb,
+        flowsPerSecond,
+        figures,
+      },
+      null,
+      2,
+    ),
+  );
+  console.log(`Résultats : ${file}`);
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** The pid of the server itself (under `taskset`, the child of the wrapper). */
+function serverPid(platform: PlatformProcess): number {
+  const wrapper = platform.child.pid!;
+  try {
+    const children = readFileSync(`/proc/${wrapper}/task/${wrapper}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
+    return children.length ? Number(children[0]) : wrapper;
+  } catch {
+    return wrapper;
+  }
+}
+
+async function codeFlow(config: client.Configuration, base: string): Promise<{ access_token: string }> {
+  const browser = new HttpBrowser();
+  const verifier = client.randomPKCECodeVerifier();
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: REDIRECT_URI,
+    scope: 'openid',
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+  });
+  let page = await browser.get(url.toString(), base);
+  page = await browser.submit(page, /identifiant$/, { identifier: 'banc' }, base);
+  page = await browser.submit(page, /mot-de-passe$/, { password: PASSWORD }, base);
+  if (!page.location) page = await browser.submit(page, /consentement$/, { decision: 'autoriser' }, base);
+  return client.authorizationCodeGrant(config, new URL(page.location!), { pkceCodeVerifier: verifier });
 }
 
 main().catch((error: unknown) => {

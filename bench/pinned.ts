@@ -1,0 +1,9 @@
+// Runs the platform pinned to core 0 with taskset, forwarding SIGTERM, so that `npm run bench` measures one core.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const child = spawn('taskset', ['-c', '0', process.execPath, join(__dirname, '..', 'src', 'main.js')], {
+  stdio: 'inherit',
+});
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => child.kill(signal));
+child.on('exit', (code) => process.exit(code ?? 1));
