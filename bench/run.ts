@@ -103,7 +103,7 @@ async function main(): Promise<void> {
       'refresh_token',
       'client_credentials',
     ]),
-  )![1]!;
+  )![1];
   cli(env, ['users:add', '--email', 'banc@example.fr', '--identifier', 'banc', '--password', PASSWORD]);
 
   started = performance.now();
