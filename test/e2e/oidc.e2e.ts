@@ -348,4 +348,19 @@ describe('OpenID provider (end to end, openid-client as the relying party)', () 
       assert.equal(new URL(silent.location!).searchParams.get('error'), 'login_required');
     });
   });
+
+  describe('account space (/compte)', () => {
+    it('signs in through the provider, and refuses a forged callback without opening a session', async () => {
+      const browser = new HttpBrowser();
+      const start = await browser.get(`${app.url}/compte`, app.url);
+      assert.match(start.body, /Étape 1 sur 2 : votre identifiant/);
+      const forged = await browser.get(
+        `${app.url}/compte/connexion/retour?code=faux&state=faux&iss=${encodeURIComponent(app.config.issuer)}`,
+      );
+      assert.equal(forged.status, 503);
+      assert.match(forged.body, /La connexion à votre compte n’a pas pu aboutir/);
+      const after = await browser.get(`${app.url}/compte`, app.url);
+      assert.doesNotMatch(after.body, /<h1>Mon compte<\/h1>/);
+    });
+  });
 });

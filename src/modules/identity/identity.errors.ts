@@ -7,6 +7,7 @@ export enum IdentityErrorCode {
   INVALID_IDENTIFIER = 'INVALID_IDENTIFIER',
   WEAK_PASSWORD = 'WEAK_PASSWORD',
   ACCOUNT_NOT_FOUND = 'ACCOUNT_NOT_FOUND',
+  SIGN_IN_FAILED = 'SIGN_IN_FAILED',
 }
 
 const kinds: Record<IdentityErrorCode, ErrorKind> = {
@@ -16,6 +17,7 @@ const kinds: Record<IdentityErrorCode, ErrorKind> = {
   [IdentityErrorCode.INVALID_IDENTIFIER]: 'invalid',
   [IdentityErrorCode.WEAK_PASSWORD]: 'invalid',
   [IdentityErrorCode.ACCOUNT_NOT_FOUND]: 'not_found',
+  [IdentityErrorCode.SIGN_IN_FAILED]: 'unavailable',
 };
 
 export class IdentityError extends DomainError {

@@ -30,7 +30,8 @@ export function createCsrfProtection(options: { secretKey: string; https: boolea
   const secret = createHmac('sha256', options.secretKey).update('csrf-token-v1').digest('base64url');
   const { generateCsrfToken, validateRequest } = doubleCsrf({
     getSecret: () => secret,
-    // No first-party session exists yet; when it does, its id will bind the token to it.
+    // Tokens are bound to the CSRF cookie (signed double submit). The account space's session lives in its module and
+    // changes at sign-in anyway; binding tokens to it as well is a hardening left for the session work to come.
     getSessionIdentifier: () => '',
     // `__Host-` needs HTTPS; over plain HTTP (development) the cookie keeps a plain name.
     cookieName: options.https ? '__Host-csrf' : 'csrf',

@@ -8,6 +8,7 @@ import { SecretBox } from '../../../platform/crypto/secret-box';
 import { ACCOUNT_SPACE_CLIENT, firstPartyClientSecret } from '../../../platform/first-party-clients';
 import { Public } from '../../../platform/http/access-policy';
 import { SkipCsrf } from '../../../platform/http/csrf';
+import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { IdentityService } from '../identity.service';
 import { WebSessionStore } from '../web-session.store';
 
@@ -82,12 +83,27 @@ export class AccountSpaceController {
       // The person refused or aborted: back to the home page, nothing else to say.
       return res.redirect(303, '/');
     }
-    const tokens = await oidcClient.authorizationCodeGrant(await this.client(), current, {
-      pkceCodeVerifier: pending.verifier,
-      expectedState: pending.state,
-      expectedNonce: pending.nonce,
-      idTokenExpected: true,
-    });
+    let tokens: Awaited<ReturnType<typeof oidcClient.authorizationCodeGrant>>;
+    try {
+      tokens = await oidcClient.authorizationCodeGrant(await this.client(), current, {
+        pkceCodeVerifier: pending.verifier,
+        expectedState: pending.state,
+        expectedNonce: pending.nonce,
+        idTokenExpected: true,
+      });
+    } catch (error) {
+      // A replayed or forged callback, or the provider unreachable: nothing is opened, the cause goes to the audit trail.
+      await this.audit.record({
+        actor: { type: 'anonymous' },
+        action: 'identity.account_space.sign_in_failed',
+        outcome: 'failure',
+        details: { reason: (error as Error).message },
+      });
+      throw new IdentityError(
+        IdentityErrorCode.SIGN_IN_FAILED,
+        'La connexion à votre compte n’a pas pu aboutir. Revenez à la page d’accueil et réessayez.',
+      );
+    }
     const claims = tokens.claims()!;
     const token = await this.sessions.open({
       accountId: claims.sub,
