@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { IdentityService } from '../../src/modules/identity';
 import { ClientRegistry, OidcProviderService, type ClientMetadata } from '../../src/modules/oidc';
@@ -121,6 +122,20 @@ describe('OpenID provider (end to end, openid-client as the relying party)', () 
       assert.ok(metadata.end_session_endpoint);
     });
 
+    it('shows https endpoints behind a TLS proxy it trusts', async () => {
+      const proxied = await startTestApp({ env: { TRUST_PROXY: 'loopback' } });
+      try {
+        const res = await fetch(`${proxied.url}/oidc/.well-known/openid-configuration`, {
+          headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'compte.example.fr' },
+        });
+        const metadata = (await res.json()) as Record<string, string>;
+        assert.equal(metadata.token_endpoint, 'https://compte.example.fr/oidc/token');
+        assert.equal(metadata.issuer, `${proxied.url}/oidc`, 'l’émetteur reste PUBLIC_URL');
+      } finally {
+        await proxied.close();
+      }
+    });
+
     it('publishes public RS256, ES256 and EdDSA keys, never their private parts', async () => {
       const jwks = (await (await fetch(`${app.url}/oidc/jwks`)).json()) as { keys: Array<Record<string, string>> };
       assert.deepEqual(jwks.keys.map((k) => k.alg).sort(), ['ES256', 'EdDSA', 'RS256']);
@@ -137,8 +152,22 @@ describe('OpenID provider (end to end, openid-client as the relying party)', () 
       const params = new URL(callback!).searchParams;
       assert.equal(params.get('state'), flow.state);
       assert.equal(params.get('iss'), `${app.url}/oidc`);
-      // openid-client checks the ID token's signature, iss, aud, exp, iat and nonce.
       const result = await tokens('site-a', flow, callback!);
+      // Checked here by hand too, as a strict relying party would: signature against the JWKS, iss, aud, exp, nonce.
+      // (at_hash is optional for ID tokens from the token endpoint, OpenID Connect Core §3.1.3.6, and this provider
+      // leaves it out there; the relying party checks the access token through userinfo below.)
+      const { payload, protectedHeader } = await jwtVerify(
+        result.id_token!,
+        createRemoteJWKSet(new URL(`${app.url}/oidc/jwks`)),
+        {
+          issuer: `${app.url}/oidc`,
+          audience: 'site-a',
+          algorithms: ['RS256'],
+        },
+      );
+      assert.equal(protectedHeader.alg, 'RS256');
+      assert.ok(payload.exp! > Date.now() / 1000);
+      assert.equal(payload.nonce, flow.nonce);
       const claims = result.claims()!;
       assert.equal(claims.sub, accountId);
       assert.equal(claims.nonce, flow.nonce);
@@ -211,6 +240,15 @@ describe('OpenID provider (end to end, openid-client as the relying party)', () 
       // Consent is remembered: the next request goes straight back.
       const again = await start('site-b');
       assert.ok((await browser.get(again.url.toString(), app.url)).location?.startsWith(REDIRECT_URI));
+    });
+
+    it('asks for the password again when the sign-in is older than max_age', async () => {
+      const browser = new HttpBrowser();
+      await signIn(browser, await start('site-a'));
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      const page = await browser.get((await start('site-a', { max_age: '1' })).url.toString(), app.url);
+      assert.equal(page.location, undefined);
+      assert.match(page.body, /Étape 1 sur 2 : votre identifiant/);
     });
 
     it('answers prompt=none without a session with login_required', async () => {

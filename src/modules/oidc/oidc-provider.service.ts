@@ -206,6 +206,9 @@ export class OidcProviderService implements OnModuleDestroy {
         short: { httpOnly: true, sameSite: 'lax' },
       },
       interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+      // CORS on the provider's endpoints only for the origins of the site's own redirect URIs (browser-based clients).
+      clientBasedCORS: (_ctx, origin, client) =>
+        client.redirectUris?.some((uri) => new URL(uri).origin === origin) ?? false,
       // Consent is remembered per site across sessions; the platform's own sites never ask for it.
       loadExistingGrant: async (ctx) => {
         const clientId = ctx.oidc.client!.clientId;
