@@ -119,45 +119,52 @@ async function main(): Promise<void> {
   const config = await client.discovery(new URL(`${base}/oidc`), 'banc', undefined, client.ClientSecretBasic(secret), {
     execute: [client.allowInsecureRequests],
   });
-  const { access_token } = await codeFlow(config, base);
-  const basic = `Basic ${Buffer.from(`banc:${secret}`).toString('base64')}`;
-
   const figures: Figure[] = [];
   figures.push(await load('GET /health/live', { url: `${base}/health/live` }));
   figures.push(await load('GET /health (base de données)', { url: `${base}/health` }));
   figures.push(await load('GET / (page d’accueil)', { url: `${base}/` }));
-  figures.push(await load('GET découverte OpenID', { url: `${base}/oidc/.well-known/openid-configuration` }));
-  figures.push(
-    await load('POST /oidc/token (client_credentials)', {
-      url: `${base}/oidc/token`,
-      method: 'POST',
-      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'grant_type=client_credentials',
-    }),
-  );
-  figures.push(
-    await load('GET /oidc/me (userinfo)', {
-      url: `${base}/oidc/me`,
-      headers: { authorization: `Bearer ${access_token}` },
-    }),
-  );
-
-  // The whole code flow with a password sign-in, one after the other (argon2id dominates).
-  const flowStart = performance.now();
-  let flows = 0;
-  while (performance.now() - flowStart < DURATION_S * 1000) {
-    await codeFlow(config, base);
-    flows++;
-  }
-  const flowsPerSecond = flows / ((performance.now() - flowStart) / 1000);
-  console.log(
-    `${'Flux complet code + mot de passe (séquentiel)'.padEnd(40)} ${flowsPerSecond.toFixed(1).padStart(6)} flux/s`,
-  );
+  const platformOidc = await oidcFigures('plateforme', config, `${base}/oidc`, secret, (c) => codeFlow(c, base));
 
   const loadedRssMb = rssMb(pid);
   console.log(`Mémoire après charge (RSS) : ${loadedRssMb.toFixed(0)} Mo`);
   platform.child.kill('SIGTERM');
   await platform.exited;
+
+  // The same measures on a bare oidc-provider (memory adapter, same protocol settings), same core.
+  const barePort = await freePort();
+  const bareBase = `http://127.0.0.1:${barePort}`;
+  const bare = spawnPlatform(
+    {
+      PORT: String(barePort),
+      BENCH_SECRET: secret,
+      BENCH_PASSWORD: PASSWORD,
+      BENCH_REDIRECT_URI: REDIRECT_URI,
+      BARE: '1',
+    },
+    existsSync('/usr/bin/taskset') ? 'dist/bench/pinned.js' : 'dist/bench/bare-provider.js',
+  );
+  await waitUntilReady(bare, `${bareBase}/.well-known/openid-configuration`, 30_000);
+  const bareConfig = await client.discovery(new URL(bareBase), 'banc', undefined, client.ClientSecretBasic(secret), {
+    execute: [client.allowInsecureRequests],
+  });
+  const bareOidc = await oidcFigures('oidc-provider nu', bareConfig, bareBase, secret, (c) =>
+    bareCodeFlow(c, bareBase),
+  );
+  bare.child.kill('SIGTERM');
+  await bare.exited;
+
+  console.log('\nPlateforme / oidc-provider nu (part du débit du fournisseur nu que la plateforme atteint) :');
+  for (const [i, figure] of platformOidc.figures.entries()) {
+    const reference = bareOidc.figures[i];
+    console.log(
+      `  ${figure.name.padEnd(38)} ${String(figure.requestsPerSecond).padStart(6)} / ${String(reference.requestsPerSecond).padStart(6)} req/s  = ${Math.round((100 * figure.requestsPerSecond) / reference.requestsPerSecond)} %`,
+    );
+  }
+  console.log(
+    `  ${'flux complet code + mot de passe'.padEnd(38)} ${platformOidc.flowsPerSecond.toFixed(1).padStart(6)} / ${bareOidc.flowsPerSecond.toFixed(1).padStart(6)} flux/s = ${Math.round((100 * platformOidc.flowsPerSecond) / bareOidc.flowsPerSecond)} %`,
+  );
+  const flowsPerSecond = platformOidc.flowsPerSecond;
+  figures.push(...platformOidc.figures);
 
   const dir = join(projectRoot(), 'bench-results');
   mkdirSync(dir, { recursive: true });
@@ -183,6 +190,44 @@ async function main(): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
+/** Discovery, client credentials, userinfo and the whole code flow, on the platform or the bare provider. */
+async function oidcFigures(
+  label: string,
+  config: client.Configuration,
+  issuer: string,
+  secret: string,
+  flow: (config: client.Configuration) => Promise<{ access_token: string }>,
+): Promise<{ figures: Figure[]; flowsPerSecond: number }> {
+  console.log(`\n${label} :`);
+  const endpoints = config.serverMetadata();
+  const basic = `Basic ${Buffer.from(`banc:${secret}`).toString('base64')}`;
+  const figures = [
+    await load('GET découverte OpenID', { url: `${issuer}/.well-known/openid-configuration` }),
+    await load('POST token (client_credentials)', {
+      url: endpoints.token_endpoint!,
+      method: 'POST',
+      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    }),
+    // The token is taken just before: the bare provider's memory adapter keeps only the last 1,000 items.
+    await flow(config).then(({ access_token }) =>
+      load('GET userinfo', { url: endpoints.userinfo_endpoint!, headers: { authorization: `Bearer ${access_token}` } }),
+    ),
+  ];
+  // The whole code flow with a password sign-in, one after the other (argon2id dominates).
+  const started = performance.now();
+  let flows = 0;
+  while (performance.now() - started < DURATION_S * 1000) {
+    await flow(config);
+    flows++;
+  }
+  const flowsPerSecond = flows / ((performance.now() - started) / 1000);
+  console.log(
+    `${'Flux complet code + mot de passe (séquentiel)'.padEnd(40)} ${flowsPerSecond.toFixed(1).padStart(6)} flux/s`,
+  );
+  return { figures, flowsPerSecond };
+}
+
 /** The pid of the server itself (under `taskset`, the child of the wrapper). */
 function serverPid(platform: PlatformProcess): number {
   const wrapper = platform.child.pid!;
@@ -195,6 +240,19 @@ function serverPid(platform: PlatformProcess): number {
   } catch {
     return wrapper;
   }
+}
+
+/** The bare provider's flow: its interaction endpoint signs in at once (after the same argon2id check). */
+async function bareCodeFlow(config: client.Configuration, base: string): Promise<{ access_token: string }> {
+  const verifier = client.randomPKCECodeVerifier();
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: REDIRECT_URI,
+    scope: 'openid',
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+  });
+  const page = await new HttpBrowser().get(url.toString(), base);
+  return client.authorizationCodeGrant(config, new URL(page.location!), { pkceCodeVerifier: verifier });
 }
 
 async function codeFlow(config: client.Configuration, base: string): Promise<{ access_token: string }> {
