@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import * as client from 'openid-client';
 import { projectRoot } from '../src/platform/views/views';
-import { HttpBrowser } from '../test/support/http-browser';
+import { passwordCodeFlow } from '../test/support/code-flow';
 import { freePort } from '../test/support/ports';
 import { spawnPlatform, waitUntilReady, type PlatformProcess } from '../test/support/process';
 
@@ -147,9 +147,7 @@ async function main(): Promise<void> {
   const bareConfig = await client.discovery(new URL(bareBase), 'banc', undefined, client.ClientSecretBasic(secret), {
     execute: [client.allowInsecureRequests],
   });
-  const bareOidc = await oidcFigures('oidc-provider nu', bareConfig, bareBase, secret, (c) =>
-    bareCodeFlow(c, bareBase),
-  );
+  const bareOidc = await oidcFigures('oidc-provider nu', bareConfig, bareBase, secret, (c) => codeFlow(c, bareBase));
   bare.child.kill('SIGTERM');
   await bare.exited;
 
@@ -242,33 +240,14 @@ function serverPid(platform: PlatformProcess): number {
   }
 }
 
-/** The bare provider's flow: its interaction endpoint signs in at once (after the same argon2id check). */
-async function bareCodeFlow(config: client.Configuration, base: string): Promise<{ access_token: string }> {
-  const verifier = client.randomPKCECodeVerifier();
-  const url = client.buildAuthorizationUrl(config, {
-    redirect_uri: REDIRECT_URI,
-    scope: 'openid',
-    code_challenge: await client.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-  });
-  const page = await new HttpBrowser().get(url.toString(), base);
-  return client.authorizationCodeGrant(config, new URL(page.location!), { pkceCodeVerifier: verifier });
-}
-
+/** The bare provider's interaction endpoint signs in at once: the flow is the same minus the pages. */
 async function codeFlow(config: client.Configuration, base: string): Promise<{ access_token: string }> {
-  const browser = new HttpBrowser();
-  const verifier = client.randomPKCECodeVerifier();
-  const url = client.buildAuthorizationUrl(config, {
-    redirect_uri: REDIRECT_URI,
-    scope: 'openid',
-    code_challenge: await client.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
+  const { tokens } = await passwordCodeFlow(config, base, {
+    identifier: 'banc',
+    password: PASSWORD,
+    redirectUri: REDIRECT_URI,
   });
-  let page = await browser.get(url.toString(), base);
-  page = await browser.submit(page, /identifiant$/, { identifier: 'banc' }, base);
-  page = await browser.submit(page, /mot-de-passe$/, { password: PASSWORD }, base);
-  if (!page.location) page = await browser.submit(page, /consentement$/, { decision: 'autoriser' }, base);
-  return client.authorizationCodeGrant(config, new URL(page.location!), { pkceCodeVerifier: verifier });
+  return tokens!;
 }
 
 main().catch((error: unknown) => {

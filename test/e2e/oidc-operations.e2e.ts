@@ -6,6 +6,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { IdentityService } from '../../src/modules/identity';
 import { ClientRegistry, OidcProviderService, SigningKeyStore } from '../../src/modules/oidc';
+import { passwordCodeFlow } from '../support/code-flow';
 import { HttpBrowser } from '../support/http-browser';
 import { freePort } from '../support/ports';
 import { startRoundRobinProxy } from '../support/round-robin-proxy';
@@ -30,21 +31,8 @@ async function setUp(app: TestApp, extra: Record<string, unknown> = {}): Promise
 }
 
 /** Signs in through the pages and returns the tokens. */
-async function signIn(config: client.Configuration, base: string, browser = new HttpBrowser(), password = PASSWORD) {
-  const verifier = client.randomPKCECodeVerifier();
-  const url = client.buildAuthorizationUrl(config, {
-    redirect_uri: REDIRECT_URI,
-    scope: 'openid',
-    code_challenge: await client.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-  });
-  let page = await browser.get(url.toString(), base);
-  page = await browser.submit(page, /identifiant$/, { identifier: 'sam' }, base);
-  page = await browser.submit(page, /mot-de-passe$/, { password }, base);
-  if (!page.location && page.status !== 200) return { page, tokens: undefined };
-  if (!page.location) page = await browser.submit(page, /consentement$/, { decision: 'autoriser' }, base);
-  const tokens = await client.authorizationCodeGrant(config, new URL(page.location!), { pkceCodeVerifier: verifier });
-  return { page, tokens };
+function signIn(config: client.Configuration, base: string, browser = new HttpBrowser(), password = PASSWORD) {
+  return passwordCodeFlow(config, base, { identifier: 'sam', password, redirectUri: REDIRECT_URI, browser });
 }
 
 describe('OpenID provider operations', () => {
