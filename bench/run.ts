@@ -74,6 +74,8 @@ async function main(): Promise<void> {
     PUBLIC_URL: base,
     DATA_DIR: dataDir,
     SECRET_KEY: randomBytes(32).toString('base64url'),
+    // Required in production; the bench sends no e-mail.
+    SMTP_URL: 'smtp://127.0.0.1:9',
   };
   if (process.env.BENCH_DATABASE_URL) env.DATABASE_URL = process.env.BENCH_DATABASE_URL;
   const database = env.DATABASE_URL ? 'serveur PostgreSQL' : 'base embarquée (PGlite)';

@@ -7,6 +7,7 @@ import { IdentityAccount1795464535342 } from './1795464535342-identity-account';
 import { IdentitySignInThrottle1795464864287 } from './1795464864287-identity-sign-in-throttle';
 import { OidcProviderState1795464864288 } from './1795464864288-oidc-provider-state';
 import { IdentityWebSession1795465632642 } from './1795465632642-identity-web-session';
+import { NotificationsOutbox1795467723524 } from './1795467723524-notifications-outbox';
 
 export const migrations = [
   PlatformAuditEvent1795463126976,
@@ -14,4 +15,5 @@ export const migrations = [
   IdentitySignInThrottle1795464864287,
   OidcProviderState1795464864288,
   IdentityWebSession1795465632642,
+  NotificationsOutbox1795467723524,
 ];

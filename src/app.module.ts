@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { IdentityModule } from './modules/identity';
+import { NotificationsModule } from './modules/notifications';
 import { OidcModule } from './modules/oidc';
 import { PlatformModule, type PlatformOptions } from './platform/platform.module';
 
@@ -10,7 +11,7 @@ export class AppModule {
   static forRoot(options: PlatformOptions, extraModules: Type[] = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(options), IdentityModule, OidcModule, ...extraModules],
+      imports: [PlatformModule.forRoot(options), IdentityModule, OidcModule, NotificationsModule, ...extraModules],
     };
   }
 }

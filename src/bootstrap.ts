@@ -7,6 +7,7 @@ import express, { type Request } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
+import { OutboxWorker } from './modules/notifications';
 import { OidcProviderService } from './modules/oidc';
 import type { AppConfig } from './config';
 import type { DatabaseEndpoint } from './platform/database/database-endpoint';
@@ -81,7 +82,10 @@ export async function createApplication(options: ApplicationOptions): Promise<Ne
   const oidc = app.get(OidcProviderService);
   await oidc.start();
   app.use('/oidc', oidc.callback);
-  if (options.runJobs ?? true) oidc.followKeyChanges();
+  if (options.runJobs ?? true) {
+    oidc.followKeyChanges();
+    app.get(OutboxWorker).start();
+  }
   configureViews(app, config);
   app.use(cookieParser());
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));

@@ -17,6 +17,11 @@ export interface AppConfig {
   /** Absolute path. */
   dataDir: string;
   secretKey: string;
+  mail: {
+    /** `undefined`: the development mailbox (never in production). */
+    smtpUrl: string | undefined;
+    from: string;
+  };
   logLevel: LogLevel;
 }
 

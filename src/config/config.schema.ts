@@ -87,6 +87,25 @@ function trustProxy(raw: string): Parsed<TrustProxy> {
   return fail('valeurs acceptées : false, true, un nombre de proxys ou une liste d’adresses séparées par des virgules');
 }
 
+function smtpUrl(raw: string): Parsed<string> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return fail('ce n’est pas une URL valide (exemple : smtps://utilisateur:motdepasse@smtp.example.fr:465)');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:')
+    return fail('l’URL doit commencer par smtp:// ou smtps://');
+  if (!url.hostname) return fail('l’URL ne nomme pas de serveur');
+  return ok(raw);
+}
+
+function mailbox(raw: string): Parsed<string> {
+  return /^[^<>@\s]+@[^<>@\s]+$|^[^<>]*<[^<>@\s]+@[^<>@\s]+>$/.test(raw.trim())
+    ? ok(raw.trim())
+    : fail('adresse invalide (exemple : Plateforme <ne-pas-repondre@example.fr>)');
+}
+
 export const variables = {
   NODE_ENV: {
     description:
@@ -141,6 +160,19 @@ export const variables = {
     default: undefined,
     secret: true,
     parse: secretKey,
+  },
+  SMTP_URL: {
+    description:
+      'SMTP server for e-mail (`smtp://` or `smtps://`, credentials in the URL; `?pool=true` is implied). When unset outside production, e-mails go to the development mailbox at `/dev/boite-mail`; in production it is required.',
+    default: undefined,
+    secret: true,
+    parse: smtpUrl,
+  },
+  MAIL_FROM: {
+    description: 'Sender of the e-mails the platform sends.',
+    default: 'Plateforme d’identité <ne-pas-repondre@localhost>',
+    secret: false,
+    parse: mailbox,
   },
   TRUST_PROXY: {
     description:

@@ -49,6 +49,9 @@ export function loadConfig(env: Env, cwd = process.cwd()): LoadedConfig {
   if (isProduction && publicUrl?.startsWith('http:')) {
     warnings.push('PUBLIC_URL est en http:// en production : les cookies ne seront pas marqués « Secure ».');
   }
+  if (isProduction && values.SMTP_URL === undefined) {
+    problems.push('SMTP_URL : obligatoire en production (les e-mails d’activation et de récupération doivent partir)');
+  }
   if (isProduction && values.DATABASE_URL === undefined) {
     warnings.push('Base de données embarquée en production : elle ne sert qu’une seule instance.');
   }
@@ -78,6 +81,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): LoadedConfig {
     },
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir),
     secretKey,
+    mail: { smtpUrl: values.SMTP_URL as string | undefined, from: values.MAIL_FROM as string },
     logLevel: values.LOG_LEVEL as AppConfig['logLevel'],
   };
   return { config, warnings };

@@ -115,6 +115,7 @@ describe('Starting the platform (main.ts)', () => {
         try {
           const output = await failingStart({
             NODE_ENV: 'production',
+            SMTP_URL: 'smtp://127.0.0.1:9',
             SECRET_KEY: KEY,
             DATABASE_URL: database.url,
             PORT: String(await freePort()),

@@ -13,7 +13,9 @@ export interface TestSmtpServer {
 }
 
 export interface TestSmtpOptions {
-  /** Refuse these recipients with a permanent error (550). */
+  /** Listen on this port (to bring a stopped server back at the same address); a free one otherwise. */
+  port?: number;
+  /** Refuse these recipients with a permanent error (550); read at each delivery, so a test may change it. */
   rejectRecipient?: (address: string) => boolean;
 }
 
@@ -50,7 +52,7 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -6,6 +6,7 @@ import { AppModule } from '../../app.module';
 import { withApplication, type CliRuntime } from './cli-context';
 import { CliError } from './cli-error';
 import { identityCommands } from '../../modules/identity';
+import { notificationsCommands } from '../../modules/notifications';
 import { oidcCommands } from '../../modules/oidc';
 import { migrationCommands } from './migration.commands';
 
@@ -26,7 +27,12 @@ export function buildProgram(): Command {
     config,
     withApplication: (work) => withApplication(config(), (options) => AppModule.forRoot(options), work),
   };
-  for (const command of [...migrationCommands(runtime), ...identityCommands(runtime), ...oidcCommands(runtime)])
+  for (const command of [
+    ...migrationCommands(runtime),
+    ...identityCommands(runtime),
+    ...oidcCommands(runtime),
+    ...notificationsCommands(runtime),
+  ])
     program.addCommand(command);
   return program;
 }

@@ -1,0 +1,20 @@
+import { DomainError, type ErrorKind } from '../../platform/errors';
+
+export enum NotificationsErrorCode {
+  MESSAGE_NOT_FOUND = 'MESSAGE_NOT_FOUND',
+  INVALID_RECIPIENT = 'INVALID_RECIPIENT',
+}
+
+const kinds: Record<NotificationsErrorCode, ErrorKind> = {
+  [NotificationsErrorCode.MESSAGE_NOT_FOUND]: 'not_found',
+  [NotificationsErrorCode.INVALID_RECIPIENT]: 'invalid',
+};
+
+export class NotificationsError extends DomainError {
+  readonly kind: ErrorKind;
+
+  constructor(code: NotificationsErrorCode, message: string) {
+    super(code, message);
+    this.kind = kinds[code];
+  }
+}

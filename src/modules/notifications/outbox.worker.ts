@@ -1,0 +1,177 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
+import { Counter, Gauge } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config';
+import { LOGGER } from '../../platform/logging/logger';
+import { MetricsService } from '../../platform/metrics/metrics.service';
+import { MailTransport, PermanentDeliveryError } from './mail.transport';
+import { renderMail, type TemplateName } from './templates/templates';
+
+export interface OutboxWorkerOptions {
+  /** How often an idle worker looks for due messages. */
+  pollMs: number;
+  batchSize: number;
+  /** Attempts before a message is marked failed. */
+  maxAttempts: number;
+  /** First retry delay; each retry doubles it (with ±20 % jitter), up to `maxDelayMs`. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** How long a claimed message is reserved; a worker that died is replaced after that. */
+  leaseMs: number;
+}
+
+export const DEFAULT_OUTBOX_OPTIONS: OutboxWorkerOptions = {
+  pollMs: 250,
+  batchSize: 50,
+  maxAttempts: 8,
+  baseDelayMs: 5_000,
+  maxDelayMs: 60 * 60 * 1000,
+  leaseMs: 2 * 60 * 1000,
+};
+
+interface ClaimedRow {
+  id: string;
+  recipient: string;
+  template: string;
+  data: Record<string, unknown>;
+  attempts: number;
+}
+
+/**
+ * Delivers the outbox, on every instance: claims due messages with `FOR UPDATE SKIP LOCKED` (two workers never take
+ * the same one), sends them, records the outcome. Delivery is at least once: a worker killed between sending and
+ * recording leaves the message `sending`; after the lease it is claimed and sent again.
+ */
+@Injectable()
+export class OutboxWorker implements OnModuleDestroy {
+  private options = DEFAULT_OUTBOX_OPTIONS;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+  private readonly sent: Counter;
+  private readonly failed: Counter;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly transport: MailTransport,
+    metrics: MetricsService,
+  ) {
+    const registers = [metrics.registry];
+    this.sent = new Counter({ name: 'outbox_messages_sent_total', help: 'Messages délivrés', registers });
+    this.failed = new Counter({
+      name: 'outbox_messages_failed_total',
+      help: 'Messages passés en échec définitif',
+      registers,
+    });
+    const query = (sql: string) => dataSource.query<Array<Record<string, string | null>>>(sql);
+    new Gauge({
+      name: 'outbox_messages',
+      help: 'Messages de la file, par statut',
+      labelNames: ['status'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const row of await query('SELECT status, count(*)::int AS n FROM outbox_message GROUP BY status')) {
+          this.set({ status: row.status! }, Number(row.n));
+        }
+      },
+    });
+    new Gauge({
+      name: 'outbox_oldest_due_seconds',
+      help: 'Âge du plus ancien message dû et non envoyé',
+      registers,
+      async collect() {
+        const [row] = await query(
+          `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(next_attempt_at)), 0) AS age FROM outbox_message
+           WHERE status = 'pending' AND next_attempt_at <= now()`,
+        );
+        this.set(Number(row?.age ?? 0));
+      },
+    });
+  }
+
+  configure(options: Partial<OutboxWorkerOptions>): void {
+    this.options = { ...this.options, ...options };
+  }
+
+  /** Starts polling (application instances; tests start it themselves). */
+  start(): void {
+    this.timer ??= setInterval(
+      () =>
+        void this.deliverDue().catch((error: unknown) =>
+          this.logger.error({ err: error }, 'Envoi de la file impossible'),
+        ),
+      this.options.pollMs,
+    );
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stop();
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Sends what is due now, batch after batch; returns how many messages were handled. One run at a time. */
+  deliverDue(): Promise<number> {
+    this.running ??= this.drain().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async drain(): Promise<number> {
+    let handled = 0;
+    for (;;) {
+      const batch = await this.claim();
+      await Promise.all(batch.map((row) => this.deliver(row)));
+      handled += batch.length;
+      if (batch.length < this.options.batchSize) return handled;
+    }
+  }
+
+  private async claim(): Promise<ClaimedRow[]> {
+    // One statement, no transaction held open while sending (and nothing waits on another connection: PGlite-safe).
+    const [rows] = await this.dataSource.query<[ClaimedRow[], number]>(
+      `UPDATE outbox_message SET status = 'sending', attempts = attempts + 1,
+         locked_until = now() + make_interval(secs => $2::double precision / 1000)
+       WHERE id IN (
+         SELECT id FROM outbox_message
+         WHERE (status = 'pending' AND next_attempt_at <= now()) OR (status = 'sending' AND locked_until < now())
+         ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING id, recipient, template, data, attempts`,
+      [this.options.batchSize, this.options.leaseMs],
+    );
+    return rows;
+  }
+
+  private async deliver(row: ClaimedRow): Promise<void> {
+    try {
+      const mail = renderMail(row.template as TemplateName, row.data as never, this.config.publicUrl);
+      await this.transport.send(row.recipient, mail, row.id);
+      await this.dataSource.query(
+        `UPDATE outbox_message SET status = 'sent', sent_at = now(), locked_until = NULL, last_error = NULL WHERE id = $1`,
+        [row.id],
+      );
+      this.sent.inc();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const final = error instanceof PermanentDeliveryError || row.attempts >= this.options.maxAttempts;
+      const delay =
+        Math.min(this.options.baseDelayMs * 2 ** (row.attempts - 1), this.options.maxDelayMs) *
+        (0.8 + Math.random() * 0.4);
+      await this.dataSource.query(
+        `UPDATE outbox_message SET status = $2, last_error = $3, locked_until = NULL,
+           next_attempt_at = now() + make_interval(secs => $4::double precision / 1000) WHERE id = $1`,
+        [row.id, final ? 'failed' : 'pending', message.slice(0, 2000), final ? 0 : delay],
+      );
+      if (final) this.failed.inc();
+      this.logger.warn({ messageId: row.id, attempts: row.attempts, final, error: message }, 'Message non délivré');
+    }
+  }
+}
