@@ -13,6 +13,7 @@ import autocannon from 'autocannon';
 import * as client from 'openid-client';
 import { projectRoot } from '../src/platform/views/views';
 import { passwordCodeFlow } from '../test/support/code-flow';
+import { benchOutbox } from './outbox';
 import { freePort } from '../test/support/ports';
 import { spawnPlatform, waitUntilReady, type PlatformProcess } from '../test/support/process';
 
@@ -164,6 +165,12 @@ async function main(): Promise<void> {
     `  ${'flux complet code + mot de passe'.padEnd(38)} ${platformOidc.flowsPerSecond.toFixed(1).padStart(6)} / ${bareOidc.flowsPerSecond.toFixed(1).padStart(6)} flux/s = ${Math.round((100 * platformOidc.flowsPerSecond) / bareOidc.flowsPerSecond)} %`,
   );
   const flowsPerSecond = platformOidc.flowsPerSecond;
+
+  const outbox = await benchOutbox(env.DATABASE_URL);
+  console.log(
+    `\nFile d’envoi vers un serveur SMTP local : ${outbox.messagesPerSecond.toFixed(0)} messages/s (${outbox.messages} messages) ; ` +
+      `du commit à la réception, file au repos : médiane ${outbox.idleLatencyMedianMs} ms, p95 ${outbox.idleLatencyP95Ms} ms`,
+  );
   figures.push(...platformOidc.figures);
 
   const dir = join(projectRoot(), 'bench-results');
@@ -181,6 +188,8 @@ async function main(): Promise<void> {
         loadedRssMb,
         flowsPerSecond,
         figures,
+        bare: bareOidc,
+        outbox,
       },
       null,
       2,
