@@ -76,8 +76,8 @@ export async function benchOutbox(url: string | undefined, count = 1000): Promis
     return {
       messages: count,
       messagesPerSecond,
-      idleLatencyMedianMs: Math.round(latencies[Math.floor(latencies.length / 2)]!),
-      idleLatencyP95Ms: Math.round(latencies[Math.floor(latencies.length * 0.95)]!),
+      idleLatencyMedianMs: Math.round(latencies[Math.floor(latencies.length / 2)]),
+      idleLatencyP95Ms: Math.round(latencies[Math.floor(latencies.length * 0.95)]),
     };
   } finally {
     await app.close();
