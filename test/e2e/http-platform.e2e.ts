@@ -6,7 +6,7 @@ import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { IsEmail, IsOptional, IsString } from 'class-validator';
 import request from 'supertest';
-import { DomainError, type ErrorKind } from '../../src/platform/errors';
+import { DomainError } from '../../src/platform/errors';
 import { ACCESS_POLICY, Public } from '../../src/platform/http/access-policy';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -20,7 +20,9 @@ class GreetingDto {
 }
 
 class ExampleError extends DomainError {
-  readonly kind: ErrorKind = 'conflict';
+  constructor(code: string, message: string) {
+    super(code, 'conflict', message);
+  }
 }
 
 /** Routes that exist only in this test, to exercise the platform's policies. */

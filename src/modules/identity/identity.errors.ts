@@ -21,10 +21,7 @@ const kinds: Record<IdentityErrorCode, ErrorKind> = {
 };
 
 export class IdentityError extends DomainError {
-  readonly kind: ErrorKind;
-
   constructor(code: IdentityErrorCode, message: string) {
-    super(code, message);
-    this.kind = kinds[code];
+    super(code, kinds[code], message);
   }
 }

@@ -11,10 +11,7 @@ const kinds: Record<NotificationsErrorCode, ErrorKind> = {
 };
 
 export class NotificationsError extends DomainError {
-  readonly kind: ErrorKind;
-
   constructor(code: NotificationsErrorCode, message: string) {
-    super(code, message);
-    this.kind = kinds[code];
+    super(code, kinds[code], message);
   }
 }

@@ -17,10 +17,7 @@ const kinds: Record<OidcErrorCode, ErrorKind> = {
 };
 
 export class OidcError extends DomainError {
-  readonly kind: ErrorKind;
-
   constructor(code: OidcErrorCode, message: string) {
-    super(code, message);
-    this.kind = kinds[code];
+    super(code, kinds[code], message);
   }
 }

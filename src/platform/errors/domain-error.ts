@@ -13,10 +13,9 @@ export type FieldErrors = Record<string, string[]>;
  * `message` is French and safe to show to the person who caused it: never an internal detail.
  */
 export abstract class DomainError extends Error {
-  abstract readonly kind: ErrorKind;
-
   constructor(
     readonly code: string,
+    readonly kind: ErrorKind,
     message: string,
     readonly fields?: FieldErrors,
   ) {

@@ -24,10 +24,7 @@ const messages: Record<PlatformErrorCode, string> = {
 
 /** Errors of the platform layer itself (validation, CSRF, access policy). */
 export class PlatformError extends DomainError {
-  readonly kind: ErrorKind;
-
   constructor(code: PlatformErrorCode, fields?: FieldErrors, message = messages[code]) {
-    super(code, message, fields);
-    this.kind = kinds[code];
+    super(code, kinds[code], message, fields);
   }
 }
