@@ -49,6 +49,8 @@ const KEY_REFRESH_MS = 30_000;
 @Injectable()
 export class OidcProviderService implements OnModuleDestroy {
   private current: Provider | undefined;
+  /** The provider's request handler, built once per provider (Koa composes its middleware on each `callback()`). */
+  private handler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
   private fingerprint = '';
   private timer: NodeJS.Timeout | undefined;
 
@@ -105,7 +107,8 @@ export class OidcProviderService implements OnModuleDestroy {
 
   /** The handler mounted at `/oidc`. */
   readonly callback = (req: IncomingMessage, res: ServerResponse): void => {
-    void this.provider.callback()(req, res);
+    if (!this.handler) throw new Error('Fournisseur OpenID pas encore prêt');
+    void this.handler(req, res);
   };
 
   /** Rebuilds the provider when the published or signing keys changed. */
@@ -113,6 +116,7 @@ export class OidcProviderService implements OnModuleDestroy {
     const { keys, fingerprint } = await this.keys.providerKeys(now);
     if (fingerprint === this.fingerprint) return false;
     this.current = this.build(keys);
+    this.handler = this.current.callback();
     this.fingerprint = fingerprint;
     this.logger.info({ keys: fingerprint }, 'Clés de signature chargées');
     return true;
