@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,14 +21,14 @@ export interface OutboxFigures {
  * from commit to receipt of single messages on an idle queue. `url` selects a PostgreSQL server; the embedded
  * database otherwise. Everything runs in this process: the figures are a floor.
  */
-export async function benchOutbox(url: string | undefined, count = 1000): Promise<OutboxFigures> {
+export async function benchOutbox(url: string | undefined, secretKey: string, count = 1000): Promise<OutboxFigures> {
   const smtp = await startSmtpServer();
   const embedded = url ? undefined : await EmbeddedDatabase.start();
   const dataDir = mkdtempSync(join(tmpdir(), 'platform-bench-outbox-'));
   const { config } = loadConfig({
     LOG_LEVEL: 'silent',
     DATA_DIR: dataDir,
-    SECRET_KEY: randomBytes(32).toString('base64url'),
+    SECRET_KEY: secretKey,
     SMTP_URL: smtp.url,
     DATABASE_URL: url ?? embedded!.url,
   });

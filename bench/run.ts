@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: measures and prints figures; asserts nothing. Starts the platform as a separate process pinned to
- * one core when `taskset` exists (embedded database in a temporary folder, or `BENCH_DATABASE_URL`), registers a
+ * one core when `taskset` exists (embedded database in a temporary folder, or `BENCH_DATABASE_URL`, an empty database
+ * on a PostgreSQL server), registers a
  * client and an account with the command line, then loads it from this process over loopback.
  * Results are also written to `bench-results/<date>.json`.
  */
@@ -166,7 +167,7 @@ async function main(): Promise<void> {
   );
   const flowsPerSecond = platformOidc.flowsPerSecond;
 
-  const outbox = await benchOutbox(env.DATABASE_URL);
+  const outbox = await benchOutbox(env.DATABASE_URL, env.SECRET_KEY);
   console.log(
     `\nFile d’envoi vers un serveur SMTP local : ${outbox.messagesPerSecond.toFixed(0)} messages/s (${outbox.messages} messages) ; ` +
       `du commit à la réception, file au repos : médiane ${outbox.idleLatencyMedianMs} ms, p95 ${outbox.idleLatencyP95Ms} ms`,

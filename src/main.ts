@@ -28,7 +28,14 @@ async function main(): Promise<void> {
     );
 
     // The demo account and demo site come with the embedded default only, never in production.
-    const stopDemo = !config.isProduction && database.embedded ? await startDemo(app, config, logger) : undefined;
+    // It is a convenience: a port already taken on PORT + 1 must not stop the platform itself.
+    const stopDemo =
+      !config.isProduction && database.embedded
+        ? await startDemo(app, config, logger).catch((error: unknown) => {
+            logger.warn({ err: error }, `Site de démonstration non démarré (port ${config.http.port + 1} occupé ?)`);
+            return undefined;
+          })
+        : undefined;
 
     let stopping = false;
     const stop = (signal: string) => {

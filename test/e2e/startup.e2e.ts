@@ -85,6 +85,22 @@ describe('Starting the platform (main.ts)', () => {
     });
   });
 
+  describe('with another SECRET_KEY than the one the data was encrypted with', () => {
+    it('refuses to start with a message that says so, instead of a decryption stack', async () => {
+      const dataDir = tempDir();
+      const port = await freePort();
+      const first = spawnPlatform({ DATA_DIR: dataDir, PORT: String(port), SECRET_KEY: KEY });
+      try {
+        await waitUntilReady(first, `http://127.0.0.1:${port}/health`);
+      } finally {
+        first.child.kill('SIGTERM');
+        await first.exited;
+      }
+      const output = await failingStart({ DATA_DIR: dataDir, PORT: String(port), SECRET_KEY: 'z'.repeat(43) });
+      assert.match(output, /ne peut pas être déchiffrée avec SECRET_KEY : SECRET_KEY a-t-elle changé/);
+    });
+  });
+
   describe(
     'on a PostgreSQL server',
     { skip: usesEmbeddedDatabase() && 'pas de serveur PostgreSQL pour ces tests' },

@@ -5,6 +5,7 @@ import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { IsNull, type Repository } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { SecretBox } from '../../platform/crypto/secret-box';
+import { StartupError } from '../../platform/errors';
 import { OidcSigningKey } from './entities/oidc-signing-key.entity';
 
 export type SigningAlg = 'RS256' | 'ES256' | 'EdDSA';
@@ -71,13 +72,25 @@ export class SigningKeyStore {
     const ordered = [...published.filter(signing), ...published.filter((k) => !signing(k))];
     return {
       keys: ordered.map((k) => ({
-        ...(JSON.parse(this.box.open(k.privateJwkSealed)) as JWK),
+        ...this.openKey(k),
         kid: k.kid,
         alg: k.alg,
         use: 'sig',
       })),
       fingerprint: ordered.map((k) => `${k.kid}:${signing(k) ? 's' : 'v'}`).join(','),
     };
+  }
+
+  private openKey(key: OidcSigningKey): JWK {
+    try {
+      return JSON.parse(this.box.open(key.privateJwkSealed)) as JWK;
+    } catch (error) {
+      throw new StartupError(
+        `La clé de signature ${key.kid} ne peut pas être déchiffrée avec SECRET_KEY : SECRET_KEY a-t-elle changé depuis ` +
+          'sa création ? Remettez l’ancienne valeur (les clés et les secrets des clients en dépendent).',
+        { cause: error },
+      );
+    }
   }
 
   private async generate(alg: SigningAlg, activatesAt: Date): Promise<OidcSigningKey> {
