@@ -16,7 +16,7 @@ export interface FirstPartyClient {
 
 export const ACCOUNT_SPACE_CLIENT: FirstPartyClient = {
   clientId: 'plateforme-compte',
-  name: 'Mon compte',
+  name: 'l’espace « Mon compte »',
   redirectPath: '/compte/connexion/retour',
   postLogoutPath: '/compte/deconnexion/terminee',
   backchannelLogoutPath: '/compte/deconnexion/canal-arriere',
