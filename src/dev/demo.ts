@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
-import { IdentityService } from '../modules/identity';
+import { IdentityError, IdentityErrorCode, IdentityService } from '../modules/identity';
 import { ClientRegistry, OidcProviderService } from '../modules/oidc';
 import { deriveKey } from '../platform/crypto/secret-box';
 import { demoSiteUrls, startDemoSite } from './demo-site';
@@ -26,9 +26,11 @@ export async function startDemo(
   port = config.http.port + 1,
 ): Promise<() => Promise<void>> {
   const identity = app.get(IdentityService);
-  if (!(await identity.list(1000)).some((a) => a.email === DEMO_ACCOUNT.email)) {
-    await identity.createActiveAccount(DEMO_ACCOUNT);
-  }
+  // Kept from an earlier start: the service refuses the address already in use, which is all we need to know.
+  await identity.createActiveAccount(DEMO_ACCOUNT).catch((error: unknown) => {
+    if (!(error instanceof IdentityError && (error.code as IdentityErrorCode) === IdentityErrorCode.EMAIL_TAKEN))
+      throw error;
+  });
   const urls = demoSiteUrls(port);
   const clientSecret = deriveKey(config.secretKey, 'demo-site-client');
   const oidc = app.get(OidcProviderService);

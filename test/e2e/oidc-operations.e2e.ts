@@ -20,8 +20,7 @@ async function setUp(app: TestApp, extra: Record<string, unknown> = {}): Promise
   const oidc = app.app.get(OidcProviderService);
   await app.app
     .get(IdentityService)
-    .createActiveAccount({ email: 'sam@example.fr', identifier: 'sam', password: PASSWORD })
-    .catch(() => undefined);
+    .createActiveAccount({ email: 'sam@example.fr', identifier: 'sam', password: PASSWORD });
   const { clientSecret } = await app.app
     .get(ClientRegistry)
     .add({ client_id: 'site', redirect_uris: [REDIRECT_URI], ...extra }, (m) => oidc.validateClient(m));
