@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { IdentityService } from '../../src/modules/identity';
+import { OutboxWorker } from '../../src/modules/notifications';
 import { ClientRegistry, OidcProviderService, SigningKeyStore } from '../../src/modules/oidc';
 import { passwordCodeFlow } from '../support/code-flow';
 import { HttpBrowser } from '../support/http-browser';
@@ -94,6 +95,7 @@ describe('OpenID provider operations', () => {
     let app: TestApp;
     let receiver: Server;
     const received: string[] = [];
+    let failures = 0;
     let config: client.Configuration;
     before(async () => {
       const port = await freePort();
@@ -101,6 +103,10 @@ describe('OpenID provider operations', () => {
         let body = '';
         req.on('data', (chunk: Buffer) => (body += chunk.toString()));
         req.on('end', () => {
+          if (failures > 0) {
+            failures--;
+            return void res.writeHead(503).end();
+          }
           received.push(new URLSearchParams(body).get('logout_token') ?? '');
           res.writeHead(200).end();
         });
@@ -123,6 +129,12 @@ describe('OpenID provider operations', () => {
       const logout = client.buildEndSessionUrl(config, { id_token_hint: tokens!.id_token! });
       const page = await browser.get(logout.toString(), app.url);
       await browser.submit(page, /session\/end\/confirm$/, { logout: 'yes' }, app.url);
+      // Queued in the outbox (webhook channel), then delivered by the worker.
+      const [queued] = await app.dataSource.query<Array<{ status: string }>>(
+        `SELECT status FROM outbox_message WHERE channel = 'webhook'`,
+      );
+      assert.equal(queued.status, 'pending');
+      await app.app.get(OutboxWorker).deliverDue();
       assert.equal(received.length, 1);
       const { payload } = await jwtVerify(received[0], createRemoteJWKSet(new URL(`${app.url}/oidc/jwks`)), {
         issuer: app.config.issuer,
@@ -131,6 +143,30 @@ describe('OpenID provider operations', () => {
       });
       assert.equal(payload.sub, tokens!.claims()!.sub);
       assert.ok((payload.events as Record<string, unknown>)['http://schemas.openid.net/event/backchannel-logout']);
+    });
+
+    it('retries the logout token while the site is unavailable', async () => {
+      received.length = 0;
+      failures = 1;
+      const browser = new HttpBrowser();
+      const { tokens } = await signIn(config, app.url, browser);
+      const logout = client.buildEndSessionUrl(config, { id_token_hint: tokens!.id_token! });
+      await browser.submit(
+        await browser.get(logout.toString(), app.url),
+        /session\/end\/confirm$/,
+        { logout: 'yes' },
+        app.url,
+      );
+      const worker = app.app.get(OutboxWorker);
+      await worker.deliverDue();
+      assert.equal(received.length, 0);
+      const [waiting] = await app.dataSource.query<Array<{ id: string; last_error: string }>>(
+        `SELECT id, last_error FROM outbox_message WHERE channel = 'webhook' AND status = 'pending'`,
+      );
+      assert.match(waiting.last_error, /a répondu 503/);
+      await app.dataSource.query(`UPDATE outbox_message SET next_attempt_at = now() WHERE id = $1`, [waiting.id]);
+      await worker.deliverDue();
+      assert.equal(received.length, 1);
     });
   });
 

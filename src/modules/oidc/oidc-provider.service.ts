@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { JWK } from 'jose';
+import { decodeJwt, type JWK } from 'jose';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
@@ -14,6 +14,7 @@ import { LOGGER } from '../../platform/logging/logger';
 import { FIRST_PARTY_CLIENTS, firstPartyClientSecret } from '../../platform/first-party-clients';
 import { renderView } from '../../platform/views/views';
 import { IdentityService } from '../identity';
+import { NotificationsService } from '../notifications';
 import { ClientRegistry, type ClientMetadata } from './client.registry';
 import { PostgresAdapter } from './postgres.adapter';
 import { SigningKeyStore } from './signing-key.store';
@@ -63,6 +64,7 @@ export class OidcProviderService implements OnModuleDestroy {
     private readonly identity: IdentityService,
     private readonly audit: AuditService,
     private readonly jobs: ExclusiveJobRunner,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /** Creates the signing keys on first start and builds the provider. Called by the application at start. */
@@ -233,9 +235,23 @@ export class OidcProviderService implements OnModuleDestroy {
         await grant.save();
         return grant;
       },
-      // The provider refuses outgoing requests (back-channel logout, ...) to special-use addresses (SSRF). Outside
-      // production, loopback is let through so that the tests and the demo site receive them; nothing else is.
-      fetch: (url, options) => {
+      // Back-channel logout tokens go through the outbox (webhook channel): retried with backoff until their expiry,
+      // instead of a single 2.5 s attempt. Other outgoing requests (jwks_uri, ...) are made here: the provider refuses
+      // special-use addresses (SSRF); outside production, loopback is let through for the tests and the demo site.
+      fetch: async (url, options) => {
+        const body = options?.body instanceof URLSearchParams ? options.body : undefined;
+        const logoutToken = body?.get('logout_token');
+        if (options?.method === 'POST' && body && logoutToken) {
+          const { exp, jti } = decodeJwt(logoutToken);
+          await this.notifications.enqueueWebhook(this.dataSource.manager, {
+            url: url instanceof Request ? url.url : url instanceof URL ? url.href : url,
+            body: body.toString(),
+            contentType: 'application/x-www-form-urlencoded',
+            expiresAt: exp ? new Date(exp * 1000) : undefined,
+            idempotencyKey: jti ? `backchannel-logout:${jti}` : undefined,
+          });
+          return new Response(null, { status: 204 });
+        }
         if (!this.config.isProduction && isLoopback(new URL(url).hostname)) {
           const { dispatcher: _dispatcher, ...rest } = options as RequestInit & { dispatcher?: unknown };
           return fetch(url, rest);
@@ -294,7 +310,7 @@ export class OidcProviderService implements OnModuleDestroy {
       });
     });
     provider.on('backchannel.error', (_ctx: KoaContextWithOIDC, error: Error, client: { clientId: string }) => {
-      this.logger.warn({ err: error, clientId: client.clientId }, 'Déconnexion par canal arrière non délivrée');
+      this.logger.warn({ err: error, clientId: client.clientId }, 'Déconnexion par canal arrière non mise en file');
       void audit.record({
         actor: { type: 'system' },
         action: 'oidc.backchannel_logout.failed',

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdentityModule } from '../identity';
+import { NotificationsModule } from '../notifications';
 import { ClientRegistry } from './client.registry';
 import { OidcClient } from './entities/oidc-client.entity';
 import { OidcPayload } from './entities/oidc-payload.entity';
@@ -10,7 +11,7 @@ import { InteractionController } from './pages/interaction.controller';
 import { SigningKeyStore } from './signing-key.store';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OidcPayload, OidcClient, OidcSigningKey]), IdentityModule],
+  imports: [TypeOrmModule.forFeature([OidcPayload, OidcClient, OidcSigningKey]), IdentityModule, NotificationsModule],
   controllers: [InteractionController],
   providers: [OidcProviderService, ClientRegistry, SigningKeyStore],
   exports: [OidcProviderService, ClientRegistry, SigningKeyStore],
