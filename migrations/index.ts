@@ -8,6 +8,7 @@ import { IdentitySignInThrottle1795464864287 } from './1795464864287-identity-si
 import { OidcProviderState1795464864288 } from './1795464864288-oidc-provider-state';
 import { IdentityWebSession1795465632642 } from './1795465632642-identity-web-session';
 import { NotificationsOutbox1795467723524 } from './1795467723524-notifications-outbox';
+import { NotificationsSmsWebhooksDigests1795471149728 } from './1795471149728-notifications-sms-webhooks-digests';
 
 export const migrations = [
   PlatformAuditEvent1795463126976,
@@ -16,4 +17,5 @@ export const migrations = [
   OidcProviderState1795464864288,
   IdentityWebSession1795465632642,
   NotificationsOutbox1795467723524,
+  NotificationsSmsWebhooksDigests1795471149728,
 ];

@@ -88,11 +88,15 @@ async function main(): Promise<number> {
     console.log('0 passed, 1 failed');
     return 1;
   }
-  const files = suites.flatMap((suite) =>
-    suite === 'unit'
-      ? [...listFiles(join(dist, 'src'), patterns.unit), ...listFiles(join(dist, 'test'), patterns.unit)]
-      : listFiles(join(dist, 'test'), patterns[suite]),
-  );
+  // `TEST_ONLY=notifications npm run test:e2e`: only the files whose path contains that text.
+  const only = process.env.TEST_ONLY;
+  const files = suites
+    .flatMap((suite) =>
+      suite === 'unit'
+        ? [...listFiles(join(dist, 'src'), patterns.unit), ...listFiles(join(dist, 'test'), patterns.unit)]
+        : listFiles(join(dist, 'test'), patterns[suite]),
+    )
+    .filter((file) => !only || relative(dist, file).includes(only));
   if (files.length === 0) {
     console.error('Aucun fichier de test trouvé : la compilation (npm run build) a-t-elle eu lieu ?');
     return 1;

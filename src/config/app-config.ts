@@ -22,6 +22,11 @@ export interface AppConfig {
     smtpUrl: string | undefined;
     from: string;
   };
+  sms: {
+    /** `undefined`: the development mailbox outside production, no SMS in production. */
+    gateway: { url: string; token: string } | undefined;
+  };
+  outbox: { leaseSeconds: number };
   logLevel: LogLevel;
 }
 

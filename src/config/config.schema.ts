@@ -174,6 +174,26 @@ export const variables = {
     secret: false,
     parse: mailbox,
   },
+  SMS_GATEWAY_URL: {
+    description:
+      'HTTP gateway that sends text messages: the platform POSTs `{"to": "+33612345678", "text": "…", "reference": "<message id>"}` as JSON (see docs/notifications.md). When unset outside production, text messages go to the development mailbox; in production, without it, the platform offers no SMS (activation and recovery by e-mail only).',
+    default: undefined,
+    secret: false,
+    parse: httpUrl,
+  },
+  SMS_GATEWAY_TOKEN: {
+    description: 'Bearer token sent to `SMS_GATEWAY_URL` (`Authorization: Bearer …`). Required with it.',
+    default: undefined,
+    secret: true,
+    parse: (raw: string) => (raw.trim() ? ok(raw.trim()) : fail('le jeton est vide')),
+  },
+  OUTBOX_LEASE_SECONDS: {
+    description:
+      'How long a worker keeps a message it is sending before another instance may take it over (a worker killed in the middle of sending). Longer than the slowest delivery.',
+    default: '120',
+    secret: false,
+    parse: integer(2, 3600),
+  },
   TRUST_PROXY: {
     description:
       'Whether the platform sits behind a reverse proxy whose `X-Forwarded-*` headers it may trust (Express `trust proxy`): `false`, `true`, a number of hops, or a list of addresses. Needed behind a TLS proxy for secure cookies and client addresses.',

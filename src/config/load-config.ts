@@ -52,6 +52,9 @@ export function loadConfig(env: Env, cwd = process.cwd()): LoadedConfig {
   if (isProduction && values.SMTP_URL === undefined) {
     problems.push('SMTP_URL : obligatoire en production (les e-mails d’activation et de récupération doivent partir)');
   }
+  if ((values.SMS_GATEWAY_URL === undefined) !== (values.SMS_GATEWAY_TOKEN === undefined)) {
+    problems.push('SMS_GATEWAY_URL et SMS_GATEWAY_TOKEN : définissez les deux ou aucun');
+  }
   if (isProduction && values.DATABASE_URL === undefined) {
     warnings.push('Base de données embarquée en production : elle ne sert qu’une seule instance.');
   }
@@ -82,6 +85,13 @@ export function loadConfig(env: Env, cwd = process.cwd()): LoadedConfig {
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir),
     secretKey,
     mail: { smtpUrl: values.SMTP_URL as string | undefined, from: values.MAIL_FROM as string },
+    sms: {
+      gateway:
+        values.SMS_GATEWAY_URL === undefined
+          ? undefined
+          : { url: values.SMS_GATEWAY_URL as string, token: values.SMS_GATEWAY_TOKEN as string },
+    },
+    outbox: { leaseSeconds: values.OUTBOX_LEASE_SECONDS as number },
     logLevel: values.LOG_LEVEL as AppConfig['logLevel'],
   };
   return { config, warnings };

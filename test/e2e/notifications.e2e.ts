@@ -4,7 +4,18 @@ import { after, before, describe, it } from 'node:test';
 import type { ParsedMail } from 'mailparser';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { NotificationsService, OutboxWorker, renderMail, TEMPLATE_NAMES } from '../../src/modules/notifications';
+import {
+  NotificationsService,
+  OutboxWorker,
+  renderMail,
+  renderSms,
+  SMS_TEMPLATE_NAMES,
+  TEMPLATE_NAMES,
+  type SmsTemplateData,
+  type SmsTemplateName,
+  type TemplateData,
+  type TemplateName,
+} from '../../src/modules/notifications';
 import { startSmtpServer, type TestSmtpOptions, type TestSmtpServer } from '../support/smtp';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, usesEmbeddedDatabase } from '../support/test-database';
@@ -114,7 +125,7 @@ describe('Notifications outbox (real SMTP server)', () => {
   it('exposes queue figures on /metrics', async () => {
     const res = await request(app.url).get('/metrics');
     assert.match(res.text, /outbox_messages\{status="sent"\} \d+/);
-    assert.match(res.text, /outbox_messages_sent_total \d+/);
+    assert.match(res.text, /outbox_messages_sent_total\{channel="email"\} \d+/);
     assert.match(res.text, /outbox_oldest_due_seconds \d/);
   });
 });
@@ -191,12 +202,27 @@ describe(
 );
 
 describe('E-mail templates', () => {
+  // Typed: a new template without an example here does not compile.
+  const examples: { [N in TemplateName]: TemplateData[N] } = {
+    'test-email': data,
+    'activity-digest': { items: [{ text: 'Un document a été partagé', path: '/compte' }, { text: 'Un dossier créé' }] },
+  };
+  const smsExamples: { [N in SmsTemplateName]: SmsTemplateData[N] } = { 'test-sms': data };
+
   it('render every template in French with its data, and fail on missing data', () => {
     for (const name of TEMPLATE_NAMES) {
-      const mail = renderMail(name, data, 'https://compte.example.fr');
+      const mail = renderMail(name, examples[name] as never, 'https://compte.example.fr');
       assert.ok(mail.subject.length > 0 && mail.text.length > 0 && mail.html.startsWith('<!doctype html>'));
       assert.match(mail.html, /lang="fr"/);
       assert.throws(() => renderMail(name, {} as never, 'https://compte.example.fr'), /undefined|null/);
+    }
+  });
+
+  it('render every text message in French, short, and fail on missing data', () => {
+    for (const name of SMS_TEMPLATE_NAMES) {
+      const text = renderSms(name, smsExamples[name], 'https://compte.example.fr');
+      assert.ok(text.length > 0 && text.length <= 160, `${name} : ${text.length} caractères`);
+      assert.throws(() => renderSms(name, {} as never, 'https://compte.example.fr'), /undefined|null/);
     }
   });
 });

@@ -7,6 +7,8 @@ export interface TestSmtpServer {
   url: string;
   /** Every message received and parsed, in order of arrival. */
   messages: ParsedMail[];
+  /** Messages read and left unanswered (`stall`). */
+  stalled: ParsedMail[];
   /** Resolves with the first message (already received or to come) that `match` accepts. */
   waitFor(match: (message: ParsedMail) => boolean, timeoutMs?: number): Promise<ParsedMail>;
   stop(): Promise<void>;
@@ -17,15 +19,19 @@ export interface TestSmtpOptions {
   port?: number;
   /** Refuse these recipients with a permanent error (550); read at each delivery, so a test may change it. */
   rejectRecipient?: (address: string) => boolean;
+  /** Read the message but never answer it (a delivery in progress, to kill the sender meanwhile); read each time. */
+  stall?: boolean;
 }
 
 /** A real SMTP server on a free loopback port that keeps what it receives, for tests of e-mail delivery. */
 export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<TestSmtpServer> {
   const messages: ParsedMail[] = [];
+  const stalled: ParsedMail[] = [];
   const waiters = new Set<{ match: (m: ParsedMail) => boolean; resolve: (m: ParsedMail) => void }>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
+    closeTimeout: 500,
     logger: false,
     onRcptTo(address, _session, callback) {
       if (options.rejectRecipient?.(address.address)) {
@@ -38,6 +44,7 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
     onData(stream, _session, callback) {
       simpleParser(stream)
         .then((message) => {
+          if (options.stall) return void stalled.push(message);
           messages.push(message);
           for (const waiter of waiters) {
             if (waiter.match(message)) {
@@ -60,6 +67,7 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
     port,
     url: `smtp://127.0.0.1:${port}`,
     messages,
+    stalled,
     waitFor(match, timeoutMs = 10_000) {
       const found = messages.find(match);
       if (found) return Promise.resolve(found);

@@ -4,10 +4,8 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { Repository } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { DevMailboxMessage } from './entities/dev-mailbox-message.entity';
+import { PermanentDeliveryError } from './delivery-error';
 import type { RenderedMail } from './templates/templates';
-
-/** A delivery that will not succeed by retrying (SMTP 5xx: unknown mailbox, refused sender, ...). */
-export class PermanentDeliveryError extends Error {}
 
 /**
  * E-mail delivery: SMTP with pooled connections when `SMTP_URL` is set; otherwise (development only) the development
@@ -28,7 +26,13 @@ export class MailTransport implements OnModuleDestroy {
 
   async send(to: string, mail: RenderedMail, messageId: string): Promise<void> {
     if (this.usesDevelopmentMailbox) {
-      await this.mailbox.insert({ recipient: to, subject: mail.subject, text: mail.text, html: mail.html });
+      await this.mailbox.insert({
+        channel: 'email',
+        recipient: to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+      });
       return;
     }
     this.transporter ??= nodemailer.createTransport({

@@ -1,9 +1,21 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
-import { OutboxMessage, type OutboxStatus } from './entities/outbox-message.entity';
+import { APP_CONFIG, type AppConfig } from '../../config';
+import { SecretBox } from '../../platform/crypto/secret-box';
+import { OutboxMessage, type OutboxChannel, type OutboxStatus } from './entities/outbox-message.entity';
 import { NotificationsError, NotificationsErrorCode } from './notifications.errors';
-import type { TemplateData, TemplateName } from './templates/templates';
+import { parsePhoneNumber } from './phone';
+import { SmsTransport } from './sms.transport';
+import {
+  DIGEST_WINDOWS,
+  type DigestItemOf,
+  type DigestTemplateName,
+  type SmsTemplateData,
+  type SmsTemplateName,
+  type TemplateData,
+  type TemplateName,
+} from './templates/templates';
 
 export interface EmailToSend<N extends TemplateName> {
   to: string;
@@ -13,31 +25,136 @@ export interface EmailToSend<N extends TemplateName> {
   idempotencyKey?: string;
 }
 
+export interface SmsToSend<N extends SmsTemplateName> {
+  /** As typed by a person or stored (E.164); normalised, France by default. */
+  to: string;
+  template: N;
+  data: SmsTemplateData[N];
+  idempotencyKey?: string;
+}
+
+export interface WebhookToSend {
+  url: string;
+  body: string;
+  contentType: string;
+  /** Signs the request with Standard Webhooks headers; stored encrypted until sent. */
+  signingSecret?: string;
+  /** Not delivered after this time (a logout token past its expiry): the message ends as failed. */
+  expiresAt?: Date;
+  idempotencyKey?: string;
+}
+
+/** What the worker finds in a webhook message's `data`. */
+export interface StoredWebhook {
+  body: string;
+  contentType: string;
+  sealedSecret?: string;
+  expiresAt?: string;
+}
+
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const WEBHOOK_SECRET_PURPOSE = 'webhook-secret';
 
 /** The outbox: the only way the platform sends a message (DESIGN.md, "Side effects that must not be lost"). */
 @Injectable()
 export class NotificationsService {
-  constructor(@InjectRepository(OutboxMessage) private readonly messages: Repository<OutboxMessage>) {}
+  private readonly secrets: SecretBox;
+
+  constructor(
+    @InjectRepository(OutboxMessage) private readonly messages: Repository<OutboxMessage>,
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly sms: SmsTransport,
+  ) {
+    this.secrets = new SecretBox(config.secretKey, WEBHOOK_SECRET_PURPOSE);
+  }
 
   /**
    * Writes an e-mail into the outbox within the caller's transaction (`manager`): it exists, and will be sent, if and
    * only if that transaction commits. Returns the message id (the existing one for a repeated idempotency key).
    */
   async enqueueEmail<N extends TemplateName>(manager: EntityManager, email: EmailToSend<N>): Promise<string> {
-    const to = email.to.trim();
-    if (!EMAIL.test(to)) {
+    return this.insert(manager, 'email', checkEmail(email.to), email.template, email.data, email.idempotencyKey);
+  }
+
+  /** Whether this deployment sends text messages (a gateway, or the development mailbox outside production). */
+  get smsAvailable(): boolean {
+    return this.sms.available;
+  }
+
+  /** Writes a text message into the outbox, like `enqueueEmail`. The number is validated and stored in E.164. */
+  async enqueueSms<N extends SmsTemplateName>(manager: EntityManager, sms: SmsToSend<N>): Promise<string> {
+    if (!this.sms.available) {
+      throw new NotificationsError(NotificationsErrorCode.SMS_UNAVAILABLE, 'L’envoi de SMS n’est pas configuré.');
+    }
+    const phone = parsePhoneNumber(sms.to);
+    if (!phone) {
       throw new NotificationsError(
         NotificationsErrorCode.INVALID_RECIPIENT,
-        `Adresse électronique invalide : ${email.to}`,
+        `Numéro de téléphone invalide : ${sms.to}`,
       );
     }
+    return this.insert(manager, 'sms', phone.e164, sms.template, sms.data, sms.idempotencyKey);
+  }
+
+  /** Writes a webhook (an HTTP POST) into the outbox, like `enqueueEmail`: retried with the same backoff. */
+  async enqueueWebhook(manager: EntityManager, webhook: WebhookToSend): Promise<string> {
+    let url: URL;
+    try {
+      url = new URL(webhook.url);
+    } catch {
+      throw new NotificationsError(NotificationsErrorCode.INVALID_RECIPIENT, `URL invalide : ${webhook.url}`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw new NotificationsError(NotificationsErrorCode.INVALID_RECIPIENT, `URL non HTTP : ${webhook.url}`);
+    }
+    const data: StoredWebhook = { body: webhook.body, contentType: webhook.contentType };
+    if (webhook.signingSecret) data.sealedSecret = this.secrets.seal(webhook.signingSecret);
+    if (webhook.expiresAt) data.expiresAt = webhook.expiresAt.toISOString();
+    return this.insert(manager, 'webhook', url.toString(), 'webhook', data, webhook.idempotencyKey);
+  }
+
+  /**
+   * Adds an item to the person's open digest of this template (one e-mail for every item enqueued within the
+   * template's window, see `DIGEST_WINDOWS`), opening one when there is none. In the caller's transaction.
+   */
+  async enqueueDigestItem<N extends DigestTemplateName>(
+    manager: EntityManager,
+    digest: { to: string; template: N; item: DigestItemOf<N> },
+  ): Promise<string> {
+    const to = checkEmail(digest.to);
+    const rows: Array<{ id: string }> = await manager.query(
+      `INSERT INTO outbox_message (channel, recipient, template, data, digest_key, next_attempt_at)
+       VALUES ('email', $1, $2, jsonb_build_object('items', jsonb_build_array($3::jsonb)), $4,
+               now() + make_interval(secs => $5::double precision / 1000))
+       ON CONFLICT (digest_key) WHERE status = 'pending'
+       DO UPDATE SET data = jsonb_set(outbox_message.data, '{items}',
+                                      (outbox_message.data -> 'items') || (EXCLUDED.data -> 'items'))
+       RETURNING id`,
+      [
+        to,
+        digest.template,
+        JSON.stringify(digest.item),
+        `email:${to}:${digest.template}`,
+        DIGEST_WINDOWS[digest.template],
+      ],
+    );
+    return rows[0].id;
+  }
+
+  private async insert(
+    manager: EntityManager,
+    channel: OutboxChannel,
+    recipient: string,
+    template: string,
+    data: object,
+    idempotencyKey: string | undefined,
+  ): Promise<string> {
     const rows: Array<{ id: string }> = await manager.query(
       `INSERT INTO outbox_message (channel, recipient, template, data, idempotency_key)
-       VALUES ('email', $1, $2, $3, $4)
+       VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = EXCLUDED.idempotency_key
        RETURNING id`,
-      [to, email.template, email.data, email.idempotencyKey ?? null],
+      [channel, recipient, template, data, idempotencyKey ?? null],
     );
     return rows[0].id;
   }
@@ -63,4 +180,15 @@ export class NotificationsService {
       );
     }
   }
+}
+
+function checkEmail(address: string): string {
+  const to = address.trim();
+  if (!EMAIL.test(to)) {
+    throw new NotificationsError(
+      NotificationsErrorCode.INVALID_RECIPIENT,
+      `Adresse électronique invalide : ${address}`,
+    );
+  }
+  return to;
 }

@@ -6,8 +6,14 @@ import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { LOGGER } from '../../platform/logging/logger';
 import { MetricsService } from '../../platform/metrics/metrics.service';
-import { MailTransport, PermanentDeliveryError } from './mail.transport';
-import { renderMail, type TemplateName } from './templates/templates';
+import { SecretBox } from '../../platform/crypto/secret-box';
+import { PermanentDeliveryError } from './delivery-error';
+import type { OutboxChannel } from './entities/outbox-message.entity';
+import { MailTransport } from './mail.transport';
+import { WEBHOOK_SECRET_PURPOSE, type StoredWebhook } from './notifications.service';
+import { SmsTransport } from './sms.transport';
+import { renderMail, renderSms, type SmsTemplateName, type TemplateName } from './templates/templates';
+import { WebhookTransport } from './webhook.transport';
 
 export interface OutboxWorkerOptions {
   /** How often an idle worker looks for due messages. */
@@ -33,6 +39,7 @@ export const DEFAULT_OUTBOX_OPTIONS: OutboxWorkerOptions = {
 
 interface ClaimedRow {
   id: string;
+  channel: OutboxChannel;
   recipient: string;
   template: string;
   data: Record<string, unknown>;
@@ -51,19 +58,26 @@ export class OutboxWorker implements OnModuleDestroy {
   private running: Promise<number> | undefined;
   private readonly sent: Counter;
   private readonly failed: Counter;
+  private readonly secrets: SecretBox;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-    private readonly transport: MailTransport,
+    private readonly mail: MailTransport,
+    private readonly sms: SmsTransport,
+    private readonly webhooks: WebhookTransport,
     metrics: MetricsService,
   ) {
+    this.options = { ...this.options, leaseMs: config.outbox.leaseSeconds * 1000 };
+    this.secrets = new SecretBox(config.secretKey, WEBHOOK_SECRET_PURPOSE);
     const registers = [metrics.registry];
-    this.sent = new Counter({ name: 'outbox_messages_sent_total', help: 'Messages délivrés', registers });
+    const labelNames = ['channel'];
+    this.sent = new Counter({ name: 'outbox_messages_sent_total', help: 'Messages délivrés', labelNames, registers });
     this.failed = new Counter({
       name: 'outbox_messages_failed_total',
       help: 'Messages passés en échec définitif',
+      labelNames,
       registers,
     });
     const query = (sql: string) => dataSource.query<Array<Record<string, string | null>>>(sql);
@@ -138,13 +152,13 @@ export class OutboxWorker implements OnModuleDestroy {
   private async claim(): Promise<ClaimedRow[]> {
     // One statement, no transaction held open while sending (and nothing waits on another connection: PGlite-safe).
     const [rows] = await this.dataSource.query<[ClaimedRow[], number]>(
-      `UPDATE outbox_message SET status = 'sending', attempts = attempts + 1,
+      `UPDATE outbox_message SET status = 'sending', attempts = attempts + 1, digest_key = NULL,
          locked_until = now() + make_interval(secs => $2::double precision / 1000)
        WHERE id IN (
          SELECT id FROM outbox_message
          WHERE (status = 'pending' AND next_attempt_at <= now()) OR (status = 'sending' AND locked_until < now())
          ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING id, recipient, template, data, attempts`,
+       RETURNING id, channel, recipient, template, data, attempts`,
       [this.options.batchSize, this.options.leaseMs],
     );
     return rows;
@@ -152,13 +166,12 @@ export class OutboxWorker implements OnModuleDestroy {
 
   private async deliver(row: ClaimedRow): Promise<void> {
     try {
-      const mail = renderMail(row.template as TemplateName, row.data as never, this.config.publicUrl);
-      await this.transport.send(row.recipient, mail, row.id);
+      await this.send(row);
       await this.dataSource.query(
         `UPDATE outbox_message SET status = 'sent', sent_at = now(), locked_until = NULL, last_error = NULL WHERE id = $1`,
         [row.id],
       );
-      this.sent.inc();
+      this.sent.inc({ channel: row.channel });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const final = error instanceof PermanentDeliveryError || row.attempts >= this.options.maxAttempts;
@@ -170,8 +183,39 @@ export class OutboxWorker implements OnModuleDestroy {
            next_attempt_at = now() + make_interval(secs => $4::double precision / 1000) WHERE id = $1`,
         [row.id, final ? 'failed' : 'pending', message.slice(0, 2000), final ? 0 : delay],
       );
-      if (final) this.failed.inc();
-      this.logger.warn({ messageId: row.id, attempts: row.attempts, final, error: message }, 'Message non délivré');
+      if (final) this.failed.inc({ channel: row.channel });
+      this.logger.warn(
+        { messageId: row.id, channel: row.channel, attempts: row.attempts, final, error: message },
+        'Message non délivré',
+      );
+    }
+  }
+
+  private async send(row: ClaimedRow): Promise<void> {
+    switch (row.channel) {
+      case 'email':
+        return this.mail.send(
+          row.recipient,
+          renderMail(row.template as TemplateName, row.data as never, this.config.publicUrl),
+          row.id,
+        );
+      case 'sms':
+        return this.sms.send(
+          row.recipient,
+          renderSms(row.template as SmsTemplateName, row.data as never, this.config.publicUrl),
+          row.id,
+        );
+      case 'webhook': {
+        const data = row.data as unknown as StoredWebhook;
+        if (data.expiresAt && new Date(data.expiresAt) <= new Date()) {
+          throw new PermanentDeliveryError(`expiré depuis le ${data.expiresAt}`);
+        }
+        const signingSecret = data.sealedSecret ? this.secrets.open(data.sealedSecret) : undefined;
+        return this.webhooks.send(
+          { url: row.recipient, body: data.body, contentType: data.contentType, signingSecret },
+          row.id,
+        );
+      }
     }
   }
 }

@@ -8,7 +8,7 @@ import { NotificationsService } from '../notifications.service';
 
 const STATUSES: OutboxStatus[] = ['pending', 'sending', 'sent', 'failed'];
 
-/** `mail:test`, `outbox:list`, `outbox:retry`. */
+/** `mail:test`, `sms:test`, `outbox:list`, `outbox:retry`. */
 export function notificationsCommands({ withApplication }: CliRuntime): Command[] {
   const rethrow = (error: unknown): never => {
     if (error instanceof NotificationsError) throw new CliError(error.message);
@@ -34,6 +34,25 @@ export function notificationsCommands({ withApplication }: CliRuntime): Command[
       console.log(`E-mail d’essai mis dans la file : ${id}. Une instance de la plateforme en marche l’enverra.`);
     });
 
+  const smsTest = new Command('sms:test')
+    .description('met un SMS d’essai dans la file d’envoi (pour vérifier SMS_GATEWAY_URL)')
+    .requiredOption('--to <numéro>', 'numéro de mobile (06…, ou +33…)')
+    .action(async (options: { to: string }) => {
+      const id = await withApplication((context) =>
+        context
+          .get(DataSource)
+          .transaction((manager) =>
+            context.get(NotificationsService).enqueueSms(manager, {
+              to: options.to,
+              template: 'test-sms',
+              data: { sentAt: new Date().toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }) },
+            }),
+          )
+          .catch(rethrow),
+      );
+      console.log(`SMS d’essai mis dans la file : ${id}. Une instance de la plateforme en marche l’enverra.`);
+    });
+
   const list = new Command('outbox:list')
     .description('liste les messages de la file d’envoi')
     .option('--status <statut>', `filtre : ${STATUSES.join(', ')}`)
@@ -48,7 +67,7 @@ export function notificationsCommands({ withApplication }: CliRuntime): Command[
       for (const m of messages) {
         const error = m.lastError ? `  dernière erreur : ${m.lastError}` : '';
         console.log(
-          `${m.id}  ${m.status.padEnd(8)}  ${m.template.padEnd(16)}  tentatives ${m.attempts}  ${m.createdAt.toISOString()}${error}`,
+          `${m.id}  ${m.status.padEnd(8)}  ${m.channel.padEnd(7)}  ${m.template.padEnd(16)}  tentatives ${m.attempts}  ${m.createdAt.toISOString()}${error}`,
         );
       }
     });
@@ -61,5 +80,5 @@ export function notificationsCommands({ withApplication }: CliRuntime): Command[
       console.log(`Message ${id} remis dans la file.`);
     });
 
-  return [mailTest, list, retry];
+  return [mailTest, smsTest, list, retry];
 }

@@ -1,10 +1,16 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** An e-mail "delivered" to the development mailbox (no SMTP_URL, never in production), read at /dev/boite-mail. */
+/**
+ * An e-mail or a text message "delivered" to the development mailbox (no SMTP_URL / SMS_GATEWAY_URL, never in
+ * production), read at /dev/boite-mail.
+ */
 @Entity('dev_mailbox_message')
 export class DevMailboxMessage {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_dev_mailbox_message' })
   id: string;
+
+  @Column({ type: 'varchar', length: 8, default: 'email' })
+  channel: 'email' | 'sms';
 
   @Column({ type: 'varchar', length: 320 })
   recipient: string;
@@ -15,8 +21,9 @@ export class DevMailboxMessage {
   @Column({ type: 'text' })
   text: string;
 
-  @Column({ type: 'text' })
-  html: string;
+  /** `null` for a text message. */
+  @Column({ type: 'text', nullable: true })
+  html: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export type OutboxChannel = 'email';
+export type OutboxChannel = 'email' | 'sms' | 'webhook';
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
 /**
@@ -10,7 +10,10 @@ export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
 @Entity('outbox_message')
 @Index('UQ_outbox_message_idempotency_key', ['idempotencyKey'], { unique: true })
 @Index('IDX_outbox_message_due', ['status', 'nextAttemptAt'])
+// One open digest per recipient and template: new items join it until a worker claims it.
+@Index('UQ_outbox_message_open_digest', ['digestKey'], { unique: true, where: `"status" = 'pending'` })
 @Check('CHK_outbox_message_status', `"status" IN ('pending', 'sending', 'sent', 'failed')`)
+@Check('CHK_outbox_message_channel', `"channel" IN ('email', 'sms', 'webhook')`)
 export class OutboxMessage {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_outbox_message' })
   id: string;
@@ -18,7 +21,8 @@ export class OutboxMessage {
   @Column({ type: 'varchar', length: 16 })
   channel: OutboxChannel;
 
-  @Column({ type: 'varchar', length: 320 })
+  /** An e-mail address, an E.164 phone number or a webhook URL. */
+  @Column({ type: 'varchar', length: 2048 })
   recipient: string;
 
   @Column({ type: 'varchar', length: 64 })
@@ -29,6 +33,10 @@ export class OutboxMessage {
 
   @Column({ name: 'idempotency_key', type: 'varchar', length: 200, nullable: true })
   idempotencyKey: string | null;
+
+  /** Set while a digest is open (`channel:recipient:template`); cleared when a worker claims it. */
+  @Column({ name: 'digest_key', type: 'varchar', length: 2200, nullable: true })
+  digestKey: string | null;
 
   @Column({ type: 'varchar', length: 16, default: 'pending' })
   status: OutboxStatus;

@@ -8,7 +8,7 @@ import { Public } from '../../../platform/http/access-policy';
 import { DevMailboxMessage } from '../entities/dev-mailbox-message.entity';
 
 /**
- * The development mailbox: the e-mails "sent" when no SMTP_URL is set, so that a newcomer can click an activation
+ * The development mailbox: the e-mails and text messages "sent" when no SMTP_URL / SMS_GATEWAY_URL is set, so that a newcomer can click an activation
  * link right after `npm start`. Absent in production (404).
  */
 @Controller('dev/boite-mail')
@@ -43,6 +43,7 @@ export class DevMailboxController {
   async html(@Param('id', ParseUUIDPipe) id: string, @Res() res: Response): Promise<void> {
     this.onlyInDevelopment();
     const message = await this.find(id);
+    if (message.html === null) throw new PlatformError(PlatformErrorCode.NOT_FOUND);
     res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
     res.type('html').send(message.html);
   }

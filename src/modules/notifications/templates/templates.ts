@@ -3,16 +3,40 @@ import { join } from 'node:path';
 import { projectRoot } from '../../../platform/views/views';
 
 /**
- * One template per message, typed by its data. Each renders a subject, a plain-text and an HTML body from
- * `views/mail/<name>.{subject,text,html}.njk` in a strict environment: a template that refers to data
+ * One template per message, typed by its data. Each renders in a strict environment: a template that refers to data
  * it was not given fails instead of sending a blank.
+ * - e-mails: a subject, a plain-text and an HTML body from `views/mail/<name>.{subject,text,html}.njk`;
+ * - text messages: `views/sms/<name>.text.njk`.
  */
 export interface TemplateData {
   'test-email': { sentAt: string };
+  /** A digest (see `DIGEST_WINDOWS`): the items enqueued for one person over the window, in one e-mail. */
+  'activity-digest': { items: DigestItem[] };
+}
+
+export interface DigestItem {
+  /** One line: « Maître Dupont a partagé « Statuts.pdf » dans le dossier Création SARL ». */
+  text: string;
+  /** A path under PUBLIC_URL (`/compte/...`) where the person sees it. */
+  path?: string;
 }
 
 export type TemplateName = keyof TemplateData;
-export const TEMPLATE_NAMES: readonly TemplateName[] = ['test-email'];
+export const TEMPLATE_NAMES: readonly TemplateName[] = ['test-email', 'activity-digest'];
+
+/** Digest templates and how long a digest stays open after its first item, in milliseconds. */
+export const DIGEST_WINDOWS = { 'activity-digest': 10 * 60 * 1000 } as const satisfies Partial<
+  Record<TemplateName, number>
+>;
+export type DigestTemplateName = keyof typeof DIGEST_WINDOWS;
+export type DigestItemOf<N extends DigestTemplateName> = TemplateData[N]['items'][number];
+
+export interface SmsTemplateData {
+  'test-sms': { sentAt: string };
+}
+
+export type SmsTemplateName = keyof SmsTemplateData;
+export const SMS_TEMPLATE_NAMES: readonly SmsTemplateName[] = ['test-sms'];
 
 export interface RenderedMail {
   subject: string;
@@ -35,9 +59,11 @@ function env(autoescape: boolean): nunjucks.Environment {
   return environment;
 }
 
-/** Renders a message; `publicUrl` makes every link absolute. Throws when data is missing. */
+const SERVICE_NAME = 'Plateforme d’identité';
+
+/** Renders an e-mail; `publicUrl` makes every link absolute. Throws when data is missing. */
 export function renderMail<N extends TemplateName>(name: N, data: TemplateData[N], publicUrl: string): RenderedMail {
-  const context: Record<string, unknown> = { ...data, publicUrl, serviceName: 'Plateforme d’identité' };
+  const context: Record<string, unknown> = { ...data, publicUrl, serviceName: SERVICE_NAME };
   const render = (part: 'subject' | 'text' | 'html') =>
     env(part === 'html')
       .render(`modules/notifications/views/mail/${name}.${part}.njk`, context)
@@ -45,4 +71,11 @@ export function renderMail<N extends TemplateName>(name: N, data: TemplateData[N
   const subject = render('subject').replace(/\s+/g, ' ');
   context.subject = subject;
   return { subject, text: render('text'), html: render('html') };
+}
+
+/** Renders a text message (plain text, kept short: one SMS is 160 GSM characters). Throws when data is missing. */
+export function renderSms<N extends SmsTemplateName>(name: N, data: SmsTemplateData[N], publicUrl: string): string {
+  return env(false)
+    .render(`modules/notifications/views/sms/${name}.text.njk`, { ...data, publicUrl, serviceName: SERVICE_NAME })
+    .trim();
 }
