@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_ACCOUNT, startDemo } from '../../src/dev/demo';
+import { OutboxWorker } from '../../src/modules/notifications';
 import { browserSkipReason, launchBrowser, screenshot } from '../support/browser';
 import { freePort } from '../support/ports';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -65,6 +66,8 @@ describe('Single sign-on in a browser: demo site, then the account space', { ski
     await screenshot(page, 'deconnexion-confirmation');
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await page.waitForSelector('text=Vous êtes déconnecté');
+    // The logout tokens are in the outbox; `npm start` delivers them at once, here the test does.
+    await app.app.get(OutboxWorker).deliverDue();
     await page.goto(demoUrl);
     assert.match(await page.locator('body').innerText(), /Vous n’êtes pas connecté/);
     await page.goto(`${app.url}/compte`);

@@ -123,6 +123,12 @@ export class OutboxWorker implements OnModuleDestroy {
     this.timer.unref();
   }
 
+  /** Delivers now rather than at the next poll (a message someone is waiting for); only once started. */
+  nudge(): void {
+    if (!this.timer) return;
+    void this.deliverDue().catch((error: unknown) => this.logger.error({ err: error }, 'Envoi de la file impossible'));
+  }
+
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;

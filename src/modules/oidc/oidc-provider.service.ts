@@ -14,7 +14,7 @@ import { LOGGER } from '../../platform/logging/logger';
 import { FIRST_PARTY_CLIENTS, firstPartyClientSecret } from '../../platform/first-party-clients';
 import { renderView } from '../../platform/views/views';
 import { IdentityService } from '../identity';
-import { NotificationsService } from '../notifications';
+import { NotificationsService, OutboxWorker } from '../notifications';
 import { ClientRegistry, type ClientMetadata } from './client.registry';
 import { PostgresAdapter } from './postgres.adapter';
 import { SigningKeyStore } from './signing-key.store';
@@ -65,6 +65,7 @@ export class OidcProviderService implements OnModuleDestroy {
     private readonly audit: AuditService,
     private readonly jobs: ExclusiveJobRunner,
     private readonly notifications: NotificationsService,
+    private readonly outbox: OutboxWorker,
   ) {}
 
   /** Creates the signing keys on first start and builds the provider. Called by the application at start. */
@@ -250,6 +251,8 @@ export class OidcProviderService implements OnModuleDestroy {
             expiresAt: exp ? new Date(exp * 1000) : undefined,
             idempotencyKey: jti ? `backchannel-logout:${jti}` : undefined,
           });
+          // The person may go to the site right away: do not wait for the next poll.
+          this.outbox.nudge();
           return new Response(null, { status: 204 });
         }
         if (!this.config.isProduction && isLoopback(new URL(url).hostname)) {
