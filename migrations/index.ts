@@ -9,6 +9,7 @@ import { OidcProviderState1795464864288 } from './1795464864288-oidc-provider-st
 import { IdentityWebSession1795465632642 } from './1795465632642-identity-web-session';
 import { NotificationsOutbox1795467723524 } from './1795467723524-notifications-outbox';
 import { NotificationsSmsWebhooksDigests1795471149728 } from './1795471149728-notifications-sms-webhooks-digests';
+import { IdentityRegistration1795471975043 } from './1795471975043-identity-registration';
 
 export const migrations = [
   PlatformAuditEvent1795463126976,
@@ -18,4 +19,5 @@ export const migrations = [
   IdentityWebSession1795465632642,
   NotificationsOutbox1795467723524,
   NotificationsSmsWebhooksDigests1795471149728,
+  IdentityRegistration1795471975043,
 ];

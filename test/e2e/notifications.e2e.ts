@@ -205,9 +205,19 @@ describe('E-mail templates', () => {
   // Typed: a new template without an example here does not compile.
   const examples: { [N in TemplateName]: TemplateData[N] } = {
     'test-email': data,
+    'account-activation': {
+      givenName: 'Marie',
+      identifier: 'marie.dupont',
+      activationUrl: 'https://compte.example.fr/activation/abc',
+      deadline: '23 décembre 2026',
+    },
+    'registration-email-taken': { signInUrl: 'https://compte.example.fr/compte' },
     'activity-digest': { items: [{ text: 'Un document a été partagé', path: '/compte' }, { text: 'Un dossier créé' }] },
   };
-  const smsExamples: { [N in SmsTemplateName]: SmsTemplateData[N] } = { 'test-sms': data };
+  const smsExamples: { [N in SmsTemplateName]: SmsTemplateData[N] } = {
+    'test-sms': data,
+    'activation-code': { code: '123456', minutes: 10 },
+  };
 
   it('render every template in French with its data, and fail on missing data', () => {
     for (const name of TEMPLATE_NAMES) {

@@ -1,4 +1,4 @@
-import { DomainError, type ErrorKind } from '../../platform/errors';
+import { DomainError, type ErrorKind, type FieldErrors } from '../../platform/errors';
 
 export enum IdentityErrorCode {
   IDENTIFIER_TAKEN = 'IDENTIFIER_TAKEN',
@@ -8,6 +8,8 @@ export enum IdentityErrorCode {
   WEAK_PASSWORD = 'WEAK_PASSWORD',
   ACCOUNT_NOT_FOUND = 'ACCOUNT_NOT_FOUND',
   SIGN_IN_FAILED = 'SIGN_IN_FAILED',
+  REGISTRATION_INVALID = 'REGISTRATION_INVALID',
+  TOO_MANY_REQUESTS = 'TOO_MANY_REQUESTS',
 }
 
 const kinds: Record<IdentityErrorCode, ErrorKind> = {
@@ -18,10 +20,12 @@ const kinds: Record<IdentityErrorCode, ErrorKind> = {
   [IdentityErrorCode.WEAK_PASSWORD]: 'invalid',
   [IdentityErrorCode.ACCOUNT_NOT_FOUND]: 'not_found',
   [IdentityErrorCode.SIGN_IN_FAILED]: 'unavailable',
+  [IdentityErrorCode.REGISTRATION_INVALID]: 'invalid',
+  [IdentityErrorCode.TOO_MANY_REQUESTS]: 'rate_limited',
 };
 
 export class IdentityError extends DomainError {
-  constructor(code: IdentityErrorCode, message: string) {
-    super(code, kinds[code], message);
+  constructor(code: IdentityErrorCode, message: string, fields?: FieldErrors) {
+    super(code, kinds[code], message, fields);
   }
 }

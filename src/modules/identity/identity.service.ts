@@ -76,12 +76,21 @@ export class IdentityService {
    * whether the account exists or not.
    */
   async authenticate(login: string, password: string): Promise<AccountView | undefined> {
+    const account = await this.verifyPassword(login, password);
+    return account?.status === 'active' ? account : undefined;
+  }
+
+  /**
+   * The account, whatever its status, that this identifier (or e-mail) and password open: the sign-in page tells a
+   * person who knows the password that the account still awaits activation. Same timing whether it exists or not.
+   */
+  async verifyPassword(login: string, password: string): Promise<AccountView | undefined> {
     const normalized = login.trim().toLowerCase();
     const account = await this.accounts.findOne({
       where: normalized.includes('@') ? { email: normalized } : { identifier: normalized },
     });
     const valid = await passwordHasher.verify(account?.passwordHash, password);
-    return valid && account?.status === 'active' ? view(account) : undefined;
+    return valid && account ? view(account) : undefined;
   }
 
   async findById(id: string): Promise<AccountView | undefined> {

@@ -3,3 +3,4 @@ export { IdentityService, type AccountView, type NewAccount } from './identity.s
 export { IdentityError, IdentityErrorCode } from './identity.errors';
 export { SignInThrottle } from './sign-in.throttle';
 export { identityCommands } from './cli/identity.commands';
+export { RegistrationService } from './registration.service';

@@ -1,12 +1,15 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 export type AccountStatus = 'pending' | 'active' | 'disabled';
+export type AccountProfile = 'citoyen' | 'entreprise' | 'association';
+export type Civility = 'madame' | 'monsieur';
 
 /** A person's account. `identifier` and `email` are stored lower-case; both sign in. */
 @Entity('account')
 @Index('UQ_account_identifier', ['identifier'], { unique: true })
 @Index('UQ_account_email', ['email'], { unique: true })
 @Check('CHK_account_status', `"status" IN ('pending', 'active', 'disabled')`)
+@Check('CHK_account_profile', `"profile" IN ('citoyen', 'entreprise', 'association')`)
 export class Account {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_account' })
   id: string;
@@ -25,6 +28,70 @@ export class Account {
 
   @Column({ name: 'family_name', type: 'varchar', length: 128, nullable: true })
   familyName: string | null;
+
+  @Column({ type: 'varchar', length: 16, default: 'citoyen' })
+  profile: AccountProfile;
+
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  civility: Civility | null;
+
+  /** Nom d'usage, when it differs from the birth name (`familyName`). */
+  @Column({ name: 'usage_name', type: 'varchar', length: 128, nullable: true })
+  usageName: string | null;
+
+  @Column({ name: 'birth_date', type: 'date', nullable: true })
+  birthDate: string | null;
+
+  /** E.164. */
+  @Column({ name: 'mobile_phone', type: 'varchar', length: 20, nullable: true })
+  mobilePhone: string | null;
+
+  @Column({ name: 'mobile_phone_verified', type: 'boolean', default: false })
+  mobilePhoneVerified: boolean;
+
+  /** E.164. */
+  @Column({ name: 'landline_phone', type: 'varchar', length: 20, nullable: true })
+  landlinePhone: string | null;
+
+  /** Métier, from `OCCUPATIONS` (professional profiles). */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  occupation: string | null;
+
+  /** Fonction (free text, professional profiles). */
+  @Column({ name: 'job_title', type: 'varchar', length: 128, nullable: true })
+  jobTitle: string | null;
+
+  @Column({ name: 'organisation_name', type: 'varchar', length: 200, nullable: true })
+  organisationName: string | null;
+
+  @Column({ type: 'varchar', length: 9, nullable: true })
+  siren: string | null;
+
+  @Column({ type: 'varchar', length: 14, nullable: true })
+  siret: string | null;
+
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  rna: string | null;
+
+  @Column({ name: 'email_mailing_consent', type: 'boolean', default: false })
+  emailMailingConsent: boolean;
+
+  @Column({ name: 'sms_mailing_consent', type: 'boolean', default: false })
+  smsMailingConsent: boolean;
+
+  /** Version of the terms of use (CGU) accepted, and when. */
+  @Column({ name: 'terms_version', type: 'varchar', length: 16, nullable: true })
+  termsVersion: string | null;
+
+  @Column({ name: 'terms_accepted_at', type: 'timestamptz', nullable: true })
+  termsAcceptedAt: Date | null;
+
+  /** Version of the personal-data notice (RGPD) consented to, and when. */
+  @Column({ name: 'privacy_version', type: 'varchar', length: 16, nullable: true })
+  privacyVersion: string | null;
+
+  @Column({ name: 'privacy_accepted_at', type: 'timestamptz', nullable: true })
+  privacyAcceptedAt: Date | null;
 
   /** argon2id, PHC string format. */
   @Column({ name: 'password_hash', type: 'varchar', length: 255, nullable: true })

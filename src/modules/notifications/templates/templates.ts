@@ -10,6 +10,9 @@ import { projectRoot } from '../../../platform/views/views';
  */
 export interface TemplateData {
   'test-email': { sentAt: string };
+  'account-activation': { givenName: string; identifier: string; activationUrl: string; deadline: string };
+  /** Someone registered with an address that already has an account: its holder is told, nobody else. */
+  'registration-email-taken': { signInUrl: string };
   /** A digest (see `DIGEST_WINDOWS`): the items enqueued for one person over the window, in one e-mail. */
   'activity-digest': { items: DigestItem[] };
 }
@@ -22,7 +25,12 @@ export interface DigestItem {
 }
 
 export type TemplateName = keyof TemplateData;
-export const TEMPLATE_NAMES: readonly TemplateName[] = ['test-email', 'activity-digest'];
+export const TEMPLATE_NAMES: readonly TemplateName[] = [
+  'test-email',
+  'account-activation',
+  'registration-email-taken',
+  'activity-digest',
+];
 
 /** Digest templates and how long a digest stays open after its first item, in milliseconds. */
 export const DIGEST_WINDOWS = { 'activity-digest': 10 * 60 * 1000 } as const satisfies Partial<
@@ -33,10 +41,11 @@ export type DigestItemOf<N extends DigestTemplateName> = TemplateData[N]['items'
 
 export interface SmsTemplateData {
   'test-sms': { sentAt: string };
+  'activation-code': { code: string; minutes: number };
 }
 
 export type SmsTemplateName = keyof SmsTemplateData;
-export const SMS_TEMPLATE_NAMES: readonly SmsTemplateName[] = ['test-sms'];
+export const SMS_TEMPLATE_NAMES: readonly SmsTemplateName[] = ['test-sms', 'activation-code'];
 
 export interface RenderedMail {
   subject: string;

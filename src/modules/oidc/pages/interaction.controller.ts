@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { InteractionResults } from 'oidc-provider';
 import { AuditService } from '../../../platform/audit';
 import { Public } from '../../../platform/http/access-policy';
-import { IdentityService, SignInThrottle } from '../../identity';
+import { IdentityService, RegistrationService, SignInThrottle } from '../../identity';
 import { OidcError, OidcErrorCode } from '../oidc.errors';
 import { OidcProviderService } from '../oidc-provider.service';
 import { SCOPE_DESCRIPTIONS } from '../scope-descriptions';
@@ -21,6 +21,7 @@ export class InteractionController {
     private readonly identity: IdentityService,
     private readonly audit: AuditService,
     private readonly throttle: SignInThrottle,
+    private readonly registration: RegistrationService,
   ) {}
 
   @Public()
@@ -73,7 +74,23 @@ export class InteractionController {
         error: `Trop de tentatives. Réessayez dans ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}.`,
       });
     }
-    const account = password ? await this.identity.authenticate(identifier, password) : undefined;
+    const found = password ? await this.identity.verifyPassword(identifier, password) : undefined;
+    if (found?.status === 'pending') {
+      // Only someone who knows the password learns that the account awaits activation.
+      await this.throttle.clear(identifier);
+      return this.render(res.status(403), details, 'modules/identity/views/registration/message.njk', {
+        title: 'Votre compte n’est pas encore activé',
+        paragraphs: [
+          'Pour vous connecter, activez d’abord votre compte avec le lien reçu par e-mail (ou le code reçu par SMS).',
+          'Vous ne l’avez pas reçu, ou il n’est plus valable ? Demandez-en un nouveau.',
+        ],
+        form: {
+          action: `/activation/code/${await this.registration.resendTicketFor(found.id)}/renvoyer`,
+          label: 'Renvoyer l’activation',
+        },
+      });
+    }
+    const account = found?.status === 'active' ? found : undefined;
     if (!account) {
       await this.throttle.recordFailure(identifier, req.ip);
       await this.audit.record({

@@ -1,0 +1,202 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { PlatformError, PlatformErrorCode } from '../../../platform/errors';
+import { Public } from '../../../platform/http/access-policy';
+import type { AccountProfile } from '../entities/account.entity';
+import { IdentityError, IdentityErrorCode } from '../identity.errors';
+import { LEGAL_VERSIONS, OCCUPATIONS } from '../legal';
+import { RegistrationService, type RegistrationForm } from '../registration.service';
+
+const PROFILES: Record<AccountProfile, { label: string; detail: string }> = {
+  citoyen: { label: 'Citoyen', detail: 'Pour vos démarches personnelles.' },
+  entreprise: { label: 'Entreprise', detail: 'Pour agir au nom d’une entreprise (SIREN ou SIRET).' },
+  association: { label: 'Association', detail: 'Pour agir au nom d’une association (RNA ou SIREN).' },
+};
+
+const VIEWS = 'modules/identity/views/registration';
+const TEXT_FIELDS = [
+  'civility',
+  'familyName',
+  'usageName',
+  'givenName',
+  'birthDate',
+  'email',
+  'mobilePhone',
+  'landlinePhone',
+  'occupation',
+  'jobTitle',
+  'organisationName',
+  'organisationNumber',
+  'rna',
+  'identifier',
+  'activationChannel',
+] as const;
+const CHECKBOXES = ['acceptTerms', 'acceptPrivacy', 'emailMailing', 'smsMailing'] as const;
+
+/** « Créer mon compte »: profile choice, then one form per profile. */
+@Controller('inscription')
+export class RegistrationController {
+  constructor(private readonly registration: RegistrationService) {}
+
+  @Public()
+  @Get()
+  choose(@Res() res: Response): void {
+    res.render(`${VIEWS}/profile-choice.njk`, {
+      profiles: Object.entries(PROFILES).map(([slug, p]) => ({ slug, ...p })),
+    });
+  }
+
+  @Public()
+  @Get(':profile')
+  form(@Param('profile') profile: string, @Res() res: Response): void {
+    this.renderForm(res, checkProfile(profile), {}, {});
+  }
+
+  @Public()
+  @Post(':profile')
+  async register(
+    @Param('profile') profileParam: string,
+    @Body() body: Record<string, unknown>,
+    @Res() res: Response,
+  ): Promise<void> {
+    const profile = checkProfile(profileParam);
+    const values: Record<string, string | boolean> = {};
+    for (const field of TEXT_FIELDS) values[field] = typeof body[field] === 'string' ? body[field].slice(0, 500) : '';
+    for (const field of CHECKBOXES) values[field] = body[field] === 'oui';
+    const form = {
+      ...values,
+      profile,
+      password: typeof body.password === 'string' ? body.password : '',
+      passwordConfirmation: typeof body.passwordConfirmation === 'string' ? body.passwordConfirmation : '',
+    } as RegistrationForm;
+    try {
+      const outcome = await this.registration.register(form);
+      if (outcome.channel === 'sms') return res.redirect(303, `/activation/code/${outcome.ticket}`);
+      res.status(200).render(`${VIEWS}/message.njk`, {
+        title: 'Vérifiez votre messagerie',
+        alert: { type: 'success', text: `Un e-mail d’activation vient d’être envoyé à ${outcome.email}.` },
+        paragraphs: [
+          'Ouvrez le lien qu’il contient pour activer votre compte : vous ne pourrez pas vous connecter avant.',
+          'Vous ne le trouvez pas ? Regardez dans les courriers indésirables. Sans activation dans les 30 jours, la demande est supprimée.',
+        ],
+      });
+    } catch (error) {
+      if (error instanceof IdentityError && error.code === (IdentityErrorCode.REGISTRATION_INVALID as string)) {
+        return this.renderForm(res.status(400), profile, values, error.fields ?? {});
+      }
+      throw error;
+    }
+  }
+
+  private renderForm(
+    res: Response,
+    profile: AccountProfile,
+    values: Record<string, unknown>,
+    errors: Record<string, string[]>,
+  ): void {
+    const errorCount = Object.keys(errors).length;
+    res.render(`${VIEWS}/form.njk`, {
+      title: `${errorCount ? 'Erreur : ' : ''}Créer mon compte (${PROFILES[profile].label})`,
+      profile,
+      profileLabel: PROFILES[profile].label,
+      values,
+      errors,
+      errorCount,
+      occupations: OCCUPATIONS,
+      smsAvailable: this.registration.smsAvailable,
+      legal: LEGAL_VERSIONS,
+    });
+  }
+}
+
+/** Activation: by the e-mail link (confirmed by a button, so that a mail scanner opening links does not use it), or by the SMS code. */
+@Controller('activation')
+export class ActivationController {
+  constructor(private readonly registration: RegistrationService) {}
+
+  @Public()
+  @Get('code/:ticket')
+  async codePage(@Param('ticket', ParseUUIDPipe) ticket: string, @Res() res: Response): Promise<void> {
+    res.render(`${VIEWS}/code.njk`, { ticket });
+  }
+
+  @Public()
+  @Post('code/:ticket')
+  async checkCode(
+    @Param('ticket', ParseUUIDPipe) ticket: string,
+    @Body() body: { code?: unknown },
+    @Res() res: Response,
+  ): Promise<void> {
+    const code = typeof body.code === 'string' ? body.code.trim() : '';
+    if (!/^\d{6}$/.test(code.replace(/\s/g, ''))) {
+      return res
+        .status(400)
+        .render(`${VIEWS}/code.njk`, { ticket, error: 'Saisissez les 6 chiffres du code reçu par SMS.' });
+    }
+    const result = await this.registration.activateByCode(ticket, code);
+    if (result === 'activated') return this.activated(res);
+    const tries = await this.registration.codeTriesLeft(ticket);
+    res.status(400).render(`${VIEWS}/code.njk`, {
+      ticket,
+      error:
+        result === 'wrong' && tries > 0
+          ? `Code incorrect. Il vous reste ${tries} essai${tries > 1 ? 's' : ''}.`
+          : 'Ce code n’est plus valable (trop d’essais ou délai dépassé). Demandez un nouveau code avec « Renvoyer un code ».',
+    });
+  }
+
+  @Public()
+  @Post('code/:ticket/renvoyer')
+  async resend(@Param('ticket', ParseUUIDPipe) ticket: string, @Res() res: Response): Promise<void> {
+    const next = await this.registration.resend(ticket);
+    if (next.channel === 'sms') return res.redirect(303, `/activation/code/${next.ticket}`);
+    res.status(200).render(`${VIEWS}/message.njk`, {
+      title: 'Vérifiez votre messagerie',
+      alert: { type: 'success', text: 'Un nouvel e-mail d’activation vient de vous être envoyé.' },
+      paragraphs: ['Ouvrez le lien qu’il contient pour activer votre compte. Les liens envoyés avant ne servent plus.'],
+    });
+  }
+
+  @Public()
+  @Get(':token')
+  confirm(@Param('token') token: string, @Res() res: Response): void {
+    checkToken(token);
+    res.render(`${VIEWS}/message.njk`, {
+      title: 'Activer mon compte',
+      paragraphs: ['Confirmez l’activation de votre compte.'],
+      form: { action: `/activation/${token}`, label: 'Activer mon compte' },
+    });
+  }
+
+  @Public()
+  @Post(':token')
+  async activate(@Param('token') token: string, @Res() res: Response): Promise<void> {
+    checkToken(token);
+    if ((await this.registration.activateByLink(token)) === 'activated') return this.activated(res);
+    res.status(400).render(`${VIEWS}/message.njk`, {
+      title: 'Lien d’activation non valable',
+      alert: { type: 'error', text: 'Ce lien a déjà servi ou n’est plus valable.' },
+      paragraphs: [
+        'Si vous avez déjà activé votre compte, connectez-vous. Sinon, essayez de vous connecter : la page vous proposera de recevoir un nouveau lien.',
+      ],
+      link: { href: '/compte', label: 'M’identifier' },
+    });
+  }
+
+  private activated(res: Response): void {
+    res.status(200).render(`${VIEWS}/message.njk`, {
+      title: 'Votre compte est activé',
+      alert: { type: 'success', text: 'Votre compte est activé : vous pouvez maintenant vous connecter.' },
+      link: { href: '/compte', label: 'M’identifier' },
+    });
+  }
+}
+
+function checkProfile(profile: string): AccountProfile {
+  if (profile in PROFILES) return profile as AccountProfile;
+  throw new PlatformError(PlatformErrorCode.NOT_FOUND);
+}
+
+function checkToken(token: string): void {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw new PlatformError(PlatformErrorCode.NOT_FOUND);
+}

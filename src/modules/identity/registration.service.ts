@@ -1,0 +1,464 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Cron, CronExpression } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHmac, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import { IsNull, type DataSource, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config';
+import { AuditService } from '../../platform/audit';
+import { deriveKey } from '../../platform/crypto/secret-box';
+import { ExclusiveJobRunner } from '../../platform/jobs/exclusive-job.runner';
+import type { FieldErrors } from '../../platform/errors';
+import { NotificationsService, parsePhoneNumber } from '../notifications';
+import { AccountSecret, type SecretChannel } from './entities/account-secret.entity';
+import { Account, type AccountProfile, type Civility } from './entities/account.entity';
+import { IdentityError, IdentityErrorCode } from './identity.errors';
+import { LEGAL_VERSIONS, OCCUPATIONS } from './legal';
+import { parseRna, parseSiren, parseSiret } from './organisation-numbers';
+import { passwordHasher } from './password-hasher';
+import { checkPassword, describePasswordProblems } from './password-policy';
+
+/** What the registration form sends, as typed (strings), before validation. */
+export interface RegistrationForm {
+  profile: AccountProfile;
+  civility?: string;
+  familyName?: string;
+  usageName?: string;
+  givenName?: string;
+  birthDate?: string;
+  email?: string;
+  mobilePhone?: string;
+  landlinePhone?: string;
+  occupation?: string;
+  jobTitle?: string;
+  organisationName?: string;
+  /** Entreprise: a SIREN or a SIRET; Association: a SIREN. */
+  organisationNumber?: string;
+  rna?: string;
+  identifier?: string;
+  password?: string;
+  passwordConfirmation?: string;
+  acceptTerms?: boolean;
+  acceptPrivacy?: boolean;
+  emailMailing?: boolean;
+  smsMailing?: boolean;
+  activationChannel?: string;
+}
+
+/** What the person is told after « Valider » (the same whether the e-mail was free or not). */
+export interface RegistrationOutcome {
+  channel: SecretChannel;
+  email: string;
+  /** For the SMS code page. */
+  ticket: string;
+}
+
+export type ActivationResult = 'activated' | 'invalid';
+export type CodeResult = 'activated' | 'wrong' | 'expired';
+
+export const ACTIVATION_LINK_DAYS = 30;
+const CODE_MINUTES = 10;
+const CODE_TRIES = 5;
+const IDENTIFIER = /^[a-z0-9][a-z0-9._-]{2,63}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const NAME = /^[\p{L}][\p{L}\s'’-]{0,127}$/u;
+
+/**
+ * Self-service registration and activation (issue « Personal accounts »). The account is created `pending`, with its
+ * activation secret and the message carrying it in the same transaction; it signs in once activated. An e-mail that is
+ * already used gets the same answer as a free one (the holder is told by e-mail instead), so the form does not reveal
+ * who has an account.
+ */
+@Injectable()
+export class RegistrationService {
+  private readonly hmacKey: Buffer;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly notifications: NotificationsService,
+    private readonly audit: AuditService,
+    private readonly jobs: ExclusiveJobRunner,
+  ) {
+    this.hmacKey = Buffer.from(deriveKey(config.secretKey, 'account-secret'), 'base64url');
+  }
+
+  get smsAvailable(): boolean {
+    return this.notifications.smsAvailable;
+  }
+
+  /** `prénom.nom`, lower case, without accents or spaces, made unique (`marie.dupont2`). */
+  async proposeIdentifier(givenName: string, familyName: string): Promise<string> {
+    const base = `${slug(givenName)}.${slug(familyName)}`.replace(/^\.+|\.+$/g, '').slice(0, 60) || 'utilisateur';
+    const padded = base.length >= 3 ? base : `${base}${'0'.repeat(3 - base.length)}`;
+    const rows: Array<{ identifier: string }> = await this.dataSource.query(
+      `SELECT identifier FROM account WHERE identifier = $1 OR identifier ~ ('^' || $2 || '[0-9]+$')`,
+      [padded, padded.replace(/[.]/g, '\\.')],
+    );
+    const taken = new Set(rows.map((r) => r.identifier));
+    if (!taken.has(padded)) return padded;
+    for (let n = 2; ; n++) if (!taken.has(`${padded}${n}`)) return `${padded}${n}`;
+  }
+
+  /** Whether an identifier is well formed and free (the live check of the form). */
+  async identifierStatus(identifier: string): Promise<'available' | 'taken' | 'invalid'> {
+    const value = identifier.trim().toLowerCase();
+    if (!IDENTIFIER.test(value)) return 'invalid';
+    return (await this.dataSource.getRepository(Account).existsBy({ identifier: value })) ? 'taken' : 'available';
+  }
+
+  async register(form: RegistrationForm): Promise<RegistrationOutcome> {
+    const { values, errors } = await this.validate(form);
+    if (Object.keys(errors).length > 0) {
+      throw new IdentityError(IdentityErrorCode.REGISTRATION_INVALID, 'Le formulaire contient des erreurs.', errors);
+    }
+    const passwordHash = await passwordHasher.hash(form.password!);
+    const now = new Date();
+    return this.dataSource.transaction(async (manager) => {
+      const accounts = manager.getRepository(Account);
+      const existing = await accounts.findOneBy({ email: values.email });
+      if (existing) {
+        // Same answer as a new registration; the holder learns of it by e-mail, nobody else does.
+        await this.notifications.enqueueEmail(manager, {
+          to: existing.email,
+          template: 'registration-email-taken',
+          data: { signInUrl: `${this.config.publicUrl}/compte` },
+        });
+        return { channel: values.activationChannel, email: values.email, ticket: randomUUID() };
+      }
+      const account = await accounts.save(
+        accounts.create({
+          ...values.account,
+          email: values.email,
+          passwordHash,
+          status: 'pending',
+          termsVersion: LEGAL_VERSIONS.terms,
+          termsAcceptedAt: now,
+          privacyVersion: LEGAL_VERSIONS.privacy,
+          privacyAcceptedAt: now,
+        }),
+      );
+      const ticket = await this.sendActivation(manager, account, values.activationChannel);
+      await this.audit.record(
+        {
+          actor: { type: 'account', id: account.id },
+          action: 'identity.account.registered',
+          target: { type: 'account', id: account.id },
+          outcome: 'success',
+          details: { profile: account.profile, activation: values.activationChannel },
+        },
+        manager,
+      );
+      return { channel: values.activationChannel, email: values.email, ticket };
+    });
+  }
+
+  /** Activates the account of an e-mail link (single use). */
+  async activateByLink(token: string): Promise<ActivationResult> {
+    return this.dataSource.transaction(async (manager) => {
+      const secret = await manager.getRepository(AccountSecret).findOne({
+        where: { secretHash: this.hmac(token), purpose: 'activation', channel: 'email' },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!secret || secret.usedAt || secret.expiresAt <= new Date()) return 'invalid';
+      await this.activate(manager, secret, 'email');
+      return 'activated';
+    });
+  }
+
+  /** Checks an SMS code of a ticket: 10 minutes, 5 tries. */
+  async activateByCode(ticket: string, code: string): Promise<CodeResult> {
+    return this.dataSource.transaction(async (manager) => {
+      const secrets = manager.getRepository(AccountSecret);
+      const secret = await secrets.findOne({
+        where: { id: ticket, purpose: 'activation', channel: 'sms' },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!secret || secret.usedAt || secret.expiresAt <= new Date() || secret.attempts >= CODE_TRIES) {
+        return 'expired';
+      }
+      const expected = Buffer.from(secret.secretHash, 'hex');
+      const given = Buffer.from(this.hmac(`${secret.id}:${code.replace(/\s/g, '')}`), 'hex');
+      if (!timingSafeEqual(expected, given)) {
+        await secrets.increment({ id: secret.id }, 'attempts', 1);
+        return secret.attempts + 1 >= CODE_TRIES ? 'expired' : 'wrong';
+      }
+      await this.activate(manager, secret, 'sms');
+      return 'activated';
+    });
+  }
+
+  /** Remaining tries of a code ticket (for the page), or 0 when it is spent, expired or unknown. */
+  async codeTriesLeft(ticket: string): Promise<number> {
+    const secret = await this.dataSource.getRepository(AccountSecret).findOneBy({ id: ticket, channel: 'sms' });
+    if (!secret || secret.usedAt || secret.expiresAt <= new Date()) return 0;
+    return Math.max(0, CODE_TRIES - secret.attempts);
+  }
+
+  /**
+   * « Renvoyer »: a new code (or link) for the account of this ticket, the old ones spent. Returns the new ticket; an
+   * unknown ticket gets a new unknown one (no difference to see). At most 5 per hour per account.
+   */
+  async resend(ticket: string): Promise<{ ticket: string; channel: SecretChannel }> {
+    return this.dataSource.transaction(async (manager) => {
+      const secret = await manager.getRepository(AccountSecret).findOneBy({ id: ticket });
+      const account = secret && (await manager.getRepository(Account).findOneBy({ id: secret.accountId }));
+      if (!secret || !account || account.status !== 'pending') return { ticket: randomUUID(), channel: 'sms' };
+      const [{ recent }] = await manager.query<Array<{ recent: number }>>(
+        `SELECT count(*)::int AS recent FROM account_secret
+         WHERE account_id = $1 AND purpose = 'activation' AND created_at > now() - interval '1 hour'`,
+        [account.id],
+      );
+      if (recent >= 5) {
+        throw new IdentityError(
+          IdentityErrorCode.TOO_MANY_REQUESTS,
+          'Vous avez demandé trop de nouveaux codes. Réessayez dans une heure.',
+        );
+      }
+      const channel: SecretChannel = secret.channel === 'sms' && account.mobilePhone ? 'sms' : 'email';
+      return { ticket: await this.sendActivation(manager, account, channel), channel };
+    });
+  }
+
+  /** A ticket that lets a person who just proved the password of a pending account ask for a new activation. */
+  async resendTicketFor(accountId: string): Promise<string> {
+    const secret = await this.dataSource
+      .getRepository(AccountSecret)
+      .findOne({ where: { accountId, purpose: 'activation' }, order: { createdAt: 'DESC' } });
+    return secret?.id ?? randomUUID();
+  }
+
+  @Cron(CronExpression.EVERY_HOUR)
+  async purgeScheduled(): Promise<void> {
+    await this.purgeUnactivated(new Date());
+  }
+
+  /**
+   * Deletes the accounts still pending activation 30 days after registration (their secrets go with them), with a
+   * pseudonymous audit record. `now` is a parameter so that tests control the clock. Returns how many were deleted.
+   */
+  async purgeUnactivated(now: Date): Promise<number> {
+    let deleted = 0;
+    await this.jobs.run('identity.pending.purge', async (manager) => {
+      const [rows] = await manager.query<[Array<{ id: string }>, number]>(
+        `DELETE FROM account WHERE status = 'pending' AND created_at < $1::timestamptz - make_interval(days => $2)
+         RETURNING id`,
+        [now.toISOString(), ACTIVATION_LINK_DAYS],
+      );
+      for (const { id } of rows) {
+        await this.audit.record(
+          {
+            actor: { type: 'system' },
+            action: 'identity.account.purged_unactivated',
+            target: { type: 'account', id },
+            outcome: 'success',
+          },
+          manager,
+        );
+      }
+      deleted = rows.length;
+    });
+    return deleted;
+  }
+
+  private async sendActivation(manager: EntityManager, account: Account, channel: SecretChannel): Promise<string> {
+    const secrets = manager.getRepository(AccountSecret);
+    await secrets.update({ accountId: account.id, purpose: 'activation', usedAt: IsNull() }, { usedAt: new Date() });
+    const id = randomUUID();
+    const deadline = new Date(account.createdAt.getTime() + ACTIVATION_LINK_DAYS * 24 * 3600 * 1000);
+    const deadlineText = deadline.toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' });
+    if (channel === 'sms') {
+      const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+      await secrets.insert({
+        id,
+        accountId: account.id,
+        purpose: 'activation',
+        channel,
+        secretHash: this.hmac(`${id}:${code}`),
+        expiresAt: new Date(Date.now() + CODE_MINUTES * 60 * 1000),
+      });
+      await this.notifications.enqueueSms(manager, {
+        to: account.mobilePhone!,
+        template: 'activation-code',
+        data: { code, minutes: CODE_MINUTES },
+      });
+      return id;
+    }
+    const token = randomBytes(32).toString('base64url');
+    await secrets.insert({
+      id,
+      accountId: account.id,
+      purpose: 'activation',
+      channel,
+      secretHash: this.hmac(token),
+      expiresAt: deadline,
+    });
+    await this.notifications.enqueueEmail(manager, {
+      to: account.email,
+      template: 'account-activation',
+      data: {
+        givenName: account.givenName ?? '',
+        identifier: account.identifier,
+        activationUrl: `${this.config.publicUrl}/activation/${token}`,
+        deadline: deadlineText,
+      },
+    });
+    return id;
+  }
+
+  private async activate(manager: EntityManager, secret: AccountSecret, channel: SecretChannel): Promise<void> {
+    await manager.getRepository(AccountSecret).update({ id: secret.id }, { usedAt: new Date() });
+    await manager
+      .getRepository(Account)
+      .update(
+        { id: secret.accountId, status: 'pending' },
+        channel === 'sms' ? { status: 'active', mobilePhoneVerified: true } : { status: 'active', emailVerified: true },
+      );
+    await this.audit.record(
+      {
+        actor: { type: 'account', id: secret.accountId },
+        action: 'identity.account.activated',
+        target: { type: 'account', id: secret.accountId },
+        outcome: 'success',
+        details: { channel },
+      },
+      manager,
+    );
+  }
+
+  private hmac(value: string): string {
+    return createHmac('sha256', this.hmacKey).update(value).digest('hex');
+  }
+
+  private async validate(form: RegistrationForm) {
+    const errors: FieldErrors = {};
+    const add = (field: string, message: string) => (errors[field] ??= []).push(message);
+    const text = (value: string | undefined) => (value ?? '').trim();
+
+    const civility = text(form.civility) as Civility;
+    if (civility !== 'madame' && civility !== 'monsieur') add('civility', 'Indiquez votre civilité.');
+    const familyName = text(form.familyName);
+    if (!NAME.test(familyName)) add('familyName', 'Saisissez votre nom de naissance (lettres, espaces, tirets).');
+    const usageName = text(form.usageName);
+    if (usageName && !NAME.test(usageName)) add('usageName', 'Le nom d’usage ne peut contenir que des lettres.');
+    const givenName = text(form.givenName);
+    if (!NAME.test(givenName)) add('givenName', 'Saisissez votre prénom (lettres, espaces, tirets).');
+    const birthDate = text(form.birthDate);
+    if (!validBirthDate(birthDate))
+      add('birthDate', 'Saisissez une date de naissance valide (vous devez avoir au moins 15 ans).');
+    const email = text(form.email).toLowerCase();
+    if (!EMAIL.test(email) || email.length > 254)
+      add('email', 'Saisissez une adresse électronique valide, par exemple nom@exemple.fr.');
+
+    const mobile = text(form.mobilePhone) ? parsePhoneNumber(text(form.mobilePhone)) : undefined;
+    if (text(form.mobilePhone) && !mobile?.mobile)
+      add('mobilePhone', 'Saisissez un numéro de mobile valide, par exemple 06 12 34 56 78.');
+    const landline = text(form.landlinePhone) ? parsePhoneNumber(text(form.landlinePhone)) : undefined;
+    if (text(form.landlinePhone) && !landline)
+      add('landlinePhone', 'Saisissez un numéro de téléphone valide, par exemple 01 23 45 67 89.');
+
+    const professional = form.profile !== 'citoyen';
+    const occupation = text(form.occupation);
+    if (professional && !(OCCUPATIONS as readonly string[]).includes(occupation))
+      add('occupation', 'Choisissez votre métier dans la liste.');
+    const jobTitle = text(form.jobTitle).slice(0, 128);
+    const organisationName = text(form.organisationName);
+    if (professional && (organisationName.length < 2 || organisationName.length > 200)) {
+      add(
+        'organisationName',
+        form.profile === 'entreprise'
+          ? 'Saisissez la raison sociale de l’entreprise.'
+          : 'Saisissez le nom de l’association.',
+      );
+    }
+    let siren: string | undefined;
+    let siret: string | undefined;
+    let rna: string | undefined;
+    const number = text(form.organisationNumber);
+    if (form.profile === 'entreprise') {
+      siret = parseSiret(number);
+      siren = siret ? siret.slice(0, 9) : parseSiren(number);
+      if (!siren)
+        add(
+          'organisationNumber',
+          'Saisissez un SIREN (9 chiffres) ou un SIRET (14 chiffres) valide : la clé de contrôle ne correspond pas.',
+        );
+    }
+    if (form.profile === 'association') {
+      rna = text(form.rna) ? parseRna(text(form.rna)) : undefined;
+      siren = number ? parseSiren(number) : undefined;
+      if (text(form.rna) && !rna)
+        add('rna', 'Le numéro RNA commence par W suivi de 9 chiffres, par exemple W751234567.');
+      if (number && !siren)
+        add('organisationNumber', 'Saisissez un SIREN valide (9 chiffres) : la clé de contrôle ne correspond pas.');
+      if (!text(form.rna) && !number) add('rna', 'Saisissez le numéro RNA ou le SIREN de l’association.');
+    }
+
+    const identifier =
+      text(form.identifier).toLowerCase() ||
+      (NAME.test(givenName) && NAME.test(familyName) ? await this.proposeIdentifier(givenName, familyName) : '');
+    const identifierState = await this.identifierStatus(identifier);
+    if (identifierState === 'invalid')
+      add(
+        'identifier',
+        'L’identifiant compte de 3 à 64 caractères : lettres minuscules sans accent, chiffres, point, tiret.',
+      );
+    if (identifierState === 'taken')
+      add(
+        'identifier',
+        `L’identifiant « ${identifier} » est déjà pris. Proposition : ${await this.proposeIdentifier(givenName, familyName)}.`,
+      );
+
+    const password = form.password ?? '';
+    const check = checkPassword(password, [givenName, familyName, usageName, email, identifier]);
+    if (check.problems.length > 0) add('password', describePasswordProblems(check.problems));
+    if (password !== (form.passwordConfirmation ?? ''))
+      add('passwordConfirmation', 'Les deux mots de passe ne sont pas identiques.');
+
+    if (!form.acceptTerms) add('acceptTerms', 'Vous devez accepter les conditions générales d’utilisation.');
+    if (!form.acceptPrivacy) add('acceptPrivacy', 'Vous devez accepter le traitement de vos données personnelles.');
+
+    const activationChannel: SecretChannel = form.activationChannel === 'sms' ? 'sms' : 'email';
+    if (activationChannel === 'sms' && !this.smsAvailable)
+      add('activationChannel', 'L’activation par SMS n’est pas disponible : choisissez l’e-mail.');
+    if (activationChannel === 'sms' && !mobile?.mobile && !errors.mobilePhone)
+      add('mobilePhone', 'Saisissez votre numéro de mobile pour recevoir le code d’activation par SMS.');
+
+    const account: Partial<Account> = {
+      profile: form.profile,
+      civility,
+      familyName,
+      usageName: usageName || null,
+      givenName,
+      birthDate,
+      identifier,
+      mobilePhone: mobile?.e164 ?? null,
+      landlinePhone: landline?.e164 ?? null,
+      occupation: professional ? occupation : null,
+      jobTitle: professional && jobTitle ? jobTitle : null,
+      organisationName: professional ? organisationName : null,
+      siren: siren ?? null,
+      siret: siret ?? null,
+      rna: rna ?? null,
+      emailMailingConsent: Boolean(form.emailMailing),
+      smsMailingConsent: Boolean(form.smsMailing),
+    };
+    return { values: { account, email, activationChannel }, errors };
+  }
+}
+
+function slug(value: string): string {
+  return value
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+function validBirthDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) return false;
+  const age = (Date.now() - date.getTime()) / (365.25 * 24 * 3600 * 1000);
+  return age >= 15 && age <= 130;
+}
