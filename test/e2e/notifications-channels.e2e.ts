@@ -144,7 +144,7 @@ describe('Webhooks', () => {
       `SELECT data::text FROM outbox_message WHERE id = $1`,
       [id],
     );
-    assert.doesNotMatch(stored.data, new RegExp(secret.slice(6, 20).replace(/[+/]/g, '.')), 'secret stored sealed');
+    assert.equal(stored.data.includes(secret.slice(6)), false, 'secret stored sealed');
     await worker.deliverDue();
     const received = await receiver.waitFor((r) => r.path === '/evenements');
     assert.equal(received.body, body);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { EMAIL, IDENTIFIER, IDENTIFIER_RULE } from './account-format';
 import { Account } from './entities/account.entity';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
 import { passwordHasher } from './password-hasher';
@@ -25,9 +26,6 @@ export interface AccountView {
   createdAt: Date;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const IDENTIFIER = /^[a-z0-9][a-z0-9._-]{2,63}$/;
-
 /** People and their credentials. */
 @Injectable()
 export class IdentityService {
@@ -40,10 +38,7 @@ export class IdentityService {
       throw new IdentityError(IdentityErrorCode.INVALID_EMAIL, `Adresse électronique invalide : ${input.email}`);
     const identifier = (input.identifier ?? email.split('@')[0]).trim().toLowerCase();
     if (!IDENTIFIER.test(identifier)) {
-      throw new IdentityError(
-        IdentityErrorCode.INVALID_IDENTIFIER,
-        'L’identifiant compte de 3 à 64 caractères : lettres minuscules, chiffres, point, tiret ou tiret bas.',
-      );
+      throw new IdentityError(IdentityErrorCode.INVALID_IDENTIFIER, IDENTIFIER_RULE);
     }
     if (input.password.length < 8) {
       throw new IdentityError(IdentityErrorCode.WEAK_PASSWORD, 'Le mot de passe doit compter au moins 8 caractères.');

@@ -9,6 +9,7 @@ import { deriveKey } from '../../platform/crypto/secret-box';
 import { ExclusiveJobRunner } from '../../platform/jobs/exclusive-job.runner';
 import type { FieldErrors } from '../../platform/errors';
 import { NotificationsService, parsePhoneNumber } from '../notifications';
+import { EMAIL, IDENTIFIER, IDENTIFIER_RULE } from './account-format';
 import { AccountSecret, type SecretChannel } from './entities/account-secret.entity';
 import { Account, type AccountProfile, type Civility } from './entities/account.entity';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
@@ -53,13 +54,12 @@ export interface RegistrationOutcome {
 }
 
 export type ActivationResult = 'activated' | 'invalid';
-export type CodeResult = 'activated' | 'wrong' | 'expired';
+/** `wrong` comes with the tries left; `expired` covers spent, timed-out and unknown tickets alike. */
+export type CodeResult = { status: 'activated' } | { status: 'wrong'; triesLeft: number } | { status: 'expired' };
 
 export const ACTIVATION_LINK_DAYS = 30;
 const CODE_MINUTES = 10;
 const CODE_TRIES = 5;
-const IDENTIFIER = /^[a-z0-9][a-z0-9._-]{2,63}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const NAME = /^[\p{L}][\p{L}\s'’-]{0,127}$/u;
 
 /**
@@ -174,24 +174,18 @@ export class RegistrationService {
         lock: { mode: 'pessimistic_write' },
       });
       if (!secret || secret.usedAt || secret.expiresAt <= new Date() || secret.attempts >= CODE_TRIES) {
-        return 'expired';
+        return { status: 'expired' };
       }
       const expected = Buffer.from(secret.secretHash, 'hex');
       const given = Buffer.from(this.hmac(`${secret.id}:${code.replace(/\s/g, '')}`), 'hex');
       if (!timingSafeEqual(expected, given)) {
         await secrets.increment({ id: secret.id }, 'attempts', 1);
-        return secret.attempts + 1 >= CODE_TRIES ? 'expired' : 'wrong';
+        const triesLeft = CODE_TRIES - secret.attempts - 1;
+        return triesLeft > 0 ? { status: 'wrong', triesLeft } : { status: 'expired' };
       }
       await this.activate(manager, secret, 'sms');
-      return 'activated';
+      return { status: 'activated' };
     });
-  }
-
-  /** Remaining tries of a code ticket (for the page), or 0 when it is spent, expired or unknown. */
-  async codeTriesLeft(ticket: string): Promise<number> {
-    const secret = await this.dataSource.getRepository(AccountSecret).findOneBy({ id: ticket, channel: 'sms' });
-    if (!secret || secret.usedAt || secret.expiresAt <= new Date()) return 0;
-    return Math.max(0, CODE_TRIES - secret.attempts);
   }
 
   /**
@@ -397,11 +391,7 @@ export class RegistrationService {
       text(form.identifier).toLowerCase() ||
       (NAME.test(givenName) && NAME.test(familyName) ? await this.proposeIdentifier(givenName, familyName) : '');
     const identifierState = await this.identifierStatus(identifier);
-    if (identifierState === 'invalid')
-      add(
-        'identifier',
-        'L’identifiant compte de 3 à 64 caractères : lettres minuscules sans accent, chiffres, point, tiret.',
-      );
+    if (identifierState === 'invalid') add('identifier', IDENTIFIER_RULE);
     if (identifierState === 'taken')
       add(
         'identifier',

@@ -1,12 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '../../config';
-import { SecretBox } from '../../platform/crypto/secret-box';
 import { OutboxMessage, type OutboxChannel, type OutboxStatus } from './entities/outbox-message.entity';
 import { NotificationsError, NotificationsErrorCode } from './notifications.errors';
 import { parsePhoneNumber } from './phone';
 import { SmsTransport } from './sms.transport';
+import { WebhookTransport, type StoredWebhook } from './webhook.transport';
 import {
   DIGEST_WINDOWS,
   type DigestItemOf,
@@ -44,29 +43,16 @@ export interface WebhookToSend {
   idempotencyKey?: string;
 }
 
-/** What the worker finds in a webhook message's `data`. */
-export interface StoredWebhook {
-  body: string;
-  contentType: string;
-  sealedSecret?: string;
-  expiresAt?: string;
-}
-
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-export const WEBHOOK_SECRET_PURPOSE = 'webhook-secret';
 
 /** The outbox: the only way the platform sends a message (DESIGN.md, "Side effects that must not be lost"). */
 @Injectable()
 export class NotificationsService {
-  private readonly secrets: SecretBox;
-
   constructor(
     @InjectRepository(OutboxMessage) private readonly messages: Repository<OutboxMessage>,
-    @Inject(APP_CONFIG) config: AppConfig,
     private readonly sms: SmsTransport,
-  ) {
-    this.secrets = new SecretBox(config.secretKey, WEBHOOK_SECRET_PURPOSE);
-  }
+    private readonly webhooks: WebhookTransport,
+  ) {}
 
   /**
    * Writes an e-mail into the outbox within the caller's transaction (`manager`): it exists, and will be sent, if and
@@ -108,7 +94,7 @@ export class NotificationsService {
       throw new NotificationsError(NotificationsErrorCode.INVALID_RECIPIENT, `URL non HTTP : ${webhook.url}`);
     }
     const data: StoredWebhook = { body: webhook.body, contentType: webhook.contentType };
-    if (webhook.signingSecret) data.sealedSecret = this.secrets.seal(webhook.signingSecret);
+    if (webhook.signingSecret) data.sealedSecret = this.webhooks.sealSecret(webhook.signingSecret);
     if (webhook.expiresAt) data.expiresAt = webhook.expiresAt.toISOString();
     return this.insert(manager, 'webhook', url.toString(), 'webhook', data, webhook.idempotencyKey);
   }

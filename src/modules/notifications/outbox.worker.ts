@@ -6,14 +6,12 @@ import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { LOGGER } from '../../platform/logging/logger';
 import { MetricsService } from '../../platform/metrics/metrics.service';
-import { SecretBox } from '../../platform/crypto/secret-box';
 import { PermanentDeliveryError } from './delivery-error';
 import type { OutboxChannel } from './entities/outbox-message.entity';
 import { MailTransport } from './mail.transport';
-import { WEBHOOK_SECRET_PURPOSE, type StoredWebhook } from './notifications.service';
 import { SmsTransport } from './sms.transport';
 import { renderMail, renderSms, type SmsTemplateName, type TemplateName } from './templates/templates';
-import { WebhookTransport } from './webhook.transport';
+import { WebhookTransport, type StoredWebhook } from './webhook.transport';
 
 export interface OutboxWorkerOptions {
   /** How often an idle worker looks for due messages. */
@@ -58,7 +56,6 @@ export class OutboxWorker implements OnModuleDestroy {
   private running: Promise<number> | undefined;
   private readonly sent: Counter;
   private readonly failed: Counter;
-  private readonly secrets: SecretBox;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -70,7 +67,6 @@ export class OutboxWorker implements OnModuleDestroy {
     metrics: MetricsService,
   ) {
     this.options = { ...this.options, leaseMs: config.outbox.leaseSeconds * 1000 };
-    this.secrets = new SecretBox(config.secretKey, WEBHOOK_SECRET_PURPOSE);
     const registers = [metrics.registry];
     const labelNames = ['channel'];
     this.sent = new Counter({ name: 'outbox_messages_sent_total', help: 'Messages délivrés', labelNames, registers });
@@ -211,17 +207,8 @@ export class OutboxWorker implements OnModuleDestroy {
           renderSms(row.template as SmsTemplateName, row.data as never, this.config.publicUrl),
           row.id,
         );
-      case 'webhook': {
-        const data = row.data as unknown as StoredWebhook;
-        if (data.expiresAt && new Date(data.expiresAt) <= new Date()) {
-          throw new PermanentDeliveryError(`expiré depuis le ${data.expiresAt}`);
-        }
-        const signingSecret = data.sealedSecret ? this.secrets.open(data.sealedSecret) : undefined;
-        return this.webhooks.send(
-          { url: row.recipient, body: data.body, contentType: data.contentType, signingSecret },
-          row.id,
-        );
-      }
+      case 'webhook':
+        return this.webhooks.send({ url: row.recipient, ...(row.data as unknown as StoredWebhook) }, row.id);
     }
   }
 }

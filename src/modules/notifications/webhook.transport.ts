@@ -4,15 +4,24 @@ import ipaddr from 'ipaddr.js';
 import { Webhook } from 'standardwebhooks';
 import { Agent, fetch } from 'undici';
 import { APP_CONFIG, type AppConfig } from '../../config';
+import { SecretBox } from '../../platform/crypto/secret-box';
 import { checkHttpAnswer, PermanentDeliveryError } from './delivery-error';
 
-/** A webhook as the worker delivers it. */
-export interface WebhookRequest {
-  url: string;
+/** A webhook as the outbox keeps it in `data` (the URL is the message's recipient). */
+export interface StoredWebhook {
   body: string;
   contentType: string;
-  /** Standard Webhooks signing secret (`whsec_…` or base64); without it the body is sent unsigned (it may carry its own signature, as a logout token does). */
-  signingSecret?: string;
+  /**
+   * Standard Webhooks signing secret (`whsec_…` or base64), sealed by `sealSecret`; without it the body is sent
+   * unsigned (it may carry its own signature, as a logout token does).
+   */
+  sealedSecret?: string;
+  /** ISO time after which the webhook is not sent any more. */
+  expiresAt?: string;
+}
+
+export interface WebhookRequest extends StoredWebhook {
+  url: string;
 }
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
@@ -27,9 +36,11 @@ type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | Lo
 export class WebhookTransport implements OnModuleDestroy {
   private readonly allowLoopback: boolean;
   private readonly agent: Agent;
+  private readonly secrets: SecretBox;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.allowLoopback = !config.isProduction;
+    this.secrets = new SecretBox(config.secretKey, 'webhook-secret');
     const guardedLookup = (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
       lookup(hostname, { ...options, all: true }, (error, addresses) => {
         if (error) return callback(error, []);
@@ -50,7 +61,15 @@ export class WebhookTransport implements OnModuleDestroy {
     return range === 'unicast' || (this.allowLoopback && range === 'loopback');
   }
 
+  /** Encrypts a signing secret for the outbox, where it waits until the webhook is sent. */
+  sealSecret(secret: string): string {
+    return this.secrets.seal(secret);
+  }
+
   async send(webhook: WebhookRequest, messageId: string): Promise<void> {
+    if (webhook.expiresAt && new Date(webhook.expiresAt) <= new Date()) {
+      throw new PermanentDeliveryError(`expiré depuis le ${webhook.expiresAt}`);
+    }
     const url = new URL(webhook.url);
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
       throw new PermanentDeliveryError(`protocole refusé : ${url.protocol}`);
@@ -64,11 +83,15 @@ export class WebhookTransport implements OnModuleDestroy {
       'content-type': webhook.contentType,
       'user-agent': 'plateforme-identite',
     };
-    if (webhook.signingSecret) {
+    if (webhook.sealedSecret) {
       const timestamp = new Date();
       headers['webhook-id'] = messageId;
       headers['webhook-timestamp'] = String(Math.floor(timestamp.getTime() / 1000));
-      headers['webhook-signature'] = new Webhook(webhook.signingSecret).sign(messageId, timestamp, webhook.body);
+      headers['webhook-signature'] = new Webhook(this.secrets.open(webhook.sealedSecret)).sign(
+        messageId,
+        timestamp,
+        webhook.body,
+      );
     }
     let status: number;
     try {

@@ -134,13 +134,12 @@ export class ActivationController {
         .render(`${VIEWS}/code.njk`, { ticket, error: 'Saisissez les 6 chiffres du code reçu par SMS.' });
     }
     const result = await this.registration.activateByCode(ticket, code);
-    if (result === 'activated') return this.activated(res);
-    const tries = await this.registration.codeTriesLeft(ticket);
+    if (result.status === 'activated') return this.activated(res);
     res.status(400).render(`${VIEWS}/code.njk`, {
       ticket,
       error:
-        result === 'wrong' && tries > 0
-          ? `Code incorrect. Il vous reste ${tries} essai${tries > 1 ? 's' : ''}.`
+        result.status === 'wrong'
+          ? `Code incorrect. Il vous reste ${result.triesLeft} essai${result.triesLeft > 1 ? 's' : ''}.`
           : 'Ce code n’est plus valable (trop d’essais ou délai dépassé). Demandez un nouveau code avec « Renvoyer un code ».',
     });
   }
