@@ -10,6 +10,7 @@ import { IdentityWebSession1795465632642 } from './1795465632642-identity-web-se
 import { NotificationsOutbox1795467723524 } from './1795467723524-notifications-outbox';
 import { NotificationsSmsWebhooksDigests1795471149728 } from './1795471149728-notifications-sms-webhooks-digests';
 import { IdentityRegistration1795471975043 } from './1795471975043-identity-registration';
+import { IdentityAccountSpace1795473448651 } from './1795473448651-identity-account-space';
 
 export const migrations = [
   PlatformAuditEvent1795463126976,
@@ -20,4 +21,5 @@ export const migrations = [
   NotificationsOutbox1795467723524,
   NotificationsSmsWebhooksDigests1795471149728,
   IdentityRegistration1795471975043,
+  IdentityAccountSpace1795473448651,
 ];

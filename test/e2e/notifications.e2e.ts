@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { ParsedMail } from 'mailparser';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import {
@@ -16,15 +15,11 @@ import {
   type TemplateData,
   type TemplateName,
 } from '../../src/modules/notifications';
-import { startSmtpServer, type TestSmtpOptions, type TestSmtpServer } from '../support/smtp';
+import { sentTo, startSmtpServer, type TestSmtpOptions, type TestSmtpServer } from '../support/smtp';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, usesEmbeddedDatabase } from '../support/test-database';
 
 const data = { sentAt: '23/11/2026 21:00:00' };
-
-/** Whether a received message is addressed to `address`. */
-const sentTo = (address: string) => (mail: ParsedMail) =>
-  (Array.isArray(mail.to) ? mail.to : [mail.to]).some((to) => to?.text.includes(address) ?? false);
 
 async function enqueue(app: TestApp, to: string, idempotencyKey?: string): Promise<string> {
   return app.app
@@ -212,11 +207,50 @@ describe('E-mail templates', () => {
       deadline: '23 décembre 2026',
     },
     'registration-email-taken': { signInUrl: 'https://compte.example.fr/compte' },
+    'activation-reminder': {
+      givenName: 'Marie',
+      identifier: 'marie.dupont',
+      activationUrl: 'https://compte.example.fr/activation/abc',
+      deadline: '23 décembre 2026',
+    },
+    'password-reset': {
+      givenName: 'Marie',
+      identifier: 'marie.dupont',
+      resetUrl: 'https://compte.example.fr/mot-de-passe-oublie/abc',
+      minutes: 60,
+      smsUnavailable: true,
+    },
+    'password-changed': {
+      givenName: 'Marie',
+      identifier: 'marie.dupont',
+      changedAt: '23 novembre 2026 à 10:00',
+      recoveryUrl: 'https://compte.example.fr/mot-de-passe-oublie',
+    },
+    'identifier-reminder': {
+      givenName: 'Marie',
+      identifier: 'marie.dupont',
+      signInUrl: 'https://compte.example.fr/compte',
+    },
+    'email-change-confirm': {
+      givenName: 'Marie',
+      identifier: 'marie.dupont',
+      newEmail: 'marie@example.org',
+      confirmUrl: 'https://compte.example.fr/compte/adresse/abc',
+      hours: 24,
+    },
+    'email-change-warning': {
+      givenName: 'Marie',
+      identifier: 'marie.dupont',
+      newEmail: 'marie@example.org',
+      recoveryUrl: 'https://compte.example.fr/mot-de-passe-oublie',
+    },
+    'account-deleted': { givenName: 'Marie', identifier: 'marie.dupont', deletedAt: '23 novembre 2026 à 10:00' },
     'activity-digest': { items: [{ text: 'Un document a été partagé', path: '/compte' }, { text: 'Un dossier créé' }] },
   };
   const smsExamples: { [N in SmsTemplateName]: SmsTemplateData[N] } = {
     'test-sms': data,
     'activation-code': { code: '123456', minutes: 10 },
+    'password-reset-code': { code: '123456', minutes: 10 },
   };
 
   it('render every template in French with its data, and fail on missing data', () => {

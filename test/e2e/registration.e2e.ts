@@ -7,7 +7,7 @@ import { ClientRegistry, OidcProviderService } from '../../src/modules/oidc';
 import { passwordCodeFlow } from '../support/code-flow';
 import { HttpBrowser } from '../support/http-browser';
 import { startHttpSink, type HttpSink } from '../support/http-sink';
-import { startSmtpServer, type TestSmtpServer } from '../support/smtp';
+import { sentTo, startSmtpServer, type TestSmtpServer } from '../support/smtp';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const REDIRECT_URI = 'http://127.0.0.1:9/retour';
@@ -201,7 +201,7 @@ describe('Registration and activation (real SMTP server, SMS gateway)', () => {
     });
   });
 
-  it('deletes the accounts left unactivated after 30 days (controlled clock)', async () => {
+  it('reminds once, 5 days before, then deletes the accounts left unactivated after 30 days (controlled clock)', async () => {
     const browser = new HttpBrowser();
     const form = await browser.get(`${app.url}/inscription/citoyen`);
     await browser.submit(
@@ -210,6 +210,25 @@ describe('Registration and activation (real SMTP server, SMS gateway)', () => {
       citizen({ email: 'oubli@example.fr', givenName: 'Oubli', familyName: 'Total' }),
     );
     const registration = app.app.get(RegistrationService);
+    await worker.deliverDue();
+    const firstMail = await smtp.waitFor(sentTo('oubli@example.fr'));
+    const firstLink = /\/activation\/[\w-]{43}/.exec(firstMail.text ?? '')![0];
+
+    const in24Days = new Date(Date.now() + 24 * 24 * 3600 * 1000);
+    assert.equal(await registration.remindUnactivated(in24Days), 0, 'not yet');
+    const in26Days = new Date(Date.now() + 26 * 24 * 3600 * 1000);
+    assert.equal(await registration.remindUnactivated(in26Days), 1);
+    assert.equal(await registration.remindUnactivated(in26Days), 0, 'once only');
+    await worker.deliverDue();
+    const reminder = await smtp.waitFor(
+      (m) => sentTo('oubli@example.fr')(m) && /bientôt supprimé/.test(m.subject ?? ''),
+    );
+    assert.match(reminder.text ?? '', /Sans activation avant le \d{1,2} \S+ \d{4}, il sera supprimé/);
+    const newLink = /\/activation\/[\w-]{43}/.exec(reminder.text ?? '')![0];
+    assert.notEqual(newLink, firstLink);
+    const spent = await browser.submit(await browser.get(`${app.url}${firstLink}`), /\/activation\//, {});
+    assert.equal(spent.status, 400, 'the link of the first e-mail no longer works');
+
     const in29Days = new Date(Date.now() + 29 * 24 * 3600 * 1000);
     assert.equal(await registration.purgeUnactivated(in29Days), 0);
     const in31Days = new Date(Date.now() + 31 * 24 * 3600 * 1000);

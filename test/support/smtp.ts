@@ -23,6 +23,10 @@ export interface TestSmtpOptions {
   stall?: boolean;
 }
 
+/** Whether a received message is addressed to `address` (for `waitFor`). */
+export const sentTo = (address: string) => (mail: ParsedMail) =>
+  (Array.isArray(mail.to) ? mail.to : [mail.to]).some((to) => to?.text.includes(address) ?? false);
+
 /** A real SMTP server on a free loopback port that keeps what it receives, for tests of e-mail delivery. */
 export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<TestSmtpServer> {
   const messages: ParsedMail[] = [];

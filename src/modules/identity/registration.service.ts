@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHmac, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
-import { IsNull, type DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { AuditService } from '../../platform/audit';
-import { deriveKey } from '../../platform/crypto/secret-box';
 import { ExclusiveJobRunner } from '../../platform/jobs/exclusive-job.runner';
 import type { FieldErrors } from '../../platform/errors';
 import { NotificationsService, parsePhoneNumber } from '../notifications';
 import { EMAIL, IDENTIFIER, IDENTIFIER_RULE } from './account-format';
+import { AccountSecrets, CODE_MINUTES, type CodeCheck } from './account-secrets';
 import { AccountSecret, type SecretChannel } from './entities/account-secret.entity';
 import { Account, type AccountProfile, type Civility } from './entities/account.entity';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
@@ -54,12 +54,11 @@ export interface RegistrationOutcome {
 }
 
 export type ActivationResult = 'activated' | 'invalid';
-/** `wrong` comes with the tries left; `expired` covers spent, timed-out and unknown tickets alike. */
-export type CodeResult = { status: 'activated' } | { status: 'wrong'; triesLeft: number } | { status: 'expired' };
+export type CodeResult = { status: 'activated' } | Exclude<CodeCheck, { status: 'valid' }>;
 
 export const ACTIVATION_LINK_DAYS = 30;
-const CODE_MINUTES = 10;
-const CODE_TRIES = 5;
+/** The reminder before the purge goes this many days before it. */
+export const ACTIVATION_REMINDER_DAYS = 5;
 const NAME = /^[\p{L}][\p{L}\s'’-]{0,127}$/u;
 
 /**
@@ -70,17 +69,14 @@ const NAME = /^[\p{L}][\p{L}\s'’-]{0,127}$/u;
  */
 @Injectable()
 export class RegistrationService {
-  private readonly hmacKey: Buffer;
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
     private readonly jobs: ExclusiveJobRunner,
-  ) {
-    this.hmacKey = Buffer.from(deriveKey(config.secretKey, 'account-secret'), 'base64url');
-  }
+    private readonly secrets: AccountSecrets,
+  ) {}
 
   get smsAvailable(): boolean {
     return this.notifications.smsAvailable;
@@ -123,7 +119,8 @@ export class RegistrationService {
           template: 'registration-email-taken',
           data: { signInUrl: `${this.config.publicUrl}/compte` },
         });
-        return { channel: values.activationChannel, email: values.email, ticket: randomUUID() };
+        const decoy = await this.secrets.issueCode(manager, { accountId: null, purpose: 'activation' });
+        return { channel: values.activationChannel, email: values.email, ticket: decoy.id };
       }
       const account = await accounts.save(
         accounts.create({
@@ -155,12 +152,9 @@ export class RegistrationService {
   /** Activates the account of an e-mail link (single use). */
   async activateByLink(token: string): Promise<ActivationResult> {
     return this.dataSource.transaction(async (manager) => {
-      const secret = await manager.getRepository(AccountSecret).findOne({
-        where: { secretHash: this.hmac(token), purpose: 'activation', channel: 'email' },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!secret || secret.usedAt || secret.expiresAt <= new Date()) return 'invalid';
-      await this.activate(manager, secret, 'email');
+      const secret = await this.secrets.useLink(manager, token, 'activation');
+      if (!secret?.accountId) return 'invalid';
+      await this.activate(manager, secret.accountId, 'email');
       return 'activated';
     });
   }
@@ -168,35 +162,27 @@ export class RegistrationService {
   /** Checks an SMS code of a ticket: 10 minutes, 5 tries. */
   async activateByCode(ticket: string, code: string): Promise<CodeResult> {
     return this.dataSource.transaction(async (manager) => {
-      const secrets = manager.getRepository(AccountSecret);
-      const secret = await secrets.findOne({
-        where: { id: ticket, purpose: 'activation', channel: 'sms' },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!secret || secret.usedAt || secret.expiresAt <= new Date() || secret.attempts >= CODE_TRIES) {
-        return { status: 'expired' };
-      }
-      const expected = Buffer.from(secret.secretHash, 'hex');
-      const given = Buffer.from(this.hmac(`${secret.id}:${code.replace(/\s/g, '')}`), 'hex');
-      if (!timingSafeEqual(expected, given)) {
-        await secrets.increment({ id: secret.id }, 'attempts', 1);
-        const triesLeft = CODE_TRIES - secret.attempts - 1;
-        return triesLeft > 0 ? { status: 'wrong', triesLeft } : { status: 'expired' };
-      }
-      await this.activate(manager, secret, 'sms');
+      const check = await this.secrets.useCode(manager, ticket, code, 'activation');
+      if (check.status !== 'valid') return check;
+      await this.activate(manager, check.secret.accountId!, 'sms');
       return { status: 'activated' };
     });
   }
 
   /**
    * « Renvoyer »: a new code (or link) for the account of this ticket, the old ones spent. Returns the new ticket; an
-   * unknown ticket gets a new unknown one (no difference to see). At most 5 per hour per account.
+   * unknown or decoy ticket gets a new decoy (no difference to see). At most 5 per hour per account.
    */
   async resend(ticket: string): Promise<{ ticket: string; channel: SecretChannel }> {
     return this.dataSource.transaction(async (manager) => {
       const secret = await manager.getRepository(AccountSecret).findOneBy({ id: ticket });
-      const account = secret && (await manager.getRepository(Account).findOneBy({ id: secret.accountId }));
-      if (!secret || !account || account.status !== 'pending') return { ticket: randomUUID(), channel: 'sms' };
+      const account = secret?.accountId
+        ? await manager.getRepository(Account).findOneBy({ id: secret.accountId })
+        : null;
+      if (!secret || !account || account.status !== 'pending') {
+        const decoy = await this.secrets.issueCode(manager, { accountId: null, purpose: 'activation' });
+        return { ticket: decoy.id, channel: 'sms' };
+      }
       const [{ recent }] = await manager.query<Array<{ recent: number }>>(
         `SELECT count(*)::int AS recent FROM account_secret
          WHERE account_id = $1 AND purpose = 'activation' AND created_at > now() - interval '1 hour'`,
@@ -223,7 +209,50 @@ export class RegistrationService {
 
   @Cron(CronExpression.EVERY_HOUR)
   async purgeScheduled(): Promise<void> {
-    await this.purgeUnactivated(new Date());
+    const now = new Date();
+    await this.remindUnactivated(now);
+    await this.purgeUnactivated(now);
+  }
+
+  /**
+   * Reminds, once, the people whose account is still pending 5 days before its deletion: a new activation link by
+   * e-mail (the earlier ones spent). `now` is a parameter so that tests control the clock. Returns how many were sent.
+   */
+  async remindUnactivated(now: Date): Promise<number> {
+    let sent = 0;
+    await this.jobs.run('identity.pending.remind', async (manager) => {
+      const accounts = await manager
+        .getRepository(Account)
+        .createQueryBuilder('account')
+        .where(`account.status = 'pending' AND account.activation_reminded_at IS NULL`)
+        .andWhere(`account.created_at < :now::timestamptz - make_interval(days => :days)`, {
+          now: now.toISOString(),
+          days: ACTIVATION_LINK_DAYS - ACTIVATION_REMINDER_DAYS,
+        })
+        .getMany();
+      for (const account of accounts) {
+        await this.secrets.spendAll(manager, account.id, 'activation');
+        const deadline = purgeDate(account.createdAt);
+        const { token } = await this.secrets.issueLink(manager, {
+          accountId: account.id,
+          purpose: 'activation',
+          expiresAt: deadline,
+        });
+        await this.notifications.enqueueEmail(manager, {
+          to: account.email,
+          template: 'activation-reminder',
+          data: {
+            givenName: account.givenName ?? '',
+            identifier: account.identifier,
+            activationUrl: `${this.config.publicUrl}/activation/${token}`,
+            deadline: frenchDate(deadline),
+          },
+        });
+        await manager.getRepository(Account).update({ id: account.id }, { activationRemindedAt: now });
+      }
+      sent = accounts.length;
+    });
+    return sent;
   }
 
   /**
@@ -255,21 +284,9 @@ export class RegistrationService {
   }
 
   private async sendActivation(manager: EntityManager, account: Account, channel: SecretChannel): Promise<string> {
-    const secrets = manager.getRepository(AccountSecret);
-    await secrets.update({ accountId: account.id, purpose: 'activation', usedAt: IsNull() }, { usedAt: new Date() });
-    const id = randomUUID();
-    const deadline = new Date(account.createdAt.getTime() + ACTIVATION_LINK_DAYS * 24 * 3600 * 1000);
-    const deadlineText = deadline.toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' });
+    await this.secrets.spendAll(manager, account.id, 'activation');
     if (channel === 'sms') {
-      const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-      await secrets.insert({
-        id,
-        accountId: account.id,
-        purpose: 'activation',
-        channel,
-        secretHash: this.hmac(`${id}:${code}`),
-        expiresAt: new Date(Date.now() + CODE_MINUTES * 60 * 1000),
-      });
+      const { id, code } = await this.secrets.issueCode(manager, { accountId: account.id, purpose: 'activation' });
       await this.notifications.enqueueSms(manager, {
         to: account.mobilePhone!,
         template: 'activation-code',
@@ -277,13 +294,10 @@ export class RegistrationService {
       });
       return id;
     }
-    const token = randomBytes(32).toString('base64url');
-    await secrets.insert({
-      id,
+    const deadline = purgeDate(account.createdAt);
+    const { id, token } = await this.secrets.issueLink(manager, {
       accountId: account.id,
       purpose: 'activation',
-      channel,
-      secretHash: this.hmac(token),
       expiresAt: deadline,
     });
     await this.notifications.enqueueEmail(manager, {
@@ -293,34 +307,29 @@ export class RegistrationService {
         givenName: account.givenName ?? '',
         identifier: account.identifier,
         activationUrl: `${this.config.publicUrl}/activation/${token}`,
-        deadline: deadlineText,
+        deadline: frenchDate(deadline),
       },
     });
     return id;
   }
 
-  private async activate(manager: EntityManager, secret: AccountSecret, channel: SecretChannel): Promise<void> {
-    await manager.getRepository(AccountSecret).update({ id: secret.id }, { usedAt: new Date() });
+  private async activate(manager: EntityManager, accountId: string, channel: SecretChannel): Promise<void> {
     await manager
       .getRepository(Account)
       .update(
-        { id: secret.accountId, status: 'pending' },
+        { id: accountId, status: 'pending' },
         channel === 'sms' ? { status: 'active', mobilePhoneVerified: true } : { status: 'active', emailVerified: true },
       );
     await this.audit.record(
       {
-        actor: { type: 'account', id: secret.accountId },
+        actor: { type: 'account', id: accountId },
         action: 'identity.account.activated',
-        target: { type: 'account', id: secret.accountId },
+        target: { type: 'account', id: accountId },
         outcome: 'success',
         details: { channel },
       },
       manager,
     );
-  }
-
-  private hmac(value: string): string {
-    return createHmac('sha256', this.hmacKey).update(value).digest('hex');
   }
 
   private async validate(form: RegistrationForm) {
@@ -451,4 +460,13 @@ function validBirthDate(value: string): boolean {
   if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) return false;
   const age = (Date.now() - date.getTime()) / (365.25 * 24 * 3600 * 1000);
   return age >= 15 && age <= 130;
+}
+
+/** The day an unactivated account is deleted. */
+function purgeDate(createdAt: Date): Date {
+  return new Date(createdAt.getTime() + ACTIVATION_LINK_DAYS * 24 * 3600 * 1000);
+}
+
+export function frenchDate(date: Date): string {
+  return date.toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' });
 }

@@ -1,22 +1,23 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Account } from './account.entity';
 
-export type SecretPurpose = 'activation';
+export type SecretPurpose = 'activation' | 'password-reset' | 'email-change';
 export type SecretChannel = 'email' | 'sms';
 
 /**
  * A single-use secret sent to a person: a link token (e-mail) or a 6-digit code (SMS). Only its HMAC is stored; it
- * expires, counts wrong tries, and is spent once used. The `id` is the public ticket a code page refers to.
+ * expires, counts wrong tries, and is spent once used. The `id` is the public ticket a code page refers to. A secret
+ * without account is a decoy: the ticket given when no account matched, which behaves as a real one and never opens.
  */
 @Entity('account_secret')
 @Index('IDX_account_secret_account', ['accountId', 'purpose'])
-@Check('CHK_account_secret_purpose', `"purpose" IN ('activation')`)
+@Check('CHK_account_secret_purpose', `"purpose" IN ('activation', 'password-reset', 'email-change')`)
 export class AccountSecret {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_account_secret' })
   id: string;
 
-  @Column({ name: 'account_id', type: 'uuid' })
-  accountId: string;
+  @Column({ name: 'account_id', type: 'uuid', nullable: true })
+  accountId: string | null;
 
   @ManyToOne(() => Account, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'account_id', foreignKeyConstraintName: 'FK_account_secret_account' })
@@ -35,6 +36,10 @@ export class AccountSecret {
 
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;
+
+  /** What the secret confirms beside the account (e-mail change: the new address). */
+  @Column({ type: 'jsonb', nullable: true })
+  data: { email?: string } | null;
 
   @Column({ type: 'integer', default: 0 })
   attempts: number;

@@ -73,6 +73,29 @@ export class Account {
   @Column({ type: 'varchar', length: 10, nullable: true })
   rna: string | null;
 
+  /** Numéro de contrat, asked at registration when `REGISTRATION_CONTRACT_NUMBER` says so. */
+  @Column({ name: 'contract_number', type: 'varchar', length: 64, nullable: true })
+  contractNumber: string | null;
+
+  /** Postal address (« Mon profil »); the establishment's name beside the organisation's. */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  establishment: string | null;
+
+  @Column({ name: 'address_line', type: 'varchar', length: 200, nullable: true })
+  addressLine: string | null;
+
+  @Column({ name: 'address_complement', type: 'varchar', length: 200, nullable: true })
+  addressComplement: string | null;
+
+  @Column({ name: 'postal_code', type: 'varchar', length: 16, nullable: true })
+  postalCode: string | null;
+
+  @Column({ type: 'varchar', length: 128, nullable: true })
+  city: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  country: string | null;
+
   @Column({ name: 'email_mailing_consent', type: 'boolean', default: false })
   emailMailingConsent: boolean;
 
@@ -99,6 +122,10 @@ export class Account {
 
   @Column({ type: 'varchar', length: 16, default: 'pending' })
   status: AccountStatus;
+
+  /** When the reminder before the 30-day purge of an unactivated account was sent. */
+  @Column({ name: 'activation_reminded_at', type: 'timestamptz', nullable: true })
+  activationRemindedAt: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

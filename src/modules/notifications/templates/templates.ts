@@ -13,6 +13,29 @@ export interface TemplateData {
   'account-activation': { givenName: string; identifier: string; activationUrl: string; deadline: string };
   /** Someone registered with an address that already has an account: its holder is told, nobody else. */
   'registration-email-taken': { signInUrl: string };
+  /** Sent once, a few days before an unactivated account is deleted, with a new activation link. */
+  'activation-reminder': { givenName: string; identifier: string; activationUrl: string; deadline: string };
+  /** `smsUnavailable`: the person asked for an SMS code but the account has no verified mobile. */
+  'password-reset': {
+    givenName: string;
+    identifier: string;
+    resetUrl: string;
+    minutes: number;
+    smsUnavailable: boolean;
+  };
+  'password-changed': { givenName: string; identifier: string; changedAt: string; recoveryUrl: string };
+  'identifier-reminder': { givenName: string; identifier: string; signInUrl: string };
+  /** To the new address: the link that makes it the account's. */
+  'email-change-confirm': {
+    givenName: string;
+    identifier: string;
+    newEmail: string;
+    confirmUrl: string;
+    hours: number;
+  };
+  /** To the old address, when a change is asked for. */
+  'email-change-warning': { givenName: string; identifier: string; newEmail: string; recoveryUrl: string };
+  'account-deleted': { givenName: string; identifier: string; deletedAt: string };
   /** A digest (see `DIGEST_WINDOWS`): the items enqueued for one person over the window, in one e-mail. */
   'activity-digest': { items: DigestItem[] };
 }
@@ -29,6 +52,13 @@ export const TEMPLATE_NAMES: readonly TemplateName[] = [
   'test-email',
   'account-activation',
   'registration-email-taken',
+  'activation-reminder',
+  'password-reset',
+  'password-changed',
+  'identifier-reminder',
+  'email-change-confirm',
+  'email-change-warning',
+  'account-deleted',
   'activity-digest',
 ];
 
@@ -42,10 +72,11 @@ export type DigestItemOf<N extends DigestTemplateName> = TemplateData[N]['items'
 export interface SmsTemplateData {
   'test-sms': { sentAt: string };
   'activation-code': { code: string; minutes: number };
+  'password-reset-code': { code: string; minutes: number };
 }
 
 export type SmsTemplateName = keyof SmsTemplateData;
-export const SMS_TEMPLATE_NAMES: readonly SmsTemplateName[] = ['test-sms', 'activation-code'];
+export const SMS_TEMPLATE_NAMES: readonly SmsTemplateName[] = ['test-sms', 'activation-code', 'password-reset-code'];
 
 export interface RenderedMail {
   subject: string;
