@@ -11,6 +11,7 @@ import { NotificationsOutbox1795467723524 } from './1795467723524-notifications-
 import { NotificationsSmsWebhooksDigests1795471149728 } from './1795471149728-notifications-sms-webhooks-digests';
 import { IdentityRegistration1795471975043 } from './1795471975043-identity-registration';
 import { IdentityAccountSpace1795473448651 } from './1795473448651-identity-account-space';
+import { OidcSessionDevice1795473663901 } from './1795473663901-oidc-session-device';
 
 export const migrations = [
   PlatformAuditEvent1795463126976,
@@ -22,4 +23,5 @@ export const migrations = [
   NotificationsSmsWebhooksDigests1795471149728,
   IdentityRegistration1795471975043,
   IdentityAccountSpace1795473448651,
+  OidcSessionDevice1795473663901,
 ];

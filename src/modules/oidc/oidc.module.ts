@@ -6,14 +6,20 @@ import { ClientRegistry } from './client.registry';
 import { OidcClient } from './entities/oidc-client.entity';
 import { OidcPayload } from './entities/oidc-payload.entity';
 import { OidcSigningKey } from './entities/oidc-signing-key.entity';
+import { OidcSessionDevice } from './entities/oidc-session-device.entity';
+import { OidcAccountAccess } from './account-access.service';
 import { OidcProviderService } from './oidc-provider.service';
 import { InteractionController } from './pages/interaction.controller';
 import { SigningKeyStore } from './signing-key.store';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OidcPayload, OidcClient, OidcSigningKey]), IdentityModule, NotificationsModule],
+  imports: [
+    TypeOrmModule.forFeature([OidcPayload, OidcClient, OidcSigningKey, OidcSessionDevice]),
+    IdentityModule,
+    NotificationsModule,
+  ],
   controllers: [InteractionController],
-  providers: [OidcProviderService, ClientRegistry, SigningKeyStore],
+  providers: [OidcProviderService, ClientRegistry, SigningKeyStore, OidcAccountAccess],
   exports: [OidcProviderService, ClientRegistry, SigningKeyStore],
 })
 export class OidcModule {}

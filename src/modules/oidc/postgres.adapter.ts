@@ -1,5 +1,6 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
+import { requestContext } from '../../platform/http/request-context';
 import type { ClientRegistry } from './client.registry';
 
 /**
@@ -29,6 +30,18 @@ export class PostgresAdapter implements Adapter {
         expiresIn || null,
       ],
     );
+    if (this.model === 'Session' && typeof payload.accountId === 'string' && typeof payload.uid === 'string') {
+      // Where the signed-in session was last used, for the account space (« Sécurité »).
+      const request = requestContext.current();
+      await this.dataSource.query(
+        `INSERT INTO oidc_session_device (session_uid, account_id, user_agent, ip_address, last_seen_at)
+         VALUES ($1, $2, $3, $4, now())
+         ON CONFLICT (session_uid) DO UPDATE SET account_id = EXCLUDED.account_id, last_seen_at = now(),
+           user_agent = COALESCE(EXCLUDED.user_agent, oidc_session_device.user_agent),
+           ip_address = COALESCE(EXCLUDED.ip_address, oidc_session_device.ip_address)`,
+        [payload.uid, payload.accountId, request?.userAgent?.slice(0, 512) ?? null, request?.ipAddress ?? null],
+      );
+    }
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
@@ -52,7 +65,13 @@ export class PostgresAdapter implements Adapter {
   }
 
   async destroy(id: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM oidc_payload WHERE model = $1 AND id = $2`, [this.model, id]);
+    const rows: Array<{ uid: string | null }> = await this.dataSource.query(
+      `DELETE FROM oidc_payload WHERE model = $1 AND id = $2 RETURNING uid`,
+      [this.model, id],
+    );
+    if (this.model === 'Session' && rows[0]?.uid) {
+      await this.dataSource.query(`DELETE FROM oidc_session_device WHERE session_uid = $1`, [rows[0].uid]);
+    }
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
