@@ -27,6 +27,7 @@ export interface AppConfig {
     gateway: { url: string; token: string } | undefined;
   };
   outbox: { leaseSeconds: number };
+  registration: { contractNumber: 'off' | 'optional' | 'required' };
   logLevel: LogLevel;
 }
 

@@ -194,6 +194,13 @@ export const variables = {
     secret: false,
     parse: integer(2, 3600),
   },
+  REGISTRATION_CONTRACT_NUMBER: {
+    description:
+      'Whether the Entreprise registration form asks for a contract number: `off` (not shown), `optional` or `required`.',
+    default: 'off',
+    secret: false,
+    parse: oneOf(['off', 'optional', 'required'] as const),
+  },
   TRUST_PROXY: {
     description:
       'Whether the platform sits behind a reverse proxy whose `X-Forwarded-*` headers it may trust (Express `trust proxy`): `false`, `true`, a number of hops, or a list of addresses. Needed behind a TLS proxy for secure cookies and client addresses.',

@@ -92,6 +92,9 @@ export function loadConfig(env: Env, cwd = process.cwd()): LoadedConfig {
           : { url: values.SMS_GATEWAY_URL as string, token: values.SMS_GATEWAY_TOKEN as string },
     },
     outbox: { leaseSeconds: values.OUTBOX_LEASE_SECONDS as number },
+    registration: {
+      contractNumber: values.REGISTRATION_CONTRACT_NUMBER as AppConfig['registration']['contractNumber'],
+    },
     logLevel: values.LOG_LEVEL as AppConfig['logLevel'],
   };
   return { config, warnings };

@@ -9,6 +9,7 @@ export enum IdentityErrorCode {
   ACCOUNT_NOT_FOUND = 'ACCOUNT_NOT_FOUND',
   SIGN_IN_FAILED = 'SIGN_IN_FAILED',
   REGISTRATION_INVALID = 'REGISTRATION_INVALID',
+  FORM_INVALID = 'FORM_INVALID',
   TOO_MANY_REQUESTS = 'TOO_MANY_REQUESTS',
 }
 
@@ -21,6 +22,7 @@ const kinds: Record<IdentityErrorCode, ErrorKind> = {
   [IdentityErrorCode.ACCOUNT_NOT_FOUND]: 'not_found',
   [IdentityErrorCode.SIGN_IN_FAILED]: 'unavailable',
   [IdentityErrorCode.REGISTRATION_INVALID]: 'invalid',
+  [IdentityErrorCode.FORM_INVALID]: 'invalid',
   [IdentityErrorCode.TOO_MANY_REQUESTS]: 'rate_limited',
 };
 

@@ -5,9 +5,15 @@ import { Account } from './entities/account.entity';
 import { SignInThrottleEntry } from './entities/sign-in-throttle.entity';
 import { WebSession } from './entities/web-session.entity';
 import { AccountSpaceController } from './pages/account-space.controller';
+import { AccountPagesController } from './pages/account-pages.controller';
+import { AccountSpaceSessions } from './pages/account-session';
+import { RecoveryController } from './pages/recovery.controller';
+import { AccountService } from './account.service';
+import { RecoveryService } from './recovery.service';
 import { ActivationController, RegistrationController } from './pages/registration.controller';
 import { RegistrationService } from './registration.service';
 import { AccountSecrets } from './account-secrets';
+import { AccountAccessPort } from './account-access';
 import { NotificationsModule } from '../notifications';
 import { WebSessionStore } from './web-session.store';
 import { IdentityService } from './identity.service';
@@ -15,8 +21,24 @@ import { SignInThrottle } from './sign-in.throttle';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Account, AccountSecret, SignInThrottleEntry, WebSession]), NotificationsModule],
-  controllers: [AccountSpaceController, RegistrationController, ActivationController],
-  providers: [IdentityService, SignInThrottle, WebSessionStore, RegistrationService, AccountSecrets],
-  exports: [IdentityService, SignInThrottle, RegistrationService],
+  controllers: [
+    AccountSpaceController,
+    AccountPagesController,
+    RegistrationController,
+    ActivationController,
+    RecoveryController,
+  ],
+  providers: [
+    IdentityService,
+    SignInThrottle,
+    WebSessionStore,
+    RegistrationService,
+    AccountSecrets,
+    AccountAccessPort,
+    AccountService,
+    RecoveryService,
+    AccountSpaceSessions,
+  ],
+  exports: [IdentityService, SignInThrottle, RegistrationService, AccountAccessPort, AccountService],
 })
 export class IdentityModule {}

@@ -23,6 +23,8 @@ export interface AccountView {
   givenName: string | null;
   familyName: string | null;
   status: Account['status'];
+  /** The CGU version last accepted (`null`: created by an operator, never asked). */
+  termsVersion: string | null;
   createdAt: Date;
 }
 
@@ -99,6 +101,6 @@ export class IdentityService {
 }
 
 function view(account: Account): AccountView {
-  const { id, identifier, email, emailVerified, givenName, familyName, status, createdAt } = account;
-  return { id, identifier, email, emailVerified, givenName, familyName, status, createdAt };
+  const { id, identifier, email, emailVerified, givenName, familyName, status, termsVersion, createdAt } = account;
+  return { id, identifier, email, emailVerified, givenName, familyName, status, termsVersion, createdAt };
 }

@@ -4,3 +4,6 @@ export { IdentityError, IdentityErrorCode } from './identity.errors';
 export { SignInThrottle } from './sign-in.throttle';
 export { identityCommands } from './cli/identity.commands';
 export { RegistrationService } from './registration.service';
+export { AccountAccessPort, type AccountAccess, type ConsentedSite, type OpenSession } from './account-access';
+export { AccountService } from './account.service';
+export { LEGAL_VERSIONS } from './legal';

@@ -6,42 +6,30 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { AuditService } from '../../platform/audit';
 import { ExclusiveJobRunner } from '../../platform/jobs/exclusive-job.runner';
-import type { FieldErrors } from '../../platform/errors';
-import { NotificationsService, parsePhoneNumber } from '../notifications';
+import { NotificationsService } from '../notifications';
 import { EMAIL, IDENTIFIER, IDENTIFIER_RULE } from './account-format';
 import { AccountSecrets, CODE_MINUTES, type CodeCheck } from './account-secrets';
 import { AccountSecret, type SecretChannel } from './entities/account-secret.entity';
-import { Account, type AccountProfile, type Civility } from './entities/account.entity';
+import { Account, type AccountProfile } from './entities/account.entity';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
-import { LEGAL_VERSIONS, OCCUPATIONS } from './legal';
+import { LEGAL_VERSIONS } from './legal';
 import { parseRna, parseSiren, parseSiret } from './organisation-numbers';
 import { passwordHasher } from './password-hasher';
-import { checkPassword, describePasswordProblems } from './password-policy';
+import { FormErrors, checkNewPassword, readPerson, text, type PersonForm } from './profile-form';
 
 /** What the registration form sends, as typed (strings), before validation. */
-export interface RegistrationForm {
+export interface RegistrationForm extends PersonForm {
   profile: AccountProfile;
-  civility?: string;
-  familyName?: string;
-  usageName?: string;
-  givenName?: string;
-  birthDate?: string;
   email?: string;
-  mobilePhone?: string;
-  landlinePhone?: string;
-  occupation?: string;
-  jobTitle?: string;
-  organisationName?: string;
   /** Entreprise: a SIREN or a SIRET; Association: a SIREN. */
   organisationNumber?: string;
   rna?: string;
+  contractNumber?: string;
   identifier?: string;
   password?: string;
   passwordConfirmation?: string;
   acceptTerms?: boolean;
   acceptPrivacy?: boolean;
-  emailMailing?: boolean;
-  smsMailing?: boolean;
   activationChannel?: string;
 }
 
@@ -59,7 +47,6 @@ export type CodeResult = { status: 'activated' } | Exclude<CodeCheck, { status: 
 export const ACTIVATION_LINK_DAYS = 30;
 /** The reminder before the purge goes this many days before it. */
 export const ACTIVATION_REMINDER_DAYS = 5;
-const NAME = /^[\p{L}][\p{L}\s'’-]{0,127}$/u;
 
 /**
  * Self-service registration and activation (issue « Personal accounts »). The account is created `pending`, with its
@@ -333,46 +320,14 @@ export class RegistrationService {
   }
 
   private async validate(form: RegistrationForm) {
-    const errors: FieldErrors = {};
-    const add = (field: string, message: string) => (errors[field] ??= []).push(message);
-    const text = (value: string | undefined) => (value ?? '').trim();
-
-    const civility = text(form.civility) as Civility;
-    if (civility !== 'madame' && civility !== 'monsieur') add('civility', 'Indiquez votre civilité.');
-    const familyName = text(form.familyName);
-    if (!NAME.test(familyName)) add('familyName', 'Saisissez votre nom de naissance (lettres, espaces, tirets).');
-    const usageName = text(form.usageName);
-    if (usageName && !NAME.test(usageName)) add('usageName', 'Le nom d’usage ne peut contenir que des lettres.');
-    const givenName = text(form.givenName);
-    if (!NAME.test(givenName)) add('givenName', 'Saisissez votre prénom (lettres, espaces, tirets).');
-    const birthDate = text(form.birthDate);
-    if (!validBirthDate(birthDate))
-      add('birthDate', 'Saisissez une date de naissance valide (vous devez avoir au moins 15 ans).');
+    const errors = new FormErrors();
+    const person = readPerson(form, form.profile, errors);
+    const givenName = person.givenName!;
+    const familyName = person.familyName!;
     const email = text(form.email).toLowerCase();
     if (!EMAIL.test(email) || email.length > 254)
-      add('email', 'Saisissez une adresse électronique valide, par exemple nom@exemple.fr.');
+      errors.add('email', 'Saisissez une adresse électronique valide, par exemple nom@exemple.fr.');
 
-    const mobile = text(form.mobilePhone) ? parsePhoneNumber(text(form.mobilePhone)) : undefined;
-    if (text(form.mobilePhone) && !mobile?.mobile)
-      add('mobilePhone', 'Saisissez un numéro de mobile valide, par exemple 06 12 34 56 78.');
-    const landline = text(form.landlinePhone) ? parsePhoneNumber(text(form.landlinePhone)) : undefined;
-    if (text(form.landlinePhone) && !landline)
-      add('landlinePhone', 'Saisissez un numéro de téléphone valide, par exemple 01 23 45 67 89.');
-
-    const professional = form.profile !== 'citoyen';
-    const occupation = text(form.occupation);
-    if (professional && !(OCCUPATIONS as readonly string[]).includes(occupation))
-      add('occupation', 'Choisissez votre métier dans la liste.');
-    const jobTitle = text(form.jobTitle).slice(0, 128);
-    const organisationName = text(form.organisationName);
-    if (professional && (organisationName.length < 2 || organisationName.length > 200)) {
-      add(
-        'organisationName',
-        form.profile === 'entreprise'
-          ? 'Saisissez la raison sociale de l’entreprise.'
-          : 'Saisissez le nom de l’association.',
-      );
-    }
     let siren: string | undefined;
     let siret: string | undefined;
     let rna: string | undefined;
@@ -381,7 +336,7 @@ export class RegistrationService {
       siret = parseSiret(number);
       siren = siret ? siret.slice(0, 9) : parseSiren(number);
       if (!siren)
-        add(
+        errors.add(
           'organisationNumber',
           'Saisissez un SIREN (9 chiffres) ou un SIRET (14 chiffres) valide : la clé de contrôle ne correspond pas.',
         );
@@ -390,58 +345,63 @@ export class RegistrationService {
       rna = text(form.rna) ? parseRna(text(form.rna)) : undefined;
       siren = number ? parseSiren(number) : undefined;
       if (text(form.rna) && !rna)
-        add('rna', 'Le numéro RNA commence par W suivi de 9 chiffres, par exemple W751234567.');
+        errors.add('rna', 'Le numéro RNA commence par W suivi de 9 chiffres, par exemple W751234567.');
       if (number && !siren)
-        add('organisationNumber', 'Saisissez un SIREN valide (9 chiffres) : la clé de contrôle ne correspond pas.');
-      if (!text(form.rna) && !number) add('rna', 'Saisissez le numéro RNA ou le SIREN de l’association.');
+        errors.add(
+          'organisationNumber',
+          'Saisissez un SIREN valide (9 chiffres) : la clé de contrôle ne correspond pas.',
+        );
+      if (!text(form.rna) && !number) errors.add('rna', 'Saisissez le numéro RNA ou le SIREN de l’association.');
+    }
+    const contractNumber = text(form.contractNumber);
+    if (form.profile === 'entreprise' && this.config.registration.contractNumber !== 'off') {
+      if (!contractNumber && this.config.registration.contractNumber === 'required')
+        errors.add('contractNumber', 'Saisissez votre numéro de contrat.');
+      else if (contractNumber && !/^[A-Za-z0-9][A-Za-z0-9 ./-]{0,63}$/.test(contractNumber))
+        errors.add(
+          'contractNumber',
+          'Le numéro de contrat ne contient que des lettres, chiffres, espaces, points ou tirets.',
+        );
     }
 
+    const nameErrors = errors.fields.givenName || errors.fields.familyName;
     const identifier =
-      text(form.identifier).toLowerCase() ||
-      (NAME.test(givenName) && NAME.test(familyName) ? await this.proposeIdentifier(givenName, familyName) : '');
+      text(form.identifier).toLowerCase() || (!nameErrors ? await this.proposeIdentifier(givenName, familyName) : '');
     const identifierState = await this.identifierStatus(identifier);
-    if (identifierState === 'invalid') add('identifier', IDENTIFIER_RULE);
+    if (identifierState === 'invalid') errors.add('identifier', IDENTIFIER_RULE);
     if (identifierState === 'taken')
-      add(
+      errors.add(
         'identifier',
         `L’identifiant « ${identifier} » est déjà pris. Proposition : ${await this.proposeIdentifier(givenName, familyName)}.`,
       );
 
-    const password = form.password ?? '';
-    const check = checkPassword(password, [givenName, familyName, usageName, email, identifier]);
-    if (check.problems.length > 0) add('password', describePasswordProblems(check.problems));
-    if (password !== (form.passwordConfirmation ?? ''))
-      add('passwordConfirmation', 'Les deux mots de passe ne sont pas identiques.');
+    checkNewPassword(
+      form.password ?? '',
+      form.passwordConfirmation ?? '',
+      [givenName, familyName, person.usageName, email, identifier],
+      errors,
+    );
 
-    if (!form.acceptTerms) add('acceptTerms', 'Vous devez accepter les conditions générales d’utilisation.');
-    if (!form.acceptPrivacy) add('acceptPrivacy', 'Vous devez accepter le traitement de vos données personnelles.');
+    if (!form.acceptTerms) errors.add('acceptTerms', 'Vous devez accepter les conditions générales d’utilisation.');
+    if (!form.acceptPrivacy)
+      errors.add('acceptPrivacy', 'Vous devez accepter le traitement de vos données personnelles.');
 
     const activationChannel: SecretChannel = form.activationChannel === 'sms' ? 'sms' : 'email';
     if (activationChannel === 'sms' && !this.smsAvailable)
-      add('activationChannel', 'L’activation par SMS n’est pas disponible : choisissez l’e-mail.');
-    if (activationChannel === 'sms' && !mobile?.mobile && !errors.mobilePhone)
-      add('mobilePhone', 'Saisissez votre numéro de mobile pour recevoir le code d’activation par SMS.');
+      errors.add('activationChannel', 'L’activation par SMS n’est pas disponible : choisissez l’e-mail.');
+    if (activationChannel === 'sms' && !person.mobilePhone && !errors.fields.mobilePhone)
+      errors.add('mobilePhone', 'Saisissez votre numéro de mobile pour recevoir le code d’activation par SMS.');
 
     const account: Partial<Account> = {
+      ...person,
       profile: form.profile,
-      civility,
-      familyName,
-      usageName: usageName || null,
-      givenName,
-      birthDate,
       identifier,
-      mobilePhone: mobile?.e164 ?? null,
-      landlinePhone: landline?.e164 ?? null,
-      occupation: professional ? occupation : null,
-      jobTitle: professional && jobTitle ? jobTitle : null,
-      organisationName: professional ? organisationName : null,
       siren: siren ?? null,
       siret: siret ?? null,
       rna: rna ?? null,
-      emailMailingConsent: Boolean(form.emailMailing),
-      smsMailingConsent: Boolean(form.smsMailing),
+      contractNumber: form.profile === 'entreprise' && contractNumber ? contractNumber : null,
     };
-    return { values: { account, email, activationChannel }, errors };
+    return { values: { account, email, activationChannel }, errors: errors.fields };
   }
 }
 
@@ -453,15 +413,6 @@ function slug(value: string): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
 }
-
-function validBirthDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) return false;
-  const age = (Date.now() - date.getTime()) / (365.25 * 24 * 3600 * 1000);
-  return age >= 15 && age <= 130;
-}
-
 /** The day an unactivated account is deleted. */
 function purgeDate(createdAt: Date): Date {
   return new Date(createdAt.getTime() + ACTIVATION_LINK_DAYS * 24 * 3600 * 1000);

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, MoreThan, type Repository } from 'typeorm';
+import { LessThan, MoreThan, Not, type Repository } from 'typeorm';
 import { ExclusiveJobRunner } from '../../platform/jobs/exclusive-job.runner';
 import { WebSession } from './entities/web-session.entity';
 
@@ -36,6 +36,11 @@ export class WebSessionStore {
 
   async close(token: string): Promise<void> {
     await this.sessions.delete({ tokenHash: hash(token) });
+  }
+
+  /** Every session of the account, but the one of `exceptToken` (a password change keeps the one it was made in). */
+  async closeAllForAccount(accountId: string, exceptToken?: string): Promise<void> {
+    await this.sessions.delete(exceptToken ? { accountId, tokenHash: Not(hash(exceptToken)) } : { accountId });
   }
 
   /** Back-channel logout: every session of that provider session (or, without a sid, of that account). */

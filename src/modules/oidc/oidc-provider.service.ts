@@ -82,6 +82,8 @@ export class OidcProviderService implements OnModuleDestroy {
           redirect_uris: [`${this.config.publicUrl}${site.redirectPath}`],
           post_logout_redirect_uris: [`${this.config.publicUrl}${site.postLogoutPath}`],
           backchannel_logout_uri: `${this.config.publicUrl}${site.backchannelLogoutPath}`,
+          // The ID token carries the session's `sid`: the account space keeps it to end exactly that session.
+          backchannel_logout_session_required: true,
           grant_types: ['authorization_code'],
           response_types: ['code'],
           scope: site.scope,
@@ -144,6 +146,10 @@ export class OidcProviderService implements OnModuleDestroy {
   async purgeExpired(): Promise<void> {
     await this.jobs.run('oidc.payload.purge', async (manager) => {
       await manager.query('DELETE FROM oidc_payload WHERE expires_at < now()');
+      await manager.query(
+        `DELETE FROM oidc_session_device d
+         WHERE NOT EXISTS (SELECT 1 FROM oidc_payload p WHERE p.model = 'Session' AND p.uid = d.session_uid)`,
+      );
     });
   }
 

@@ -9,10 +9,9 @@ import { ACCOUNT_SPACE_CLIENT, firstPartyClientSecret } from '../../../platform/
 import { Public } from '../../../platform/http/access-policy';
 import { SkipCsrf } from '../../../platform/http/csrf';
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
-import { IdentityService } from '../identity.service';
 import { WebSessionStore } from '../web-session.store';
+import { SESSION_COOKIE, cookie } from './account-session';
 
-const SESSION_COOKIE = 'compte_session';
 const PENDING_COOKIE = 'compte_connexion';
 
 interface PendingSignIn {
@@ -35,20 +34,10 @@ export class AccountSpaceController {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sessions: WebSessionStore,
-    private readonly identity: IdentityService,
     private readonly audit: AuditService,
   ) {
     this.box = new SecretBox(config.secretKey, 'account-space-sign-in');
     this.secure = config.publicUrl.startsWith('https:');
-  }
-
-  @Public()
-  @Get()
-  async home(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const session = await this.sessions.find(this.cookie(req, SESSION_COOKIE));
-    const account = session ? await this.identity.findById(session.accountId) : undefined;
-    if (!session || !account || account.status !== 'active') return res.redirect(303, '/compte/connexion');
-    res.render('modules/identity/views/account.njk', { title: 'Mon compte', account, signedIn: true });
   }
 
   @Public()
@@ -118,7 +107,7 @@ export class AccountSpaceController {
   @Public()
   @Post('deconnexion')
   async signOut(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const token = this.cookie(req, SESSION_COOKIE);
+    const token = cookie(req, SESSION_COOKIE);
     const session = await this.sessions.find(token);
     res.clearCookie(SESSION_COOKIE, this.cookieOptions());
     if (!session || !token) return res.redirect(303, '/');
@@ -194,7 +183,7 @@ export class AccountSpaceController {
   }
 
   private readPending(req: Request): PendingSignIn | undefined {
-    const sealed = this.cookie(req, PENDING_COOKIE);
+    const sealed = cookie(req, PENDING_COOKIE);
     if (!sealed) return undefined;
     try {
       const pending = JSON.parse(this.box.open(sealed)) as PendingSignIn;
@@ -202,11 +191,6 @@ export class AccountSpaceController {
     } catch {
       return undefined;
     }
-  }
-
-  private cookie(req: Request, name: string): string | undefined {
-    const value = (req.cookies as Record<string, unknown> | undefined)?.[name];
-    return typeof value === 'string' ? value : undefined;
   }
 
   private cookieOptions(maxAge?: number) {

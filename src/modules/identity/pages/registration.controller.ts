@@ -1,10 +1,14 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../../config';
 import type { Response } from 'express';
 import { PlatformError, PlatformErrorCode } from '../../../platform/errors';
 import { Public } from '../../../platform/http/access-policy';
+import { checkLinkToken } from './link-token';
 import type { AccountProfile } from '../entities/account.entity';
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
+import { IDENTIFIER_RULE } from '../account-format';
 import { LEGAL_VERSIONS, OCCUPATIONS } from '../legal';
+import { checkPassword, describePasswordProblems } from '../password-policy';
 import { RegistrationService, type RegistrationForm } from '../registration.service';
 
 const PROFILES: Record<AccountProfile, { label: string; detail: string }> = {
@@ -28,6 +32,7 @@ const TEXT_FIELDS = [
   'organisationName',
   'organisationNumber',
   'rna',
+  'contractNumber',
   'identifier',
   'activationChannel',
 ] as const;
@@ -36,13 +41,54 @@ const CHECKBOXES = ['acceptTerms', 'acceptPrivacy', 'emailMailing', 'smsMailing'
 /** « Créer mon compte »: profile choice, then one form per profile. */
 @Controller('inscription')
 export class RegistrationController {
-  constructor(private readonly registration: RegistrationService) {}
+  constructor(
+    private readonly registration: RegistrationService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Public()
   @Get()
   choose(@Res() res: Response): void {
     res.render(`${VIEWS}/profile-choice.njk`, {
       profiles: Object.entries(PROFILES).map(([slug, p]) => ({ slug, ...p })),
+    });
+  }
+
+  /** The live availability check of the identifier field (forms.js). */
+  @Public()
+  @Get('identifiant-disponible')
+  async identifierAvailable(@Query('valeur') value: unknown, @Res() res: Response): Promise<void> {
+    const identifier = typeof value === 'string' ? value.trim().toLowerCase().slice(0, 100) : '';
+    const status = await this.registration.identifierStatus(identifier);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({
+      status,
+      message:
+        status === 'available'
+          ? 'Identifiant disponible !'
+          : status === 'taken'
+            ? `L’identifiant « ${identifier} » est déjà pris.`
+            : IDENTIFIER_RULE,
+    });
+  }
+
+  /** The live strength meter (forms.js): the same policy as the server applies when the form is sent. */
+  @Public()
+  @Post('force-mot-de-passe')
+  strength(@Body() body: { password?: unknown; personal?: unknown }, @Res() res: Response): void {
+    const password = typeof body.password === 'string' ? body.password.slice(0, 300) : '';
+    const personal = Array.isArray(body.personal)
+      ? body.personal
+          .filter((v): v is string => typeof v === 'string')
+          .map((v) => v.slice(0, 254))
+          .slice(0, 10)
+      : [];
+    const check = checkPassword(password, personal);
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(200).json({
+      strength: check.strength,
+      accepted: check.problems.length === 0,
+      message: check.problems.length ? describePasswordProblems(check.problems) : '',
     });
   }
 
@@ -105,6 +151,7 @@ export class RegistrationController {
       occupations: OCCUPATIONS,
       smsAvailable: this.registration.smsAvailable,
       legal: LEGAL_VERSIONS,
+      contractNumber: this.config.registration.contractNumber,
     });
   }
 }
@@ -159,7 +206,7 @@ export class ActivationController {
   @Public()
   @Get(':token')
   confirm(@Param('token') token: string, @Res() res: Response): void {
-    checkToken(token);
+    checkLinkToken(token);
     res.render(`${VIEWS}/message.njk`, {
       title: 'Activer mon compte',
       paragraphs: ['Confirmez l’activation de votre compte.'],
@@ -170,7 +217,7 @@ export class ActivationController {
   @Public()
   @Post(':token')
   async activate(@Param('token') token: string, @Res() res: Response): Promise<void> {
-    checkToken(token);
+    checkLinkToken(token);
     if ((await this.registration.activateByLink(token)) === 'activated') return this.activated(res);
     res.status(400).render(`${VIEWS}/message.njk`, {
       title: 'Lien d’activation non valable',
@@ -194,8 +241,4 @@ export class ActivationController {
 function checkProfile(profile: string): AccountProfile {
   if (profile in PROFILES) return profile as AccountProfile;
   throw new PlatformError(PlatformErrorCode.NOT_FOUND);
-}
-
-function checkToken(token: string): void {
-  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw new PlatformError(PlatformErrorCode.NOT_FOUND);
 }

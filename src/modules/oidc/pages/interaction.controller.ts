@@ -1,9 +1,11 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { InteractionResults } from 'oidc-provider';
+import { APP_CONFIG, type AppConfig } from '../../../config';
 import { AuditService } from '../../../platform/audit';
+import { SecretBox } from '../../../platform/crypto/secret-box';
 import { Public } from '../../../platform/http/access-policy';
-import { IdentityService, RegistrationService, SignInThrottle } from '../../identity';
+import { AccountService, IdentityService, LEGAL_VERSIONS, RegistrationService, SignInThrottle } from '../../identity';
 import { OidcError, OidcErrorCode } from '../oidc.errors';
 import { OidcProviderService } from '../oidc-provider.service';
 import { SCOPE_DESCRIPTIONS } from '../scope-descriptions';
@@ -22,7 +24,13 @@ export class InteractionController {
     private readonly audit: AuditService,
     private readonly throttle: SignInThrottle,
     private readonly registration: RegistrationService,
-  ) {}
+    private readonly accounts: AccountService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.termsBox = new SecretBox(config.secretKey, 'interaction-terms');
+  }
+
+  private readonly termsBox: SecretBox;
 
   @Public()
   @Get()
@@ -105,14 +113,52 @@ export class InteractionController {
       });
     }
     await this.throttle.clear(identifier);
+    if (account.termsVersion && account.termsVersion !== LEGAL_VERSIONS.terms) {
+      // New CGU since the last acceptance: accepted before the sign-in completes.
+      const ticket = this.termsBox.seal(JSON.stringify({ accountId: account.id, uid, exp: Date.now() + 10 * 60_000 }));
+      return this.render(res, details, 'modules/oidc/views/terms.njk', { ticket, version: LEGAL_VERSIONS.terms });
+    }
+    await this.signedIn(req, res, details, account.id);
+  }
+
+  /** Acceptance of a new CGU version, between the password and the return to the site. */
+  @Public()
+  @Post('cgu')
+  async acceptTerms(
+    @Param('uid') uid: string,
+    @Body() body: { ticket?: unknown; accept?: unknown },
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const details = await this.details(uid, req, res);
+    let pending: { accountId: string; uid: string; exp: number } | undefined;
+    try {
+      pending =
+        typeof body.ticket === 'string' ? (JSON.parse(this.termsBox.open(body.ticket)) as typeof pending) : undefined;
+    } catch {
+      pending = undefined;
+    }
+    if (!pending || pending.uid !== uid || pending.exp < Date.now()) throw expired();
+    if (body.accept !== 'oui') {
+      return this.render(res.status(400), details, 'modules/oidc/views/terms.njk', {
+        ticket: body.ticket,
+        version: LEGAL_VERSIONS.terms,
+        error: 'Pour continuer, acceptez les conditions générales d’utilisation.',
+      });
+    }
+    await this.accounts.acceptLegal(pending.accountId);
+    await this.signedIn(req, res, details, pending.accountId);
+  }
+
+  private async signedIn(req: Request, res: Response, details: Details, accountId: string): Promise<void> {
     await this.audit.record({
-      actor: { type: 'account', id: account.id },
+      actor: { type: 'account', id: accountId },
       action: 'identity.sign_in.succeeded',
       target: { type: 'client', id: details.params.client_id as string },
       outcome: 'success',
       details: { method: 'password' },
     });
-    const result: InteractionResults = { login: { accountId: account.id, amr: ['pwd'], remember: true } };
+    const result: InteractionResults = { login: { accountId, amr: ['pwd'], remember: true } };
     await this.oidc.provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
   }
 

@@ -1,0 +1,273 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config';
+import { AuditService } from '../../platform/audit';
+import { NotificationsService } from '../notifications';
+import { AccountAccessPort } from './account-access';
+import { EMAIL } from './account-format';
+import { AccountSecrets } from './account-secrets';
+import { Account } from './entities/account.entity';
+import { IdentityError, IdentityErrorCode } from './identity.errors';
+import { LEGAL_VERSIONS } from './legal';
+import { passwordHasher } from './password-hasher';
+import { WebSessionStore } from './web-session.store';
+import {
+  FormErrors,
+  checkNewPassword,
+  readAddress,
+  readPerson,
+  text,
+  type AddressForm,
+  type PersonForm,
+} from './profile-form';
+
+/** An e-mail change link lives a day. */
+export const EMAIL_CHANGE_HOURS = 24;
+
+/** Where the change comes from: the account space (a session to keep), or a reset link (every session ends). */
+export interface PasswordChangeContext {
+  /** The account space's web session token to keep signed in. */
+  keepWebToken?: string;
+  /** The provider session (by the account space's `sid`) to keep. */
+  keepSid?: string | null;
+  via: 'account' | 'reset';
+}
+
+/**
+ * What a signed-in person does with the account (« Mon compte »): profile, e-mail, password, data export, deletion.
+ * Each change is audited; a password change ends every other session and warns the holder by e-mail.
+ */
+@Injectable()
+export class AccountService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly notifications: NotificationsService,
+    private readonly audit: AuditService,
+    private readonly secrets: AccountSecrets,
+    private readonly access: AccountAccessPort,
+    private readonly webSessions: WebSessionStore,
+  ) {}
+
+  async get(accountId: string): Promise<Account | undefined> {
+    return (await this.dataSource.getRepository(Account).findOneBy({ id: accountId })) ?? undefined;
+  }
+
+  /** « Mon profil »: identity, contact and address fields. A changed mobile number is no longer verified. */
+  async updateProfile(accountId: string, form: PersonForm & AddressForm): Promise<void> {
+    const account = await this.require(accountId);
+    const errors = new FormErrors();
+    const values = { ...readPerson(form, account.profile, errors), ...readAddress(form, errors) };
+    if (errors.any)
+      throw new IdentityError(IdentityErrorCode.FORM_INVALID, 'Le formulaire contient des erreurs.', errors.fields);
+    if (values.mobilePhone !== account.mobilePhone) values.mobilePhoneVerified = false;
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(Account).update({ id: accountId }, values);
+      await this.record(manager, accountId, 'identity.profile.updated');
+    });
+  }
+
+  /**
+   * Sends a confirmation link to the new address and a warning to the old one; the address changes only once the link
+   * is used. An address that belongs to another account gets the same answer and no message (nothing to learn here).
+   */
+  async requestEmailChange(accountId: string, newEmailInput: string, password: string): Promise<string> {
+    const account = await this.require(accountId);
+    const newEmail = text(newEmailInput).toLowerCase();
+    const errors = new FormErrors();
+    if (!EMAIL.test(newEmail) || newEmail.length > 254)
+      errors.add('email', 'Saisissez une adresse électronique valide, par exemple nom@exemple.fr.');
+    else if (newEmail === account.email) errors.add('email', 'C’est déjà l’adresse de votre compte.');
+    if (!(await passwordHasher.verify(account.passwordHash, password)))
+      errors.add('currentPassword', 'Mot de passe incorrect.');
+    if (errors.any)
+      throw new IdentityError(IdentityErrorCode.FORM_INVALID, 'Le formulaire contient des erreurs.', errors.fields);
+    await this.dataSource.transaction(async (manager) => {
+      if (await manager.getRepository(Account).existsBy({ email: newEmail })) return;
+      await this.secrets.spendAll(manager, accountId, 'email-change');
+      const { token } = await this.secrets.issueLink(manager, {
+        accountId,
+        purpose: 'email-change',
+        expiresAt: new Date(Date.now() + EMAIL_CHANGE_HOURS * 3600 * 1000),
+        data: { email: newEmail },
+      });
+      const common = { givenName: account.givenName ?? '', identifier: account.identifier, newEmail };
+      await this.notifications.enqueueEmail(manager, {
+        to: newEmail,
+        template: 'email-change-confirm',
+        data: { ...common, confirmUrl: `${this.config.publicUrl}/compte/adresse/${token}`, hours: EMAIL_CHANGE_HOURS },
+      });
+      await this.notifications.enqueueEmail(manager, {
+        to: account.email,
+        template: 'email-change-warning',
+        data: { ...common, recoveryUrl: `${this.config.publicUrl}/mot-de-passe-oublie` },
+      });
+      await this.record(manager, accountId, 'identity.email_change.requested');
+    });
+    return newEmail;
+  }
+
+  /** The link of the new address: it becomes the account's (verified). */
+  async confirmEmailChange(token: string): Promise<'changed' | 'invalid' | 'taken'> {
+    return this.dataSource.transaction(async (manager) => {
+      const secret = await this.secrets.useLink(manager, token, 'email-change');
+      const email = secret?.data?.email;
+      if (!secret?.accountId || !email) return 'invalid';
+      const accounts = manager.getRepository(Account);
+      if (await accounts.existsBy({ email })) return 'taken';
+      await accounts.update({ id: secret.accountId }, { email, emailVerified: true });
+      await this.record(manager, secret.accountId, 'identity.email.changed');
+      return 'changed';
+    });
+  }
+
+  /** « Mot de passe »: the current one, then the new one twice. */
+  async changePassword(
+    accountId: string,
+    input: { currentPassword: string; password: string; passwordConfirmation: string },
+    context: PasswordChangeContext,
+  ): Promise<void> {
+    const account = await this.require(accountId);
+    const errors = new FormErrors();
+    if (!(await passwordHasher.verify(account.passwordHash, input.currentPassword)))
+      errors.add('currentPassword', 'Mot de passe actuel incorrect.');
+    this.checkPassword(account, input.password, input.passwordConfirmation, errors);
+    if (errors.any)
+      throw new IdentityError(IdentityErrorCode.FORM_INVALID, 'Le formulaire contient des erreurs.', errors.fields);
+    await this.setPassword(account, input.password, context);
+  }
+
+  /** The policy, against the person's own data. */
+  checkPassword(account: Account, password: string, confirmation: string, errors: FormErrors): void {
+    checkNewPassword(
+      password,
+      confirmation,
+      [account.givenName, account.familyName, account.usageName, account.email, account.identifier],
+      errors,
+    );
+  }
+
+  /**
+   * Sets the password, ends every other session (provider sessions with their sites, account-space sessions) and warns
+   * the holder by e-mail. The sessions are ended after the commit: the provider's state is read on other connections.
+   */
+  async setPassword(account: Account, password: string, context: PasswordChangeContext): Promise<void> {
+    const passwordHash = await passwordHasher.hash(password);
+    const now = new Date();
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(Account).update({ id: account.id }, { passwordHash });
+      await this.notifications.enqueueEmail(manager, {
+        to: account.email,
+        template: 'password-changed',
+        data: {
+          givenName: account.givenName ?? '',
+          identifier: account.identifier,
+          changedAt: frenchDateTime(now),
+          recoveryUrl: `${this.config.publicUrl}/mot-de-passe-oublie`,
+        },
+      });
+      await this.record(manager, account.id, 'identity.password.changed', { via: context.via });
+    });
+    await this.endOtherSessions(account.id, context);
+  }
+
+  /** Everything the platform holds about the person (« Mes données »), as one JSON document. */
+  async exportData(accountId: string): Promise<Record<string, unknown>> {
+    const account = await this.require(accountId);
+    const { passwordHash: _hash, ...fields } = account;
+    const events: unknown[] = await this.dataSource.query(
+      `SELECT occurred_at, action, outcome, actor_type, target_type, target_id, ip_address, user_agent, details
+       FROM audit_event WHERE actor_id = $1 OR target_id = $1 ORDER BY occurred_at DESC LIMIT 1000`,
+      [accountId],
+    );
+    return {
+      exportedAt: new Date().toISOString(),
+      account: { ...fields, hasPassword: Boolean(account.passwordHash) },
+      sessions: await this.access.sessions(accountId),
+      consentedSites: await this.access.consentedSites(accountId),
+      auditTrail: events,
+    };
+  }
+
+  /**
+   * Deletes the account after its password: sessions and grants end, personal data goes. The audit trail is
+   * append-only and names the account by its random id only, which no longer leads to a name or an e-mail once the
+   * account row is gone: it keeps a pseudonymous record, the deletion included.
+   */
+  async deleteAccount(accountId: string, password: string): Promise<void> {
+    const account = await this.require(accountId);
+    if (!(await passwordHasher.verify(account.passwordHash, password))) {
+      throw new IdentityError(IdentityErrorCode.FORM_INVALID, 'Le formulaire contient des erreurs.', {
+        password: ['Mot de passe incorrect.'],
+      });
+    }
+    await this.webSessions.closeAllForAccount(accountId);
+    await this.access.endAllSessions(accountId);
+    for (const site of await this.access.consentedSites(accountId))
+      await this.access.revokeSite(accountId, site.clientId);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(Account).delete({ id: accountId });
+      await this.notifications.enqueueEmail(manager, {
+        to: account.email,
+        template: 'account-deleted',
+        data: {
+          givenName: account.givenName ?? '',
+          identifier: account.identifier,
+          deletedAt: frenchDateTime(new Date()),
+        },
+      });
+      await this.record(manager, accountId, 'identity.account.deleted');
+    });
+  }
+
+  /** Records the acceptance of the current CGU and personal-data notice (after a new version). */
+  async acceptLegal(accountId: string): Promise<void> {
+    const now = new Date();
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(Account).update(
+        { id: accountId },
+        {
+          termsVersion: LEGAL_VERSIONS.terms,
+          termsAcceptedAt: now,
+          privacyVersion: LEGAL_VERSIONS.privacy,
+          privacyAcceptedAt: now,
+        },
+      );
+      await this.record(manager, accountId, 'identity.terms.accepted', { terms: LEGAL_VERSIONS.terms });
+    });
+  }
+
+  private async endOtherSessions(accountId: string, context: PasswordChangeContext): Promise<void> {
+    await this.webSessions.closeAllForAccount(accountId, context.keepWebToken);
+    await this.access.endAllSessions(accountId, context.keepSid);
+  }
+
+  private async require(accountId: string): Promise<Account> {
+    const account = await this.get(accountId);
+    if (!account) throw new IdentityError(IdentityErrorCode.ACCOUNT_NOT_FOUND, 'Compte introuvable.');
+    return account;
+  }
+
+  private async record(
+    manager: EntityManager,
+    accountId: string,
+    action: string,
+    details?: Record<string, unknown>,
+  ): Promise<void> {
+    await this.audit.record(
+      {
+        actor: { type: 'account', id: accountId },
+        action,
+        target: { type: 'account', id: accountId },
+        outcome: 'success',
+        details,
+      },
+      manager,
+    );
+  }
+}
+
+export function frenchDateTime(date: Date): string {
+  return date.toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' });
+}

@@ -1,0 +1,152 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { Public } from '../../../platform/http/access-policy';
+import { IdentityError, IdentityErrorCode } from '../identity.errors';
+import { RESET_LINK_MINUTES, RecoveryService } from '../recovery.service';
+import { checkLinkToken } from './link-token';
+
+const VIEWS = 'modules/identity/views/recovery';
+const MESSAGE = 'modules/identity/views/registration/message.njk';
+type FormBody = Record<string, unknown>;
+const field = (body: FormBody, name: string, max = 300): string =>
+  typeof body[name] === 'string' ? body[name].trim().slice(0, max) : '';
+
+/** « Mot de passe ou identifiant oublié ? ». Every answer is the same whether an account matched or not. */
+@Controller()
+export class RecoveryController {
+  constructor(private readonly recovery: RecoveryService) {}
+
+  @Public()
+  @Get('mot-de-passe-oublie')
+  request(@Res() res: Response): void {
+    this.renderRequest(res, {}, {});
+  }
+
+  @Public()
+  @Post('mot-de-passe-oublie')
+  async sendReset(@Body() body: FormBody, @Res() res: Response): Promise<void> {
+    const login = field(body, 'login');
+    const channel = body.channel === 'sms' ? 'sms' : 'email';
+    if (!login) {
+      return this.renderRequest(
+        res.status(400),
+        { login, channel },
+        {
+          login: ['Saisissez votre identifiant ou votre adresse électronique.'],
+        },
+      );
+    }
+    const outcome = await this.recovery.requestReset(login, channel);
+    if (outcome.channel === 'sms') return res.redirect(303, `/mot-de-passe-oublie/code/${outcome.ticket}`);
+    res.status(200).render(MESSAGE, {
+      title: 'Vérifiez votre messagerie',
+      alert: {
+        type: 'info',
+        text: `Si un compte correspond à « ${login} », un e-mail avec un lien pour choisir un nouveau mot de passe vient d’être envoyé à son adresse.`,
+      },
+      paragraphs: [
+        `Le lien est valable ${RESET_LINK_MINUTES} minutes et une seule fois. Pensez à regarder dans les courriers indésirables.`,
+      ],
+      link: { href: '/compte', label: 'Retour à la connexion' },
+    });
+  }
+
+  @Public()
+  @Get('mot-de-passe-oublie/code/:ticket')
+  codePage(@Param('ticket', ParseUUIDPipe) ticket: string, @Res() res: Response): void {
+    res.render(`${VIEWS}/code.njk`, { ticket });
+  }
+
+  @Public()
+  @Post('mot-de-passe-oublie/code/:ticket')
+  async checkCode(
+    @Param('ticket', ParseUUIDPipe) ticket: string,
+    @Body() body: FormBody,
+    @Res() res: Response,
+  ): Promise<void> {
+    const code = field(body, 'code', 20).replace(/\s/g, '');
+    if (!/^\d{6}$/.test(code)) {
+      return res
+        .status(400)
+        .render(`${VIEWS}/code.njk`, { ticket, error: 'Saisissez les 6 chiffres du code reçu par SMS.' });
+    }
+    const result = await this.recovery.checkCode(ticket, code);
+    if (result.status === 'valid') return res.redirect(303, `/mot-de-passe-oublie/nouveau/${result.token}`);
+    res.status(400).render(`${VIEWS}/code.njk`, {
+      ticket,
+      error:
+        result.status === 'wrong'
+          ? `Code incorrect. Il vous reste ${result.triesLeft} essai${result.triesLeft > 1 ? 's' : ''}.`
+          : 'Ce code n’est plus valable (trop d’essais ou délai dépassé). Refaites une demande.',
+    });
+  }
+
+  @Public()
+  @Get('mot-de-passe-oublie/nouveau/:token')
+  async newPasswordPage(@Param('token') token: string, @Res() res: Response): Promise<void> {
+    checkLinkToken(token);
+    if (!(await this.recovery.linkIsValid(token))) return this.invalidLink(res.status(400));
+    res.render(`${VIEWS}/new-password.njk`, { token, errors: {} });
+  }
+
+  @Public()
+  @Post('mot-de-passe-oublie/nouveau/:token')
+  async setPassword(@Param('token') token: string, @Body() body: FormBody, @Res() res: Response): Promise<void> {
+    checkLinkToken(token);
+    const password = typeof body.password === 'string' ? body.password.slice(0, 300) : '';
+    const confirmation = typeof body.passwordConfirmation === 'string' ? body.passwordConfirmation.slice(0, 300) : '';
+    try {
+      if ((await this.recovery.resetPassword(token, password, confirmation)) === 'invalid') {
+        return this.invalidLink(res.status(400));
+      }
+    } catch (error) {
+      if (error instanceof IdentityError && error.code === (IdentityErrorCode.FORM_INVALID as string)) {
+        return res.status(400).render(`${VIEWS}/new-password.njk`, { token, errors: error.fields ?? {} });
+      }
+      throw error;
+    }
+    res.status(200).render(MESSAGE, {
+      title: 'Mot de passe modifié',
+      alert: { type: 'success', text: 'Votre nouveau mot de passe est enregistré.' },
+      paragraphs: ['Par sécurité, toutes les sessions ouvertes avec votre compte ont été fermées.'],
+      link: { href: '/compte', label: 'M’identifier' },
+    });
+  }
+
+  @Public()
+  @Get('identifiant-oublie')
+  identifierPage(@Res() res: Response): void {
+    res.render(`${VIEWS}/identifier.njk`, { values: {}, errors: {} });
+  }
+
+  @Public()
+  @Post('identifiant-oublie')
+  async remind(@Body() body: FormBody, @Res() res: Response): Promise<void> {
+    const email = field(body, 'email');
+    if (!/^[^\s@]+@[^\s@]+$/.test(email)) {
+      return res.status(400).render(`${VIEWS}/identifier.njk`, {
+        values: { email },
+        errors: { email: ['Saisissez une adresse électronique valide, par exemple nom@exemple.fr.'] },
+      });
+    }
+    await this.recovery.remindIdentifier(email);
+    res.status(200).render(MESSAGE, {
+      title: 'Vérifiez votre messagerie',
+      alert: { type: 'info', text: `Si un compte utilise l’adresse ${email}, son identifiant vient d’y être envoyé.` },
+      link: { href: '/compte', label: 'Retour à la connexion' },
+    });
+  }
+
+  private renderRequest(res: Response, values: Record<string, string>, errors: Record<string, string[]>): void {
+    res.render(`${VIEWS}/request.njk`, { values, errors, smsAvailable: this.recovery.smsAvailable });
+  }
+
+  private invalidLink(res: Response): void {
+    res.render(MESSAGE, {
+      title: 'Lien non valable',
+      alert: { type: 'error', text: 'Ce lien a déjà servi ou n’est plus valable.' },
+      paragraphs: ['Refaites une demande de réinitialisation : un nouveau lien vous sera envoyé.'],
+      link: { href: '/mot-de-passe-oublie', label: 'Mot de passe oublié' },
+    });
+  }
+}

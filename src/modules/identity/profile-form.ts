@@ -1,0 +1,142 @@
+import type { FieldErrors } from '../../platform/errors';
+import { parsePhoneNumber } from '../notifications';
+import type { Account, AccountProfile, Civility } from './entities/account.entity';
+import { OCCUPATIONS } from './legal';
+import { checkPassword, describePasswordProblems } from './password-policy';
+
+/** The person's fields as typed in a form (registration, « Mon profil »), before validation. */
+export interface PersonForm {
+  civility?: string;
+  familyName?: string;
+  usageName?: string;
+  givenName?: string;
+  birthDate?: string;
+  mobilePhone?: string;
+  landlinePhone?: string;
+  occupation?: string;
+  jobTitle?: string;
+  organisationName?: string;
+  emailMailing?: boolean;
+  smsMailing?: boolean;
+}
+
+/** The postal address of « Mon profil ». */
+export interface AddressForm {
+  establishment?: string;
+  addressLine?: string;
+  addressComplement?: string;
+  postalCode?: string;
+  city?: string;
+  country?: string;
+}
+
+const NAME = /^[\p{L}][\p{L}\s'’-]{0,127}$/u;
+
+/** Collects French messages per field. */
+export class FormErrors {
+  readonly fields: FieldErrors = {};
+  add(field: string, message: string): void {
+    (this.fields[field] ??= []).push(message);
+  }
+  get any(): boolean {
+    return Object.keys(this.fields).length > 0;
+  }
+}
+
+export const text = (value: string | undefined): string => (value ?? '').trim();
+
+/** Checks the identity and contact fields shared by registration and « Mon profil »; returns the account's values. */
+export function readPerson(form: PersonForm, profile: AccountProfile, errors: FormErrors): Partial<Account> {
+  const civility = text(form.civility) as Civility;
+  if (civility !== 'madame' && civility !== 'monsieur') errors.add('civility', 'Indiquez votre civilité.');
+  const familyName = text(form.familyName);
+  if (!NAME.test(familyName)) errors.add('familyName', 'Saisissez votre nom de naissance (lettres, espaces, tirets).');
+  const usageName = text(form.usageName);
+  if (usageName && !NAME.test(usageName)) errors.add('usageName', 'Le nom d’usage ne peut contenir que des lettres.');
+  const givenName = text(form.givenName);
+  if (!NAME.test(givenName)) errors.add('givenName', 'Saisissez votre prénom (lettres, espaces, tirets).');
+  const birthDate = text(form.birthDate);
+  if (!validBirthDate(birthDate))
+    errors.add('birthDate', 'Saisissez une date de naissance valide (vous devez avoir au moins 15 ans).');
+
+  const mobile = text(form.mobilePhone) ? parsePhoneNumber(text(form.mobilePhone)) : undefined;
+  if (text(form.mobilePhone) && !mobile?.mobile)
+    errors.add('mobilePhone', 'Saisissez un numéro de mobile valide, par exemple 06 12 34 56 78.');
+  const landline = text(form.landlinePhone) ? parsePhoneNumber(text(form.landlinePhone)) : undefined;
+  if (text(form.landlinePhone) && !landline)
+    errors.add('landlinePhone', 'Saisissez un numéro de téléphone valide, par exemple 01 23 45 67 89.');
+
+  const professional = profile !== 'citoyen';
+  const occupation = text(form.occupation);
+  if (professional && !(OCCUPATIONS as readonly string[]).includes(occupation))
+    errors.add('occupation', 'Choisissez votre métier dans la liste.');
+  const jobTitle = text(form.jobTitle).slice(0, 128);
+  const organisationName = text(form.organisationName);
+  if (professional && (organisationName.length < 2 || organisationName.length > 200)) {
+    errors.add(
+      'organisationName',
+      profile === 'entreprise' ? 'Saisissez la raison sociale de l’entreprise.' : 'Saisissez le nom de l’association.',
+    );
+  }
+  return {
+    civility,
+    familyName,
+    usageName: usageName || null,
+    givenName,
+    birthDate,
+    mobilePhone: mobile?.e164 ?? null,
+    landlinePhone: landline?.e164 ?? null,
+    occupation: professional ? occupation : null,
+    jobTitle: professional && jobTitle ? jobTitle : null,
+    organisationName: professional ? organisationName : null,
+    emailMailingConsent: Boolean(form.emailMailing),
+    smsMailingConsent: Boolean(form.smsMailing),
+  };
+}
+
+/** Checks the postal address (all optional; a French postal code has 5 digits). */
+export function readAddress(form: AddressForm, errors: FormErrors): Partial<Account> {
+  const country = text(form.country) || 'France';
+  const postalCode = text(form.postalCode).replace(/\s/g, '');
+  const french = /^france$/i.test(country);
+  if (postalCode && (french ? !/^\d{5}$/.test(postalCode) : !/^[A-Za-z0-9-]{2,16}$/.test(postalCode)))
+    errors.add('postalCode', french ? 'Le code postal compte 5 chiffres, par exemple 75001.' : 'Code postal invalide.');
+  const fields = [
+    ['establishment', 200],
+    ['addressLine', 200],
+    ['addressComplement', 200],
+    ['city', 128],
+    ['country', 64],
+  ] as const;
+  const values: Partial<Account> = { postalCode: postalCode || null };
+  for (const [field, max] of fields) {
+    const value = field === 'country' ? country : text(form[field]);
+    if (value.length > max) errors.add(field, `Au plus ${max} caractères.`);
+    values[field] = value || null;
+  }
+  return values;
+}
+
+/** A new password and its confirmation, under the policy, against the person's own data. */
+export function checkNewPassword(
+  password: string,
+  confirmation: string,
+  personal: Array<string | null | undefined>,
+  errors: FormErrors,
+  field = 'password',
+): void {
+  const check = checkPassword(
+    password,
+    personal.filter((v): v is string => Boolean(v)),
+  );
+  if (check.problems.length > 0) errors.add(field, describePasswordProblems(check.problems));
+  if (password !== confirmation) errors.add(`${field}Confirmation`, 'Les deux mots de passe ne sont pas identiques.');
+}
+
+function validBirthDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) return false;
+  const age = (Date.now() - date.getTime()) / (365.25 * 24 * 3600 * 1000);
+  return age >= 15 && age <= 130;
+}

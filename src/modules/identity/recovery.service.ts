@@ -1,0 +1,190 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config';
+import { AuditService } from '../../platform/audit';
+import { NotificationsService } from '../notifications';
+import { AccountSecrets, CODE_MINUTES, type CodeCheck } from './account-secrets';
+import { AccountService } from './account.service';
+import { Account } from './entities/account.entity';
+import { IdentityError, IdentityErrorCode } from './identity.errors';
+import { FormErrors } from './profile-form';
+
+/** A reset link lives an hour; the one given after a right SMS code, a quarter of an hour. */
+export const RESET_LINK_MINUTES = 60;
+const RESET_AFTER_CODE_MINUTES = 15;
+/** Requests per account and hour beyond which nothing more is sent (silently: the answer stays the same). */
+const REQUESTS_PER_HOUR = 5;
+
+export type ResetRequest = { channel: 'email' } | { channel: 'sms'; ticket: string };
+export type ResetCodeResult = { status: 'valid'; token: string } | Exclude<CodeCheck, { status: 'valid' }>;
+
+/**
+ * « Mot de passe ou identifiant oublié ? »: a reset link by e-mail, a code by SMS when the account has a verified
+ * mobile, and the reminder of the identifier. Every answer is the same whether an account matched or not, and the
+ * same work is done (a decoy secret stands for the missing account), so neither the page nor its timing tells.
+ */
+@Injectable()
+export class RecoveryService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly notifications: NotificationsService,
+    private readonly audit: AuditService,
+    private readonly secrets: AccountSecrets,
+    private readonly accounts: AccountService,
+  ) {}
+
+  get smsAvailable(): boolean {
+    return this.notifications.smsAvailable;
+  }
+
+  /**
+   * A reset for the account of this identifier or e-mail. By SMS when asked and the account has a verified mobile;
+   * asked by SMS without one, the link goes by e-mail (and the code page says a code *or* an e-mail is on its way).
+   */
+  async requestReset(login: string, wanted: 'email' | 'sms'): Promise<ResetRequest> {
+    return this.dataSource.transaction(async (manager) => {
+      const account = await this.findActive(manager, login);
+      const allowed = account ? await this.underLimit(manager, account.id) : false;
+      const target = allowed ? account : undefined;
+      if (wanted === 'sms' && this.smsAvailable) {
+        const bySms = target?.mobilePhone && target.mobilePhoneVerified ? target : undefined;
+        const { id, code } = await this.secrets.issueCode(manager, {
+          accountId: bySms?.id ?? null,
+          purpose: 'password-reset',
+        });
+        if (bySms) {
+          await this.notifications.enqueueSms(manager, {
+            to: bySms.mobilePhone!,
+            template: 'password-reset-code',
+            data: { code, minutes: CODE_MINUTES },
+          });
+          await this.record(manager, bySms.id, 'identity.password_reset.requested', { channel: 'sms' });
+        } else if (target) {
+          await this.sendLink(manager, target, true);
+        }
+        return { channel: 'sms', ticket: id };
+      }
+      if (target) await this.sendLink(manager, target, false);
+      else await this.secrets.issueLink(manager, { accountId: null, purpose: 'password-reset', expiresAt: new Date() });
+      return { channel: 'email' };
+    });
+  }
+
+  /** A right code leads to the new-password page (a short-lived link token). */
+  async checkCode(ticket: string, code: string): Promise<ResetCodeResult> {
+    return this.dataSource.transaction(async (manager) => {
+      const check = await this.secrets.useCode(manager, ticket, code, 'password-reset');
+      if (check.status !== 'valid') return check;
+      const { token } = await this.secrets.issueLink(manager, {
+        accountId: check.secret.accountId,
+        purpose: 'password-reset',
+        channel: 'sms',
+        expiresAt: new Date(Date.now() + RESET_AFTER_CODE_MINUTES * 60 * 1000),
+      });
+      return { status: 'valid', token };
+    });
+  }
+
+  /** Whether a reset link can still be used (the page shows the form, or says it expired). */
+  async linkIsValid(token: string): Promise<boolean> {
+    return Boolean(await this.secrets.peekLink(this.dataSource.manager, token, 'password-reset'));
+  }
+
+  /** Sets the new password of a reset link: single use; every session of the account ends. */
+  async resetPassword(token: string, password: string, confirmation: string): Promise<'done' | 'invalid'> {
+    const secret = await this.secrets.peekLink(this.dataSource.manager, token, 'password-reset');
+    const account = secret?.accountId ? await this.accounts.get(secret.accountId) : undefined;
+    if (!account || account.status !== 'active') return 'invalid';
+    const errors = new FormErrors();
+    this.accounts.checkPassword(account, password, confirmation, errors);
+    if (errors.any)
+      throw new IdentityError(IdentityErrorCode.FORM_INVALID, 'Le formulaire contient des erreurs.', errors.fields);
+    // Spent before the change: a link used twice at once changes the password once.
+    const spent = await this.dataSource.transaction((manager) =>
+      this.secrets.useLink(manager, token, 'password-reset'),
+    );
+    if (!spent) return 'invalid';
+    await this.accounts.setPassword(account, password, { via: 'reset' });
+    return 'done';
+  }
+
+  /** « Identifiant oublié »: the identifier, by e-mail, to the address of the account. */
+  async remindIdentifier(emailInput: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const email = emailInput.trim().toLowerCase();
+      const account = email.includes('@') ? await this.findActive(manager, email) : undefined;
+      if (!account || !(await this.underLimit(manager, account.id))) return;
+      await this.notifications.enqueueEmail(manager, {
+        to: account.email,
+        template: 'identifier-reminder',
+        data: {
+          givenName: account.givenName ?? '',
+          identifier: account.identifier,
+          signInUrl: `${this.config.publicUrl}/compte`,
+        },
+      });
+      await this.record(manager, account.id, 'identity.identifier.reminded');
+    });
+  }
+
+  private async sendLink(manager: EntityManager, account: Account, smsUnavailable: boolean): Promise<void> {
+    await this.secrets.spendAll(manager, account.id, 'password-reset');
+    const { token } = await this.secrets.issueLink(manager, {
+      accountId: account.id,
+      purpose: 'password-reset',
+      expiresAt: new Date(Date.now() + RESET_LINK_MINUTES * 60 * 1000),
+    });
+    await this.notifications.enqueueEmail(manager, {
+      to: account.email,
+      template: 'password-reset',
+      data: {
+        givenName: account.givenName ?? '',
+        identifier: account.identifier,
+        resetUrl: `${this.config.publicUrl}/mot-de-passe-oublie/nouveau/${token}`,
+        minutes: RESET_LINK_MINUTES,
+        smsUnavailable,
+      },
+    });
+    await this.record(manager, account.id, 'identity.password_reset.requested', { channel: 'email' });
+  }
+
+  private async findActive(manager: EntityManager, login: string): Promise<Account | undefined> {
+    const value = login.trim().toLowerCase();
+    if (!value) return undefined;
+    const account = await manager
+      .getRepository(Account)
+      .findOneBy(value.includes('@') ? { email: value } : { identifier: value });
+    return account?.status === 'active' ? account : undefined;
+  }
+
+  /** At most 5 reset or reminder requests per account and hour (the audit trail counts them). */
+  private async underLimit(manager: EntityManager, accountId: string): Promise<boolean> {
+    const [{ recent }] = await manager.query<Array<{ recent: number }>>(
+      `SELECT count(*)::int AS recent FROM audit_event
+       WHERE target_id = $1 AND action IN ('identity.password_reset.requested', 'identity.identifier.reminded')
+         AND occurred_at > now() - interval '1 hour'`,
+      [accountId],
+    );
+    return recent < REQUESTS_PER_HOUR;
+  }
+
+  private async record(
+    manager: EntityManager,
+    accountId: string,
+    action: string,
+    details?: Record<string, unknown>,
+  ): Promise<void> {
+    await this.audit.record(
+      {
+        actor: { type: 'anonymous' },
+        action,
+        target: { type: 'account', id: accountId },
+        outcome: 'success',
+        details,
+      },
+      manager,
+    );
+  }
+}

@@ -1,0 +1,102 @@
+// Live help on the forms that choose an identifier or a password: the strength meter (Faible / Moyen / Fort) and the
+// identifier availability check. Both ask the server, which applies the same rules as when the form is sent; without
+// JavaScript the form works the same, the answers come after « Valider ».
+(function () {
+  'use strict';
+
+  function debounce(fn, ms) {
+    var timer;
+    return function () {
+      clearTimeout(timer);
+      timer = setTimeout(fn, ms);
+    };
+  }
+
+  function csrfToken(input) {
+    var field = input.form && input.form.querySelector('input[name="_csrf"]');
+    return field ? field.value : '';
+  }
+
+  function show(target, kind, text) {
+    target.classList.remove('fr-message--valid', 'fr-message--error', 'fr-message--info');
+    if (kind) target.classList.add('fr-message--' + kind);
+    target.textContent = text;
+  }
+
+  var LEVELS = { faible: 'Faible', moyen: 'Moyen', fort: 'Fort' };
+
+  document.querySelectorAll('input[data-strength-url]').forEach(function (input) {
+    var meter = document.getElementById(input.id + '-force');
+    if (!meter) return;
+    var personal = [];
+    try {
+      personal = JSON.parse(input.getAttribute('data-personal') || '[]');
+    } catch (e) {
+      personal = [];
+    }
+    var personalFields = (input.getAttribute('data-personal-fields') || '').split(' ').filter(Boolean);
+    var latest = 0;
+    var check = debounce(function () {
+      var password = input.value;
+      if (!password) {
+        meter.hidden = true;
+        return;
+      }
+      var values = personal.concat(
+        personalFields.map(function (name) {
+          var field = input.form.elements.namedItem(name);
+          return field && 'value' in field ? field.value : '';
+        }),
+      );
+      var request = ++latest;
+      fetch(input.getAttribute('data-strength-url'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken(input) },
+        credentials: 'same-origin',
+        body: JSON.stringify({ password: password, personal: values }),
+      })
+        .then(function (res) {
+          return res.ok ? res.json() : null;
+        })
+        .then(function (answer) {
+          if (!answer || request !== latest) return;
+          meter.hidden = false;
+          meter.setAttribute('data-level', answer.strength);
+          var label = meter.querySelector('.force__libelle');
+          var detail = meter.querySelector('.force__detail');
+          label.textContent = 'Niveau : ' + LEVELS[answer.strength];
+          if (answer.accepted) show(detail, 'valid', 'Mot de passe accepté.');
+          else show(detail, 'error', answer.message);
+        })
+        .catch(function () {
+          meter.hidden = true;
+        });
+    }, 250);
+    input.addEventListener('input', check);
+  });
+
+  document.querySelectorAll('input[data-availability-url]').forEach(function (input) {
+    var target = document.getElementById(input.id + '-disponibilite');
+    if (!target) return;
+    var latest = 0;
+    var check = debounce(function () {
+      var value = input.value.trim();
+      if (!value) {
+        show(target, '', '');
+        return;
+      }
+      var request = ++latest;
+      var url = input.getAttribute('data-availability-url') + '?valeur=' + encodeURIComponent(value);
+      fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } })
+        .then(function (res) {
+          return res.ok ? res.json() : null;
+        })
+        .then(function (answer) {
+          if (!answer || request !== latest) return;
+          show(target, answer.status === 'available' ? 'valid' : 'error', answer.message);
+        })
+        .catch(function () {});
+    }, 300);
+    input.addEventListener('input', check);
+  });
+})();
