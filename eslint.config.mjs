@@ -4,7 +4,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'var/', 'test-results/', 'bench-results/', '*.mjs', 'src/platform/views/assets/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'var/',
+      'test-results/',
+      'bench-results/',
+      '*.mjs',
+      'src/platform/views/assets/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

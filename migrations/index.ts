@@ -12,6 +12,7 @@ import { NotificationsSmsWebhooksDigests1795471149728 } from './1795471149728-no
 import { IdentityRegistration1795471975043 } from './1795471975043-identity-registration';
 import { IdentityAccountSpace1795473448651 } from './1795473448651-identity-account-space';
 import { OidcSessionDevice1795473663901 } from './1795473663901-oidc-session-device';
+import { IdentityDocument1795475360519 } from './1795475360519-identity-document';
 
 export const migrations = [
   PlatformAuditEvent1795463126976,
@@ -24,4 +25,5 @@ export const migrations = [
   IdentityRegistration1795471975043,
   IdentityAccountSpace1795473448651,
   OidcSessionDevice1795473663901,
+  IdentityDocument1795475360519,
 ];

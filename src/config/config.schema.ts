@@ -149,7 +149,7 @@ export const variables = {
   },
   DATA_DIR: {
     description:
-      'Folder for the data kept on disk: the embedded database, the generated development secret key, and (later) stored files.',
+      'Folder for the data kept on disk: the embedded database, the generated development secret key, and stored files (identity documents, under `files/`).',
     default: './var',
     secret: false,
     parse: (raw: string) => (raw.trim() ? ok(raw.trim()) : fail('le chemin est vide')),

@@ -1,4 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { join } from 'node:path';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { Logger } from 'pino';
@@ -15,6 +16,7 @@ import { ExclusiveJobRunner } from './jobs/exclusive-job.runner';
 import { LOGGER } from './logging/logger';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
+import { FileStorage, LocalDiskStorage } from './storage/file-storage';
 import { HomeController } from './views/home.controller';
 
 export interface PlatformOptions {
@@ -46,13 +48,14 @@ export class PlatformModule {
         { provide: CSRF_PROTECTION, useValue: createCsrfProtection({ secretKey: options.config.secretKey, https }) },
         MetricsService,
         ExclusiveJobRunner,
+        { provide: FileStorage, useValue: new LocalDiskStorage(join(options.config.dataDir, 'files')) },
         // Guards run in this order: the access policy first, then CSRF.
         { provide: APP_GUARD, useClass: AccessPolicyGuard },
         { provide: APP_GUARD, useClass: CsrfGuard },
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: APP_PIPE, useFactory: validationPipe },
       ],
-      exports: [LOGGER, CSRF_PROTECTION, MetricsService, ExclusiveJobRunner],
+      exports: [LOGGER, CSRF_PROTECTION, MetricsService, ExclusiveJobRunner, FileStorage],
     };
   }
 }

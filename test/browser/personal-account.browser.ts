@@ -13,6 +13,10 @@ import { startTestApp, type TestApp } from '../support/test-app';
 
 const PASSWORD = 'Chaussette-Volante-7';
 const NEW_PASSWORD = 'Parapluie-Orange-42';
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 /**
  * The personal account through the real pages, in Chromium: registration for each profile with the e-mail read from a
@@ -182,6 +186,11 @@ describe('Personal accounts in a browser', { skip: browserSkipReason() }, () => 
     await company.locator('#organisationName').fill('Martin SARL');
     await company.locator('#organisationNumber').fill('732 829 320 00074');
     await company.locator('#contractNumber').fill('CT-2026-001');
+    await company.locator('#identityDocumentKind').selectOption('passeport');
+    await company
+      .locator('#identityDocument')
+      .setInputFiles({ name: 'passeport.png', mimeType: 'image/png', buffer: PNG });
+    await screenshot(company, 'inscription-entreprise');
     await company.getByRole('button', { name: 'Valider' }).click();
     await company.waitForSelector('text=Un e-mail d’activation vient d’être envoyé à paul@martin-sarl.fr.');
     const row = await app.dataSource.query<Array<{ siret: string; contract_number: string; identifier: string }>>(

@@ -10,12 +10,25 @@ export class HttpBrowser {
     return this.request('GET', url, undefined, stayOn);
   }
 
+  /** A GET with the cookies, its response untouched (a download). */
+  async download(url: string): Promise<Response> {
+    return fetch(url, { headers: { cookie: this.cookieHeader(new URL(url).host) }, redirect: 'manual' });
+  }
+
   async post(
     url: string,
     form: Record<string, string>,
     stayOn?: string,
+    files?: Record<string, { name: string; type: string; data: Buffer }>,
   ): Promise<{ url: string; status: number; body: string; location?: string }> {
-    return this.request('POST', url, new URLSearchParams(form), stayOn);
+    if (!files) return this.request('POST', url, new URLSearchParams(form), stayOn);
+    // multipart/form-data, the fields first (as a browser sends them, in the order of the form).
+    const multipart = new FormData();
+    for (const [name, value] of Object.entries(form)) multipart.append(name, value);
+    for (const [name, file] of Object.entries(files)) {
+      multipart.append(name, new Blob([new Uint8Array(file.data)], { type: file.type }), file.name);
+    }
+    return this.request('POST', url, multipart, stayOn);
   }
 
   /** Submits the page's form whose action matches `action`, with its hidden fields and `fields`. */
@@ -24,6 +37,7 @@ export class HttpBrowser {
     action: RegExp,
     fields: Record<string, string>,
     stayOn?: string,
+    files?: Record<string, { name: string; type: string; data: Buffer }>,
   ): Promise<{ url: string; status: number; body: string; location?: string }> {
     const forms = [...page.body.matchAll(/<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g)];
     const form = forms.find(([, formAction]) => action.test(formAction));
@@ -34,13 +48,13 @@ export class HttpBrowser {
         decode(value),
       ]),
     );
-    return this.post(new URL(decode(form[1]), page.url).toString(), { ...hidden, ...fields }, stayOn);
+    return this.post(new URL(decode(form[1]), page.url).toString(), { ...hidden, ...fields }, stayOn, files);
   }
 
   private async request(
     method: 'GET' | 'POST',
     url: string,
-    body: URLSearchParams | undefined,
+    body: URLSearchParams | FormData | undefined,
     stayOn: string | undefined,
   ): Promise<{ url: string; status: number; body: string; location?: string }> {
     let current = url;

@@ -12,6 +12,7 @@ import { IdentityError, IdentityErrorCode } from './identity.errors';
 import { LEGAL_VERSIONS } from './legal';
 import { passwordHasher } from './password-hasher';
 import { WebSessionStore } from './web-session.store';
+import { IdentityDocuments } from './identity-documents';
 import {
   FormErrors,
   checkNewPassword,
@@ -48,6 +49,7 @@ export class AccountService {
     private readonly secrets: AccountSecrets,
     private readonly access: AccountAccessPort,
     private readonly webSessions: WebSessionStore,
+    private readonly documents: IdentityDocuments,
   ) {}
 
   async get(accountId: string): Promise<Account | undefined> {
@@ -186,6 +188,15 @@ export class AccountService {
       account: { ...fields, hasPassword: Boolean(account.passwordHash) },
       sessions: await this.access.sessions(accountId),
       consentedSites: await this.access.consentedSites(accountId),
+      identityDocuments: (await this.documents.forAccount(accountId)).map(
+        ({ id, kind, mediaType, size, createdAt }) => ({
+          id,
+          kind,
+          mediaType,
+          size,
+          createdAt,
+        }),
+      ),
       auditTrail: events,
     };
   }
@@ -204,6 +215,7 @@ export class AccountService {
     }
     await this.webSessions.closeAllForAccount(accountId);
     await this.access.endAllSessions(accountId);
+    await this.documents.deleteFiles(accountId);
     for (const site of await this.access.consentedSites(accountId))
       await this.access.revokeSite(accountId, site.clientId);
     await this.dataSource.transaction(async (manager) => {

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountSecret } from './entities/account-secret.entity';
 import { Account } from './entities/account.entity';
@@ -13,6 +13,9 @@ import { RecoveryService } from './recovery.service';
 import { ActivationController, RegistrationController } from './pages/registration.controller';
 import { RegistrationService } from './registration.service';
 import { AccountSecrets } from './account-secrets';
+import { IdentityDocument } from './entities/identity-document.entity';
+import { IdentityDocuments } from './identity-documents';
+import { documentUploadMiddleware } from './pages/document-upload.middleware';
 import { AccountAccessPort } from './account-access';
 import { NotificationsModule } from '../notifications';
 import { WebSessionStore } from './web-session.store';
@@ -20,7 +23,10 @@ import { IdentityService } from './identity.service';
 import { SignInThrottle } from './sign-in.throttle';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Account, AccountSecret, SignInThrottleEntry, WebSession]), NotificationsModule],
+  imports: [
+    TypeOrmModule.forFeature([Account, AccountSecret, SignInThrottleEntry, WebSession, IdentityDocument]),
+    NotificationsModule,
+  ],
   controllers: [
     AccountSpaceController,
     AccountPagesController,
@@ -38,7 +44,12 @@ import { SignInThrottle } from './sign-in.throttle';
     AccountService,
     RecoveryService,
     AccountSpaceSessions,
+    IdentityDocuments,
   ],
   exports: [IdentityService, SignInThrottle, RegistrationService, AccountAccessPort, AccountService],
 })
-export class IdentityModule {}
+export class IdentityModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(documentUploadMiddleware).forRoutes({ path: 'inscription/:profile', method: RequestMethod.POST });
+  }
+}

@@ -9,6 +9,8 @@ import { ExclusiveJobRunner } from '../../platform/jobs/exclusive-job.runner';
 import { NotificationsService } from '../notifications';
 import { EMAIL, IDENTIFIER, IDENTIFIER_RULE } from './account-format';
 import { AccountSecrets, CODE_MINUTES, type CodeCheck } from './account-secrets';
+import type { IdentityDocumentKind } from './entities/identity-document.entity';
+import { DOCUMENT_KINDS, DOCUMENT_MAX_BYTES, IdentityDocuments, type DocumentUpload } from './identity-documents';
 import { AccountSecret, type SecretChannel } from './entities/account-secret.entity';
 import { Account, type AccountProfile } from './entities/account.entity';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
@@ -31,6 +33,9 @@ export interface RegistrationForm extends PersonForm {
   acceptTerms?: boolean;
   acceptPrivacy?: boolean;
   activationChannel?: string;
+  /** Entreprise: the identity document sent with the form, and its kind. */
+  identityDocument?: DocumentUpload;
+  identityDocumentKind?: string;
 }
 
 /** What the person is told after « Valider » (the same whether the e-mail was free or not). */
@@ -63,6 +68,7 @@ export class RegistrationService {
     private readonly audit: AuditService,
     private readonly jobs: ExclusiveJobRunner,
     private readonly secrets: AccountSecrets,
+    private readonly documents: IdentityDocuments,
   ) {}
 
   get smsAvailable(): boolean {
@@ -121,6 +127,10 @@ export class RegistrationService {
           privacyAcceptedAt: now,
         }),
       );
+      if (values.document) {
+        const { kind, buffer, mediaType } = values.document;
+        await this.documents.store(manager, account.id, kind, buffer, mediaType);
+      }
       const ticket = await this.sendActivation(manager, account, values.activationChannel);
       await this.audit.record(
         {
@@ -364,6 +374,8 @@ export class RegistrationService {
         );
     }
 
+    const document = form.profile === 'entreprise' ? await this.readDocument(form, errors) : undefined;
+
     const nameErrors = errors.fields.givenName || errors.fields.familyName;
     const identifier =
       text(form.identifier).toLowerCase() || (!nameErrors ? await this.proposeIdentifier(givenName, familyName) : '');
@@ -401,7 +413,43 @@ export class RegistrationService {
       rna: rna ?? null,
       contractNumber: form.profile === 'entreprise' && contractNumber ? contractNumber : null,
     };
-    return { values: { account, email, activationChannel }, errors: errors.fields };
+    if (document && errors.any && !errors.fields.identityDocument) {
+      errors.add(
+        'identityDocument',
+        'Par sécurité, le fichier joint n’est pas conservé quand le formulaire contient des erreurs : sélectionnez-le de nouveau.',
+      );
+    }
+    return { values: { account, email, activationChannel, document }, errors: errors.fields };
+  }
+
+  /** The identity document of an Entreprise registration: kind, presence, size, and type read from the content. */
+  private async readDocument(form: RegistrationForm, errors: FormErrors) {
+    const kind = text(form.identityDocumentKind) as IdentityDocumentKind;
+    if (!(kind in DOCUMENT_KINDS)) errors.add('identityDocumentKind', 'Choisissez le type de pièce d’identité.');
+    const upload = form.identityDocument;
+    const limit = `${DOCUMENT_MAX_BYTES / 1024 / 1024} Mo`;
+    if (!upload) {
+      errors.add('identityDocument', `Joignez votre pièce d’identité (PNG, JPG ou PDF, ${limit} au plus).`);
+      return undefined;
+    }
+    if ('problem' in upload) {
+      errors.add(
+        'identityDocument',
+        upload.problem === 'too-large'
+          ? `Le fichier dépasse ${limit} : joignez un fichier plus léger (une photo ou un scan suffit).`
+          : 'Le fichier n’a pas pu être lu : joignez-le de nouveau.',
+      );
+      return undefined;
+    }
+    const mediaType = await this.documents.detectType(upload.buffer);
+    if (!mediaType) {
+      errors.add(
+        'identityDocument',
+        'Ce fichier n’est ni une image PNG ou JPG, ni un PDF : son contenu a été vérifié, pas seulement son nom.',
+      );
+      return undefined;
+    }
+    return kind in DOCUMENT_KINDS ? { kind, buffer: upload.buffer, mediaType } : undefined;
   }
 }
 

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { PlatformError, PlatformErrorCode } from '../../../platform/errors';
 import type { Request, Response } from 'express';
 import { Public } from '../../../platform/http/access-policy';
 import { checkLinkToken } from './link-token';
@@ -6,6 +7,7 @@ import { AccountAccessPort } from '../account-access';
 import { AccountService, EMAIL_CHANGE_HOURS, frenchDateTime } from '../account.service';
 import type { Account } from '../entities/account.entity';
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
+import { DOCUMENT_KINDS, IdentityDocuments } from '../identity-documents';
 import { OCCUPATIONS } from '../legal';
 import { AccountSpaceSessions, SESSION_COOKIE, type SignedIn } from './account-session';
 
@@ -43,6 +45,7 @@ export class AccountPagesController {
     private readonly signedIn: AccountSpaceSessions,
     private readonly accounts: AccountService,
     private readonly access: AccountAccessPort,
+    private readonly documents: IdentityDocuments,
   ) {}
 
   @Public()
@@ -58,7 +61,7 @@ export class AccountPagesController {
   async profile(@Req() req: Request, @Res() res: Response): Promise<void> {
     const me = await this.signedIn.current(req);
     if (!me) return res.redirect(303, '/compte/connexion');
-    this.renderProfile(res, me.account, profileValues(me.account), {});
+    await this.renderProfile(res, me.account, profileValues(me.account), {});
   }
 
   @Public()
@@ -74,12 +77,26 @@ export class AccountPagesController {
       await this.accounts.updateProfile(me.account.id, values);
     } catch (error) {
       if (!isFormError(error)) throw error;
-      return this.renderProfile(res.status(400), me.account, values, error.fields ?? {});
+      return await this.renderProfile(res.status(400), me.account, values, error.fields ?? {});
     }
     this.page(res.status(200), 'home', 'Mon compte', {
       account: await this.accounts.get(me.account.id),
       notice: 'Votre profil a été mis à jour.',
     });
+  }
+
+  /** An identity document of the signed-in person, and only theirs. */
+  @Public()
+  @Get('piece-identite/:id')
+  async document(@Req() req: Request, @Param('id', ParseUUIDPipe) id: string, @Res() res: Response): Promise<void> {
+    const me = await this.signedIn.current(req);
+    if (!me) return res.redirect(303, '/compte/connexion');
+    const found = await this.documents.read(me.account.id, id);
+    if (!found) throw new PlatformError(PlatformErrorCode.NOT_FOUND);
+    const extension = { 'image/png': 'png', 'image/jpeg': 'jpg', 'application/pdf': 'pdf' }[found.document.mediaType];
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.setHeader('Content-Disposition', `attachment; filename="piece-identite.${extension}"`);
+    res.type(found.document.mediaType).send(found.data);
   }
 
   @Public()
@@ -276,9 +293,21 @@ export class AccountPagesController {
     });
   }
 
-  private renderProfile(res: Response, account: Account, values: Record<string, unknown>, errors: object): void {
+  private async renderProfile(
+    res: Response,
+    account: Account,
+    values: Record<string, unknown>,
+    errors: object,
+  ): Promise<void> {
     const errorCount = Object.keys(errors).length;
+    const documents = await this.documents.forAccount(account.id);
     this.page(res, 'profile', `${errorCount ? 'Erreur : ' : ''}Mon profil`, {
+      documents: documents.map((d) => ({
+        id: d.id,
+        kind: DOCUMENT_KINDS[d.kind],
+        size: `${Math.max(1, Math.round(d.size / 1024))} Ko`,
+        createdAt: frenchDateTime(d.createdAt),
+      })),
       account,
       values,
       errors,

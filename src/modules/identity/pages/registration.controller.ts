@@ -1,9 +1,11 @@
-import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../../config';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { PlatformError, PlatformErrorCode } from '../../../platform/errors';
 import { Public } from '../../../platform/http/access-policy';
 import { checkLinkToken } from './link-token';
+import { documentUploadOf } from './document-upload.middleware';
+import { DOCUMENT_KINDS, DOCUMENT_MAX_BYTES } from '../identity-documents';
 import type { AccountProfile } from '../entities/account.entity';
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { IDENTIFIER_RULE } from '../account-format';
@@ -35,6 +37,7 @@ const TEXT_FIELDS = [
   'contractNumber',
   'identifier',
   'activationChannel',
+  'identityDocumentKind',
 ] as const;
 const CHECKBOXES = ['acceptTerms', 'acceptPrivacy', 'emailMailing', 'smsMailing'] as const;
 
@@ -103,6 +106,7 @@ export class RegistrationController {
   async register(
     @Param('profile') profileParam: string,
     @Body() body: Record<string, unknown>,
+    @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     const profile = checkProfile(profileParam);
@@ -114,6 +118,7 @@ export class RegistrationController {
       profile,
       password: typeof body.password === 'string' ? body.password : '',
       passwordConfirmation: typeof body.passwordConfirmation === 'string' ? body.passwordConfirmation : '',
+      identityDocument: documentUploadOf(req),
     } as RegistrationForm;
     try {
       const outcome = await this.registration.register(form);
@@ -152,6 +157,8 @@ export class RegistrationController {
       smsAvailable: this.registration.smsAvailable,
       legal: LEGAL_VERSIONS,
       contractNumber: this.config.registration.contractNumber,
+      documentKinds: DOCUMENT_KINDS,
+      documentMaxMb: DOCUMENT_MAX_BYTES / 1024 / 1024,
     });
   }
 }
