@@ -14,6 +14,7 @@ import autocannon from 'autocannon';
 import * as client from 'openid-client';
 import { projectRoot } from '../src/platform/views/views';
 import { passwordCodeFlow } from '../test/support/code-flow';
+import { benchEnumeration } from './enumeration';
 import { benchOutbox } from './outbox';
 import { freePort } from '../test/support/ports';
 import { spawnPlatform, waitUntilReady, type PlatformProcess } from '../test/support/process';
@@ -109,6 +110,10 @@ async function main(): Promise<void> {
     ]),
   )![1];
   cli(env, ['users:add', '--email', 'banc@example.fr', '--identifier', 'banc', '--password', PASSWORD]);
+  const probes = Array.from({ length: 8 }, (_, i) => `sonde${i}`);
+  for (const probe of probes) {
+    cli(env, ['users:add', '--email', `${probe}@example.fr`, '--identifier', probe, '--password', PASSWORD]);
+  }
 
   started = performance.now();
   platform = start(env);
@@ -128,6 +133,14 @@ async function main(): Promise<void> {
   figures.push(await load('GET /health (base de données)', { url: `${base}/health` }));
   figures.push(await load('GET / (page d’accueil)', { url: `${base}/` }));
   const platformOidc = await oidcFigures('plateforme', config, `${base}/oidc`, secret, (c) => codeFlow(c, base));
+
+  const enumeration = await benchEnumeration(base, probes);
+  console.log(
+    `\nCompte existant / absent, médianes sur ${enumeration.samples} demandes alternées : ` +
+      `mot de passe oublié ${enumeration.resetExistingMedianMs} / ${enumeration.resetMissingMedianMs} ms, ` +
+      `identifiant oublié ${enumeration.reminderExistingMedianMs} / ${enumeration.reminderMissingMedianMs} ms, ` +
+      `inscription ${enumeration.registrationExistingMedianMs} / ${enumeration.registrationNewMedianMs} ms`,
+  );
 
   const loadedRssMb = rssMb(pid);
   console.log(`Mémoire après charge (RSS) : ${loadedRssMb.toFixed(0)} Mo`);
@@ -191,6 +204,7 @@ async function main(): Promise<void> {
         figures,
         bare: bareOidc,
         outbox,
+        enumeration,
       },
       null,
       2,

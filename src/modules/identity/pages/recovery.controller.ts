@@ -1,11 +1,14 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Public } from '../../../platform/http/access-policy';
+import { noSoonerThan } from '../../../platform/http/minimum-duration';
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { RESET_LINK_MINUTES, RecoveryService } from '../recovery.service';
 import { checkLinkToken } from './link-token';
 
 const VIEWS = 'modules/identity/views/recovery';
+/** Both paths (account or not) take a few milliseconds; the answer waits this long whichever was taken. */
+const ANSWER_FLOOR_MS = 150;
 const MESSAGE = 'modules/identity/views/registration/message.njk';
 type FormBody = Record<string, unknown>;
 const field = (body: FormBody, name: string, max = 300): string =>
@@ -36,7 +39,9 @@ export class RecoveryController {
         },
       );
     }
+    const started = performance.now();
     const outcome = await this.recovery.requestReset(login, channel);
+    await noSoonerThan(started, ANSWER_FLOOR_MS);
     if (outcome.channel === 'sms') return res.redirect(303, `/mot-de-passe-oublie/code/${outcome.ticket}`);
     res.status(200).render(MESSAGE, {
       title: 'Vérifiez votre messagerie',
@@ -129,7 +134,9 @@ export class RecoveryController {
         errors: { email: ['Saisissez une adresse électronique valide, par exemple nom@exemple.fr.'] },
       });
     }
+    const started = performance.now();
     await this.recovery.remindIdentifier(email);
+    await noSoonerThan(started, ANSWER_FLOOR_MS);
     res.status(200).render(MESSAGE, {
       title: 'Vérifiez votre messagerie',
       alert: { type: 'info', text: `Si un compte utilise l’adresse ${email}, son identifiant vient d’y être envoyé.` },

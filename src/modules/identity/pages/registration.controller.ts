@@ -3,6 +3,7 @@ import { APP_CONFIG, type AppConfig } from '../../../config';
 import type { Request, Response } from 'express';
 import { PlatformError, PlatformErrorCode } from '../../../platform/errors';
 import { Public } from '../../../platform/http/access-policy';
+import { noSoonerThan } from '../../../platform/http/minimum-duration';
 import { checkLinkToken } from './link-token';
 import { documentUploadOf } from './document-upload.middleware';
 import { DOCUMENT_KINDS, DOCUMENT_MAX_BYTES } from '../identity-documents';
@@ -20,6 +21,8 @@ const PROFILES: Record<AccountProfile, { label: string; detail: string }> = {
 };
 
 const VIEWS = 'modules/identity/views/registration';
+/** Above the slower path of a registration (password hashing, then a few inserts). */
+const REGISTRATION_FLOOR_MS = 400;
 const TEXT_FIELDS = [
   'civility',
   'familyName',
@@ -120,8 +123,11 @@ export class RegistrationController {
       passwordConfirmation: typeof body.passwordConfirmation === 'string' ? body.passwordConfirmation : '',
       identityDocument: documentUploadOf(req),
     } as RegistrationForm;
+    const started = performance.now();
     try {
       const outcome = await this.registration.register(form);
+      // A new account and an address already in use take different paths: the answer comes at the same time.
+      await noSoonerThan(started, REGISTRATION_FLOOR_MS);
       if (outcome.channel === 'sms') return res.redirect(303, `/activation/code/${outcome.ticket}`);
       res.status(200).render(`${VIEWS}/message.njk`, {
         title: 'Vérifiez votre messagerie',
