@@ -10,6 +10,7 @@ import { AccountSecrets } from './account-secrets';
 import { Account } from './entities/account.entity';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
 import { LEGAL_VERSIONS } from './legal';
+import { frenchDateTime } from './french-dates';
 import { passwordHasher } from './password-hasher';
 import { WebSessionStore } from './web-session.store';
 import { IdentityDocuments } from './identity-documents';
@@ -278,8 +279,4 @@ export class AccountService {
       manager,
     );
   }
-}
-
-export function frenchDateTime(date: Date): string {
-  return date.toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' });
 }

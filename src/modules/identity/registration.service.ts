@@ -17,6 +17,7 @@ import { IdentityError, IdentityErrorCode } from './identity.errors';
 import { LEGAL_VERSIONS } from './legal';
 import { parseRna, parseSiren, parseSiret } from './organisation-numbers';
 import { passwordHasher } from './password-hasher';
+import { frenchDate } from './french-dates';
 import { FormErrors, checkNewPassword, readPerson, text, type PersonForm } from './profile-form';
 
 /** What the registration form sends, as typed (strings), before validation. */
@@ -228,23 +229,7 @@ export class RegistrationService {
         })
         .getMany();
       for (const account of accounts) {
-        await this.secrets.spendAll(manager, account.id, 'activation');
-        const deadline = purgeDate(account.createdAt);
-        const { token } = await this.secrets.issueLink(manager, {
-          accountId: account.id,
-          purpose: 'activation',
-          expiresAt: deadline,
-        });
-        await this.notifications.enqueueEmail(manager, {
-          to: account.email,
-          template: 'activation-reminder',
-          data: {
-            givenName: account.givenName ?? '',
-            identifier: account.identifier,
-            activationUrl: `${this.config.publicUrl}/activation/${token}`,
-            deadline: frenchDate(deadline),
-          },
-        });
+        await this.sendActivationLink(manager, account, 'activation-reminder');
         await manager.getRepository(Account).update({ id: account.id }, { activationRemindedAt: now });
       }
       sent = accounts.length;
@@ -281,8 +266,8 @@ export class RegistrationService {
   }
 
   private async sendActivation(manager: EntityManager, account: Account, channel: SecretChannel): Promise<string> {
-    await this.secrets.spendAll(manager, account.id, 'activation');
     if (channel === 'sms') {
+      await this.secrets.spendAll(manager, account.id, 'activation');
       const { id, code } = await this.secrets.issueCode(manager, { accountId: account.id, purpose: 'activation' });
       await this.notifications.enqueueSms(manager, {
         to: account.mobilePhone!,
@@ -291,6 +276,16 @@ export class RegistrationService {
       });
       return id;
     }
+    return this.sendActivationLink(manager, account, 'account-activation');
+  }
+
+  /** A new activation link by e-mail (the earlier ones spent), valid until the purge date. Returns its ticket. */
+  private async sendActivationLink(
+    manager: EntityManager,
+    account: Account,
+    template: 'account-activation' | 'activation-reminder',
+  ): Promise<string> {
+    await this.secrets.spendAll(manager, account.id, 'activation');
     const deadline = purgeDate(account.createdAt);
     const { id, token } = await this.secrets.issueLink(manager, {
       accountId: account.id,
@@ -299,7 +294,7 @@ export class RegistrationService {
     });
     await this.notifications.enqueueEmail(manager, {
       to: account.email,
-      template: 'account-activation',
+      template,
       data: {
         givenName: account.givenName ?? '',
         identifier: account.identifier,
@@ -464,8 +459,4 @@ function slug(value: string): string {
 /** The day an unactivated account is deleted. */
 function purgeDate(createdAt: Date): Date {
   return new Date(createdAt.getTime() + ACTIVATION_LINK_DAYS * 24 * 3600 * 1000);
-}
-
-export function frenchDate(date: Date): string {
-  return date.toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' });
 }

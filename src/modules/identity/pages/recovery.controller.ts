@@ -4,6 +4,7 @@ import { Public } from '../../../platform/http/access-policy';
 import { noSoonerThan } from '../../../platform/http/minimum-duration';
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { RESET_LINK_MINUTES, RecoveryService } from '../recovery.service';
+import { codeFailureMessage } from './code-messages';
 import { checkLinkToken } from './link-token';
 
 const VIEWS = 'modules/identity/views/recovery';
@@ -79,10 +80,7 @@ export class RecoveryController {
     if (result.status === 'valid') return res.redirect(303, `/mot-de-passe-oublie/nouveau/${result.token}`);
     res.status(400).render(`${VIEWS}/code.njk`, {
       ticket,
-      error:
-        result.status === 'wrong'
-          ? `Code incorrect. Il vous reste ${result.triesLeft} essai${result.triesLeft > 1 ? 's' : ''}.`
-          : 'Ce code n’est plus valable (trop d’essais ou délai dépassé). Refaites une demande.',
+      error: codeFailureMessage(result, 'Refaites une demande.'),
     });
   }
 

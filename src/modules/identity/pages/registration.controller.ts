@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { PlatformError, PlatformErrorCode } from '../../../platform/errors';
 import { Public } from '../../../platform/http/access-policy';
 import { noSoonerThan } from '../../../platform/http/minimum-duration';
+import { codeFailureMessage } from './code-messages';
 import { checkLinkToken } from './link-token';
 import { documentUploadOf } from './document-upload.middleware';
 import { DOCUMENT_KINDS, DOCUMENT_MAX_BYTES } from '../identity-documents';
@@ -197,10 +198,7 @@ export class ActivationController {
     if (result.status === 'activated') return this.activated(res);
     res.status(400).render(`${VIEWS}/code.njk`, {
       ticket,
-      error:
-        result.status === 'wrong'
-          ? `Code incorrect. Il vous reste ${result.triesLeft} essai${result.triesLeft > 1 ? 's' : ''}.`
-          : 'Ce code n’est plus valable (trop d’essais ou délai dépassé). Demandez un nouveau code avec « Renvoyer un code ».',
+      error: codeFailureMessage(result, 'Demandez un nouveau code avec « Renvoyer un code ».'),
     });
   }
 

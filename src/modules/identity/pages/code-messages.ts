@@ -1,0 +1,8 @@
+import type { CodeCheck } from '../account-secrets';
+
+/** What the code pages say after a code that did not open: tries left, or what to do once it no longer can. */
+export function codeFailureMessage(result: Exclude<CodeCheck, { status: 'valid' }>, whatNext: string): string {
+  return result.status === 'wrong'
+    ? `Code incorrect. Il vous reste ${result.triesLeft} essai${result.triesLeft > 1 ? 's' : ''}.`
+    : `Ce code n’est plus valable (trop d’essais ou délai dépassé). ${whatNext}`;
+}
