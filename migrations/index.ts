@@ -13,6 +13,7 @@ import { IdentityRegistration1795471975043 } from './1795471975043-identity-regi
 import { IdentityAccountSpace1795473448651 } from './1795473448651-identity-account-space';
 import { OidcSessionDevice1795473663901 } from './1795473663901-oidc-session-device';
 import { IdentityDocument1795475360519 } from './1795475360519-identity-document';
+import { FranceconnectIdentity1795477605370 } from './1795477605370-franceconnect-identity';
 
 export const migrations = [
   PlatformAuditEvent1795463126976,
@@ -26,4 +27,5 @@ export const migrations = [
   IdentityAccountSpace1795473448651,
   OidcSessionDevice1795473663901,
   IdentityDocument1795475360519,
+  FranceconnectIdentity1795477605370,
 ];

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { FranceConnectModule } from './modules/franceconnect';
 import { IdentityModule } from './modules/identity';
 import { NotificationsModule } from './modules/notifications';
 import { OidcModule } from './modules/oidc';
@@ -11,7 +12,14 @@ export class AppModule {
   static forRoot(options: PlatformOptions, extraModules: Type[] = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(options), IdentityModule, OidcModule, NotificationsModule, ...extraModules],
+      imports: [
+        PlatformModule.forRoot(options),
+        IdentityModule,
+        FranceConnectModule,
+        OidcModule,
+        NotificationsModule,
+        ...extraModules,
+      ],
     };
   }
 }

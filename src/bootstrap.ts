@@ -77,7 +77,12 @@ export async function createApplication(options: ApplicationOptions): Promise<Ne
     }),
   );
   app.use(app.get(MetricsService).middleware);
-  app.use(securityHeaders({ https: config.publicUrl.startsWith('https:') }));
+  app.use(
+    securityHeaders({
+      https: config.publicUrl.startsWith('https:'),
+      formActionOrigins: config.franceconnect ? [new URL(config.franceconnect.issuer).origin] : [],
+    }),
+  );
   // The OpenID provider parses its own bodies: it is mounted before the body parsers.
   const oidc = app.get(OidcProviderService);
   await oidc.start();

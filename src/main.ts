@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createApplication } from './bootstrap';
-import { startDemo } from './dev/demo';
+import { startDemo, startLocalFranceConnect } from './dev/demo';
 import { ConfigError, loadConfigFromEnvironment } from './config';
 import { openDatabase, type DatabaseEndpoint } from './platform/database/database-endpoint';
 import { StartupError } from './platform/errors';
@@ -13,9 +13,23 @@ async function main(): Promise<void> {
   } catch (error) {
     return fatal(error);
   }
-  const { config, warnings } = loaded;
+  const { warnings } = loaded;
+  let { config } = loaded;
   const logger = createLogger(config);
   for (const warning of warnings) logger.warn(warning);
+
+  // Outside production, on the embedded default, without FranceConnect settings: the local FC stand-in on PORT + 2.
+  const standIn =
+    !config.isProduction && !config.database.url && !config.franceconnect
+      ? await startLocalFranceConnect(config).catch((error: unknown) => {
+          logger.warn({ err: error }, `Simulation FranceConnect non démarrée (port ${config.http.port + 2} occupé ?)`);
+          return undefined;
+        })
+      : undefined;
+  if (standIn) {
+    config = standIn.config;
+    logger.info(`Démonstration : simulation de FranceConnect sur ${standIn.standIn.issuer}`);
+  }
 
   let database: DatabaseEndpoint | undefined;
   try {
@@ -43,6 +57,7 @@ async function main(): Promise<void> {
       stopping = true;
       logger.info({ signal }, 'Arrêt de la plateforme');
       void Promise.resolve(stopDemo?.())
+        .then(() => standIn?.standIn.close())
         .then(() => app.close())
         .then(() => database?.close())
         .then(

@@ -27,9 +27,20 @@ export interface AppConfig {
     gateway: { url: string; token: string } | undefined;
   };
   outbox: { leaseSeconds: number };
+  /** FranceConnect v2, when configured (all three settings); `undefined` hides the button. */
+  franceconnect: FranceConnectConfig | undefined;
   registration: { contractNumber: 'off' | 'optional' | 'required' };
   logLevel: LogLevel;
 }
 
 /** Injection token of the configuration in the Nest container. */
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export interface FranceConnectConfig {
+  /** Without a trailing slash, e.g. `https://oidc.franceconnect.gouv.fr/api/v2`. */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The level asked and required: `eidas1`. */
+  acrValues: 'eidas1';
+}

@@ -201,6 +201,32 @@ export const variables = {
     secret: false,
     parse: oneOf(['off', 'optional', 'required'] as const),
   },
+  FRANCECONNECT_ISSUER: {
+    description:
+      'FranceConnect v2 issuer (`https://fcp-low.sbx.dev-franceconnect.fr/api/v2` for the sandbox, `https://oidc.franceconnect.gouv.fr/api/v2` in production); everything else is read from its discovery document. With `FRANCECONNECT_CLIENT_ID` and `FRANCECONNECT_CLIENT_SECRET`, it shows the FranceConnect button. Unset outside production on the embedded database, `npm start` runs a local FranceConnect stand-in on `PORT + 2` instead.',
+    default: undefined,
+    secret: false,
+    parse: httpUrl,
+  },
+  FRANCECONNECT_CLIENT_ID: {
+    description: 'The platform’s client id at FranceConnect (given when the service is registered with FC).',
+    default: undefined,
+    secret: false,
+    parse: (raw: string) => (raw.trim() ? ok(raw.trim()) : fail('l’identifiant est vide')),
+  },
+  FRANCECONNECT_CLIENT_SECRET: {
+    description: 'The platform’s client secret at FranceConnect (sent with `client_secret_post`).',
+    default: undefined,
+    secret: true,
+    parse: (raw: string) => (raw.trim() ? ok(raw.trim()) : fail('le secret est vide')),
+  },
+  FRANCECONNECT_ACR_VALUES: {
+    description:
+      'The eIDAS level asked of FranceConnect (`acr_values`) and required of its ID tokens. FranceConnect offers `eidas1`; FranceConnect+ (`eidas2`, `eidas3`, encrypted tokens) is not supported yet.',
+    default: 'eidas1',
+    secret: false,
+    parse: oneOf(['eidas1'] as const),
+  },
   TRUST_PROXY: {
     description:
       'Whether the platform sits behind a reverse proxy whose `X-Forwarded-*` headers it may trust (Express `trust proxy`): `false`, `true`, a number of hops, or a list of addresses. Needed behind a TLS proxy for secure cookies and client addresses.',

@@ -55,6 +55,19 @@ export function loadConfig(env: Env, cwd = process.cwd()): LoadedConfig {
   if ((values.SMS_GATEWAY_URL === undefined) !== (values.SMS_GATEWAY_TOKEN === undefined)) {
     problems.push('SMS_GATEWAY_URL et SMS_GATEWAY_TOKEN : définissez les deux ou aucun');
   }
+  const franceconnectSet = [
+    values.FRANCECONNECT_ISSUER,
+    values.FRANCECONNECT_CLIENT_ID,
+    values.FRANCECONNECT_CLIENT_SECRET,
+  ];
+  if (franceconnectSet.some((v) => v !== undefined) && franceconnectSet.some((v) => v === undefined)) {
+    problems.push(
+      'FRANCECONNECT_ISSUER, FRANCECONNECT_CLIENT_ID et FRANCECONNECT_CLIENT_SECRET : définissez les trois ou aucun',
+    );
+  }
+  if (isProduction && (values.FRANCECONNECT_ISSUER as string | undefined)?.startsWith('http:')) {
+    problems.push('FRANCECONNECT_ISSUER : https:// obligatoire en production');
+  }
   if (isProduction && values.DATABASE_URL === undefined) {
     warnings.push('Base de données embarquée en production : elle ne sert qu’une seule instance.');
   }
@@ -92,6 +105,15 @@ export function loadConfig(env: Env, cwd = process.cwd()): LoadedConfig {
           : { url: values.SMS_GATEWAY_URL as string, token: values.SMS_GATEWAY_TOKEN as string },
     },
     outbox: { leaseSeconds: values.OUTBOX_LEASE_SECONDS as number },
+    franceconnect:
+      values.FRANCECONNECT_ISSUER === undefined
+        ? undefined
+        : {
+            issuer: values.FRANCECONNECT_ISSUER as string,
+            clientId: values.FRANCECONNECT_CLIENT_ID as string,
+            clientSecret: values.FRANCECONNECT_CLIENT_SECRET as string,
+            acrValues: values.FRANCECONNECT_ACR_VALUES as 'eidas1',
+          },
     registration: {
       contractNumber: values.REGISTRATION_CONTRACT_NUMBER as AppConfig['registration']['contractNumber'],
     },

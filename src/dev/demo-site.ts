@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidcClient from 'openid-client';
+import { escapeHtml, readBody, redirect } from './tiny-http';
 
 /**
  * A small outside site that signs people in with the platform (a relying party like any other), so that a newcomer
@@ -47,6 +48,8 @@ export async function startDemoSite(options: DemoSiteOptions): Promise<{ url: st
 
     if (url.pathname === '/' && req.method === 'GET') return page(res, visitor);
     if (url.pathname === '/connexion') {
+      // `?niveau=eidas1`: a site that needs an identity verified by FranceConnect asks for it (acr_values).
+      const eidas1 = url.searchParams.get('niveau') === 'eidas1';
       visitor.pending = {
         verifier: oidcClient.randomPKCECodeVerifier(),
         state: oidcClient.randomState(),
@@ -59,6 +62,7 @@ export async function startDemoSite(options: DemoSiteOptions): Promise<{ url: st
         code_challenge_method: 'S256',
         state: visitor.pending.state,
         nonce: visitor.pending.nonce,
+        ...(eidas1 ? { acr_values: 'eidas1' } : {}),
       });
       return redirect(res, target.toString());
     }
@@ -124,11 +128,7 @@ export async function startDemoSite(options: DemoSiteOptions): Promise<{ url: st
 }
 
 function page(res: ServerResponse, visitor: Visitor): void {
-  const escape = (value: unknown) =>
-    String(value).replace(
-      /[&<>"']/g,
-      (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-    );
+  const escape = escapeHtml;
   const claims = visitor.signedIn?.claims;
   const body = claims
     ? `<p>Vous êtes connecté en tant que <strong id="nom">${escape(claims.name ?? claims.preferred_username)}</strong> (${escape(claims.email)}).</p>
@@ -136,21 +136,9 @@ function page(res: ServerResponse, visitor: Visitor): void {
          .map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(JSON.stringify(v))}</td></tr>`)
          .join('')}</table>
        <p><a href="/deconnexion">Se déconnecter</a></p>`
-    : `<p>Vous n’êtes pas connecté.</p><p><a href="/connexion">Se connecter avec la plateforme d’identité</a></p>`;
+    : `<p>Vous n’êtes pas connecté.</p><p><a href="/connexion">Se connecter avec la plateforme d’identité</a></p>
+       <p><a href="/connexion?niveau=eidas1" id="connexion-eidas1">Se connecter avec une identité vérifiée (FranceConnect, eidas1)</a></p>`;
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
   res.end(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Site de démonstration</title></head>
 <body><h1>Site de démonstration</h1><p>Un site partenaire qui utilise la plateforme pour la connexion unique.</p>${body}</body></html>`);
-}
-
-function redirect(res: ServerResponse, location: string): void {
-  res.writeHead(303, { location }).end();
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => resolve(body));
-    req.on('error', reject);
-  });
 }

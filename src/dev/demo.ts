@@ -5,6 +5,7 @@ import { IdentityError, IdentityErrorCode, IdentityService } from '../modules/id
 import { ClientRegistry, OidcProviderService } from '../modules/oidc';
 import { deriveKey } from '../platform/crypto/secret-box';
 import { demoSiteUrls, startDemoSite } from './demo-site';
+import { startFranceConnectStandIn, type FranceConnectStandIn } from './franceconnect-stand-in';
 
 export const DEMO_ACCOUNT = {
   email: 'demo@exemple.fr',
@@ -52,4 +53,27 @@ export async function startDemo(
     `Démonstration : site partenaire sur ${site.url} ; compte « ${DEMO_ACCOUNT.identifier} » (${DEMO_ACCOUNT.email}), mot de passe « ${DEMO_ACCOUNT.password} »`,
   );
   return () => site.close();
+}
+
+/**
+ * The FranceConnect stand-in for `npm start` (never in production): started on `PORT + 2`, the platform registered
+ * as its client, and a configuration that points the platform at it.
+ */
+export async function startLocalFranceConnect(
+  config: AppConfig,
+  port = config.http.port + 2,
+): Promise<{ standIn: FranceConnectStandIn; config: AppConfig }> {
+  const standIn = await startFranceConnectStandIn({ port });
+  const clientId = 'plateforme-locale';
+  const clientSecret = deriveKey(config.secretKey, 'franceconnect-stand-in-client');
+  standIn.registerClient({
+    clientId,
+    clientSecret,
+    redirectUris: [`${config.publicUrl}/franceconnect/callback`],
+    postLogoutRedirectUris: [`${config.publicUrl}/franceconnect/logout-callback`],
+  });
+  return {
+    standIn,
+    config: { ...config, franceconnect: { issuer: standIn.issuer, clientId, clientSecret, acrValues: 'eidas1' } },
+  };
 }

@@ -7,7 +7,7 @@ import { NotificationsService } from '../notifications';
 import { AccountAccessPort } from './account-access';
 import { EMAIL } from './account-format';
 import { AccountSecrets } from './account-secrets';
-import { Account } from './entities/account.entity';
+import { Account, type Civility } from './entities/account.entity';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
 import { LEGAL_VERSIONS } from './legal';
 import { frenchDateTime } from './french-dates';
@@ -36,6 +36,26 @@ export interface PasswordChangeContext {
   via: 'account' | 'reset';
 }
 
+/** The identity fields a certified source provides, and that the person cannot edit while it is linked. */
+export interface CertifiedIdentity {
+  civility: Civility | null;
+  givenName: string;
+  familyName: string;
+  usageName: string | null;
+  birthDate: string | null;
+}
+
+/** Certified identity fields (of an account, or from FranceConnect) as a form's values. */
+export const certifiedForm = (identity: {
+  [K in keyof CertifiedIdentity]: CertifiedIdentity[K] | null;
+}): PersonForm => ({
+  civility: identity.civility ?? '',
+  givenName: identity.givenName ?? '',
+  familyName: identity.familyName ?? '',
+  usageName: identity.usageName ?? '',
+  birthDate: identity.birthDate ?? '',
+});
+
 /**
  * What a signed-in person does with the account (« Mon compte »): profile, e-mail, password, data export, deletion.
  * Each change is audited; a password change ends every other session and warns the holder by e-mail.
@@ -57,11 +77,15 @@ export class AccountService {
     return (await this.dataSource.getRepository(Account).findOneBy({ id: accountId })) ?? undefined;
   }
 
-  /** « Mon profil »: identity, contact and address fields. A changed mobile number is no longer verified. */
+  /**
+   * « Mon profil »: identity, contact and address fields. A changed mobile number is no longer verified. Identity
+   * fields certified by FranceConnect are kept as they are, whatever the form says.
+   */
   async updateProfile(accountId: string, form: PersonForm & AddressForm): Promise<void> {
     const account = await this.require(accountId);
     const errors = new FormErrors();
-    const values = { ...readPerson(form, account.profile, errors), ...readAddress(form, errors) };
+    const person = account.identityCertifiedBy ? { ...form, ...certifiedForm(account) } : form;
+    const values = { ...readPerson(person, account.profile, errors), ...readAddress(form, errors) };
     if (errors.any)
       throw new IdentityError(IdentityErrorCode.FORM_INVALID, 'Le formulaire contient des erreurs.', errors.fields);
     if (values.mobilePhone !== account.mobilePhone) values.mobilePhoneVerified = false;
@@ -125,7 +149,10 @@ export class AccountService {
     });
   }
 
-  /** « Mot de passe »: the current one, then the new one twice. */
+  /**
+   * « Mot de passe »: the current one, then the new one twice. An account created through FranceConnect without a
+   * password sets its first one here (no current password to give).
+   */
   async changePassword(
     accountId: string,
     input: { currentPassword: string; password: string; passwordConfirmation: string },
@@ -133,7 +160,7 @@ export class AccountService {
   ): Promise<void> {
     const account = await this.require(accountId);
     const errors = new FormErrors();
-    if (!(await passwordHasher.verify(account.passwordHash, input.currentPassword)))
+    if (account.passwordHash && !(await passwordHasher.verify(account.passwordHash, input.currentPassword)))
       errors.add('currentPassword', 'Mot de passe actuel incorrect.');
     this.checkPassword(account, input.password, input.passwordConfirmation, errors);
     if (errors.any)
@@ -249,6 +276,23 @@ export class AccountService {
       );
       await this.record(manager, accountId, 'identity.terms.accepted', { terms: LEGAL_VERSIONS.terms });
     });
+  }
+
+  /**
+   * Sets the identity fields from a certified source (FranceConnect) and locks them, or unlocks them (`null`: the
+   * values stay, the person may edit them again). In the caller's transaction.
+   */
+  async certifyIdentity(
+    manager: EntityManager,
+    accountId: string,
+    certified: { source: 'franceconnect'; fields: CertifiedIdentity } | null,
+  ): Promise<void> {
+    await manager
+      .getRepository(Account)
+      .update(
+        { id: accountId },
+        certified ? { ...certified.fields, identityCertifiedBy: certified.source } : { identityCertifiedBy: null },
+      );
   }
 
   private async endOtherSessions(accountId: string, context: PasswordChangeContext): Promise<void> {

@@ -46,7 +46,14 @@ import { SignInThrottle } from './sign-in.throttle';
     AccountSpaceSessions,
     IdentityDocuments,
   ],
-  exports: [IdentityService, SignInThrottle, RegistrationService, AccountAccessPort, AccountService],
+  exports: [
+    IdentityService,
+    SignInThrottle,
+    RegistrationService,
+    AccountAccessPort,
+    AccountService,
+    AccountSpaceSessions,
+  ],
 })
 export class IdentityModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

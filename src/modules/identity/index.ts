@@ -5,5 +5,6 @@ export { SignInThrottle } from './sign-in.throttle';
 export { identityCommands } from './cli/identity.commands';
 export { RegistrationService } from './registration.service';
 export { AccountAccessPort, type AccountAccess, type ConsentedSite, type OpenSession } from './account-access';
-export { AccountService } from './account.service';
+export { AccountService, type CertifiedIdentity } from './account.service';
+export { AccountSpaceSessions } from './pages/account-session';
 export { LEGAL_VERSIONS } from './legal';

@@ -18,6 +18,7 @@ import { LEGAL_VERSIONS } from './legal';
 import { parseRna, parseSiren, parseSiret } from './organisation-numbers';
 import { passwordHasher } from './password-hasher';
 import { frenchDate } from './french-dates';
+import { certifiedForm, type CertifiedIdentity } from './account.service';
 import { FormErrors, checkNewPassword, readPerson, text, type PersonForm } from './profile-form';
 
 /** What the registration form sends, as typed (strings), before validation. */
@@ -144,6 +145,64 @@ export class RegistrationService {
         manager,
       );
       return { channel: values.activationChannel, email: values.email, ticket };
+    });
+  }
+
+  /**
+   * Registration after a first FranceConnect sign-in (citizen profile): the identity fields come from FC and are
+   * locked; the password is optional; an address other than FC's is confirmed by an activation link first. `link`
+   * records the FC identity in the same transaction. An address already in use is said so: only a person FC has just
+   * identified reaches this form, and they need to know to choose another address or « J'ai déjà un compte ».
+   */
+  async registerFederated(
+    form: RegistrationForm,
+    federated: { identity: CertifiedIdentity; email: string; source: 'franceconnect' },
+    link: (manager: EntityManager, accountId: string) => Promise<void>,
+  ): Promise<{ accountId: string; status: 'active' | 'pending'; email: string }> {
+    const { values, errors } = await this.validate(
+      { ...form, ...certifiedForm(federated.identity), profile: 'citoyen' },
+      { passwordOptional: true, activationChannel: 'email' },
+    );
+    if (!errors.email && (await this.dataSource.getRepository(Account).existsBy({ email: values.email }))) {
+      errors.email = [
+        'Cette adresse électronique est déjà celle d’un autre compte. Si ce compte est le vôtre, revenez en arrière et choisissez « J’ai déjà un compte » ; sinon, saisissez une autre adresse.',
+      ];
+    }
+    if (Object.keys(errors).length > 0) {
+      throw new IdentityError(IdentityErrorCode.REGISTRATION_INVALID, 'Le formulaire contient des erreurs.', errors);
+    }
+    const passwordHash = form.password ? await passwordHasher.hash(form.password) : null;
+    const confirmed = values.email === federated.email.trim().toLowerCase();
+    const now = new Date();
+    return this.dataSource.transaction(async (manager) => {
+      const accounts = manager.getRepository(Account);
+      const account = await accounts.save(
+        accounts.create({
+          ...values.account,
+          email: values.email,
+          emailVerified: confirmed,
+          passwordHash,
+          identityCertifiedBy: federated.source,
+          status: confirmed ? 'active' : 'pending',
+          termsVersion: LEGAL_VERSIONS.terms,
+          termsAcceptedAt: now,
+          privacyVersion: LEGAL_VERSIONS.privacy,
+          privacyAcceptedAt: now,
+        }),
+      );
+      await link(manager, account.id);
+      if (!confirmed) await this.sendActivationLink(manager, account, 'account-activation');
+      await this.audit.record(
+        {
+          actor: { type: 'account', id: account.id },
+          action: 'identity.account.registered',
+          target: { type: 'account', id: account.id },
+          outcome: 'success',
+          details: { profile: account.profile, via: federated.source, activation: confirmed ? 'none' : 'email' },
+        },
+        manager,
+      );
+      return { accountId: account.id, status: account.status as 'active' | 'pending', email: account.email };
     });
   }
 
@@ -324,7 +383,10 @@ export class RegistrationService {
     );
   }
 
-  private async validate(form: RegistrationForm) {
+  private async validate(
+    form: RegistrationForm,
+    options: { passwordOptional?: boolean; activationChannel?: SecretChannel } = {},
+  ) {
     const errors = new FormErrors();
     const person = readPerson(form, form.profile, errors);
     const givenName = person.givenName!;
@@ -382,18 +444,21 @@ export class RegistrationService {
         `L’identifiant « ${identifier} » est déjà pris. Proposition : ${await this.proposeIdentifier(givenName, familyName)}.`,
       );
 
-    checkNewPassword(
-      form.password ?? '',
-      form.passwordConfirmation ?? '',
-      [givenName, familyName, person.usageName, email, identifier],
-      errors,
-    );
+    if (!options.passwordOptional || form.password || form.passwordConfirmation) {
+      checkNewPassword(
+        form.password ?? '',
+        form.passwordConfirmation ?? '',
+        [givenName, familyName, person.usageName, email, identifier],
+        errors,
+      );
+    }
 
     if (!form.acceptTerms) errors.add('acceptTerms', 'Vous devez accepter les conditions générales d’utilisation.');
     if (!form.acceptPrivacy)
       errors.add('acceptPrivacy', 'Vous devez accepter le traitement de vos données personnelles.');
 
-    const activationChannel: SecretChannel = form.activationChannel === 'sms' ? 'sms' : 'email';
+    const activationChannel: SecretChannel =
+      options.activationChannel ?? (form.activationChannel === 'sms' ? 'sms' : 'email');
     if (activationChannel === 'sms' && !this.smsAvailable)
       errors.add('activationChannel', 'L’activation par SMS n’est pas disponible : choisissez l’e-mail.');
     if (activationChannel === 'sms' && !person.mobilePhone && !errors.fields.mobilePhone)

@@ -3,7 +3,7 @@ import { Cron, CronExpression } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeJwt, type JWK } from 'jose';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config';
@@ -13,6 +13,7 @@ import { ExclusiveJobRunner } from '../../platform/jobs/exclusive-job.runner';
 import { LOGGER } from '../../platform/logging/logger';
 import { FIRST_PARTY_CLIENTS, firstPartyClientSecret } from '../../platform/first-party-clients';
 import { renderView } from '../../platform/views/views';
+import { FranceConnectAccounts, FranceConnectFlow } from '../franceconnect';
 import { IdentityService } from '../identity';
 import { NotificationsService, OutboxWorker } from '../notifications';
 import { ClientRegistry, type ClientMetadata } from './client.registry';
@@ -66,6 +67,8 @@ export class OidcProviderService implements OnModuleDestroy {
     private readonly jobs: ExclusiveJobRunner,
     private readonly notifications: NotificationsService,
     private readonly outbox: OutboxWorker,
+    private readonly franceconnect: FranceConnectFlow,
+    private readonly franceconnectAccounts: FranceConnectAccounts,
   ) {}
 
   /** Creates the signing keys on first start and builds the provider. Called by the application at start. */
@@ -140,6 +143,43 @@ export class OidcProviderService implements OnModuleDestroy {
       [accountId, clientId],
     );
     return rows[0]?.id;
+  }
+
+  /**
+   * Around the provider's own handling: after a FranceConnect sign-in resumes, the FC ID token is kept for this
+   * session; after this session's logout, the browser goes through FC's `session/end` before the provider's own
+   * destination (the site's post-logout URI, or the « déconnecté » page). The local session is already gone then, so
+   * whatever happens at FC, nobody stays signed in here.
+   */
+  private async franceconnectSessions(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+    await next();
+    const route = ctx.oidc?.route;
+    const session = ctx.oidc?.session;
+    if (route === 'resume' && session?.uid && session.accountId) {
+      const result = ctx.oidc.entities.Interaction?.result as { franceconnect?: { idToken?: string } } | undefined;
+      const idToken = result?.franceconnect?.idToken;
+      if (idToken) await this.franceconnectAccounts.rememberSession(session.uid, session.accountId, idToken);
+      return;
+    }
+    if (route !== 'end_session_confirm' || ctx.status !== 303 || !session?.uid) return;
+    const kept = await this.franceconnectAccounts.takeSession(session.uid);
+    if (!kept || !this.franceconnect.enabled) return;
+    const destination = ctx.response.get('location');
+    try {
+      const { url, cookie } = await this.franceconnect.logout(kept.idToken, destination);
+      const options = this.franceconnect.logoutCookieOptions;
+      ctx.cookies.set(cookie.name, cookie.value, { ...options, signed: false, overwrite: true });
+      ctx.status = 303;
+      ctx.redirect(url.toString());
+      await this.audit.record({
+        actor: { type: 'account', id: kept.accountId },
+        action: 'franceconnect.logout.started',
+        outcome: 'success',
+      });
+    } catch (error) {
+      // FC unreachable: the platform's logout is done; the person goes on without FC's.
+      this.logger.warn({ err: error }, 'Déconnexion de FranceConnect impossible');
+    }
   }
 
   @Cron(CronExpression.EVERY_10_MINUTES)
@@ -218,7 +258,11 @@ export class OidcProviderService implements OnModuleDestroy {
         long: { httpOnly: true, sameSite: 'lax' },
         short: { httpOnly: true, sameSite: 'lax' },
       },
-      interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+      interactions: { policy: signInPolicy(), url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+      // The levels the platform can vouch for: `eidas1` after a FranceConnect sign-in (nothing for a password).
+      acrValues: ['eidas1'],
+      // `idp_hint=franceconnect`: the sign-in page goes straight to FranceConnect (the registration page's button).
+      extraParams: ['idp_hint'],
       // CORS on the provider's endpoints only for the origins of the site's own redirect URIs (browser-based clients).
       clientBasedCORS: (_ctx, origin, client) =>
         client.redirectUris?.some((uri) => new URL(uri).origin === origin) ?? false,
@@ -310,6 +354,7 @@ export class OidcProviderService implements OnModuleDestroy {
     };
     const provider = new Provider(this.config.issuer, configuration);
     provider.proxy = this.config.http.trustProxy !== false;
+    provider.use((ctx, next) => this.franceconnectSessions(ctx as KoaContextWithOIDC, next));
     provider.on('end_session.success', (ctx: KoaContextWithOIDC) => {
       void audit.record({
         actor: { type: 'account', id: ctx.oidc.session?.accountId ?? null },
@@ -338,6 +383,24 @@ export class OidcProviderService implements OnModuleDestroy {
     });
     return provider;
   }
+}
+
+/**
+ * The provider's default prompts, plus one: a site that asks `acr_values=eidas1` gets a sign-in again unless the
+ * session itself came from FranceConnect at that level (`acr_values` is voluntary in OpenID Connect; here it is not).
+ */
+function signInPolicy() {
+  const policy = interactionPolicy.base();
+  policy.get('login')!.checks.add(
+    new interactionPolicy.Check('franceconnect_required', 'A FranceConnect (eidas1) sign-in is required', (ctx) => {
+      const asked = ctx.oidc.params?.acr_values;
+      const required = typeof asked === 'string' && asked.split(' ').includes('eidas1');
+      return required && ctx.oidc.session?.acr !== 'eidas1'
+        ? interactionPolicy.Check.REQUEST_PROMPT
+        : interactionPolicy.Check.NO_NEED_TO_PROMPT;
+    }),
+  );
+  return policy;
 }
 
 function isLoopback(hostname: string): boolean {

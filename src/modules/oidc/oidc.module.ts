@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { FranceConnectModule } from '../franceconnect';
 import { IdentityModule } from '../identity';
 import { NotificationsModule } from '../notifications';
 import { ClientRegistry } from './client.registry';
@@ -10,16 +11,19 @@ import { OidcSessionDevice } from './entities/oidc-session-device.entity';
 import { OidcAccountAccess } from './account-access.service';
 import { OidcProviderService } from './oidc-provider.service';
 import { InteractionController } from './pages/interaction.controller';
+import { InteractionPages } from './pages/interaction-pages';
+import { FranceConnectInteractionController } from './pages/franceconnect-interaction.controller';
 import { SigningKeyStore } from './signing-key.store';
 
 @Module({
   imports: [
     TypeOrmModule.forFeature([OidcPayload, OidcClient, OidcSigningKey, OidcSessionDevice]),
     IdentityModule,
+    FranceConnectModule,
     NotificationsModule,
   ],
-  controllers: [InteractionController],
-  providers: [OidcProviderService, ClientRegistry, SigningKeyStore, OidcAccountAccess],
+  controllers: [InteractionController, FranceConnectInteractionController],
+  providers: [OidcProviderService, ClientRegistry, SigningKeyStore, OidcAccountAccess, InteractionPages],
   exports: [OidcProviderService, ClientRegistry, SigningKeyStore],
 })
 export class OidcModule {}

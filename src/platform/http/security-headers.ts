@@ -6,7 +6,7 @@ import helmet from 'helmet';
  * inline script or style, no framing, no plugin, forms posted to this origin only. DSFR is served from the platform
  * itself, never from a CDN.
  */
-export function securityHeaders(options: { https: boolean }) {
+export function securityHeaders(options: { https: boolean; formActionOrigins?: string[] }) {
   const pages = headers(options, true);
   // The provider's own pages (logout confirmation, form_post) send the browser on to a relying party's registered
   // URI: Chrome applies `form-action` to that redirect, so it is left out there. Interaction pages widen it themselves.
@@ -15,7 +15,7 @@ export function securityHeaders(options: { https: boolean }) {
     (req.path.startsWith('/oidc/') ? provider : pages)(req, res, next);
 }
 
-function headers(options: { https: boolean }, restrictFormAction: boolean) {
+function headers(options: { https: boolean; formActionOrigins?: string[] }, restrictFormAction: boolean) {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -28,7 +28,8 @@ function headers(options: { https: boolean }, restrictFormAction: boolean) {
         'connect-src': ["'self'"],
         'object-src': ["'none'"],
         'base-uri': ["'none'"],
-        ...(restrictFormAction ? { 'form-action': ["'self'"] } : {}),
+        // FranceConnect's origin: its button is a form whose answer redirects there.
+        ...(restrictFormAction ? { 'form-action': ["'self'", ...(options.formActionOrigins ?? [])] } : {}),
         'frame-ancestors': ["'none'"],
         ...(options.https ? { 'upgrade-insecure-requests': [] } : {}),
       },

@@ -38,6 +38,8 @@ export function configureViews(app: NestExpressApplication, config: AppConfig): 
   }));
   env.addGlobal('serviceName', 'Plateforme d’identité');
   env.addGlobal('publicUrl', config.publicUrl);
+  // Shows the FranceConnect button (sign-in and registration pages) when FranceConnect is configured.
+  env.addGlobal('franceconnectEnabled', config.franceconnect !== undefined);
   app.setViewEngine('njk');
 
   // DSFR from the installed package, never from a CDN; long-lived caching since the package version is fixed.

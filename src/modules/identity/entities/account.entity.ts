@@ -9,6 +9,7 @@ export type Civility = 'madame' | 'monsieur';
 @Index('UQ_account_identifier', ['identifier'], { unique: true })
 @Index('UQ_account_email', ['email'], { unique: true })
 @Check('CHK_account_status', `"status" IN ('pending', 'active', 'disabled')`)
+@Check('CHK_account_identity_certified_by', `"identity_certified_by" IN ('franceconnect')`)
 @Check('CHK_account_profile', `"profile" IN ('citoyen', 'entreprise', 'association')`)
 export class Account {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_account' })
@@ -95,6 +96,13 @@ export class Account {
 
   @Column({ type: 'varchar', length: 64, nullable: true })
   country: string | null;
+
+  /**
+   * Who certified the identity fields (names, birth date, civility): `franceconnect` while an FC identity is linked;
+   * the person cannot edit them then.
+   */
+  @Column({ name: 'identity_certified_by', type: 'varchar', length: 16, nullable: true })
+  identityCertifiedBy: 'franceconnect' | null;
 
   @Column({ name: 'email_mailing_consent', type: 'boolean', default: false })
   emailMailingConsent: boolean;

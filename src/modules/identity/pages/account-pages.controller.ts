@@ -173,7 +173,11 @@ export class AccountPagesController {
   async passwordForm(@Req() req: Request, @Res() res: Response): Promise<void> {
     const me = await this.signedIn.current(req);
     if (!me) return res.redirect(303, '/compte/connexion');
-    this.page(res, 'password', 'Changer de mot de passe', { errors: {}, personal: personal(me.account) });
+    this.page(res, 'password', 'Changer de mot de passe', {
+      errors: {},
+      personal: personal(me.account),
+      hasPassword: Boolean(me.account.passwordHash),
+    });
   }
 
   @Public()
@@ -196,6 +200,7 @@ export class AccountPagesController {
       return this.page(res.status(400), 'password', 'Erreur : changer de mot de passe', {
         errors: error.fields ?? {},
         personal: personal(me.account),
+        hasPassword: Boolean(me.account.passwordHash),
       });
     }
     this.page(res.status(200), 'message', 'Mot de passe modifié', {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidcClient from 'openid-client';
@@ -42,7 +42,7 @@ export class AccountSpaceController {
 
   @Public()
   @Get('connexion')
-  async signIn(@Res() res: Response): Promise<void> {
+  async signIn(@Query('fournisseur') provider: unknown, @Res() res: Response): Promise<void> {
     const pending: PendingSignIn = {
       verifier: oidcClient.randomPKCECodeVerifier(),
       state: oidcClient.randomState(),
@@ -56,6 +56,8 @@ export class AccountSpaceController {
       code_challenge_method: 'S256',
       state: pending.state,
       nonce: pending.nonce,
+      // « S'identifier avec FranceConnect » on the registration page: the sign-in page goes straight to FC.
+      ...(provider === 'franceconnect' ? { idp_hint: 'franceconnect' } : {}),
     });
     res.cookie(PENDING_COOKIE, this.box.seal(JSON.stringify(pending)), this.cookieOptions(10 * 60 * 1000));
     res.redirect(303, url.toString());

@@ -6,11 +6,11 @@ import { AuditService } from '../../../platform/audit';
 import { SecretBox } from '../../../platform/crypto/secret-box';
 import { Public } from '../../../platform/http/access-policy';
 import { AccountService, IdentityService, LEGAL_VERSIONS, RegistrationService, SignInThrottle } from '../../identity';
-import { OidcError, OidcErrorCode } from '../oidc.errors';
 import { OidcProviderService } from '../oidc-provider.service';
 import { SCOPE_DESCRIPTIONS } from '../scope-descriptions';
+import { InteractionPages, expired, requiresFranceConnect, type InteractionDetails } from './interaction-pages';
 
-type Details = Awaited<ReturnType<OidcProviderService['provider']['interactionDetails']>>;
+type Details = InteractionDetails;
 
 /**
  * The pages inside an authorization request: identifier, then password (as in the source documents), then consent.
@@ -25,20 +25,27 @@ export class InteractionController {
     private readonly throttle: SignInThrottle,
     private readonly registration: RegistrationService,
     private readonly accounts: AccountService,
+    private readonly pages: InteractionPages,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.termsBox = new SecretBox(config.secretKey, 'interaction-terms');
+    this.franceconnectEnabled = config.franceconnect !== undefined;
   }
 
   private readonly termsBox: SecretBox;
+  private readonly franceconnectEnabled: boolean;
 
   @Public()
   @Get()
   async show(@Param('uid') uid: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const details = await this.details(uid, req, res);
+    const details = await this.pages.details(uid, req, res);
     if (details.prompt.name === 'login') {
+      // « S'identifier avec FranceConnect » on a page outside the interaction (registration): straight to FC, once.
+      if (this.franceconnectEnabled && details.params.idp_hint === 'franceconnect' && req.query.autrement === undefined)
+        return res.redirect(303, `/interaction/${uid}/franceconnect`);
+      if (requiresFranceConnect(details)) return this.franceconnectOnly(res, details);
       const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint : '';
-      return this.render(res, details, 'modules/oidc/views/sign-in-identifier.njk', { identifier: hint });
+      return this.pages.render(res, details, 'modules/oidc/views/sign-in-identifier.njk', { identifier: hint });
     }
     return this.renderConsent(res, details);
   }
@@ -51,15 +58,16 @@ export class InteractionController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const details = await this.details(uid, req, res);
+    const details = await this.pages.details(uid, req, res);
+    if (requiresFranceConnect(details)) return this.franceconnectOnly(res.status(403), details);
     const identifier = typeof body.identifier === 'string' ? body.identifier.trim() : '';
     if (!identifier) {
-      return this.render(res.status(400), details, 'modules/oidc/views/sign-in-identifier.njk', {
+      return this.pages.render(res.status(400), details, 'modules/oidc/views/sign-in-identifier.njk', {
         identifier,
         error: 'Saisissez votre identifiant ou votre adresse électronique.',
       });
     }
-    return this.render(res, details, 'modules/oidc/views/sign-in-password.njk', { identifier });
+    return this.pages.render(res, details, 'modules/oidc/views/sign-in-password.njk', { identifier });
   }
 
   @Public()
@@ -70,14 +78,16 @@ export class InteractionController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const details = await this.details(uid, req, res);
+    const details = await this.pages.details(uid, req, res);
+    if (requiresFranceConnect(details)) return this.franceconnectOnly(res.status(403), details);
     const identifier = typeof body.identifier === 'string' ? body.identifier.trim() : '';
     const password = typeof body.password === 'string' ? body.password : '';
-    if (!identifier) return this.render(res, details, 'modules/oidc/views/sign-in-identifier.njk', { identifier });
+    if (!identifier)
+      return this.pages.render(res, details, 'modules/oidc/views/sign-in-identifier.njk', { identifier });
 
     const wait = await this.throttle.delayBeforeNextAttempt(identifier, req.ip);
     if (wait > 0) {
-      return this.render(res.status(429), details, 'modules/oidc/views/sign-in-password.njk', {
+      return this.pages.render(res.status(429), details, 'modules/oidc/views/sign-in-password.njk', {
         identifier,
         error: `Trop de tentatives. Réessayez dans ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}.`,
       });
@@ -86,7 +96,7 @@ export class InteractionController {
     if (found?.status === 'pending') {
       // Only someone who knows the password learns that the account awaits activation.
       await this.throttle.clear(identifier);
-      return this.render(res.status(403), details, 'modules/identity/views/registration/message.njk', {
+      return this.pages.render(res.status(403), details, 'modules/identity/views/registration/message.njk', {
         title: 'Votre compte n’est pas encore activé',
         paragraphs: [
           'Pour vous connecter, activez d’abord votre compte avec le lien reçu par e-mail (ou le code reçu par SMS).',
@@ -107,7 +117,7 @@ export class InteractionController {
         target: { type: 'client', id: details.params.client_id as string },
         outcome: 'failure',
       });
-      return this.render(res.status(401), details, 'modules/oidc/views/sign-in-password.njk', {
+      return this.pages.render(res.status(401), details, 'modules/oidc/views/sign-in-password.njk', {
         identifier,
         error: 'Identifiant ou mot de passe incorrect.',
       });
@@ -116,7 +126,7 @@ export class InteractionController {
     if (account.termsVersion && account.termsVersion !== LEGAL_VERSIONS.terms) {
       // New CGU since the last acceptance: accepted before the sign-in completes.
       const ticket = this.termsBox.seal(JSON.stringify({ accountId: account.id, uid, exp: Date.now() + 10 * 60_000 }));
-      return this.render(res, details, 'modules/oidc/views/terms.njk', { ticket, version: LEGAL_VERSIONS.terms });
+      return this.pages.render(res, details, 'modules/oidc/views/terms.njk', { ticket, version: LEGAL_VERSIONS.terms });
     }
     await this.signedIn(req, res, details, account.id);
   }
@@ -130,7 +140,7 @@ export class InteractionController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const details = await this.details(uid, req, res);
+    const details = await this.pages.details(uid, req, res);
     let pending: { accountId: string; uid: string; exp: number } | undefined;
     try {
       pending =
@@ -140,7 +150,7 @@ export class InteractionController {
     }
     if (!pending || pending.uid !== uid || pending.exp < Date.now()) throw expired();
     if (body.accept !== 'oui') {
-      return this.render(res.status(400), details, 'modules/oidc/views/terms.njk', {
+      return this.pages.render(res.status(400), details, 'modules/oidc/views/terms.njk', {
         ticket: body.ticket,
         version: LEGAL_VERSIONS.terms,
         error: 'Pour continuer, acceptez les conditions générales d’utilisation.',
@@ -170,7 +180,7 @@ export class InteractionController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const details = await this.details(uid, req, res);
+    const details = await this.pages.details(uid, req, res);
     if (details.prompt.name !== 'consent' || !details.session) throw expired();
     const clientId = details.params.client_id as string;
     if (body.decision !== 'autoriser') {
@@ -219,7 +229,7 @@ export class InteractionController {
   @Public()
   @Post('annuler')
   async abort(@Param('uid') uid: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.details(uid, req, res);
+    await this.pages.details(uid, req, res);
     await this.oidc.provider.interactionFinished(
       req,
       res,
@@ -228,51 +238,16 @@ export class InteractionController {
     );
   }
 
-  /** The interaction, checked against the uid of the address (a stale tab, or another request, is refused). */
-  private async details(uid: string, req: Request, res: Response): Promise<Details> {
-    let details: Details;
-    try {
-      details = await this.oidc.provider.interactionDetails(req, res);
-    } catch {
-      throw expired();
-    }
-    if (details.uid !== uid) throw expired();
-    return details;
+  /** The site asked for an eIDAS level only FranceConnect gives: no password form. */
+  private franceconnectOnly(res: Response, details: Details): Promise<void> {
+    return this.pages.render(res, details, 'modules/franceconnect/views/required.njk', {});
   }
 
   private async renderConsent(res: Response, details: Details): Promise<void> {
     const missing = details.prompt.details as { missingOIDCScope?: string[] };
     const scopes = (missing.missingOIDCScope ?? []).filter((s) => s in SCOPE_DESCRIPTIONS);
-    return this.render(res, details, 'modules/oidc/views/consent.njk', {
+    return this.pages.render(res, details, 'modules/oidc/views/consent.njk', {
       scopes: scopes.map((scope) => ({ scope, description: SCOPE_DESCRIPTIONS[scope] })),
     });
   }
-
-  /**
-   * Renders a page of the interaction. Its form posts here, then the browser is redirected to the site's redirect
-   * URI: Chrome applies the CSP `form-action` to that redirect chain, so the site's origin is allowed there too.
-   */
-  private async render(res: Response, details: Details, view: string, data: Record<string, unknown>): Promise<void> {
-    const client = await this.oidc.provider.Client.find(details.params.client_id as string);
-    const redirectUri = typeof details.params.redirect_uri === 'string' ? details.params.redirect_uri : undefined;
-    const csp = res.getHeader('content-security-policy');
-    if (typeof csp === 'string' && redirectUri) {
-      res.setHeader(
-        'content-security-policy',
-        csp.replace("form-action 'self'", `form-action 'self' ${new URL(redirectUri).origin}`),
-      );
-    }
-    res.render(view, {
-      uid: details.uid,
-      clientName: client?.clientName ?? client?.clientId ?? 'ce site',
-      ...data,
-    });
-  }
-}
-
-function expired(): OidcError {
-  return new OidcError(
-    OidcErrorCode.INTERACTION_EXPIRED,
-    'Cette demande de connexion a expiré ou n’est plus valable. Retournez sur le site d’où vous venez pour recommencer.',
-  );
 }

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdentityModule } from '../identity';
+import { FranceConnectIdentity } from './entities/franceconnect-identity.entity';
+import { FranceConnectSession } from './entities/franceconnect-session.entity';
+import { FranceConnectAccounts } from './franceconnect-accounts.service';
+import { FranceConnectClient } from './franceconnect.client';
+import { FranceConnectFlow } from './franceconnect-flow';
+import { FranceConnectAccountController, FranceConnectController } from './pages/franceconnect.controller';
+
+/**
+ * Federation with FranceConnect v2 (`../shared/FRANCECONNECT.md`): the client, the links between FC identities and
+ * accounts, the redirect URIs and « Mon compte › FranceConnect ». The steps inside an authorization request live with
+ * the provider's interaction pages (`oidc`), which import this module.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([FranceConnectIdentity, FranceConnectSession]), IdentityModule],
+  controllers: [FranceConnectController, FranceConnectAccountController],
+  providers: [FranceConnectClient, FranceConnectAccounts, FranceConnectFlow],
+  exports: [FranceConnectAccounts, FranceConnectFlow],
+})
+export class FranceConnectModule {}

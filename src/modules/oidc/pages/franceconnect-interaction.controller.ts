@@ -1,0 +1,265 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AuditService } from '../../../platform/audit';
+import { Public } from '../../../platform/http/access-policy';
+import {
+  IdentityError,
+  IdentityErrorCode,
+  IdentityService,
+  LEGAL_VERSIONS,
+  RegistrationService,
+  SignInThrottle,
+} from '../../identity';
+import {
+  FAILURE_MESSAGES,
+  FranceConnectAccounts,
+  FranceConnectError,
+  FranceConnectFlow,
+  certifiedIdentity,
+  type FranceConnectSignIn,
+} from '../../franceconnect';
+import { OidcProviderService } from '../oidc-provider.service';
+import { InteractionPages, expired, requiresFranceConnect, type InteractionDetails } from './interaction-pages';
+
+const VIEWS = 'modules/franceconnect/views';
+type FormBody = Record<string, unknown>;
+const field = (body: FormBody, name: string, max = 500): string =>
+  typeof body[name] === 'string' ? body[name].slice(0, max) : '';
+
+/**
+ * FranceConnect inside an authorization request: the button leads here, FC's answer comes back here (through
+ * `/franceconnect/callback`), and a first FC sign-in ends with a new account or an existing one linked, by `sub` only.
+ */
+@Controller('interaction/:uid/franceconnect')
+export class FranceConnectInteractionController {
+  constructor(
+    private readonly oidc: OidcProviderService,
+    private readonly pages: InteractionPages,
+    private readonly flow: FranceConnectFlow,
+    private readonly links: FranceConnectAccounts,
+    private readonly identity: IdentityService,
+    private readonly registration: RegistrationService,
+    private readonly throttle: SignInThrottle,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** « S'identifier avec FranceConnect »: a new attempt (state, nonce), then FC's authorization page. */
+  @Public()
+  @Get()
+  async start(@Param('uid') uid: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const details = await this.pages.details(uid, req, res);
+    if (!this.flow.enabled) throw expired();
+    let url: URL;
+    try {
+      url = await this.flow.start(res, details.uid);
+    } catch (error) {
+      await this.flow.recordFailure('unreachable', (error as Error).message);
+      return this.failure(res, details, 'unreachable');
+    }
+    res.redirect(303, url.toString());
+  }
+
+  @Public()
+  @Get('erreur')
+  async error(
+    @Param('uid') uid: string,
+    @Query('motif') reason: unknown,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const details = await this.pages.details(uid, req, res);
+    const known = typeof reason === 'string' && reason in FAILURE_MESSAGES;
+    return this.failure(res, details, known ? (reason as keyof typeof FAILURE_MESSAGES) : 'expired');
+  }
+
+  /** FC's verified answer: a linked account signs in; an unknown identity chooses between a new account and linking. */
+  @Public()
+  @Get('suite')
+  async next(@Param('uid') uid: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const { details, signIn } = await this.pending(uid, req, res);
+    if (!signIn) return this.failure(res, details, 'expired');
+    const accountId = await this.links.accountOf(signIn.sub);
+    if (!accountId) {
+      return this.pages.render(res, details, `${VIEWS}/first-sign-in.njk`, {
+        person: certifiedIdentity(signIn.identity),
+      });
+    }
+    const account = await this.identity.findById(accountId);
+    if (account?.status === 'active') {
+      await this.links.recordSignIn(accountId, signIn);
+      return this.signedIn(req, res, details, accountId, signIn);
+    }
+    return this.pages.render(res.status(403), details, 'modules/identity/views/registration/message.njk', {
+      title: account?.status === 'pending' ? 'Votre compte n’est pas encore activé' : 'Compte désactivé',
+      paragraphs: [
+        account?.status === 'pending'
+          ? `Ouvrez le lien d’activation envoyé à ${account.email}, puis connectez-vous de nouveau avec FranceConnect.`
+          : 'Le compte relié à cette identité FranceConnect est désactivé. Contactez le support.',
+      ],
+    });
+  }
+
+  @Public()
+  @Get('inscription')
+  async registrationForm(@Param('uid') uid: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const { details, signIn } = await this.pending(uid, req, res);
+    if (!signIn) return this.failure(res, details, 'expired');
+    return this.renderRegistration(res, details, signIn, { email: signIn.identity.email }, {});
+  }
+
+  /** A new account from the pivot identity; the same address as FC's needs no activation, another one does. */
+  @Public()
+  @Post('inscription')
+  async register(
+    @Param('uid') uid: string,
+    @Body() body: FormBody,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const { details, signIn } = await this.pending(uid, req, res);
+    if (!signIn) return this.failure(res, details, 'expired');
+    const values = {
+      email: field(body, 'email'),
+      mobilePhone: field(body, 'mobilePhone'),
+      landlinePhone: field(body, 'landlinePhone'),
+      identifier: field(body, 'identifier'),
+      emailMailing: body.emailMailing === 'oui',
+      smsMailing: body.smsMailing === 'oui',
+      acceptTerms: body.acceptTerms === 'oui',
+      acceptPrivacy: body.acceptPrivacy === 'oui',
+    };
+    let created: Awaited<ReturnType<RegistrationService['registerFederated']>>;
+    try {
+      created = await this.registration.registerFederated(
+        {
+          ...values,
+          profile: 'citoyen',
+          password: field(body, 'password', 300),
+          passwordConfirmation: field(body, 'passwordConfirmation', 300),
+        },
+        { identity: certifiedIdentity(signIn.identity), email: signIn.identity.email, source: 'franceconnect' },
+        (manager, accountId) => this.links.link(manager, accountId, signIn),
+      );
+    } catch (error) {
+      if (error instanceof IdentityError && error.code === (IdentityErrorCode.REGISTRATION_INVALID as string))
+        return this.renderRegistration(res.status(400), details, signIn, values, error.fields ?? {});
+      if (error instanceof FranceConnectError) return this.refuse(res, details, error.message);
+      throw error;
+    }
+    if (created.status === 'active') return this.signedIn(req, res, details, created.accountId, signIn);
+    this.flow.clearResult(res, details.uid);
+    return this.pages.render(res.status(200), details, 'modules/identity/views/registration/message.njk', {
+      title: 'Vérifiez votre messagerie',
+      alert: { type: 'success', text: `Un e-mail d’activation vient d’être envoyé à ${created.email}.` },
+      paragraphs: [
+        'Vous avez choisi une autre adresse que celle transmise par FranceConnect : ouvrez le lien reçu pour la confirmer et activer votre compte.',
+        'Ensuite, connectez-vous de nouveau avec FranceConnect.',
+      ],
+    });
+  }
+
+  @Public()
+  @Get('lier')
+  async linkForm(@Param('uid') uid: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const { details, signIn } = await this.pending(uid, req, res);
+    if (!signIn) return this.failure(res, details, 'expired');
+    return this.pages.render(res, details, `${VIEWS}/link.njk`, { identifier: '' });
+  }
+
+  /** « J'ai déjà un compte »: the account's password proves it is the person's, then the FC identity is linked. */
+  @Public()
+  @Post('lier')
+  async link(@Param('uid') uid: string, @Body() body: FormBody, @Req() req: Request, @Res() res: Response) {
+    const { details, signIn } = await this.pending(uid, req, res);
+    if (!signIn) return this.failure(res, details, 'expired');
+    const identifier = field(body, 'identifier').trim();
+    const password = field(body, 'password', 300);
+    const wait = identifier ? await this.throttle.delayBeforeNextAttempt(identifier, req.ip) : 0;
+    if (wait > 0) {
+      return this.pages.render(res.status(429), details, `${VIEWS}/link.njk`, {
+        identifier,
+        error: `Trop de tentatives. Réessayez dans ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}.`,
+      });
+    }
+    const account = identifier && password ? await this.identity.authenticate(identifier, password) : undefined;
+    if (!account) {
+      if (identifier) await this.throttle.recordFailure(identifier, req.ip);
+      return this.pages.render(res.status(401), details, `${VIEWS}/link.njk`, {
+        identifier,
+        error: 'Identifiant ou mot de passe incorrect.',
+      });
+    }
+    await this.throttle.clear(identifier);
+    try {
+      await this.links.linkExisting(account.id, signIn);
+    } catch (error) {
+      if (error instanceof FranceConnectError) return this.refuse(res, details, error.message);
+      throw error;
+    }
+    return this.signedIn(req, res, details, account.id, signIn);
+  }
+
+  private async pending(uid: string, req: Request, res: Response) {
+    const details = await this.pages.details(uid, req, res);
+    if (details.prompt.name !== 'login') throw expired();
+    return { details, signIn: this.flow.result(req, details.uid) };
+  }
+
+  /** The sign-in completes with FC's level and methods, and the FC ID token rides along to be kept for the logout. */
+  private async signedIn(
+    req: Request,
+    res: Response,
+    details: InteractionDetails,
+    accountId: string,
+    signIn: FranceConnectSignIn,
+  ): Promise<void> {
+    await this.audit.record({
+      actor: { type: 'account', id: accountId },
+      action: 'identity.sign_in.succeeded',
+      target: { type: 'client', id: details.params.client_id as string },
+      outcome: 'success',
+      details: { method: 'franceconnect', acr: signIn.acr },
+    });
+    this.flow.clearResult(res, details.uid);
+    await this.oidc.provider.interactionFinished(
+      req,
+      res,
+      {
+        login: { accountId, acr: signIn.acr, amr: signIn.amr.length ? signIn.amr : ['fc'], remember: true },
+        franceconnect: { idToken: signIn.idToken },
+      },
+      { mergeWithLastSubmission: false },
+    );
+  }
+
+  private failure(res: Response, details: InteractionDetails, reason: keyof typeof FAILURE_MESSAGES): Promise<void> {
+    return this.pages.render(res.status(reason === 'access_denied' ? 200 : 400), details, `${VIEWS}/error.njk`, {
+      message: FAILURE_MESSAGES[reason],
+      franceconnectRequired: requiresFranceConnect(details),
+    });
+  }
+
+  private refuse(res: Response, details: InteractionDetails, message: string): Promise<void> {
+    return this.pages.render(res.status(409), details, `${VIEWS}/error.njk`, { message, linking: true });
+  }
+
+  private renderRegistration(
+    res: Response,
+    details: InteractionDetails,
+    signIn: FranceConnectSignIn,
+    values: Record<string, unknown>,
+    errors: Record<string, string[]>,
+  ): Promise<void> {
+    const errorCount = Object.keys(errors).length;
+    return this.pages.render(res, details, `${VIEWS}/register.njk`, {
+      title: `${errorCount ? 'Erreur : ' : ''}Créer mon compte avec FranceConnect`,
+      person: certifiedIdentity(signIn.identity),
+      franceconnectEmail: signIn.identity.email,
+      values,
+      errors,
+      errorCount,
+      smsAvailable: false,
+      legal: LEGAL_VERSIONS,
+    });
+  }
+}

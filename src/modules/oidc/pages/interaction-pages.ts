@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { OidcError, OidcErrorCode } from '../oidc.errors';
+import { OidcProviderService } from '../oidc-provider.service';
+
+export type InteractionDetails = Awaited<ReturnType<OidcProviderService['provider']['interactionDetails']>>;
+
+/** What every page inside an authorization request needs: its interaction, checked, and a way to render. */
+@Injectable()
+export class InteractionPages {
+  constructor(private readonly oidc: OidcProviderService) {}
+
+  /** The interaction, checked against the uid of the address (a stale tab, or another request, is refused). */
+  async details(uid: string, req: Request, res: Response): Promise<InteractionDetails> {
+    let details: InteractionDetails;
+    try {
+      details = await this.oidc.provider.interactionDetails(req, res);
+    } catch {
+      throw expired();
+    }
+    if (details.uid !== uid) throw expired();
+    return details;
+  }
+
+  /**
+   * Renders a page of the interaction. Its form posts here, then the browser is redirected to the site's redirect
+   * URI: Chrome applies the CSP `form-action` to that redirect chain, so the site's origin is allowed there too.
+   */
+  async render(res: Response, details: InteractionDetails, view: string, data: Record<string, unknown>): Promise<void> {
+    const client = await this.oidc.provider.Client.find(details.params.client_id as string);
+    const redirectUri = typeof details.params.redirect_uri === 'string' ? details.params.redirect_uri : undefined;
+    const csp = res.getHeader('content-security-policy');
+    if (typeof csp === 'string' && redirectUri) {
+      res.setHeader(
+        'content-security-policy',
+        csp.replace("form-action 'self'", `form-action 'self' ${new URL(redirectUri).origin}`),
+      );
+    }
+    res.render(view, {
+      uid: details.uid,
+      clientName: client?.clientName ?? client?.clientId ?? 'ce site',
+      franceconnectRequired: requiresFranceConnect(details),
+      ...data,
+    });
+  }
+}
+
+/** A site asked `acr_values=eidas1`: only a FranceConnect sign-in will do. */
+export function requiresFranceConnect(details: InteractionDetails): boolean {
+  return typeof details.params.acr_values === 'string' && details.params.acr_values.split(' ').includes('eidas1');
+}
+
+export function expired(): OidcError {
+  return new OidcError(
+    OidcErrorCode.INTERACTION_EXPIRED,
+    'Cette demande de connexion a expiré ou n’est plus valable. Retournez sur le site d’où vous venez pour recommencer.',
+  );
+}

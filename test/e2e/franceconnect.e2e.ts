@@ -1,0 +1,230 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  startFranceConnectStandIn,
+  type FranceConnectStandIn,
+  type Misbehaviour,
+} from '../../src/dev/franceconnect-stand-in';
+import { HttpBrowser } from '../support/http-browser';
+import { freePort } from '../support/ports';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+const CLIENT = { clientId: 'plateforme-test', clientSecret: 'secret-du-client-de-test-franceconnect' };
+
+/**
+ * The platform as FranceConnect's client, against the stand-in: the requests it sends pass FC's strict checks, and
+ * every answer that fails a check (nonce, audience, keys, level, subject, issuer) or an FC error ends on a French page,
+ * with the cause in the audit trail and no account created or linked.
+ */
+describe('FranceConnect client', () => {
+  let standIn: FranceConnectStandIn;
+  let app: TestApp;
+
+  before(async () => {
+    standIn = await startFranceConnectStandIn({ port: await freePort(), host: '127.0.0.1' });
+    app = await startTestApp({
+      env: {
+        FRANCECONNECT_ISSUER: standIn.issuer,
+        FRANCECONNECT_CLIENT_ID: CLIENT.clientId,
+        FRANCECONNECT_CLIENT_SECRET: CLIENT.clientSecret,
+      },
+    });
+    standIn.registerClient({
+      ...CLIENT,
+      redirectUris: [`${app.url}/franceconnect/callback`],
+      postLogoutRedirectUris: [`${app.url}/franceconnect/logout-callback`],
+    });
+  });
+  after(async () => {
+    await app?.close();
+    await standIn?.close();
+  });
+
+  const fcOrigin = () => new URL(standIn.issuer).origin;
+  const counts = async () => {
+    const [row] = await app.dataSource.query<Array<{ accounts: number; links: number }>>(
+      `SELECT (SELECT count(*)::int FROM account) AS accounts,
+              (SELECT count(*)::int FROM franceconnect_identity) AS links`,
+    );
+    return row;
+  };
+  const lastFailure = async () => {
+    const rows = await app.dataSource.query<Array<{ details: { reason: string; detail: string } }>>(
+      `SELECT details FROM audit_event WHERE action = 'franceconnect.sign_in.failed' ORDER BY id DESC LIMIT 1`,
+    );
+    return rows[0]?.details;
+  };
+
+  /** From the account space's sign-in to FC's identity choice, then back to the platform: the page it ends on. */
+  const throughFranceConnect = async (browser: HttpBrowser, identity: string, misbehaviour?: Misbehaviour) => {
+    const signInPage = await browser.get(`${app.url}/compte/connexion`, app.url);
+    assert.match(signInPage.url, /\/interaction\/[\w-]+$/);
+    assert.match(signInPage.body, /class="fr-connect"/);
+    if (misbehaviour) standIn.misbehaveNext(misbehaviour);
+    const toFc = await browser.get(`${signInPage.url}/franceconnect`, app.url);
+    assert.ok(toFc.location?.startsWith(`${standIn.issuer}/authorize?`), `vers FC : ${toFc.location}`);
+    let atFc = await browser.get(toFc.location!, fcOrigin());
+    if (atFc.location) return browser.get(atFc.location, app.url);
+    assert.equal(atFc.status, 200, atFc.body);
+    atFc = await browser.submit(atFc, /interaction$/, { identity }, fcOrigin());
+    return browser.get(atFc.location!, app.url);
+  };
+
+  it('sends only the parameters FC accepts, with long random state and nonce, and no PKCE', async () => {
+    const browser = new HttpBrowser();
+    const page = await throughFranceConnect(browser, 'angela');
+    assert.match(page.url, /\/franceconnect\/suite$/);
+    assert.match(page.body, /Première connexion avec FranceConnect/);
+    assert.match(page.body, /Angela Claire Louise DUBOIS/);
+
+    const authorize = standIn.requests.findLast((r) => r.endpoint === 'authorize')!;
+    assert.equal(authorize.outcome, 'ok');
+    assert.deepEqual(Object.keys(authorize.params).sort(), [
+      'acr_values',
+      'client_id',
+      'nonce',
+      'redirect_uri',
+      'response_type',
+      'scope',
+      'state',
+    ]);
+    assert.equal(authorize.params.acr_values, 'eidas1');
+    assert.ok(authorize.params.state.length >= 32 && authorize.params.nonce.length >= 32);
+    assert.match(authorize.params.state, /^[\w-]+$/);
+    const token = standIn.requests.findLast((r) => r.endpoint === 'token')!;
+    assert.equal(token.outcome, 'ok');
+    assert.equal(token.headers.authorization, undefined, 'client_secret_post : pas d’authentification Basic');
+    assert.equal(token.params.client_secret, CLIENT.clientSecret);
+    assert.equal(token.params.code_verifier, undefined);
+    assert.equal(standIn.requests.findLast((r) => r.endpoint === 'userinfo')?.outcome, 'ok');
+
+    // A second attempt gets new secrets.
+    await throughFranceConnect(new HttpBrowser(), 'angela');
+    const attempts = standIn.requests.filter((r) => r.endpoint === 'authorize');
+    assert.notEqual(attempts.at(-1)!.params.state, attempts.at(-2)!.params.state);
+    assert.notEqual(attempts.at(-1)!.params.nonce, attempts.at(-2)!.params.nonce);
+  });
+
+  it('is refused by the stand-in when a request carries PKCE, an unknown parameter or Basic authentication', async () => {
+    const params = new URLSearchParams({
+      response_type: 'code',
+      client_id: CLIENT.clientId,
+      redirect_uri: `${app.url}/franceconnect/callback`,
+      scope: 'openid given_name',
+      state: 'x'.repeat(32),
+      nonce: 'y'.repeat(32),
+      acr_values: 'eidas1',
+    });
+    assert.equal((await fetch(`${standIn.issuer}/authorize?${params.toString()}`)).status, 200);
+    for (const [name, value] of [
+      ['code_challenge', 'abc'],
+      ['login_hint', 'angela'],
+      ['response_mode', 'query'],
+    ]) {
+      const refused = await fetch(`${standIn.issuer}/authorize?${params.toString()}&${name}=${value}`);
+      assert.equal(refused.status, 400);
+      assert.match(await refused.text(), /Y030007/);
+    }
+    const shortNonce = new URLSearchParams(params);
+    shortNonce.set('nonce', 'court');
+    assert.equal((await fetch(`${standIn.issuer}/authorize?${shortNonce.toString()}`)).status, 400);
+    const basic = await fetch(`${standIn.issuer}/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${CLIENT.clientId}:${CLIENT.clientSecret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=authorization_code&code=x&redirect_uri=x',
+    });
+    assert.equal(basic.status, 401);
+  });
+
+  const misbehaviours: Array<[Misbehaviour, RegExp, string]> = [
+    ['wrong_nonce', /n’a pas pu être vérifiée/, 'id_token'],
+    ['wrong_audience', /n’a pas pu être vérifiée/, 'id_token'],
+    ['unknown_key_id_token', /n’a pas pu être vérifiée/, 'id_token'],
+    ['unknown_key_userinfo', /informations d’identité reçues de FranceConnect n’ont pas pu être vérifiées/, 'userinfo'],
+    ['acr_too_low', /niveau de sécurité/, 'acr'],
+    ['userinfo_other_sub', /informations d’identité reçues de FranceConnect n’ont pas pu être vérifiées/, 'userinfo'],
+    ['wrong_issuer_callback', /ne vient pas de FranceConnect/, 'issuer'],
+    ['access_denied', /Vous avez annulé la connexion/, 'access_denied'],
+    ['server_error', /difficulté momentanée/, 'server_error'],
+  ];
+  for (const [misbehaviour, message, reason] of misbehaviours) {
+    it(`refuses the sign-in when FC answers with ${misbehaviour}, and creates or links nothing`, async () => {
+      const before = await counts();
+      const browser = new HttpBrowser();
+      const page = await throughFranceConnect(browser, 'jean-pierre', misbehaviour);
+      assert.match(page.url, /\/franceconnect\/erreur\?motif=/);
+      assert.match(page.body, /Connexion avec FranceConnect impossible/);
+      assert.match(page.body, message);
+      assert.match(page.body, /Me connecter avec mon identifiant et mon mot de passe/);
+      assert.match(page.body, /class="fr-connect"/, 'réessayer');
+      assert.equal((await lastFailure())?.reason, reason);
+      // The result of the attempt is not there to be used: the next step is refused as expired.
+      const next = await browser.get(page.url.replace(/erreur\?motif=.*$/, 'suite'), app.url);
+      assert.match(next.body, /a expiré/);
+      assert.deepEqual(await counts(), before);
+    });
+  }
+
+  it('refuses a callback replayed or from another browser (state)', async () => {
+    const browser = new HttpBrowser();
+    const signInPage = await browser.get(`${app.url}/compte/connexion`, app.url);
+    const toFc = await browser.get(`${signInPage.url}/franceconnect`, app.url);
+    let atFc = await browser.get(toFc.location!, fcOrigin());
+    atFc = await browser.submit(atFc, /interaction$/, { identity: 'carmen' }, fcOrigin());
+    // Another browser, without this attempt's cookie.
+    const elsewhere = await new HttpBrowser().get(atFc.location!, app.url);
+    assert.equal(elsewhere.status, 400);
+    assert.match(elsewhere.body, /a expiré/);
+    // The same browser with a forged state.
+    const forged = new URL(atFc.location!);
+    forged.searchParams.set('state', 'z'.repeat(43));
+    const page = await browser.get(forged.toString(), app.url);
+    assert.match(page.body, /ne correspond pas à votre demande/);
+    assert.equal((await lastFailure())?.reason, 'state');
+  });
+
+  it('links by sub only: an account with the same e-mail as FC is neither used nor merged', async () => {
+    const browser = new HttpBrowser();
+    let page = await throughFranceConnect(browser, 'carmen');
+    page = await browser.get(`${page.url.replace(/suite$/, 'inscription')}`, app.url);
+    assert.match(page.body, /value="carmen.garcia@exemple.fr"/);
+    assert.match(page.body, /à l’étranger|GARCIA LÓPEZ/);
+    page = await browser.submit(
+      page,
+      /franceconnect\/inscription$/,
+      { email: 'carmen.garcia@exemple.fr', acceptTerms: 'oui', acceptPrivacy: 'oui' },
+      app.url,
+    );
+    assert.match(
+      page.url,
+      /\/compte$/,
+      [...page.body.matchAll(/fr-error-text[^>]*>([^<]+)/g)].map((m) => m[1]).join(' | '),
+    );
+    const [account] = await app.dataSource.query<
+      Array<{ id: string; status: string; email_verified: boolean; password_hash: string | null; given_name: string }>
+    >(
+      `SELECT id, status, email_verified, password_hash, given_name FROM account WHERE email = 'carmen.garcia@exemple.fr'`,
+    );
+    assert.equal(account.status, 'active');
+    assert.equal(account.email_verified, true);
+    assert.equal(account.password_hash, null);
+    assert.equal(account.given_name, 'Carmen');
+
+    // Someone else whose FC e-mail is that same address cannot reach that account: a new sign-in with another
+    // identity asks again (first sign-in), and registering with the address is refused.
+    const other = new HttpBrowser();
+    let otherPage = await throughFranceConnect(other, 'angela');
+    otherPage = await other.get(otherPage.url.replace(/suite$/, 'inscription'), app.url);
+    otherPage = await other.submit(
+      otherPage,
+      /franceconnect\/inscription$/,
+      { email: 'carmen.garcia@exemple.fr', acceptTerms: 'oui', acceptPrivacy: 'oui' },
+      app.url,
+    );
+    assert.equal(otherPage.status, 400);
+    assert.match(otherPage.body, /déjà celle d’un autre compte/);
+  });
+});
