@@ -386,6 +386,7 @@ export async function startFranceConnectStandIn(options: {
       return redirect(res, back.toString());
     }
 
+    if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
     errorPage(res, 404, 'Y000404', 'Page inconnue.');
   };
 

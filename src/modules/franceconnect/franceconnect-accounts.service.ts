@@ -122,7 +122,8 @@ export class FranceConnectAccounts {
 
   /** The FC ID token of a provider session that is ending, removed as it is read. */
   async takeSession(providerSessionUid: string): Promise<{ accountId: string; idToken: string } | undefined> {
-    const rows: Array<{ account_id: string; id_token: string }> = await this.dataSource.query(
+    // With RETURNING, TypeORM's pg driver answers `[rows, affected]` for a DELETE.
+    const [rows] = await this.dataSource.query<[Array<{ account_id: string; id_token: string }>, number]>(
       `DELETE FROM franceconnect_session WHERE provider_session_uid = $1 RETURNING account_id, id_token`,
       [providerSessionUid],
     );

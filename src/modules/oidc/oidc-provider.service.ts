@@ -229,9 +229,9 @@ export class OidcProviderService implements OnModuleDestroy {
         auth_time: null,
         sid: null,
         ...Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
-        // How the person authenticated (OpenID Connect Core §2), in every ID token: relying parties such as
-        // FranceConnect-aware sites depend on it.
-        openid: ['sub', 'amr'],
+        // How the person authenticated (OpenID Connect Core §2), in every ID token: `amr`, and `acr` (`eidas1`) after
+        // a FranceConnect sign-in; relying parties such as FranceConnect-aware sites depend on them.
+        openid: ['sub', 'amr', 'acr'],
       },
       scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', 'address'],
       responseTypes: ['code'],
