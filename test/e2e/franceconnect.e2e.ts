@@ -227,4 +227,41 @@ describe('FranceConnect client', () => {
     assert.equal(otherPage.status, 400);
     assert.match(otherPage.body, /déjà celle d’un autre compte/);
   });
+
+  it('chains the logout through FC’s session/end only when the session ends, and checks the state on return', async () => {
+    // Carmen's identity is linked (test above): her FC sign-in opens the account space directly.
+    const browser = new HttpBrowser();
+    const home = await throughFranceConnect(browser, 'carmen');
+    assert.match(home.url, /\/compte$/);
+    const signOut = async () => {
+      const account = await browser.get(`${app.url}/compte`, app.url);
+      return browser.submit(account, /\/compte\/deconnexion$/, {}, app.url);
+    };
+
+    // « Rester connecté »: the platform's session stays, and so does FC's.
+    let logoutPage = await signOut();
+    let answer = await browser.submit(logoutPage, /session\/end\/confirm$/, {}, app.url);
+    assert.ok(!answer.location?.startsWith(standIn.issuer), `pas de déconnexion FC : ${answer.location}`);
+
+    // « Se déconnecter »: through FC, then the platform's own end. (The provider's session stayed: the account space
+    // signs in again without a page.)
+    assert.match((await browser.get(`${app.url}/compte/connexion`, app.url)).url, /\/compte$/);
+    logoutPage = await signOut();
+    answer = await browser.submit(logoutPage, /session\/end\/confirm$/, { logout: 'yes' }, app.url);
+    assert.ok(answer.location?.startsWith(`${standIn.issuer}/session/end?`), `vers FC : ${answer.location}`);
+    const sent = new URL(answer.location!);
+    assert.deepEqual([...sent.searchParams.keys()].sort(), ['id_token_hint', 'post_logout_redirect_uri', 'state']);
+    const back = await browser.get(answer.location!, fcOrigin());
+    assert.ok(back.location?.startsWith(`${app.url}/franceconnect/logout-callback?state=`));
+    const done = await browser.get(back.location!, app.url);
+    assert.match(done.url, /\/compte\/deconnexion\/terminee$/);
+    assert.match(done.body, /Vous êtes déconnecté/);
+    // Signed out at the platform: the account space asks to sign in again.
+    const again = await browser.get(`${app.url}/compte`, app.url);
+    assert.match(again.url, /\/interaction\//);
+
+    // A return from FC with another state (or none kept) is not trusted, and says so.
+    const forged = await browser.get(`${app.url}/franceconnect/logout-callback?state=autre`, app.url);
+    assert.match(forged.body, /la déconnexion de FranceConnect n’a pas pu être confirmée/);
+  });
 });

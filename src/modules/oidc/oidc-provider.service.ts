@@ -161,7 +161,9 @@ export class OidcProviderService implements OnModuleDestroy {
       if (idToken) await this.franceconnectAccounts.rememberSession(session.uid, session.accountId, idToken);
       return;
     }
-    if (route !== 'end_session_confirm' || ctx.status !== 303 || !session?.uid) return;
+    // Only when the session itself ended (« Se déconnecter »), not when the person stayed signed in.
+    const ended = (session as { destroyed?: boolean } | undefined)?.destroyed === true;
+    if (route !== 'end_session_confirm' || ctx.status !== 303 || !ended || !session?.uid) return;
     const kept = await this.franceconnectAccounts.takeSession(session.uid);
     if (!kept || !this.franceconnect.enabled) return;
     const destination = ctx.response.get('location');
