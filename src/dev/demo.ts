@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
 import { IdentityError, IdentityErrorCode, IdentityService } from '../modules/identity';
+import { franceconnectUris } from '../modules/franceconnect';
 import { ClientRegistry, OidcProviderService } from '../modules/oidc';
 import { deriveKey } from '../platform/crypto/secret-box';
 import { demoSiteUrls, startDemoSite } from './demo-site';
@@ -66,11 +67,12 @@ export async function startLocalFranceConnect(
   const standIn = await startFranceConnectStandIn({ port });
   const clientId = 'plateforme-locale';
   const clientSecret = deriveKey(config.secretKey, 'franceconnect-stand-in-client');
+  const uris = franceconnectUris(config.publicUrl);
   standIn.registerClient({
     clientId,
     clientSecret,
-    redirectUris: [`${config.publicUrl}/franceconnect/callback`],
-    postLogoutRedirectUris: [`${config.publicUrl}/franceconnect/logout-callback`],
+    redirectUris: [uris.redirectUri],
+    postLogoutRedirectUris: [uris.postLogoutRedirectUri],
   });
   return {
     standIn,

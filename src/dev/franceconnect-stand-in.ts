@@ -193,7 +193,7 @@ export async function startFranceConnectStandIn(options: {
       requests.push({
         endpoint,
         method: req.method ?? 'GET',
-        params: Object.fromEntries([...url.searchParams, ...body]),
+        params,
         headers: { authorization: req.headers.authorization, 'content-type': req.headers['content-type'] },
         outcome,
       });

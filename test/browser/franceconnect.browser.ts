@@ -3,12 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_ACCOUNT, startDemo } from '../../src/dev/demo';
-import { startFranceConnectStandIn, type FranceConnectStandIn } from '../../src/dev/franceconnect-stand-in';
+import type { FranceConnectStandIn } from '../../src/dev/franceconnect-stand-in';
 import { browserSkipReason, launchBrowser, screenshot } from '../support/browser';
 import { freePort } from '../support/ports';
-import { startTestApp, type TestApp } from '../support/test-app';
-
-const CLIENT = { clientId: 'plateforme-navigateur', clientSecret: 'secret-du-client-franceconnect-navigateur' };
+import { startAppWithFranceConnect } from '../support/franceconnect';
+import type { TestApp } from '../support/test-app';
 
 /**
  * FranceConnect through the real pages, in Chromium, against the local stand-in: sign-up with FC and sign-in to the
@@ -25,19 +24,7 @@ describe('FranceConnect in a browser', { skip: browserSkipReason() }, () => {
   const problems: string[] = [];
 
   before(async () => {
-    standIn = await startFranceConnectStandIn({ port: await freePort(), host: '127.0.0.1' });
-    app = await startTestApp({
-      env: {
-        FRANCECONNECT_ISSUER: standIn.issuer,
-        FRANCECONNECT_CLIENT_ID: CLIENT.clientId,
-        FRANCECONNECT_CLIENT_SECRET: CLIENT.clientSecret,
-      },
-    });
-    standIn.registerClient({
-      ...CLIENT,
-      redirectUris: [`${app.url}/franceconnect/callback`],
-      postLogoutRedirectUris: [`${app.url}/franceconnect/logout-callback`],
-    });
+    ({ standIn, app } = await startAppWithFranceConnect('plateforme-navigateur'));
     const port = await freePort();
     demoUrl = `http://localhost:${port}`;
     stopDemo = await startDemo(app.app, app.config, pino({ level: 'silent' }), port);

@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import {
-  startFranceConnectStandIn,
-  type FranceConnectStandIn,
-  type Misbehaviour,
-} from '../../src/dev/franceconnect-stand-in';
+import type { FranceConnectStandIn, Misbehaviour } from '../../src/dev/franceconnect-stand-in';
+import { startAppWithFranceConnect } from '../support/franceconnect';
 import { HttpBrowser } from '../support/http-browser';
-import { freePort } from '../support/ports';
-import { startTestApp, type TestApp } from '../support/test-app';
+import type { TestApp } from '../support/test-app';
 
-const CLIENT = { clientId: 'plateforme-test', clientSecret: 'secret-du-client-de-test-franceconnect' };
+const CLIENT_ID = 'plateforme-test';
 
 /**
  * The platform as FranceConnect's client, against the stand-in: the requests it sends pass FC's strict checks, and
@@ -19,21 +15,10 @@ const CLIENT = { clientId: 'plateforme-test', clientSecret: 'secret-du-client-de
 describe('FranceConnect client', () => {
   let standIn: FranceConnectStandIn;
   let app: TestApp;
+  let clientSecret: string;
 
   before(async () => {
-    standIn = await startFranceConnectStandIn({ port: await freePort(), host: '127.0.0.1' });
-    app = await startTestApp({
-      env: {
-        FRANCECONNECT_ISSUER: standIn.issuer,
-        FRANCECONNECT_CLIENT_ID: CLIENT.clientId,
-        FRANCECONNECT_CLIENT_SECRET: CLIENT.clientSecret,
-      },
-    });
-    standIn.registerClient({
-      ...CLIENT,
-      redirectUris: [`${app.url}/franceconnect/callback`],
-      postLogoutRedirectUris: [`${app.url}/franceconnect/logout-callback`],
-    });
+    ({ standIn, app, clientSecret } = await startAppWithFranceConnect(CLIENT_ID));
   });
   after(async () => {
     await app?.close();
@@ -94,7 +79,7 @@ describe('FranceConnect client', () => {
     const token = standIn.requests.findLast((r) => r.endpoint === 'token')!;
     assert.equal(token.outcome, 'ok');
     assert.equal(token.headers.authorization, undefined, 'client_secret_post : pas d’authentification Basic');
-    assert.equal(token.params.client_secret, CLIENT.clientSecret);
+    assert.equal(token.params.client_secret, clientSecret);
     assert.equal(token.params.code_verifier, undefined);
     assert.equal(standIn.requests.findLast((r) => r.endpoint === 'userinfo')?.outcome, 'ok');
 
@@ -108,7 +93,7 @@ describe('FranceConnect client', () => {
   it('is refused by the stand-in when a request carries PKCE, an unknown parameter or Basic authentication', async () => {
     const params = new URLSearchParams({
       response_type: 'code',
-      client_id: CLIENT.clientId,
+      client_id: CLIENT_ID,
       redirect_uri: `${app.url}/franceconnect/callback`,
       scope: 'openid given_name',
       state: 'x'.repeat(32),
@@ -131,7 +116,7 @@ describe('FranceConnect client', () => {
     const basic = await fetch(`${standIn.issuer}/token`, {
       method: 'POST',
       headers: {
-        authorization: `Basic ${Buffer.from(`${CLIENT.clientId}:${CLIENT.clientSecret}`).toString('base64')}`,
+        authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${clientSecret}`).toString('base64')}`,
         'content-type': 'application/x-www-form-urlencoded',
       },
       body: 'grant_type=authorization_code&code=x&redirect_uri=x',

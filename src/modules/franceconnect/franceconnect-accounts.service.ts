@@ -59,15 +59,7 @@ export class FranceConnectAccounts {
       source: 'franceconnect',
       fields: certifiedIdentity(signIn.identity),
     });
-    await this.audit.record(
-      {
-        actor: { type: 'account', id: accountId },
-        action: 'franceconnect.identity.linked',
-        target: { type: 'account', id: accountId },
-        outcome: 'success',
-      },
-      manager,
-    );
+    await this.record(manager, accountId, 'franceconnect.identity.linked');
   }
 
   /** « J'ai déjà un compte »: links an existing account whose password the person just gave. */
@@ -101,16 +93,20 @@ export class FranceConnectAccounts {
       const { affected } = await manager.getRepository(FranceConnectIdentity).delete({ accountId });
       if (!affected) return;
       await this.accounts.certifyIdentity(manager, accountId, null);
-      await this.audit.record(
-        {
-          actor: { type: 'account', id: accountId },
-          action: 'franceconnect.identity.unlinked',
-          target: { type: 'account', id: accountId },
-          outcome: 'success',
-        },
-        manager,
-      );
+      await this.record(manager, accountId, 'franceconnect.identity.unlinked');
     });
+  }
+
+  private async record(manager: EntityManager, accountId: string, action: string): Promise<void> {
+    await this.audit.record(
+      {
+        actor: { type: 'account', id: accountId },
+        action,
+        target: { type: 'account', id: accountId },
+        outcome: 'success',
+      },
+      manager,
+    );
   }
 
   /** Keeps the FC ID token of a provider session opened through FC, for the logout. */

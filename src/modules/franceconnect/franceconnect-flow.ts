@@ -22,19 +22,16 @@ const RESULT_MINUTES = 30;
 
 interface PendingAttempt extends FranceConnectAttempt {
   uid: string;
-  exp: number;
 }
 
 interface PendingResult {
   uid: string;
   signIn: FranceConnectSignIn;
-  exp: number;
 }
 
 interface PendingLogout {
   state: string;
   next: string;
-  exp: number;
 }
 
 /** Failures as the person reads them: what happened, in French. */
@@ -86,8 +83,12 @@ export class FranceConnectFlow {
   async start(res: Response, uid: string): Promise<URL> {
     const attempt = this.client.newAttempt();
     const url = await this.client.authorizationUrl(attempt);
-    const pending: PendingAttempt = { ...attempt, uid, exp: Date.now() + ATTEMPT_MINUTES * 60_000 };
-    res.cookie(ATTEMPT_COOKIE, this.box.seal(JSON.stringify(pending)), this.cookie('/franceconnect', ATTEMPT_MINUTES));
+    const pending: PendingAttempt = { ...attempt, uid };
+    res.cookie(
+      ATTEMPT_COOKIE,
+      this.box.sealTicket(pending, ATTEMPT_MINUTES * 60_000),
+      this.cookie('/franceconnect', ATTEMPT_MINUTES),
+    );
     return url;
   }
 
@@ -101,10 +102,10 @@ export class FranceConnectFlow {
     }
     try {
       const signIn = await this.client.complete(new URL(req.originalUrl, this.config.publicUrl), pending);
-      const result: PendingResult = { uid: pending.uid, signIn, exp: Date.now() + RESULT_MINUTES * 60_000 };
+      const result: PendingResult = { uid: pending.uid, signIn };
       res.cookie(
         RESULT_COOKIE,
-        this.box.seal(JSON.stringify(result)),
+        this.box.sealTicket(result, RESULT_MINUTES * 60_000),
         this.cookie(`/interaction/${pending.uid}`, RESULT_MINUTES),
       );
       return { uid: pending.uid, status: 'signed-in' };
@@ -132,8 +133,8 @@ export class FranceConnectFlow {
   async logout(idToken: string, next: string): Promise<{ url: URL; cookie: { name: string; value: string } }> {
     const state = randomBytes(32).toString('base64url');
     const url = await this.client.endSessionUrl(idToken, state);
-    const pending: PendingLogout = { state, next, exp: Date.now() + ATTEMPT_MINUTES * 60_000 };
-    return { url, cookie: { name: LOGOUT_COOKIE, value: this.box.seal(JSON.stringify(pending)) } };
+    const pending: PendingLogout = { state, next };
+    return { url, cookie: { name: LOGOUT_COOKIE, value: this.box.sealTicket(pending, ATTEMPT_MINUTES * 60_000) } };
   }
 
   get logoutCookieOptions() {
@@ -164,15 +165,8 @@ export class FranceConnectFlow {
     });
   }
 
-  private open<T extends { exp: number }>(req: Request, name: string): T | undefined {
-    const sealed = (req.cookies as Record<string, string | undefined> | undefined)?.[name];
-    if (!sealed) return undefined;
-    try {
-      const value = JSON.parse(this.box.open(sealed)) as T;
-      return value.exp > Date.now() ? value : undefined;
-    } catch {
-      return undefined;
-    }
+  private open<T extends object>(req: Request, name: string): T | undefined {
+    return this.box.openTicket<T>((req.cookies as Record<string, string | undefined> | undefined)?.[name]);
   }
 
   private cookie(path: string, minutes?: number) {

@@ -6,6 +6,14 @@ import { APP_CONFIG, type AppConfig, type FranceConnectConfig } from '../../conf
 export const FRANCECONNECT_SCOPE =
   'openid given_name family_name preferred_username birthdate gender birthplace birthcountry email';
 
+/** The platform's addresses to register at FC (DESIGN.md): its redirect URI and its post-logout redirect URI. */
+export function franceconnectUris(publicUrl: string): { redirectUri: string; postLogoutRedirectUri: string } {
+  return {
+    redirectUri: `${publicUrl}/franceconnect/callback`,
+    postLogoutRedirectUri: `${publicUrl}/franceconnect/logout-callback`,
+  };
+}
+
 /** eIDAS levels, weakest first: an ID token's `acr` must be at least the level asked. */
 const ACR_LEVELS = ['eidas1', 'eidas2', 'eidas3'];
 
@@ -77,11 +85,11 @@ export class FranceConnectClient {
   }
 
   get redirectUri(): string {
-    return `${this.config.publicUrl}/franceconnect/callback`;
+    return franceconnectUris(this.config.publicUrl).redirectUri;
   }
 
   get postLogoutRedirectUri(): string {
-    return `${this.config.publicUrl}/franceconnect/logout-callback`;
+    return franceconnectUris(this.config.publicUrl).postLogoutRedirectUri;
   }
 
   newAttempt(): FranceConnectAttempt {

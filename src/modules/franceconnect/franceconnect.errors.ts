@@ -4,14 +4,12 @@ export enum FranceConnectErrorCode {
   ALREADY_LINKED = 'ALREADY_LINKED',
   ACCOUNT_ALREADY_LINKED = 'ACCOUNT_ALREADY_LINKED',
   PASSWORD_REQUIRED = 'PASSWORD_REQUIRED',
-  NOT_CONFIGURED = 'NOT_CONFIGURED',
 }
 
 const kinds: Record<FranceConnectErrorCode, ErrorKind> = {
   [FranceConnectErrorCode.ALREADY_LINKED]: 'conflict',
   [FranceConnectErrorCode.ACCOUNT_ALREADY_LINKED]: 'conflict',
   [FranceConnectErrorCode.PASSWORD_REQUIRED]: 'invalid',
-  [FranceConnectErrorCode.NOT_CONFIGURED]: 'not_found',
 };
 
 export class FranceConnectError extends DomainError {

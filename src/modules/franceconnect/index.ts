@@ -2,4 +2,9 @@ export { FranceConnectModule } from './franceconnect.module';
 export { FranceConnectAccounts, certifiedIdentity } from './franceconnect-accounts.service';
 export { FranceConnectFlow, FAILURE_MESSAGES } from './franceconnect-flow';
 export { FranceConnectError, FranceConnectErrorCode } from './franceconnect.errors';
-export { FRANCECONNECT_SCOPE, type FranceConnectSignIn, type PivotIdentity } from './franceconnect.client';
+export {
+  FRANCECONNECT_SCOPE,
+  franceconnectUris,
+  type FranceConnectSignIn,
+  type PivotIdentity,
+} from './franceconnect.client';

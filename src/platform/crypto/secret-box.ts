@@ -27,6 +27,22 @@ export class SecretBox {
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
   }
+
+  /** A short-lived sealed value (a cookie, a form ticket): the value as JSON, with its expiry. */
+  sealTicket(value: object, lifetimeMs: number): string {
+    return this.seal(JSON.stringify({ ...value, exp: Date.now() + lifetimeMs }));
+  }
+
+  /** The value of a ticket, or `undefined` when it is unreadable, forged or expired. */
+  openTicket<T extends object>(sealed: string | undefined): T | undefined {
+    if (!sealed) return undefined;
+    try {
+      const value = JSON.parse(this.open(sealed)) as T & { exp?: unknown };
+      return typeof value.exp === 'number' && value.exp > Date.now() ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
 }
 
 /** A key derived from `SECRET_KEY` for one purpose (cookie signing, ...), as base64url. */

@@ -13,12 +13,13 @@ import { WebSessionStore } from '../web-session.store';
 import { SESSION_COOKIE, cookie } from './account-session';
 
 const PENDING_COOKIE = 'compte_connexion';
+/** The person has this long to sign in at the provider. */
+const PENDING_MS = 10 * 60 * 1000;
 
 interface PendingSignIn {
   verifier: string;
   state: string;
   nonce: string;
-  expiresAt: number;
 }
 
 /**
@@ -47,7 +48,6 @@ export class AccountSpaceController {
       verifier: oidcClient.randomPKCECodeVerifier(),
       state: oidcClient.randomState(),
       nonce: oidcClient.randomNonce(),
-      expiresAt: Date.now() + 10 * 60 * 1000,
     };
     const url = oidcClient.buildAuthorizationUrl(await this.client(), {
       redirect_uri: `${this.config.publicUrl}${ACCOUNT_SPACE_CLIENT.redirectPath}`,
@@ -59,7 +59,7 @@ export class AccountSpaceController {
       // « S'identifier avec FranceConnect » on the registration page: the sign-in page goes straight to FC.
       ...(provider === 'franceconnect' ? { idp_hint: 'franceconnect' } : {}),
     });
-    res.cookie(PENDING_COOKIE, this.box.seal(JSON.stringify(pending)), this.cookieOptions(10 * 60 * 1000));
+    res.cookie(PENDING_COOKIE, this.box.sealTicket(pending, PENDING_MS), this.cookieOptions(PENDING_MS));
     res.redirect(303, url.toString());
   }
 
@@ -185,14 +185,7 @@ export class AccountSpaceController {
   }
 
   private readPending(req: Request): PendingSignIn | undefined {
-    const sealed = cookie(req, PENDING_COOKIE);
-    if (!sealed) return undefined;
-    try {
-      const pending = JSON.parse(this.box.open(sealed)) as PendingSignIn;
-      return pending.expiresAt > Date.now() ? pending : undefined;
-    } catch {
-      return undefined;
-    }
+    return this.box.openTicket<PendingSignIn>(cookie(req, PENDING_COOKIE));
   }
 
   private cookieOptions(maxAge?: number) {

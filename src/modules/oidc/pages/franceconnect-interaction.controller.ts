@@ -19,7 +19,7 @@ import {
   type FranceConnectSignIn,
 } from '../../franceconnect';
 import { OidcProviderService } from '../oidc-provider.service';
-import { InteractionPages, expired, requiresFranceConnect, type InteractionDetails } from './interaction-pages';
+import { InteractionPages, expired, type InteractionDetails } from './interaction-pages';
 
 const VIEWS = 'modules/franceconnect/views';
 type FormBody = Record<string, unknown>;
@@ -235,7 +235,6 @@ export class FranceConnectInteractionController {
   private failure(res: Response, details: InteractionDetails, reason: keyof typeof FAILURE_MESSAGES): Promise<void> {
     return this.pages.render(res.status(reason === 'access_denied' ? 200 : 400), details, `${VIEWS}/error.njk`, {
       message: FAILURE_MESSAGES[reason],
-      franceconnectRequired: requiresFranceConnect(details),
     });
   }
 
@@ -258,7 +257,6 @@ export class FranceConnectInteractionController {
       values,
       errors,
       errorCount,
-      smsAvailable: false,
       legal: LEGAL_VERSIONS,
     });
   }

@@ -125,7 +125,7 @@ export class InteractionController {
     await this.throttle.clear(identifier);
     if (account.termsVersion && account.termsVersion !== LEGAL_VERSIONS.terms) {
       // New CGU since the last acceptance: accepted before the sign-in completes.
-      const ticket = this.termsBox.seal(JSON.stringify({ accountId: account.id, uid, exp: Date.now() + 10 * 60_000 }));
+      const ticket = this.termsBox.sealTicket({ accountId: account.id, uid }, 10 * 60_000);
       return this.pages.render(res, details, 'modules/oidc/views/terms.njk', { ticket, version: LEGAL_VERSIONS.terms });
     }
     await this.signedIn(req, res, details, account.id);
@@ -141,14 +141,10 @@ export class InteractionController {
     @Res() res: Response,
   ): Promise<void> {
     const details = await this.pages.details(uid, req, res);
-    let pending: { accountId: string; uid: string; exp: number } | undefined;
-    try {
-      pending =
-        typeof body.ticket === 'string' ? (JSON.parse(this.termsBox.open(body.ticket)) as typeof pending) : undefined;
-    } catch {
-      pending = undefined;
-    }
-    if (!pending || pending.uid !== uid || pending.exp < Date.now()) throw expired();
+    const pending = this.termsBox.openTicket<{ accountId: string; uid: string }>(
+      typeof body.ticket === 'string' ? body.ticket : undefined,
+    );
+    if (!pending || pending.uid !== uid) throw expired();
     if (body.accept !== 'oui') {
       return this.pages.render(res.status(400), details, 'modules/oidc/views/terms.njk', {
         ticket: body.ticket,
