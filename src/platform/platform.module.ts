@@ -1,12 +1,14 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { join } from 'node:path';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { Logger } from 'pino';
 import { ConfigModule, type AppConfig } from '../config';
 import { AuditModule } from './audit';
 import { DatabaseModule, type MigrationPolicy } from './database/database.module';
 import type { DatabaseEndpoint } from './database/database-endpoint';
+import { DomainEvents } from './events';
 import { HealthController } from './health/health.controller';
 import { AccessPolicyGuard } from './http/access-policy';
 import { createCsrfProtection, CSRF_PROTECTION, CsrfGuard } from './http/csrf';
@@ -28,7 +30,10 @@ export interface PlatformOptions {
   runJobs: boolean;
 }
 
-/** What every module stands on: configuration, database, logs, audit, jobs, HTTP policies, health and metrics. */
+/**
+ * What every module stands on: configuration, database, logs, audit, jobs, domain events, HTTP policies, health and
+ * metrics.
+ */
 @Global()
 @Module({})
 export class PlatformModule {
@@ -40,6 +45,7 @@ export class PlatformModule {
         ConfigModule.forRoot(options.config),
         DatabaseModule.forRoot(options.database, options.migrationPolicy),
         AuditModule,
+        EventEmitterModule.forRoot(),
         ...(options.runJobs ? [ScheduleModule.forRoot()] : []),
       ],
       controllers: [HomeController, HealthController, MetricsController],
@@ -48,6 +54,7 @@ export class PlatformModule {
         { provide: CSRF_PROTECTION, useValue: createCsrfProtection({ secretKey: options.config.secretKey, https }) },
         MetricsService,
         ExclusiveJobRunner,
+        DomainEvents,
         { provide: FileStorage, useValue: new LocalDiskStorage(join(options.config.dataDir, 'files')) },
         // Guards run in this order: the access policy first, then CSRF.
         { provide: APP_GUARD, useClass: AccessPolicyGuard },
@@ -55,7 +62,7 @@ export class PlatformModule {
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: APP_PIPE, useFactory: validationPipe },
       ],
-      exports: [LOGGER, CSRF_PROTECTION, MetricsService, ExclusiveJobRunner, FileStorage],
+      exports: [LOGGER, CSRF_PROTECTION, MetricsService, ExclusiveJobRunner, FileStorage, DomainEvents],
     };
   }
 }

@@ -59,7 +59,7 @@ export class FranceConnectAccounts {
       source: 'franceconnect',
       fields: certifiedIdentity(signIn.identity),
     });
-    await this.record(manager, accountId, 'franceconnect.identity.linked');
+    await this.audit.recordAccountAction(manager, accountId, 'franceconnect.identity.linked');
   }
 
   /** « J'ai déjà un compte »: links an existing account whose password the person just gave. */
@@ -93,20 +93,8 @@ export class FranceConnectAccounts {
       const { affected } = await manager.getRepository(FranceConnectIdentity).delete({ accountId });
       if (!affected) return;
       await this.accounts.certifyIdentity(manager, accountId, null);
-      await this.record(manager, accountId, 'franceconnect.identity.unlinked');
+      await this.audit.recordAccountAction(manager, accountId, 'franceconnect.identity.unlinked');
     });
-  }
-
-  private async record(manager: EntityManager, accountId: string, action: string): Promise<void> {
-    await this.audit.record(
-      {
-        actor: { type: 'account', id: accountId },
-        action,
-        target: { type: 'account', id: accountId },
-        outcome: 'success',
-      },
-      manager,
-    );
   }
 
   /** Keeps the FC ID token of a provider session opened through FC, for the logout. */

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { AuditService } from '../../platform/audit';
+import { DomainEvents } from '../../platform/events';
 import { NotificationsService } from '../notifications';
 import { AccountAccessPort } from './account-access';
 import { EMAIL } from './account-format';
@@ -67,6 +68,7 @@ export class AccountService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
+    private readonly events: DomainEvents,
     private readonly secrets: AccountSecrets,
     private readonly access: AccountAccessPort,
     private readonly webSessions: WebSessionStore,
@@ -91,7 +93,7 @@ export class AccountService {
     if (values.mobilePhone !== account.mobilePhone) values.mobilePhoneVerified = false;
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(Account).update({ id: accountId }, values);
-      await this.record(manager, accountId, 'identity.profile.updated');
+      await this.audit.recordAccountAction(manager, accountId, 'identity.profile.updated');
     });
   }
 
@@ -130,23 +132,28 @@ export class AccountService {
         template: 'email-change-warning',
         data: { ...common, recoveryUrl: `${this.config.publicUrl}/mot-de-passe-oublie` },
       });
-      await this.record(manager, accountId, 'identity.email_change.requested');
+      await this.audit.recordAccountAction(manager, accountId, 'identity.email_change.requested');
     });
     return newEmail;
   }
 
   /** The link of the new address: it becomes the account's (verified). */
   async confirmEmailChange(token: string): Promise<'changed' | 'invalid' | 'taken'> {
-    return this.dataSource.transaction(async (manager) => {
+    const outcome = await this.dataSource.transaction(async (manager) => {
       const secret = await this.secrets.useLink(manager, token, 'email-change');
       const email = secret?.data?.email;
-      if (!secret?.accountId || !email) return 'invalid';
+      if (!secret?.accountId || !email) return { result: 'invalid' as const };
       const accounts = manager.getRepository(Account);
-      if (await accounts.existsBy({ email })) return 'taken';
+      if (await accounts.existsBy({ email })) return { result: 'taken' as const };
       await accounts.update({ id: secret.accountId }, { email, emailVerified: true });
-      await this.record(manager, secret.accountId, 'identity.email.changed');
-      return 'changed';
+      await this.audit.recordAccountAction(manager, secret.accountId, 'identity.email.changed');
+      return { result: 'changed' as const, accountId: secret.accountId, email };
     });
+    if (outcome.result === 'changed') {
+      const { accountId, email } = outcome;
+      await this.events.publish('identity.account.email-changed', { accountId, occurredAt: new Date(), email });
+    }
+    return outcome.result;
   }
 
   /**
@@ -197,20 +204,33 @@ export class AccountService {
           recoveryUrl: `${this.config.publicUrl}/mot-de-passe-oublie`,
         },
       });
-      await this.record(manager, account.id, 'identity.password.changed', { via: context.via });
+      await this.audit.recordAccountAction(manager, account.id, 'identity.password.changed', {
+        details: { via: context.via },
+      });
     });
     await this.endOtherSessions(account.id, context);
+    await this.events.publish('identity.account.password-changed', {
+      accountId: account.id,
+      occurredAt: now,
+      via: context.via,
+    });
   }
 
   /** Everything the platform holds about the person (« Mes données »), as one JSON document. */
   async exportData(accountId: string): Promise<Record<string, unknown>> {
     const account = await this.require(accountId);
     const { passwordHash: _hash, ...fields } = account;
-    const events: unknown[] = await this.dataSource.query(
-      `SELECT occurred_at, action, outcome, actor_type, target_type, target_id, ip_address, user_agent, details
-       FROM audit_event WHERE actor_id = $1 OR target_id = $1 ORDER BY occurred_at DESC LIMIT 1000`,
-      [accountId],
-    );
+    const events = (await this.audit.trailOf(accountId)).map((event) => ({
+      occurred_at: event.occurredAt,
+      action: event.action,
+      outcome: event.outcome,
+      actor_type: event.actorType,
+      target_type: event.targetType,
+      target_id: event.targetId,
+      ip_address: event.ipAddress,
+      user_agent: event.userAgent,
+      details: event.details,
+    }));
     return {
       exportedAt: new Date().toISOString(),
       account: { ...fields, hasPassword: Boolean(account.passwordHash) },
@@ -257,8 +277,9 @@ export class AccountService {
           deletedAt: frenchDateTime(new Date()),
         },
       });
-      await this.record(manager, accountId, 'identity.account.deleted');
+      await this.audit.recordAccountAction(manager, accountId, 'identity.account.deleted');
     });
+    await this.events.publish('identity.account.deleted', { accountId, occurredAt: new Date(), reason: 'by-holder' });
   }
 
   /** Records the acceptance of the current CGU and personal-data notice (after a new version). */
@@ -274,7 +295,9 @@ export class AccountService {
           privacyAcceptedAt: now,
         },
       );
-      await this.record(manager, accountId, 'identity.terms.accepted', { terms: LEGAL_VERSIONS.terms });
+      await this.audit.recordAccountAction(manager, accountId, 'identity.terms.accepted', {
+        details: { terms: LEGAL_VERSIONS.terms },
+      });
     });
   }
 
@@ -304,23 +327,5 @@ export class AccountService {
     const account = await this.get(accountId);
     if (!account) throw new IdentityError(IdentityErrorCode.ACCOUNT_NOT_FOUND, 'Compte introuvable.');
     return account;
-  }
-
-  private async record(
-    manager: EntityManager,
-    accountId: string,
-    action: string,
-    details?: Record<string, unknown>,
-  ): Promise<void> {
-    await this.audit.record(
-      {
-        actor: { type: 'account', id: accountId },
-        action,
-        target: { type: 'account', id: accountId },
-        outcome: 'success',
-        details,
-      },
-      manager,
-    );
   }
 }

@@ -60,7 +60,10 @@ export class RecoveryService {
             template: 'password-reset-code',
             data: { code, minutes: CODE_MINUTES },
           });
-          await this.record(manager, bySms.id, 'identity.password_reset.requested', { channel: 'sms' });
+          await this.audit.recordAccountAction(manager, bySms.id, 'identity.password_reset.requested', {
+            details: { channel: 'sms' },
+            anonymous: true,
+          });
         } else if (target) {
           await this.sendLink(manager, target, true);
         }
@@ -125,7 +128,7 @@ export class RecoveryService {
           signInUrl: `${this.config.publicUrl}/compte`,
         },
       });
-      await this.record(manager, account.id, 'identity.identifier.reminded');
+      await this.audit.recordAccountAction(manager, account.id, 'identity.identifier.reminded', { anonymous: true });
     });
   }
 
@@ -147,7 +150,10 @@ export class RecoveryService {
         smsUnavailable,
       },
     });
-    await this.record(manager, account.id, 'identity.password_reset.requested', { channel: 'email' });
+    await this.audit.recordAccountAction(manager, account.id, 'identity.password_reset.requested', {
+      details: { channel: 'email' },
+      anonymous: true,
+    });
   }
 
   private async findActive(manager: EntityManager, login: string): Promise<Account | undefined> {
@@ -161,30 +167,11 @@ export class RecoveryService {
 
   /** At most 5 reset or reminder requests per account and hour (the audit trail counts them). */
   private async underLimit(manager: EntityManager, accountId: string): Promise<boolean> {
-    const [{ recent }] = await manager.query<Array<{ recent: number }>>(
-      `SELECT count(*)::int AS recent FROM audit_event
-       WHERE target_id = $1 AND action IN ('identity.password_reset.requested', 'identity.identifier.reminded')
-         AND occurred_at > now() - interval '1 hour'`,
-      [accountId],
-    );
+    const recent = await this.audit.countRecent(manager, {
+      targetId: accountId,
+      actions: ['identity.password_reset.requested', 'identity.identifier.reminded'],
+      since: new Date(Date.now() - 3600 * 1000),
+    });
     return recent < REQUESTS_PER_HOUR;
-  }
-
-  private async record(
-    manager: EntityManager,
-    accountId: string,
-    action: string,
-    details?: Record<string, unknown>,
-  ): Promise<void> {
-    await this.audit.record(
-      {
-        actor: { type: 'anonymous' },
-        action,
-        target: { type: 'account', id: accountId },
-        outcome: 'success',
-        details,
-      },
-      manager,
-    );
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { EntityManager, Repository } from 'typeorm';
+import { In, MoreThan, type EntityManager, type Repository } from 'typeorm';
 import { requestContext } from '../http/request-context';
 import { AuditEvent, type AuditActorType, type AuditOutcome } from './audit-event.entity';
 
@@ -37,6 +37,50 @@ export class AuditService {
       details: record.details ?? {},
     });
     return repository.save(event);
+  }
+
+  /**
+   * An action on an account by its holder (actor and target: the account), or by someone not signed in acting for
+   * the holder (`anonymous`: a reset request). The one way modules record what a person did with their own account.
+   */
+  async recordAccountAction(
+    manager: EntityManager | undefined,
+    accountId: string,
+    action: string,
+    options: { details?: Record<string, unknown>; anonymous?: boolean } = {},
+  ): Promise<AuditEvent> {
+    return this.record(
+      {
+        actor: options.anonymous ? { type: 'anonymous' } : { type: 'account', id: accountId },
+        action,
+        target: { type: 'account', id: accountId },
+        outcome: 'success',
+        details: options.details,
+      },
+      manager,
+    );
+  }
+
+  /** How many of these actions target this id since a date (request limits counted on the trail itself). */
+  async countRecent(
+    manager: EntityManager | undefined,
+    filter: { targetId: string; actions: string[]; since: Date },
+  ): Promise<number> {
+    const repository = manager ? manager.getRepository(AuditEvent) : this.events;
+    return repository.countBy({
+      targetId: filter.targetId,
+      action: In(filter.actions),
+      occurredAt: MoreThan(filter.since),
+    });
+  }
+
+  /** Everything the trail says about an id, as actor or as target, the most recent first (a person's data export). */
+  async trailOf(id: string, limit = 1000): Promise<AuditEvent[]> {
+    return this.events.find({
+      where: [{ actorId: id }, { targetId: id }],
+      order: { occurredAt: 'DESC', id: 'DESC' },
+      take: limit,
+    });
   }
 
   /** The most recent events first, for the console and for tests. */

@@ -1,0 +1,1 @@
+export { DomainEvents, OnDomainEvent, type DomainEventMap, type DomainEventName } from './domain-events';
