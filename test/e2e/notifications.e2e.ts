@@ -213,6 +213,14 @@ describe('E-mail templates', () => {
       activationUrl: 'https://compte.example.fr/activation/abc',
       deadline: '23 décembre 2026',
     },
+    'account-invitation': {
+      givenName: 'Marie',
+      identifier: 'marie.dupont',
+      invitedBy: 'Martin SARL',
+      invitationUrl: 'https://compte.example.fr/invitation/abc',
+      deadline: '14 décembre 2026',
+      reminder: false,
+    },
     'password-reset': {
       givenName: 'Marie',
       identifier: 'marie.dupont',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as client from 'openid-client';
-import { RegistrationService } from '../../src/modules/identity';
+import { PendingAccountsJob } from '../../src/modules/identity';
 import { OutboxWorker } from '../../src/modules/notifications';
 import { ClientRegistry, OidcProviderService } from '../../src/modules/oidc';
 import { passwordCodeFlow } from '../support/code-flow';
@@ -209,16 +209,16 @@ describe('Registration and activation (real SMTP server, SMS gateway)', () => {
       /\/inscription\/citoyen$/,
       citizen({ email: 'oubli@example.fr', givenName: 'Oubli', familyName: 'Total' }),
     );
-    const registration = app.app.get(RegistrationService);
+    const pending = app.app.get(PendingAccountsJob);
     await worker.deliverDue();
     const firstMail = await smtp.waitFor(sentTo('oubli@example.fr'));
     const firstLink = /\/activation\/[\w-]{43}/.exec(firstMail.text ?? '')![0];
 
     const in24Days = new Date(Date.now() + 24 * 24 * 3600 * 1000);
-    assert.equal(await registration.remindUnactivated(in24Days), 0, 'not yet');
+    assert.equal(await pending.remindUnactivated(in24Days), 0, 'not yet');
     const in26Days = new Date(Date.now() + 26 * 24 * 3600 * 1000);
-    assert.equal(await registration.remindUnactivated(in26Days), 1);
-    assert.equal(await registration.remindUnactivated(in26Days), 0, 'once only');
+    assert.equal(await pending.remindUnactivated(in26Days), 1);
+    assert.equal(await pending.remindUnactivated(in26Days), 0, 'once only');
     await worker.deliverDue();
     const reminder = await smtp.waitFor(
       (m) => sentTo('oubli@example.fr')(m) && /bientôt supprimé/.test(m.subject ?? ''),
@@ -230,9 +230,9 @@ describe('Registration and activation (real SMTP server, SMS gateway)', () => {
     assert.equal(spent.status, 400, 'the link of the first e-mail no longer works');
 
     const in29Days = new Date(Date.now() + 29 * 24 * 3600 * 1000);
-    assert.equal(await registration.purgeUnactivated(in29Days), 0);
+    assert.equal(await pending.purgeUnactivated(in29Days), 0);
     const in31Days = new Date(Date.now() + 31 * 24 * 3600 * 1000);
-    assert.equal(await registration.purgeUnactivated(in31Days), 1);
+    assert.equal(await pending.purgeUnactivated(in31Days), 1);
     const [{ n }] = await app.dataSource.query<Array<{ n: number }>>(
       `SELECT count(*)::int AS n FROM account WHERE email = 'oubli@example.fr'`,
     );

@@ -12,6 +12,11 @@ import { AccountService } from './account.service';
 import { RecoveryService } from './recovery.service';
 import { ActivationController, RegistrationController } from './pages/registration.controller';
 import { RegistrationService } from './registration.service';
+import { RegistrationValidator } from './registration-validator';
+import { IdentifierSuggestions } from './identifier-suggestions';
+import { ActivationLinks } from './activation-links';
+import { ActivationService } from './activation.service';
+import { PendingAccountsJob } from './pending-accounts.job';
 import { AccountSecrets } from './account-secrets';
 import { IdentityDocument } from './entities/identity-document.entity';
 import { IdentityDocuments } from './identity-documents';
@@ -39,6 +44,11 @@ import { SignInThrottle } from './sign-in.throttle';
     SignInThrottle,
     WebSessionStore,
     RegistrationService,
+    RegistrationValidator,
+    IdentifierSuggestions,
+    ActivationLinks,
+    ActivationService,
+    PendingAccountsJob,
     AccountSecrets,
     AccountAccessPort,
     AccountService,
@@ -50,6 +60,8 @@ import { SignInThrottle } from './sign-in.throttle';
     IdentityService,
     SignInThrottle,
     RegistrationService,
+    ActivationService,
+    PendingAccountsJob,
     AccountAccessPort,
     AccountService,
     AccountSpaceSessions,

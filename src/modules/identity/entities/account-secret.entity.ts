@@ -1,7 +1,7 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Account } from './account.entity';
 
-export type SecretPurpose = 'activation' | 'password-reset' | 'email-change';
+export type SecretPurpose = 'activation' | 'invitation' | 'password-reset' | 'email-change';
 export type SecretChannel = 'email' | 'sms';
 
 /**
@@ -11,7 +11,7 @@ export type SecretChannel = 'email' | 'sms';
  */
 @Entity('account_secret')
 @Index('IDX_account_secret_account', ['accountId', 'purpose'])
-@Check('CHK_account_secret_purpose', `"purpose" IN ('activation', 'password-reset', 'email-change')`)
+@Check('CHK_account_secret_purpose', `"purpose" IN ('activation', 'invitation', 'password-reset', 'email-change')`)
 export class AccountSecret {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_account_secret' })
   id: string;
@@ -37,9 +37,12 @@ export class AccountSecret {
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;
 
-  /** What the secret confirms beside the account (e-mail change: the new address). */
+  /**
+   * What the secret carries beside the account: the new address (e-mail change); who invited the person, and whether
+   * the reminder went (invitation).
+   */
   @Column({ type: 'jsonb', nullable: true })
-  data: { email?: string } | null;
+  data: { email?: string; invitedBy?: string; reminded?: boolean } | null;
 
   @Column({ type: 'integer', default: 0 })
   attempts: number;

@@ -3,6 +3,8 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn,
 export type AccountStatus = 'pending' | 'active' | 'disabled';
 export type AccountProfile = 'citoyen' | 'entreprise' | 'association';
 export type Civility = 'madame' | 'monsieur';
+/** How the account came to be: the person registered, or someone else (an administrator, a firm) invited them. */
+export type AccountOrigin = 'registration' | 'invitation';
 
 /** A person's account. `identifier` and `email` are stored lower-case; both sign in. */
 @Entity('account')
@@ -11,6 +13,7 @@ export type Civility = 'madame' | 'monsieur';
 @Check('CHK_account_status', `"status" IN ('pending', 'active', 'disabled')`)
 @Check('CHK_account_identity_certified_by', `"identity_certified_by" IN ('franceconnect')`)
 @Check('CHK_account_profile', `"profile" IN ('citoyen', 'entreprise', 'association')`)
+@Check('CHK_account_origin', `"origin" IN ('registration', 'invitation')`)
 export class Account {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_account' })
   id: string;
@@ -130,6 +133,17 @@ export class Account {
 
   @Column({ type: 'varchar', length: 16, default: 'pending' })
   status: AccountStatus;
+
+  /**
+   * `invitation`: created by someone else, pending until the person sets their password through the invitation link;
+   * never purged silently (the 30-day purge is for self-registered accounts only).
+   */
+  @Column({ type: 'varchar', length: 16, default: 'registration' })
+  origin: AccountOrigin;
+
+  /** Who invited the person (an account or operator id, kept as an id only). */
+  @Column({ name: 'invited_by', type: 'varchar', length: 128, nullable: true })
+  invitedBy: string | null;
 
   /** When the reminder before the 30-day purge of an unactivated account was sent. */
   @Column({ name: 'activation_reminded_at', type: 'timestamptz', nullable: true })

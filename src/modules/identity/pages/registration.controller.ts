@@ -13,6 +13,8 @@ import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { IDENTIFIER_RULE } from '../account-format';
 import { LEGAL_VERSIONS, OCCUPATIONS } from '../legal';
 import { checkPassword, describePasswordProblems } from '../password-policy';
+import { ActivationService } from '../activation.service';
+import { IdentifierSuggestions } from '../identifier-suggestions';
 import { RegistrationService, type RegistrationForm } from '../registration.service';
 
 const PROFILES: Record<AccountProfile, { label: string; detail: string }> = {
@@ -50,6 +52,7 @@ const CHECKBOXES = ['acceptTerms', 'acceptPrivacy', 'emailMailing', 'smsMailing'
 export class RegistrationController {
   constructor(
     private readonly registration: RegistrationService,
+    private readonly identifiers: IdentifierSuggestions,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -66,7 +69,7 @@ export class RegistrationController {
   @Get('identifiant-disponible')
   async identifierAvailable(@Query('valeur') value: unknown, @Res() res: Response): Promise<void> {
     const identifier = typeof value === 'string' ? value.trim().toLowerCase().slice(0, 100) : '';
-    const status = await this.registration.identifierStatus(identifier);
+    const status = await this.identifiers.status(identifier);
     res.setHeader('Cache-Control', 'no-store');
     res.json({
       status,
@@ -173,7 +176,7 @@ export class RegistrationController {
 /** Activation: by the e-mail link (confirmed by a button, so that a mail scanner opening links does not use it), or by the SMS code. */
 @Controller('activation')
 export class ActivationController {
-  constructor(private readonly registration: RegistrationService) {}
+  constructor(private readonly activation: ActivationService) {}
 
   @Public()
   @Get('code/:ticket')
@@ -194,7 +197,7 @@ export class ActivationController {
         .status(400)
         .render(`${VIEWS}/code.njk`, { ticket, error: 'Saisissez les 6 chiffres du code reçu par SMS.' });
     }
-    const result = await this.registration.activateByCode(ticket, code);
+    const result = await this.activation.activateByCode(ticket, code);
     if (result.status === 'activated') return this.activated(res);
     res.status(400).render(`${VIEWS}/code.njk`, {
       ticket,
@@ -205,7 +208,7 @@ export class ActivationController {
   @Public()
   @Post('code/:ticket/renvoyer')
   async resend(@Param('ticket', ParseUUIDPipe) ticket: string, @Res() res: Response): Promise<void> {
-    const next = await this.registration.resend(ticket);
+    const next = await this.activation.resend(ticket);
     if (next.channel === 'sms') return res.redirect(303, `/activation/code/${next.ticket}`);
     res.status(200).render(`${VIEWS}/message.njk`, {
       title: 'Vérifiez votre messagerie',
@@ -229,7 +232,7 @@ export class ActivationController {
   @Post(':token')
   async activate(@Param('token') token: string, @Res() res: Response): Promise<void> {
     checkLinkToken(token);
-    if ((await this.registration.activateByLink(token)) === 'activated') return this.activated(res);
+    if ((await this.activation.activateByLink(token)) === 'activated') return this.activated(res);
     res.status(400).render(`${VIEWS}/message.njk`, {
       title: 'Lien d’activation non valable',
       alert: { type: 'error', text: 'Ce lien a déjà servi ou n’est plus valable.' },

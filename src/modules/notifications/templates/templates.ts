@@ -15,6 +15,18 @@ export interface TemplateData {
   'registration-email-taken': { signInUrl: string };
   /** Sent once, a few days before an unactivated account is deleted, with a new activation link. */
   'activation-reminder': { givenName: string; identifier: string; activationUrl: string; deadline: string };
+  /**
+   * An account created for the person by someone else (`invitedBy`: « Martin SARL », an administrator's name): the
+   * link leads to the page where the person chooses their own password. `reminder`: sent again before it expires.
+   */
+  'account-invitation': {
+    givenName: string;
+    identifier: string;
+    invitedBy: string;
+    invitationUrl: string;
+    deadline: string;
+    reminder: boolean;
+  };
   /** `smsUnavailable`: the person asked for an SMS code but the account has no verified mobile. */
   'password-reset': {
     givenName: string;
@@ -53,6 +65,7 @@ export const TEMPLATE_NAMES: readonly TemplateName[] = [
   'account-activation',
   'registration-email-taken',
   'activation-reminder',
+  'account-invitation',
   'password-reset',
   'password-changed',
   'identifier-reminder',

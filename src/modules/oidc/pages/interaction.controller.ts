@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../../../config';
 import { AuditService } from '../../../platform/audit';
 import { SecretBox } from '../../../platform/crypto/secret-box';
 import { Public } from '../../../platform/http/access-policy';
-import { AccountService, IdentityService, LEGAL_VERSIONS, RegistrationService, SignInThrottle } from '../../identity';
+import { AccountService, ActivationService, IdentityService, LEGAL_VERSIONS, SignInThrottle } from '../../identity';
 import { OidcProviderService } from '../oidc-provider.service';
 import { SCOPE_DESCRIPTIONS } from '../scope-descriptions';
 import { InteractionPages, expired, requiresFranceConnect, type InteractionDetails } from './interaction-pages';
@@ -23,7 +23,7 @@ export class InteractionController {
     private readonly identity: IdentityService,
     private readonly audit: AuditService,
     private readonly throttle: SignInThrottle,
-    private readonly registration: RegistrationService,
+    private readonly activation: ActivationService,
     private readonly accounts: AccountService,
     private readonly pages: InteractionPages,
     @Inject(APP_CONFIG) config: AppConfig,
@@ -103,7 +103,7 @@ export class InteractionController {
           'Vous ne l’avez pas reçu, ou il n’est plus valable ? Demandez-en un nouveau.',
         ],
         form: {
-          action: `/activation/code/${await this.registration.resendTicketFor(found.id)}/renvoyer`,
+          action: `/activation/code/${await this.activation.resendTicketFor(found.id)}/renvoyer`,
           label: 'Renvoyer l’activation',
         },
       });
