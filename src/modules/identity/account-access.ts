@@ -37,6 +37,8 @@ export interface AccountAccess {
   consentedSites(accountId: string): Promise<ConsentedSite[]>;
   /** « Retirer l'accès »: the site's grants and tokens for this account are revoked. */
   revokeSite(accountId: string, clientId: string): Promise<boolean>;
+  /** Every grant of the account, the platform's own sites' included, with their tokens. Returns how many. */
+  revokeAllGrants(accountId: string): Promise<number>;
 }
 
 @Injectable()
@@ -65,6 +67,10 @@ export class AccountAccessPort implements AccountAccess {
 
   revokeSite(accountId: string, clientId: string): Promise<boolean> {
     return this.access.revokeSite(accountId, clientId);
+  }
+
+  revokeAllGrants(accountId: string): Promise<number> {
+    return this.access.revokeAllGrants(accountId);
   }
 
   private get access(): AccountAccess {

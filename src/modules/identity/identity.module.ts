@@ -17,6 +17,8 @@ import { IdentifierSuggestions } from './identifier-suggestions';
 import { ActivationLinks } from './activation-links';
 import { ActivationService } from './activation.service';
 import { PendingAccountsJob } from './pending-accounts.job';
+import { InvitationService } from './invitation.service';
+import { InvitationController } from './pages/invitation.controller';
 import { AccountSecrets } from './account-secrets';
 import { IdentityDocument } from './entities/identity-document.entity';
 import { IdentityDocuments } from './identity-documents';
@@ -38,6 +40,7 @@ import { SignInThrottle } from './sign-in.throttle';
     RegistrationController,
     ActivationController,
     RecoveryController,
+    InvitationController,
   ],
   providers: [
     IdentityService,
@@ -49,6 +52,7 @@ import { SignInThrottle } from './sign-in.throttle';
     ActivationLinks,
     ActivationService,
     PendingAccountsJob,
+    InvitationService,
     AccountSecrets,
     AccountAccessPort,
     AccountService,

@@ -1,26 +1,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DataSource } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
-import { dataSourceOptions } from '../../platform/database/data-source-options';
-import { Account } from './entities/account.entity';
+import type { DataSource } from 'typeorm';
+import { startTestApp, type TestApp } from '../../../test/support/test-app';
 import { IdentityError } from './identity.errors';
 import { IdentityService } from './identity.service';
 
 describe('IdentityService', () => {
-  let database: TestDatabase;
+  let app: TestApp;
   let dataSource: DataSource;
   let identity: IdentityService;
 
   before(async () => {
-    database = await createTestDatabase();
-    dataSource = await new DataSource({ ...dataSourceOptions(database.endpoint), entities: [Account] }).initialize();
-    identity = new IdentityService(dataSource.getRepository(Account));
+    app = await startTestApp();
+    dataSource = app.dataSource;
+    identity = app.app.get(IdentityService);
   });
-  after(async () => {
-    await dataSource.destroy();
-    await database.drop();
-  });
+  after(async () => app.close());
 
   describe('createActiveAccount', () => {
     it('stores the e-mail and identifier lower-case and never the password itself', async () => {

@@ -1,10 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { DataSource, Repository } from 'typeorm';
+import { AuditService, type AuditRecord } from '../../platform/audit';
+import { DomainEvents } from '../../platform/events';
 import { EMAIL, IDENTIFIER, IDENTIFIER_RULE } from './account-format';
+import { AccountAccessPort } from './account-access';
 import { Account } from './entities/account.entity';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
+import { InvitationService, type AccountInvitation } from './invitation.service';
 import { passwordHasher } from './password-hasher';
+import { WebSessionStore } from './web-session.store';
+
+/** Who acts on an account from another module: an account, an operator, or the system. */
+export type AccountActor = AuditRecord['actor'];
 
 export interface NewAccount {
   email: string;
@@ -23,15 +31,96 @@ export interface AccountView {
   givenName: string | null;
   familyName: string | null;
   status: Account['status'];
+  /** `invitation`: created by someone else (`inviteAccount`). */
+  origin: Account['origin'];
   /** The CGU version last accepted (`null`: created by an operator, never asked). */
   termsVersion: string | null;
   createdAt: Date;
 }
 
-/** People and their credentials. */
+/**
+ * People and their credentials: identity's public face. Other modules get an `AccountView` (never the entity, never
+ * its password hash) and these use cases; they learn what happens to accounts through identity's domain events.
+ */
 @Injectable()
 export class IdentityService {
-  constructor(@InjectRepository(Account) private readonly accounts: Repository<Account>) {}
+  constructor(
+    @InjectRepository(Account) private readonly accounts: Repository<Account>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly events: DomainEvents,
+    private readonly access: AccountAccessPort,
+    private readonly webSessions: WebSessionStore,
+    private readonly invitations: InvitationService,
+  ) {}
+
+  /**
+   * An account created for someone else (a collaborator, a client): pending, without a password; the person receives
+   * an invitation e-mail whose link leads to the page where they choose their own password. Refused (`EMAIL_TAKEN`,
+   * `FORM_INVALID` with French messages per field) when the address is used or the names are missing.
+   */
+  async inviteAccount(input: AccountInvitation): Promise<AccountView> {
+    return view(await this.invitations.invite(input));
+  }
+
+  /** A new invitation link for an invited account still pending (the earlier ones no longer work). */
+  async resendInvitation(accountId: string, invitedBy: AccountInvitation['invitedBy']): Promise<void> {
+    await this.invitations.resend(accountId, invitedBy);
+  }
+
+  /**
+   * Refuses sign-in from now on, and ends everything open at once: account-space sessions, every provider session
+   * (each site told by back-channel logout, through the outbox) and every grant with its tokens. Idempotent.
+   */
+  async disable(accountId: string, by: AccountActor = { type: 'system' }): Promise<AccountView> {
+    const account = await this.setStatus(accountId, 'disabled', by);
+    // After the commit: the provider's state is read and written on other connections.
+    await this.webSessions.closeAllForAccount(accountId);
+    await this.access.endAllSessions(accountId);
+    await this.access.revokeAllGrants(accountId);
+    await this.events.publish('identity.account.disabled', { accountId, occurredAt: new Date(), by: by.id ?? null });
+    return view(account);
+  }
+
+  /**
+   * Allows sign-in again: back to `active`, or to `pending` for an account that was never activated (no verified
+   * address or mobile). Idempotent.
+   */
+  async enable(accountId: string, by: AccountActor = { type: 'system' }): Promise<AccountView> {
+    const account = await this.setStatus(accountId, 'enabled', by);
+    await this.events.publish('identity.account.enabled', { accountId, occurredAt: new Date(), by: by.id ?? null });
+    return view(account);
+  }
+
+  private async setStatus(accountId: string, change: 'disabled' | 'enabled', by: AccountActor): Promise<Account> {
+    return this.dataSource.transaction(async (manager) => {
+      const accounts = manager.getRepository(Account);
+      const account = await accounts.findOne({ where: { id: accountId }, lock: { mode: 'pessimistic_write' } });
+      if (!account) throw new IdentityError(IdentityErrorCode.ACCOUNT_NOT_FOUND, 'Compte introuvable.');
+      const status =
+        change === 'disabled'
+          ? 'disabled'
+          : account.status !== 'disabled'
+            ? account.status
+            : account.emailVerified || account.mobilePhoneVerified
+              ? 'active'
+              : 'pending';
+      if (status !== account.status) {
+        await accounts.update({ id: accountId }, { status });
+        account.status = status;
+      }
+      await this.audit.record(
+        {
+          actor: by,
+          action: `identity.account.${change}`,
+          target: { type: 'account', id: accountId },
+          outcome: 'success',
+        },
+        manager,
+      );
+      return account;
+    });
+  }
 
   /** An active account (command line, demo data); registration with activation comes with the account pages. */
   async createActiveAccount(input: NewAccount): Promise<AccountView> {
@@ -101,6 +190,7 @@ export class IdentityService {
 }
 
 function view(account: Account): AccountView {
-  const { id, identifier, email, emailVerified, givenName, familyName, status, termsVersion, createdAt } = account;
-  return { id, identifier, email, emailVerified, givenName, familyName, status, termsVersion, createdAt };
+  const { id, identifier, email, emailVerified, givenName, familyName, status, origin, termsVersion, createdAt } =
+    account;
+  return { id, identifier, email, emailVerified, givenName, familyName, status, origin, termsVersion, createdAt };
 }

@@ -1,5 +1,6 @@
 export { IdentityModule } from './identity.module';
-export { IdentityService, type AccountView, type NewAccount } from './identity.service';
+export { IdentityService, type AccountActor, type AccountView, type NewAccount } from './identity.service';
+export type { AccountInvitation } from './invitation.service';
 export { IdentityError, IdentityErrorCode } from './identity.errors';
 export { SignInThrottle } from './sign-in.throttle';
 export { identityCommands } from './cli/identity.commands';

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { AuditService } from '../../platform/audit';
 import { FIRST_PARTY_CLIENTS } from '../../platform/first-party-clients';
 import { AccountAccessPort, type AccountAccess, type ConsentedSite, type OpenSession } from '../identity';
+import { GrantRepository } from './grant.repository';
 import { OidcProviderService } from './oidc-provider.service';
 import { SCOPE_DESCRIPTIONS } from './scope-descriptions';
 
@@ -33,6 +34,7 @@ export class OidcAccountAccess implements AccountAccess, OnModuleInit {
     private readonly oidc: OidcProviderService,
     private readonly audit: AuditService,
     private readonly port: AccountAccessPort,
+    private readonly grants: GrantRepository,
   ) {}
 
   onModuleInit(): void {
@@ -78,31 +80,21 @@ export class OidcAccountAccess implements AccountAccess, OnModuleInit {
   }
 
   async consentedSites(accountId: string): Promise<ConsentedSite[]> {
-    const rows: Array<{ client_id: string; scopes: string | null }> = await this.dataSource.query(
-      `SELECT payload->>'clientId' AS client_id, string_agg(payload->'openid'->>'scope', ' ') AS scopes
-       FROM oidc_payload WHERE model = 'Grant' AND payload->>'accountId' = $1
-         AND (expires_at IS NULL OR expires_at > now())
-       GROUP BY payload->>'clientId' ORDER BY payload->>'clientId'`,
-      [accountId],
-    );
     const sites: ConsentedSite[] = [];
-    for (const row of rows) {
-      if (FIRST_PARTY.has(row.client_id)) continue;
-      const scopes = [...new Set((row.scopes ?? '').split(' ').filter(Boolean))].map(
+    for (const row of await this.grants.consentedScopes(accountId)) {
+      if (FIRST_PARTY.has(row.clientId)) continue;
+      const scopes = [...new Set(row.scopes.split(' ').filter(Boolean))].map(
         (scope) => SCOPE_DESCRIPTIONS[scope] ?? scope,
       );
-      sites.push({ clientId: row.client_id, name: await this.clientName(row.client_id), scopes });
+      sites.push({ clientId: row.clientId, name: await this.clientName(row.clientId), scopes });
     }
     return sites;
   }
 
   async revokeSite(accountId: string, clientId: string): Promise<boolean> {
     if (FIRST_PARTY.has(clientId)) return false;
-    const grants: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT id FROM oidc_payload WHERE model = 'Grant' AND payload->>'accountId' = $1 AND payload->>'clientId' = $2`,
-      [accountId, clientId],
-    );
-    for (const { id } of grants) await this.revokeGrant(id);
+    const grants = await this.grants.idsOf(accountId, clientId);
+    for (const id of grants) await this.grants.revoke(id);
     if (grants.length > 0) {
       await this.audit.record({
         actor: { type: 'account', id: accountId },
@@ -115,6 +107,12 @@ export class OidcAccountAccess implements AccountAccess, OnModuleInit {
     return grants.length > 0;
   }
 
+  async revokeAllGrants(accountId: string): Promise<number> {
+    const grants = await this.grants.idsOf(accountId);
+    for (const id of grants) await this.grants.revoke(id);
+    return grants.length;
+  }
+
   private async end(accountId: string, row: SessionRow): Promise<void> {
     const { Client } = this.oidc.provider;
     for (const [clientId, authorization] of Object.entries(row.payload.authorizations ?? {})) {
@@ -123,7 +121,7 @@ export class OidcAccountAccess implements AccountAccess, OnModuleInit {
         (InstanceType<typeof Client> & { backchannelLogout(sub: string, sid: string): Promise<void> }) | undefined;
       // Queued through the outbox by the provider's fetch hook: delivered and retried in the background.
       if (client?.backchannelLogoutUri) await client.backchannelLogout(accountId, authorization.sid ?? '');
-      if (authorization.grantId && !authorization.persistsLogout) await this.revokeGrant(authorization.grantId);
+      if (authorization.grantId && !authorization.persistsLogout) await this.grants.revoke(authorization.grantId);
     }
     await this.oidc.provider.Session.adapter.destroy(row.id);
     await this.audit.record({
@@ -133,13 +131,6 @@ export class OidcAccountAccess implements AccountAccess, OnModuleInit {
       outcome: 'success',
       details: { by: 'account' },
     });
-  }
-
-  /** The grant and every token and code issued under it. */
-  private async revokeGrant(grantId: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM oidc_payload WHERE grant_id = $1 OR (model = 'Grant' AND id = $1)`, [
-      grantId,
-    ]);
   }
 
   private async sessionRows(accountId: string): Promise<SessionRow[]> {

@@ -17,6 +17,7 @@ import { FranceConnectAccounts, FranceConnectFlow } from '../franceconnect';
 import { IdentityService } from '../identity';
 import { NotificationsService, OutboxWorker } from '../notifications';
 import { ClientRegistry, type ClientMetadata } from './client.registry';
+import { GrantRepository } from './grant.repository';
 import { PostgresAdapter } from './postgres.adapter';
 import { SigningKeyStore } from './signing-key.store';
 
@@ -69,6 +70,7 @@ export class OidcProviderService implements OnModuleDestroy {
     private readonly outbox: OutboxWorker,
     private readonly franceconnect: FranceConnectFlow,
     private readonly franceconnectAccounts: FranceConnectAccounts,
+    private readonly grants: GrantRepository,
   ) {}
 
   /** Creates the signing keys on first start and builds the provider. Called by the application at start. */
@@ -134,15 +136,6 @@ export class OidcProviderService implements OnModuleDestroy {
   async validateClient(metadata: ClientMetadata): Promise<void> {
     if (!this.current) await this.refreshKeys();
     await this.provider.Client.validate(metadata);
-  }
-
-  private async latestGrantId(accountId: string, clientId: string): Promise<string | undefined> {
-    const rows: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT id FROM oidc_payload WHERE model = 'Grant' AND payload->>'accountId' = $1 AND payload->>'clientId' = $2
-         AND (expires_at IS NULL OR expires_at > now()) ORDER BY expires_at DESC NULLS LAST LIMIT 1`,
-      [accountId, clientId],
-    );
-    return rows[0]?.id;
   }
 
   /**
@@ -276,7 +269,7 @@ export class OidcProviderService implements OnModuleDestroy {
         const grantId =
           ctx.oidc.result?.consent?.grantId ??
           ctx.oidc.session!.grantIdFor(clientId) ??
-          (await this.latestGrantId(accountId, clientId));
+          (await this.grants.latestFor(accountId, clientId));
         if (grantId) {
           const grant = await Grant.find(grantId);
           if (grant && grant.accountId === accountId) return grant;

@@ -9,6 +9,7 @@ import { OidcPayload } from './entities/oidc-payload.entity';
 import { OidcSigningKey } from './entities/oidc-signing-key.entity';
 import { OidcSessionDevice } from './entities/oidc-session-device.entity';
 import { OidcAccountAccess } from './account-access.service';
+import { GrantRepository } from './grant.repository';
 import { OidcProviderService } from './oidc-provider.service';
 import { InteractionController } from './pages/interaction.controller';
 import { InteractionPages } from './pages/interaction-pages';
@@ -23,7 +24,14 @@ import { SigningKeyStore } from './signing-key.store';
     NotificationsModule,
   ],
   controllers: [InteractionController, FranceConnectInteractionController],
-  providers: [OidcProviderService, ClientRegistry, SigningKeyStore, OidcAccountAccess, InteractionPages],
+  providers: [
+    OidcProviderService,
+    ClientRegistry,
+    SigningKeyStore,
+    OidcAccountAccess,
+    InteractionPages,
+    GrantRepository,
+  ],
   exports: [OidcProviderService, ClientRegistry, SigningKeyStore],
 })
 export class OidcModule {}

@@ -108,6 +108,14 @@ export class InteractionController {
         },
       });
     }
+    if (found?.status === 'disabled') {
+      // As for a pending account: only someone who knows the password learns it.
+      await this.throttle.clear(identifier);
+      return this.pages.render(res.status(403), details, 'modules/identity/views/registration/message.njk', {
+        title: 'Compte désactivé',
+        paragraphs: ['Votre compte a été désactivé : vous ne pouvez plus vous connecter. Contactez le support.'],
+      });
+    }
     const account = found?.status === 'active' ? found : undefined;
     if (!account) {
       await this.throttle.recordFailure(identifier, req.ip);

@@ -1,0 +1,63 @@
+import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { Public } from '../../../platform/http/access-policy';
+import { IdentityError, IdentityErrorCode } from '../identity.errors';
+import { InvitationService } from '../invitation.service';
+import { checkLinkToken } from './link-token';
+
+/** The recovery's new-password page, worded for an invited person choosing their first password. */
+const PAGE = 'modules/identity/views/recovery/new-password.njk';
+const MESSAGE = 'modules/identity/views/registration/message.njk';
+
+/** `/invitation/<token>`: the invited person chooses their password, which activates the account. */
+@Controller('invitation')
+export class InvitationController {
+  constructor(private readonly invitations: InvitationService) {}
+
+  @Public()
+  @Get(':token')
+  async page(@Param('token') token: string, @Res() res: Response): Promise<void> {
+    checkLinkToken(token);
+    if (!(await this.invitations.linkIsValid(token))) return this.invalidLink(res.status(400));
+    this.render(res, token, {});
+  }
+
+  @Public()
+  @Post(':token')
+  async accept(@Param('token') token: string, @Body() body: Record<string, unknown>, @Res() res: Response) {
+    checkLinkToken(token);
+    const password = typeof body.password === 'string' ? body.password.slice(0, 300) : '';
+    const confirmation = typeof body.passwordConfirmation === 'string' ? body.passwordConfirmation.slice(0, 300) : '';
+    try {
+      if ((await this.invitations.accept(token, password, confirmation)) === 'invalid')
+        return this.invalidLink(res.status(400));
+    } catch (error) {
+      if (error instanceof IdentityError && error.code === (IdentityErrorCode.FORM_INVALID as string))
+        return this.render(res.status(400), token, error.fields ?? {});
+      throw error;
+    }
+    res.status(200).render(MESSAGE, {
+      title: 'Votre compte est activé',
+      alert: { type: 'success', text: 'Votre mot de passe est enregistré : votre compte est prêt.' },
+      link: { href: '/compte', label: 'M’identifier' },
+    });
+  }
+
+  private render(res: Response, token: string, errors: Record<string, string[]>): void {
+    res.render(PAGE, {
+      token,
+      errors,
+      action: `/invitation/${token}`,
+      heading: 'Choisir votre mot de passe',
+      intro: 'Un compte a été créé pour vous. Choisissez le mot de passe que vous seul connaîtrez.',
+    });
+  }
+
+  private invalidLink(res: Response): void {
+    res.render(MESSAGE, {
+      title: 'Invitation non valable',
+      alert: { type: 'error', text: 'Ce lien a déjà servi ou n’est plus valable.' },
+      paragraphs: ['Demandez une nouvelle invitation à la personne ou à l’organisation qui a créé votre compte.'],
+    });
+  }
+}
