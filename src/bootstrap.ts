@@ -83,19 +83,20 @@ export async function createApplication(options: ApplicationOptions): Promise<Ne
       formActionOrigins: config.franceconnect ? [new URL(config.franceconnect.issuer).origin] : [],
     }),
   );
-  // The OpenID provider parses its own bodies: it is mounted before the body parsers.
+  // The OpenID provider parses its own bodies: it is mounted before the body parsers (and built after `init()`).
   const oidc = app.get(OidcProviderService);
-  await oidc.start();
   app.use('/oidc', oidc.callback);
-  if (options.runJobs ?? true) {
-    oidc.followKeyChanges();
-    app.get(OutboxWorker).start();
-  }
   configureViews(app, config);
   app.use(cookieParser());
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(express.json({ limit: '1mb' }));
   app.use(app.get<CsrfProtection>(CSRF_PROTECTION).middleware);
   await app.init();
+  // After the modules' onModuleInit(), where they register their provider hooks (access checks, claims).
+  await oidc.start();
+  if (options.runJobs ?? true) {
+    oidc.followKeyChanges();
+    app.get(OutboxWorker).start();
+  }
   return app;
 }

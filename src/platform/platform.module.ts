@@ -9,6 +9,7 @@ import { AuditModule } from './audit';
 import { DatabaseModule, type MigrationPolicy } from './database/database.module';
 import type { DatabaseEndpoint } from './database/database-endpoint';
 import { DomainEvents } from './events';
+import { ProviderHooks } from './provider-hooks';
 import { HealthController } from './health/health.controller';
 import { AccessPolicyGuard } from './http/access-policy';
 import { createCsrfProtection, CSRF_PROTECTION, CsrfGuard } from './http/csrf';
@@ -31,8 +32,8 @@ export interface PlatformOptions {
 }
 
 /**
- * What every module stands on: configuration, database, logs, audit, jobs, domain events, HTTP policies, health and
- * metrics.
+ * What every module stands on: configuration, database, logs, audit, jobs, domain events, the OpenID provider's hooks,
+ * HTTP policies, health and metrics.
  */
 @Global()
 @Module({})
@@ -55,6 +56,7 @@ export class PlatformModule {
         MetricsService,
         ExclusiveJobRunner,
         DomainEvents,
+        ProviderHooks,
         { provide: FileStorage, useValue: new LocalDiskStorage(join(options.config.dataDir, 'files')) },
         // Guards run in this order: the access policy first, then CSRF.
         { provide: APP_GUARD, useClass: AccessPolicyGuard },
@@ -62,7 +64,7 @@ export class PlatformModule {
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: APP_PIPE, useFactory: validationPipe },
       ],
-      exports: [LOGGER, CSRF_PROTECTION, MetricsService, ExclusiveJobRunner, FileStorage, DomainEvents],
+      exports: [LOGGER, CSRF_PROTECTION, MetricsService, ExclusiveJobRunner, FileStorage, DomainEvents, ProviderHooks],
     };
   }
 }

@@ -2,11 +2,12 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../../platform/audit';
+import { ProviderHooks } from '../../platform/provider-hooks';
 import { FIRST_PARTY_CLIENTS } from '../../platform/first-party-clients';
 import { AccountAccessPort, type AccountAccess, type ConsentedSite, type OpenSession } from '../identity';
 import { GrantRepository } from './grant.repository';
 import { OidcProviderService } from './oidc-provider.service';
-import { SCOPE_DESCRIPTIONS } from './scope-descriptions';
+import { scopeDescriptions } from './scope-descriptions';
 
 interface SessionRow {
   id: string;
@@ -35,6 +36,7 @@ export class OidcAccountAccess implements AccountAccess, OnModuleInit {
     private readonly audit: AuditService,
     private readonly port: AccountAccessPort,
     private readonly grants: GrantRepository,
+    private readonly hooks: ProviderHooks,
   ) {}
 
   onModuleInit(): void {
@@ -81,11 +83,10 @@ export class OidcAccountAccess implements AccountAccess, OnModuleInit {
 
   async consentedSites(accountId: string): Promise<ConsentedSite[]> {
     const sites: ConsentedSite[] = [];
+    const descriptions = scopeDescriptions(this.hooks);
     for (const row of await this.grants.consentedScopes(accountId)) {
       if (FIRST_PARTY.has(row.clientId)) continue;
-      const scopes = [...new Set(row.scopes.split(' ').filter(Boolean))].map(
-        (scope) => SCOPE_DESCRIPTIONS[scope] ?? scope,
-      );
+      const scopes = [...new Set(row.scopes.split(' ').filter(Boolean))].map((scope) => descriptions[scope] ?? scope);
       sites.push({ clientId: row.clientId, name: await this.clientName(row.clientId), scopes });
     }
     return sites;

@@ -2,45 +2,23 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decodeJwt, type JWK } from 'jose';
-import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { JWK } from 'jose';
+import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { AuditService } from '../../platform/audit';
-import { deriveKey } from '../../platform/crypto/secret-box';
 import { ExclusiveJobRunner } from '../../platform/jobs/exclusive-job.runner';
 import { LOGGER } from '../../platform/logging/logger';
+import { ProviderHooks } from '../../platform/provider-hooks';
 import { FIRST_PARTY_CLIENTS, firstPartyClientSecret } from '../../platform/first-party-clients';
-import { renderView } from '../../platform/views/views';
 import { FranceConnectAccounts, FranceConnectFlow } from '../franceconnect';
 import { IdentityService } from '../identity';
 import { NotificationsService, OutboxWorker } from '../notifications';
 import { ClientRegistry, type ClientMetadata } from './client.registry';
 import { GrantRepository } from './grant.repository';
-import { PostgresAdapter } from './postgres.adapter';
+import { providerConfiguration } from './provider-configuration';
 import { SigningKeyStore } from './signing-key.store';
-
-/** Standard claims per scope (OpenID Connect Core §5.4). */
-export const SCOPE_CLAIMS = {
-  openid: ['sub'],
-  profile: ['name', 'given_name', 'family_name', 'preferred_username', 'updated_at'],
-  email: ['email', 'email_verified'],
-  phone: ['phone_number', 'phone_number_verified'],
-  address: ['address'],
-} as const;
-
-/** Lifetimes, in seconds. */
-const TTL = {
-  AccessToken: 60 * 60,
-  AuthorizationCode: 60,
-  ClientCredentials: 10 * 60,
-  IdToken: 60 * 60,
-  Interaction: 60 * 60,
-  Grant: 30 * 24 * 60 * 60,
-  RefreshToken: 14 * 24 * 60 * 60,
-  Session: 14 * 24 * 60 * 60,
-};
 
 /** How often an instance checks whether the signing keys changed (`keys:rotate` on another instance). */
 const KEY_REFRESH_MS = 30_000;
@@ -71,6 +49,7 @@ export class OidcProviderService implements OnModuleDestroy {
     private readonly franceconnect: FranceConnectFlow,
     private readonly franceconnectAccounts: FranceConnectAccounts,
     private readonly grants: GrantRepository,
+    private readonly hooks: ProviderHooks,
   ) {}
 
   /** Creates the signing keys on first start and builds the provider. Called by the application at start. */
@@ -189,7 +168,6 @@ export class OidcProviderService implements OnModuleDestroy {
   }
 
   private build(keys: JWK[]): Provider {
-    const identity = this.identity;
     // Provider events fire outside any request handler: a failed audit write is logged, never left unhandled.
     const audit = {
       record: (record: Parameters<AuditService['record']>[0]) =>
@@ -197,156 +175,21 @@ export class OidcProviderService implements OnModuleDestroy {
           .record(record)
           .catch((error: unknown) => this.logger.error({ err: error }, 'Écriture du journal d’audit impossible')),
     };
-    const configuration: Configuration = {
-      adapter: (name: string) => new PostgresAdapter(name, this.dataSource, this.clients),
-      clients: [],
-      jwks: { keys: keys },
-      async findAccount(_ctx, sub) {
-        const account = await identity.findById(sub);
-        if (!account || account.status !== 'active') return undefined;
-        return {
-          accountId: account.id,
-          async claims() {
-            return {
-              sub: account.id,
-              name: [account.givenName, account.familyName].filter(Boolean).join(' ') || undefined,
-              given_name: account.givenName ?? undefined,
-              family_name: account.familyName ?? undefined,
-              preferred_username: account.identifier,
-              email: account.email,
-              email_verified: account.emailVerified,
-            };
-          },
-        };
+    const configuration = providerConfiguration(
+      {
+        config: this.config,
+        logger: this.logger,
+        dataSource: this.dataSource,
+        clients: this.clients,
+        grants: this.grants,
+        identity: this.identity,
+        notifications: this.notifications,
+        outbox: this.outbox,
+        hooks: this.hooks,
       },
-      claims: {
-        acr: null,
-        auth_time: null,
-        sid: null,
-        ...Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
-        // How the person authenticated (OpenID Connect Core §2), in every ID token: `amr`, and `acr` (`eidas1`) after
-        // a FranceConnect sign-in; relying parties such as FranceConnect-aware sites depend on them.
-        openid: ['sub', 'amr', 'acr'],
-      },
-      scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', 'address'],
-      responseTypes: ['code'],
-      // RFC 9700 §2.1.1: PKCE (S256, the only method this provider supports) for every client.
-      pkce: { required: () => true },
-      allowOmittingSingleRegisteredRedirectUri: false,
-      clientDefaults: {
-        grant_types: ['authorization_code', 'refresh_token'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'client_secret_basic',
-        id_token_signed_response_alg: 'RS256',
-      },
-      enabledJWA: {
-        idTokenSigningAlgValues: ['RS256', 'ES256', 'EdDSA'],
-        userinfoSigningAlgValues: ['RS256', 'ES256', 'EdDSA'],
-        introspectionSigningAlgValues: ['RS256', 'ES256', 'EdDSA'],
-        authorizationSigningAlgValues: ['RS256', 'ES256', 'EdDSA'],
-      },
-      ttl: TTL,
-      // Every refresh token is single-use; replaying a used one revokes the whole grant.
-      rotateRefreshToken: () => true,
-      cookies: {
-        keys: [deriveKey(this.config.secretKey, 'oidc-cookies')],
-        long: { httpOnly: true, sameSite: 'lax' },
-        short: { httpOnly: true, sameSite: 'lax' },
-      },
-      interactions: { policy: signInPolicy(), url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-      // The levels the platform can vouch for: `eidas1` after a FranceConnect sign-in (nothing for a password).
-      acrValues: ['eidas1'],
-      // `idp_hint=franceconnect`: the sign-in page goes straight to FranceConnect (the registration page's button).
-      extraParams: ['idp_hint'],
-      // CORS on the provider's endpoints only for the origins of the site's own redirect URIs (browser-based clients).
-      clientBasedCORS: (_ctx, origin, client) =>
-        client.redirectUris?.some((uri) => new URL(uri).origin === origin) ?? false,
-      // Consent is remembered per site across sessions; the platform's own sites never ask for it.
-      loadExistingGrant: async (ctx) => {
-        const clientId = ctx.oidc.client!.clientId;
-        const accountId = ctx.oidc.session!.accountId!;
-        const { Grant } = ctx.oidc.provider;
-        const grantId =
-          ctx.oidc.result?.consent?.grantId ??
-          ctx.oidc.session!.grantIdFor(clientId) ??
-          (await this.grants.latestFor(accountId, clientId));
-        if (grantId) {
-          const grant = await Grant.find(grantId);
-          if (grant && grant.accountId === accountId) return grant;
-        }
-        if (!FIRST_PARTY_CLIENTS.some((site) => site.clientId === clientId)) return undefined;
-        const grant = new Grant({ accountId, clientId });
-        const scope = ctx.oidc.params?.scope;
-        grant.addOIDCScope(typeof scope === 'string' ? scope : 'openid');
-        await grant.save();
-        return grant;
-      },
-      // Back-channel logout tokens go through the outbox (webhook channel): retried with backoff until their expiry,
-      // instead of a single 2.5 s attempt. Other outgoing requests (jwks_uri, ...) are made here: the provider refuses
-      // special-use addresses (SSRF); outside production, loopback is let through for the tests and the demo site.
-      fetch: async (url, options) => {
-        const body = options?.body instanceof URLSearchParams ? options.body : undefined;
-        const logoutToken = body?.get('logout_token');
-        if (options?.method === 'POST' && body && logoutToken) {
-          const { exp, jti } = decodeJwt(logoutToken);
-          await this.notifications.enqueueWebhook(this.dataSource.manager, {
-            url: url instanceof Request ? url.url : url instanceof URL ? url.href : url,
-            body: body.toString(),
-            contentType: 'application/x-www-form-urlencoded',
-            expiresAt: exp ? new Date(exp * 1000) : undefined,
-            idempotencyKey: jti ? `backchannel-logout:${jti}` : undefined,
-          });
-          // The person may go to the site right away: do not wait for the next poll.
-          this.outbox.nudge();
-          return new Response(null, { status: 204 });
-        }
-        if (!this.config.isProduction && isLoopback(new URL(url).hostname)) {
-          const { dispatcher: _dispatcher, ...rest } = options as RequestInit & { dispatcher?: unknown };
-          return fetch(url, rest);
-        }
-        return fetch(url, options);
-      },
-      features: {
-        devInteractions: { enabled: false },
-        claimsParameter: { enabled: true },
-        clientCredentials: { enabled: true },
-        backchannelLogout: { enabled: true },
-        introspection: {
-          enabled: true,
-          // A client introspects only the tokens issued to itself.
-          allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
-        },
-        revocation: {
-          enabled: true,
-          allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
-        },
-        rpInitiatedLogout: {
-          enabled: true,
-          logoutSource: async (ctx, form) => {
-            const client = ctx.oidc.client;
-            ctx.type = 'html';
-            ctx.body = renderView('modules/oidc/views/logout.njk', {
-              title: 'Déconnexion',
-              form,
-              clientName: client?.clientName ?? client?.clientId,
-            });
-          },
-          postLogoutSuccessSource: async (ctx) => {
-            ctx.type = 'html';
-            ctx.body = renderView('modules/oidc/views/logged-out.njk', { title: 'Vous êtes déconnecté' });
-          },
-        },
-      },
-      renderError: async (ctx, out, error) => {
-        this.logger.info({ error: out.error, description: out.error_description }, 'Erreur du fournisseur OpenID');
-        ctx.type = 'html';
-        ctx.body = renderView('modules/oidc/views/provider-error.njk', {
-          title: 'La connexion n’a pas pu aboutir',
-          ...describeProviderError(out.error, error),
-          requestId: ctx.get('x-request-id') || undefined,
-        });
-      },
-    };
+      keys,
+    );
+    this.hooks.seal();
     const provider = new Provider(this.config.issuer, configuration);
     provider.proxy = this.config.http.trustProxy !== false;
     provider.use((ctx, next) => this.franceconnectSessions(ctx as KoaContextWithOIDC, next));
@@ -378,46 +221,4 @@ export class OidcProviderService implements OnModuleDestroy {
     });
     return provider;
   }
-}
-
-/**
- * The provider's default prompts, plus one: a site that asks `acr_values=eidas1` gets a sign-in again unless the
- * session itself came from FranceConnect at that level (`acr_values` is voluntary in OpenID Connect; here it is not).
- */
-function signInPolicy() {
-  const policy = interactionPolicy.base();
-  policy.get('login')!.checks.add(
-    new interactionPolicy.Check('franceconnect_required', 'A FranceConnect (eidas1) sign-in is required', (ctx) => {
-      const asked = ctx.oidc.params?.acr_values;
-      const required = typeof asked === 'string' && asked.split(' ').includes('eidas1');
-      return required && ctx.oidc.session?.acr !== 'eidas1'
-        ? interactionPolicy.Check.REQUEST_PROMPT
-        : interactionPolicy.Check.NO_NEED_TO_PROMPT;
-    }),
-  );
-  return policy;
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
-}
-
-/** A French explanation of the provider's error codes (RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6). */
-function describeProviderError(code: string, error: Error): { message: string; code: string } {
-  const messages: Record<string, string> = {
-    invalid_request: 'La demande de connexion envoyée par le site est incorrecte.',
-    invalid_client: 'Le site qui vous a envoyé ici n’est pas reconnu par la plateforme.',
-    invalid_redirect_uri:
-      'L’adresse de retour demandée par le site n’est pas enregistrée : par sécurité, vous n’y êtes pas renvoyé.',
-    unauthorized_client: 'Ce site n’est pas autorisé à faire cette demande.',
-    unsupported_response_type: 'Ce type de demande n’est pas pris en charge.',
-    invalid_scope: 'Le site demande des informations que la plateforme ne fournit pas.',
-    session_not_found: 'Votre demande de connexion a expiré. Retournez sur le site d’où vous venez pour recommencer.',
-  };
-  void error;
-  return {
-    code,
-    message:
-      messages[code] ?? 'La demande n’a pas pu être traitée. Retournez sur le site d’où vous venez et réessayez.',
-  };
 }

@@ -5,9 +5,11 @@ import { APP_CONFIG, type AppConfig } from '../../../config';
 import { AuditService } from '../../../platform/audit';
 import { SecretBox } from '../../../platform/crypto/secret-box';
 import { Public } from '../../../platform/http/access-policy';
+import { ProviderHooks } from '../../../platform/provider-hooks';
 import { AccountService, ActivationService, IdentityService, LEGAL_VERSIONS, SignInThrottle } from '../../identity';
 import { OidcProviderService } from '../oidc-provider.service';
-import { SCOPE_DESCRIPTIONS } from '../scope-descriptions';
+import { scopeDescriptions } from '../scope-descriptions';
+import type { AccessRefusalDetails } from '../sign-in-policy';
 import { InteractionPages, expired, requiresFranceConnect, type InteractionDetails } from './interaction-pages';
 
 type Details = InteractionDetails;
@@ -26,6 +28,7 @@ export class InteractionController {
     private readonly activation: ActivationService,
     private readonly accounts: AccountService,
     private readonly pages: InteractionPages,
+    private readonly hooks: ProviderHooks,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.termsBox = new SecretBox(config.secretKey, 'interaction-terms');
@@ -47,6 +50,7 @@ export class InteractionController {
       const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint : '';
       return this.pages.render(res, details, 'modules/oidc/views/sign-in-identifier.njk', { identifier: hint });
     }
+    if (details.prompt.name === 'access') return this.renderRefusal(res, details);
     return this.renderConsent(res, details);
   }
 
@@ -233,11 +237,15 @@ export class InteractionController {
   @Public()
   @Post('annuler')
   async abort(@Param('uid') uid: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.pages.details(uid, req, res);
+    const details = await this.pages.details(uid, req, res);
+    const description =
+      details.prompt.name === 'access'
+        ? 'L’accès de cette personne à ce site est refusé.'
+        : 'La personne a abandonné la connexion.';
     await this.oidc.provider.interactionFinished(
       req,
       res,
-      { error: 'access_denied', error_description: 'La personne a abandonné la connexion.' },
+      { error: 'access_denied', error_description: description },
       { mergeWithLastSubmission: false },
     );
   }
@@ -247,11 +255,28 @@ export class InteractionController {
     return this.pages.render(res, details, 'modules/franceconnect/views/required.njk', {});
   }
 
+  /** A module's access check refused this site: the page names it and says what to do (HTTP 403). */
+  private async renderRefusal(res: Response, details: Details): Promise<void> {
+    const { refusal } = details.prompt.details as { refusal?: AccessRefusalDetails };
+    await this.audit.record({
+      actor: { type: 'account', id: details.session?.accountId ?? null },
+      action: 'oidc.access.refused',
+      target: { type: 'client', id: details.params.client_id as string },
+      outcome: 'denied',
+      details: { check: refusal?.check },
+    });
+    return this.pages.render(res.status(403), details, 'modules/oidc/views/access-refused.njk', {
+      reason: refusal?.reason ?? 'Votre compte ne donne pas accès à ce site.',
+      whatToDo: refusal?.whatToDo ?? 'Contactez le responsable de ce site.',
+    });
+  }
+
   private async renderConsent(res: Response, details: Details): Promise<void> {
     const missing = details.prompt.details as { missingOIDCScope?: string[] };
-    const scopes = (missing.missingOIDCScope ?? []).filter((s) => s in SCOPE_DESCRIPTIONS);
+    const descriptions = scopeDescriptions(this.hooks);
+    const scopes = (missing.missingOIDCScope ?? []).filter((s) => s in descriptions);
     return this.pages.render(res, details, 'modules/oidc/views/consent.njk', {
-      scopes: scopes.map((scope) => ({ scope, description: SCOPE_DESCRIPTIONS[scope] })),
+      scopes: scopes.map((scope) => ({ scope, description: descriptions[scope] })),
     });
   }
 }

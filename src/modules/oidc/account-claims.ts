@@ -1,0 +1,79 @@
+import type { FindAccount } from 'oidc-provider';
+import type { ProviderHooks } from '../../platform/provider-hooks';
+import type { IdentityService } from '../identity';
+
+/** Standard claims per scope (OpenID Connect Core §5.4). */
+export const SCOPE_CLAIMS = {
+  openid: ['sub'],
+  profile: ['name', 'given_name', 'family_name', 'preferred_username', 'updated_at'],
+  email: ['email', 'email_verified'],
+  phone: ['phone_number', 'phone_number_verified'],
+  address: ['address'],
+} as const;
+
+/**
+ * The provider's `findAccount`: an active account's standard claims, then those of the modules' contributors for the
+ * scopes granted, computed for the site that asks (ID token at the token endpoint, userinfo). The provider keeps only
+ * the claims of the granted scopes (and of the `claims` parameter).
+ */
+export function findAccount(identity: IdentityService, hooks: ProviderHooks): FindAccount {
+  return async (ctx, sub) => {
+    const account = await identity.findById(sub);
+    if (!account || account.status !== 'active') return undefined;
+    const clientId = ctx.oidc.client?.clientId;
+    return {
+      accountId: account.id,
+      async claims(_use, scope) {
+        const granted = new Set((scope ?? '').split(' '));
+        const contributed: Record<string, unknown> = {};
+        if (clientId) {
+          for (const contributor of hooks.claimsContributors) {
+            if (!granted.has(contributor.scope)) continue;
+            const claims = await contributor.claimsFor({ accountId: account.id, clientId });
+            for (const name of contributor.claims) if (name in claims) contributed[name] = claims[name];
+          }
+        }
+        return {
+          ...contributed,
+          sub: account.id,
+          name: [account.givenName, account.familyName].filter(Boolean).join(' ') || undefined,
+          given_name: account.givenName ?? undefined,
+          family_name: account.familyName ?? undefined,
+          preferred_username: account.identifier,
+          email: account.email,
+          email_verified: account.emailVerified,
+        };
+      },
+    };
+  };
+}
+
+/** The `claims` configuration: standard scopes and the contributors' ones (discovery lists them all). */
+export function claimsConfiguration(hooks: ProviderHooks): Record<string, string[] | null> {
+  return {
+    acr: null,
+    auth_time: null,
+    sid: null,
+    ...Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
+    // How the person authenticated (OpenID Connect Core §2), in every ID token: `amr`, and `acr` (`eidas1`) after
+    // a FranceConnect sign-in; relying parties such as FranceConnect-aware sites depend on them.
+    // The contributors' claims are listed under `openid` too: in the code flow the ID token carries only the `openid`
+    // scope's claims (`conformIdTokenClaims`), and they belong in it; `findAccount` returns them only when their own
+    // scope was granted, so a site that did not ask for it never gets them.
+    openid: ['sub', 'amr', 'acr', ...hooks.claimsContributors.flatMap((c) => c.claims)],
+    ...Object.fromEntries(hooks.claimsContributors.map((c) => [c.scope, [...c.claims]])),
+  };
+}
+
+/** The scopes the provider knows: the standard ones and the contributors'. */
+export function supportedScopes(hooks: ProviderHooks): string[] {
+  return [
+    'openid',
+    'offline_access',
+    'profile',
+    'email',
+    'phone',
+    'address',
+    ...hooks.claimsContributors.map((c) => c.scope),
+  ];
+}

@@ -1,0 +1,200 @@
+import type { JWK } from 'jose';
+import { decodeJwt } from 'jose';
+import type { Configuration } from 'oidc-provider';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import type { AppConfig } from '../../config';
+import { deriveKey } from '../../platform/crypto/secret-box';
+import { FIRST_PARTY_CLIENTS } from '../../platform/first-party-clients';
+import type { ProviderHooks } from '../../platform/provider-hooks';
+import { renderView } from '../../platform/views/views';
+import type { IdentityService } from '../identity';
+import type { NotificationsService, OutboxWorker } from '../notifications';
+import { claimsConfiguration, findAccount, supportedScopes } from './account-claims';
+import type { ClientRegistry } from './client.registry';
+import type { GrantRepository } from './grant.repository';
+import { PostgresAdapter } from './postgres.adapter';
+import { signInPolicy } from './sign-in-policy';
+
+/** Lifetimes, in seconds. */
+const TTL = {
+  AccessToken: 60 * 60,
+  AuthorizationCode: 60,
+  ClientCredentials: 10 * 60,
+  IdToken: 60 * 60,
+  Interaction: 60 * 60,
+  Grant: 30 * 24 * 60 * 60,
+  RefreshToken: 14 * 24 * 60 * 60,
+  Session: 14 * 24 * 60 * 60,
+};
+
+/** What the provider's configuration reads and calls: services, and the modules' hooks. */
+export interface ProviderDependencies {
+  config: AppConfig;
+  logger: Logger;
+  dataSource: DataSource;
+  clients: ClientRegistry;
+  grants: GrantRepository;
+  identity: IdentityService;
+  notifications: NotificationsService;
+  outbox: OutboxWorker;
+  hooks: ProviderHooks;
+}
+
+/**
+ * The provider's configuration (node-oidc-provider 9), built from its dependencies and the modules' hooks (access
+ * checks in the interaction policy, claims contributors in `claims`, `scopes` and `findAccount`). No state of its own:
+ * the provider is rebuilt from it when the keys change.
+ */
+export function providerConfiguration(deps: ProviderDependencies, keys: JWK[]): Configuration {
+  const { config, logger, dataSource, clients, grants, identity, notifications, outbox, hooks } = deps;
+  return {
+    adapter: (name: string) => new PostgresAdapter(name, dataSource, clients),
+    clients: [],
+    jwks: { keys: keys },
+    findAccount: findAccount(identity, hooks),
+    claims: claimsConfiguration(hooks),
+    scopes: supportedScopes(hooks),
+    responseTypes: ['code'],
+    // RFC 9700 §2.1.1: PKCE (S256, the only method this provider supports) for every client.
+    pkce: { required: () => true },
+    allowOmittingSingleRegisteredRedirectUri: false,
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'RS256',
+    },
+    enabledJWA: {
+      idTokenSigningAlgValues: ['RS256', 'ES256', 'EdDSA'],
+      userinfoSigningAlgValues: ['RS256', 'ES256', 'EdDSA'],
+      introspectionSigningAlgValues: ['RS256', 'ES256', 'EdDSA'],
+      authorizationSigningAlgValues: ['RS256', 'ES256', 'EdDSA'],
+    },
+    ttl: TTL,
+    // Every refresh token is single-use; replaying a used one revokes the whole grant.
+    rotateRefreshToken: () => true,
+    cookies: {
+      keys: [deriveKey(config.secretKey, 'oidc-cookies')],
+      long: { httpOnly: true, sameSite: 'lax' },
+      short: { httpOnly: true, sameSite: 'lax' },
+    },
+    interactions: { policy: signInPolicy(hooks), url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    // The levels the platform can vouch for: `eidas1` after a FranceConnect sign-in (nothing for a password).
+    acrValues: ['eidas1'],
+    // `idp_hint=franceconnect`: the sign-in page goes straight to FranceConnect (the registration page's button).
+    extraParams: ['idp_hint'],
+    // CORS on the provider's endpoints only for the origins of the site's own redirect URIs (browser-based clients).
+    clientBasedCORS: (_ctx, origin, client) =>
+      client.redirectUris?.some((uri) => new URL(uri).origin === origin) ?? false,
+    // Consent is remembered per site across sessions; the platform's own sites never ask for it.
+    loadExistingGrant: async (ctx) => {
+      const clientId = ctx.oidc.client!.clientId;
+      const accountId = ctx.oidc.session!.accountId!;
+      const { Grant } = ctx.oidc.provider;
+      const grantId =
+        ctx.oidc.result?.consent?.grantId ??
+        ctx.oidc.session!.grantIdFor(clientId) ??
+        (await grants.latestFor(accountId, clientId));
+      if (grantId) {
+        const grant = await Grant.find(grantId);
+        if (grant && grant.accountId === accountId) return grant;
+      }
+      if (!FIRST_PARTY_CLIENTS.some((site) => site.clientId === clientId)) return undefined;
+      const grant = new Grant({ accountId, clientId });
+      const scope = ctx.oidc.params?.scope;
+      grant.addOIDCScope(typeof scope === 'string' ? scope : 'openid');
+      await grant.save();
+      return grant;
+    },
+    // Back-channel logout tokens go through the outbox (webhook channel): retried with backoff until their expiry,
+    // instead of a single 2.5 s attempt. Other outgoing requests (jwks_uri, ...) are made here: the provider refuses
+    // special-use addresses (SSRF); outside production, loopback is let through for the tests and the demo site.
+    fetch: async (url, options) => {
+      const body = options?.body instanceof URLSearchParams ? options.body : undefined;
+      const logoutToken = body?.get('logout_token');
+      if (options?.method === 'POST' && body && logoutToken) {
+        const { exp, jti } = decodeJwt(logoutToken);
+        await notifications.enqueueWebhook(dataSource.manager, {
+          url: url instanceof Request ? url.url : url instanceof URL ? url.href : url,
+          body: body.toString(),
+          contentType: 'application/x-www-form-urlencoded',
+          expiresAt: exp ? new Date(exp * 1000) : undefined,
+          idempotencyKey: jti ? `backchannel-logout:${jti}` : undefined,
+        });
+        // The person may go to the site right away: do not wait for the next poll.
+        outbox.nudge();
+        return new Response(null, { status: 204 });
+      }
+      if (!config.isProduction && isLoopback(new URL(url).hostname)) {
+        const { dispatcher: _dispatcher, ...rest } = options as RequestInit & { dispatcher?: unknown };
+        return fetch(url, rest);
+      }
+      return fetch(url, options);
+    },
+    features: {
+      devInteractions: { enabled: false },
+      claimsParameter: { enabled: true },
+      clientCredentials: { enabled: true },
+      backchannelLogout: { enabled: true },
+      introspection: {
+        enabled: true,
+        // A client introspects only the tokens issued to itself.
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx, form) => {
+          const client = ctx.oidc.client;
+          ctx.type = 'html';
+          ctx.body = renderView('modules/oidc/views/logout.njk', {
+            title: 'Déconnexion',
+            form,
+            clientName: client?.clientName ?? client?.clientId,
+          });
+        },
+        postLogoutSuccessSource: async (ctx) => {
+          ctx.type = 'html';
+          ctx.body = renderView('modules/oidc/views/logged-out.njk', { title: 'Vous êtes déconnecté' });
+        },
+      },
+    },
+    renderError: async (ctx, out, error) => {
+      logger.info({ error: out.error, description: out.error_description }, 'Erreur du fournisseur OpenID');
+      ctx.type = 'html';
+      ctx.body = renderView('modules/oidc/views/provider-error.njk', {
+        title: 'La connexion n’a pas pu aboutir',
+        ...describeProviderError(out.error, error),
+        requestId: ctx.get('x-request-id') || undefined,
+      });
+    },
+  };
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+/** A French explanation of the provider's error codes (RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6). */
+function describeProviderError(code: string, error: Error): { message: string; code: string } {
+  const messages: Record<string, string> = {
+    invalid_request: 'La demande de connexion envoyée par le site est incorrecte.',
+    invalid_client: 'Le site qui vous a envoyé ici n’est pas reconnu par la plateforme.',
+    invalid_redirect_uri:
+      'L’adresse de retour demandée par le site n’est pas enregistrée : par sécurité, vous n’y êtes pas renvoyé.',
+    unauthorized_client: 'Ce site n’est pas autorisé à faire cette demande.',
+    unsupported_response_type: 'Ce type de demande n’est pas pris en charge.',
+    invalid_scope: 'Le site demande des informations que la plateforme ne fournit pas.',
+    session_not_found: 'Votre demande de connexion a expiré. Retournez sur le site d’où vous venez pour recommencer.',
+  };
+  void error;
+  return {
+    code,
+    message:
+      messages[code] ?? 'La demande n’a pas pu être traitée. Retournez sur le site d’où vous venez et réessayez.',
+  };
+}

@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+
+/** Who is signing in, and to which site (client). */
+export interface SignInTarget {
+  accountId: string;
+  clientId: string;
+}
+
+/** Why a sign-in to a site is refused, in French, for the person: the page names the site and shows both. */
+export interface AccessRefusal {
+  /** « Votre organisation n’est pas abonnée à ce service. » */
+  reason: string;
+  /** « Demandez à l’administrateur de votre organisation de vous y donner accès. » */
+  whatToDo: string;
+}
+
+/**
+ * A module's rule on who may sign in to which site (no subscription to this product, a disabled secondary account).
+ * It runs on every authorization request, single sign-on and remembered consent included; `undefined` lets the person
+ * through. Keep it fast (one indexed query): it runs on each sign-in to each site.
+ */
+export interface ClientAccessCheck {
+  /** `<module>.<rule>` (`subscriptions.product`), in the audit trail and the logs. */
+  name: string;
+  check(target: SignInTarget): Promise<AccessRefusal | undefined>;
+}
+
+/**
+ * A module's claims for one scope, computed per account and per site (the roles of this person on this product). They
+ * go in the ID token and at userinfo when the site asked for the scope and the person consented to it.
+ */
+export interface ClaimsContributor {
+  scope: string;
+  /** The claims it may return, listed in discovery (`claims_supported`). */
+  claims: string[];
+  /** What the scope gives a site, in plain French, for the consent page (« vos abonnements à ce service »). */
+  description: string;
+  claimsFor(target: SignInTarget): Promise<Record<string, unknown>>;
+}
+
+/**
+ * Sign-in seams of the OpenID provider that modules plug into without importing it: access checks per client and
+ * claims contributors per scope. Modules register in their `onModuleInit()`; the provider is built once the
+ * application is initialised, from what is registered then (its discovery document and claims configuration are fixed
+ * at construction), and refuses later registrations.
+ */
+@Injectable()
+export class ProviderHooks {
+  private readonly checks: ClientAccessCheck[] = [];
+  private readonly contributors: ClaimsContributor[] = [];
+  private sealed = false;
+
+  addAccessCheck(check: ClientAccessCheck): void {
+    this.assertOpen(check.name);
+    this.checks.push(check);
+  }
+
+  addClaimsContributor(contributor: ClaimsContributor): void {
+    this.assertOpen(`scope ${contributor.scope}`);
+    if (this.contributors.some((c) => c.scope === contributor.scope))
+      throw new Error(`La portée « ${contributor.scope} » a déjà un contributeur de claims`);
+    this.contributors.push(contributor);
+  }
+
+  get accessChecks(): readonly ClientAccessCheck[] {
+    return this.checks;
+  }
+
+  get claimsContributors(): readonly ClaimsContributor[] {
+    return this.contributors;
+  }
+
+  /** Called by the provider when it is built: from then on, registering is a programming error. */
+  seal(): void {
+    this.sealed = true;
+  }
+
+  private assertOpen(what: string): void {
+    if (this.sealed)
+      throw new Error(`Crochet du fournisseur OpenID ajouté trop tard (${what}) : enregistrez-le dans onModuleInit()`);
+  }
+}
