@@ -6,6 +6,7 @@ import { FranceConnectSession } from './entities/franceconnect-session.entity';
 import { FranceConnectAccounts } from './franceconnect-accounts.service';
 import { FranceConnectClient } from './franceconnect.client';
 import { FranceConnectFlow } from './franceconnect-flow';
+import { FranceConnectSessionHook } from './franceconnect-session.hook';
 import { FranceConnectAccountController, FranceConnectController } from './pages/franceconnect.controller';
 
 /**
@@ -16,7 +17,7 @@ import { FranceConnectAccountController, FranceConnectController } from './pages
 @Module({
   imports: [TypeOrmModule.forFeature([FranceConnectIdentity, FranceConnectSession]), IdentityModule],
   controllers: [FranceConnectController, FranceConnectAccountController],
-  providers: [FranceConnectClient, FranceConnectAccounts, FranceConnectFlow],
+  providers: [FranceConnectClient, FranceConnectAccounts, FranceConnectFlow, FranceConnectSessionHook],
   exports: [FranceConnectAccounts, FranceConnectFlow],
 })
 export class FranceConnectModule {}

@@ -12,7 +12,6 @@ import { ExclusiveJobRunner } from '../../platform/jobs/exclusive-job.runner';
 import { LOGGER } from '../../platform/logging/logger';
 import { ProviderHooks } from '../../platform/provider-hooks';
 import { FIRST_PARTY_CLIENTS, firstPartyClientSecret } from '../../platform/first-party-clients';
-import { FranceConnectAccounts, FranceConnectFlow } from '../franceconnect';
 import { IdentityService } from '../identity';
 import { NotificationsService, OutboxWorker } from '../notifications';
 import { ClientRegistry, type ClientMetadata } from './client.registry';
@@ -46,8 +45,6 @@ export class OidcProviderService implements OnModuleDestroy {
     private readonly jobs: ExclusiveJobRunner,
     private readonly notifications: NotificationsService,
     private readonly outbox: OutboxWorker,
-    private readonly franceconnect: FranceConnectFlow,
-    private readonly franceconnectAccounts: FranceConnectAccounts,
     private readonly grants: GrantRepository,
     private readonly hooks: ProviderHooks,
   ) {}
@@ -118,41 +115,33 @@ export class OidcProviderService implements OnModuleDestroy {
   }
 
   /**
-   * Around the provider's own handling: after a FranceConnect sign-in resumes, the FC ID token is kept for this
-   * session; after this session's logout, the browser goes through FC's `session/end` before the provider's own
-   * destination (the site's post-logout URI, or the « déconnecté » page). The local session is already gone then, so
-   * whatever happens at FC, nobody stays signed in here.
+   * Around the provider's own handling, the modules' session hooks: told when an interaction resumes a session, and
+   * asked, when the person's logout ended a session, whether the browser goes through another logout first (an
+   * upstream provider's, such as FranceConnect's) before the provider's own destination.
    */
-  private async franceconnectSessions(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+  private async sessionHooks(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
     await next();
     const route = ctx.oidc?.route;
     const session = ctx.oidc?.session;
     if (route === 'resume' && session?.uid && session.accountId) {
-      const result = ctx.oidc.entities.Interaction?.result as { franceconnect?: { idToken?: string } } | undefined;
-      const idToken = result?.franceconnect?.idToken;
-      if (idToken) await this.franceconnectAccounts.rememberSession(session.uid, session.accountId, idToken);
+      const result = (ctx.oidc.entities.Interaction?.result ?? {}) as Record<string, unknown>;
+      for (const hook of this.hooks.sessionHooks)
+        await hook.resumed?.({ uid: session.uid, accountId: session.accountId }, result);
       return;
     }
     // Only when the session itself ended (« Se déconnecter »), not when the person stayed signed in.
     const ended = (session as { destroyed?: boolean } | undefined)?.destroyed === true;
     if (route !== 'end_session_confirm' || ctx.status !== 303 || !ended || !session?.uid) return;
-    const kept = await this.franceconnectAccounts.takeSession(session.uid);
-    if (!kept || !this.franceconnect.enabled) return;
-    const destination = ctx.response.get('location');
-    try {
-      const { url, cookie } = await this.franceconnect.logout(kept.idToken, destination);
-      const options = this.franceconnect.logoutCookieOptions;
-      ctx.cookies.set(cookie.name, cookie.value, { ...options, signed: false, overwrite: true });
+    for (const hook of this.hooks.sessionHooks) {
+      const detour = await hook.ended?.({ uid: session.uid }, ctx.response.get('location'));
+      if (!detour) continue;
+      if (detour.cookie) {
+        const { name, value, options } = detour.cookie;
+        ctx.cookies.set(name, value, { ...options, signed: false, overwrite: true });
+      }
       ctx.status = 303;
-      ctx.redirect(url.toString());
-      await this.audit.record({
-        actor: { type: 'account', id: kept.accountId },
-        action: 'franceconnect.logout.started',
-        outcome: 'success',
-      });
-    } catch (error) {
-      // FC unreachable: the platform's logout is done; the person goes on without FC's.
-      this.logger.warn({ err: error }, 'Déconnexion de FranceConnect impossible');
+      ctx.redirect(detour.url);
+      return;
     }
   }
 
@@ -192,7 +181,7 @@ export class OidcProviderService implements OnModuleDestroy {
     this.hooks.seal();
     const provider = new Provider(this.config.issuer, configuration);
     provider.proxy = this.config.http.trustProxy !== false;
-    provider.use((ctx, next) => this.franceconnectSessions(ctx as KoaContextWithOIDC, next));
+    provider.use((ctx, next) => this.sessionHooks(ctx as KoaContextWithOIDC, next));
     provider.on('end_session.success', (ctx: KoaContextWithOIDC) => {
       void audit.record({
         actor: { type: 'account', id: ctx.oidc.session?.accountId ?? null },

@@ -3,5 +3,8 @@ export {
   type AccessRefusal,
   type ClaimsContributor,
   type ClientAccessCheck,
+  type HookCookie,
+  type LogoutDetour,
+  type ProviderSessionHook,
   type SignInTarget,
 } from './provider-hooks';

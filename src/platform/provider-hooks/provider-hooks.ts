@@ -38,9 +38,37 @@ export interface ClaimsContributor {
   claimsFor(target: SignInTarget): Promise<Record<string, unknown>>;
 }
 
+/** A cookie a session hook sets on the provider's response (Koa's cookie options). */
+export interface HookCookie {
+  name: string;
+  value: string;
+  options: { path: string; httpOnly: boolean; secure: boolean; sameSite: 'lax' | 'strict'; maxAge?: number };
+}
+
+/** Where the browser goes first after a logout (an upstream provider's own logout), before the provider's destination. */
+export interface LogoutDetour {
+  url: string;
+  cookie?: HookCookie;
+}
+
 /**
- * Sign-in seams of the OpenID provider that modules plug into without importing it: access checks per client and
- * claims contributors per scope. Modules register in their `onModuleInit()`; the provider is built once the
+ * Follows the provider's sessions (a federation keeps its upstream ID token for the logout, say), without the
+ * provider knowing who listens.
+ */
+export interface ProviderSessionHook {
+  name: string;
+  /** An interaction finished and resumed a provider session; `result` is what the interaction pages gave the provider. */
+  resumed?(session: { uid: string; accountId: string }, result: Record<string, unknown>): Promise<void>;
+  /**
+   * The person's logout ended the provider session (the platform's logout is done). May send the browser through
+   * another logout first, which must then continue to `destination`.
+   */
+  ended?(session: { uid: string }, destination: string): Promise<LogoutDetour | undefined>;
+}
+
+/**
+ * Sign-in seams of the OpenID provider that modules plug into without importing it: access checks per client,
+ * claims contributors per scope, and session hooks. Modules register in their `onModuleInit()`; the provider is built once the
  * application is initialised, from what is registered then (its discovery document and claims configuration are fixed
  * at construction), and refuses later registrations.
  */
@@ -48,6 +76,7 @@ export interface ClaimsContributor {
 export class ProviderHooks {
   private readonly checks: ClientAccessCheck[] = [];
   private readonly contributors: ClaimsContributor[] = [];
+  private readonly sessions: ProviderSessionHook[] = [];
   private sealed = false;
 
   addAccessCheck(check: ClientAccessCheck): void {
@@ -60,6 +89,15 @@ export class ProviderHooks {
     if (this.contributors.some((c) => c.scope === contributor.scope))
       throw new Error(`La portée « ${contributor.scope} » a déjà un contributeur de claims`);
     this.contributors.push(contributor);
+  }
+
+  addSessionHook(hook: ProviderSessionHook): void {
+    this.assertOpen(hook.name);
+    this.sessions.push(hook);
+  }
+
+  get sessionHooks(): readonly ProviderSessionHook[] {
+    return this.sessions;
   }
 
   get accessChecks(): readonly ClientAccessCheck[] {
