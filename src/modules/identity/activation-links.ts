@@ -15,6 +15,11 @@ export const ACTIVATION_REMINDER_DAYS = 5;
 export const INVITATION_DAYS = 14;
 export const INVITATION_REMINDER_DAYS = 3;
 
+/** The day an invitation sent at `sentAt` expires. */
+export function invitationDeadline(sentAt: Date): Date {
+  return new Date(sentAt.getTime() + INVITATION_DAYS * 24 * 3600 * 1000);
+}
+
 /** The day an unactivated self-registered account is deleted. */
 export function purgeDate(createdAt: Date): Date {
   return new Date(createdAt.getTime() + ACTIVATION_LINK_DAYS * 24 * 3600 * 1000);

@@ -6,7 +6,7 @@ import { DomainEvents } from '../../platform/events';
 import { EMAIL } from './account-format';
 import { AccountSecrets } from './account-secrets';
 import { AccountService } from './account.service';
-import { ActivationLinks, INVITATION_DAYS } from './activation-links';
+import { ActivationLinks, invitationDeadline } from './activation-links';
 import { Account, type AccountProfile } from './entities/account.entity';
 import { IdentifierSuggestions } from './identifier-suggestions';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
@@ -80,7 +80,7 @@ export class InvitationService {
       );
       await this.links.sendInvitation(manager, account, {
         invitedBy: input.invitedBy.name,
-        expiresAt: new Date(now.getTime() + INVITATION_DAYS * 24 * 3600 * 1000),
+        expiresAt: invitationDeadline(now),
         reminder: false,
       });
       await this.audit.record(
@@ -104,7 +104,7 @@ export class InvitationService {
         throw new IdentityError(IdentityErrorCode.ACCOUNT_NOT_FOUND, 'Aucune invitation en attente pour ce compte.');
       await this.links.sendInvitation(manager, account, {
         invitedBy: invitedBy.name,
-        expiresAt: new Date(now.getTime() + INVITATION_DAYS * 24 * 3600 * 1000),
+        expiresAt: invitationDeadline(now),
         reminder: false,
       });
       await this.audit.record(
