@@ -154,6 +154,19 @@ describe('Provider hooks: access checks per client and claims contributors (regi
     assert.equal(refused, 1);
   });
 
+  it('gives the contributed claim only to a site that asked for its scope', async () => {
+    const browser = new HttpBrowser();
+    const a = await start('site-a', { scope: 'openid profile' });
+    let page = await browser.get(a.url, app.url);
+    page = await browser.submit(page, /identifiant$/, { identifier: 'nina.roux' }, app.url);
+    page = await browser.submit(page, /mot-de-passe$/, { password: PASSWORD }, app.url);
+    if (!page.location) page = await browser.submit(page, /consentement$/, { decision: 'autoriser' }, app.url);
+    const result = await tokens('site-a', a.verifier, page.location!);
+    assert.equal(result.claims()!.sub, accountId);
+    assert.equal(result.claims()!.roles, undefined);
+    assert.equal((await client.fetchUserInfo(configs['site-a'], result.access_token, accountId)).roles, undefined);
+  });
+
   it('refuses registering a hook once the provider is built', () => {
     assert.throws(
       () => app.app.get(ProviderHooks).addAccessCheck({ name: 'trop.tard', check: async () => undefined }),
