@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../platform/audit';
 import { ExclusiveJobRunner } from '../../platform/jobs/exclusive-job.runner';
-import { AccountService, type CertifiedIdentity } from '../identity';
+import { AccountService, IdentityService, type CertifiedIdentity } from '../identity';
 import { FranceConnectIdentity } from './entities/franceconnect-identity.entity';
 import { FranceConnectSession } from './entities/franceconnect-session.entity';
 import type { FranceConnectSignIn, PivotIdentity } from './franceconnect.client';
@@ -22,6 +22,7 @@ export class FranceConnectAccounts {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly accounts: AccountService,
+    private readonly identity: IdentityService,
     private readonly audit: AuditService,
     private readonly jobs: ExclusiveJobRunner,
   ) {}
@@ -82,8 +83,8 @@ export class FranceConnectAccounts {
 
   /** Unlinks the account's FC identity; only an account that can still sign in with its password may. */
   async unlink(accountId: string): Promise<void> {
-    const account = await this.accounts.get(accountId);
-    if (!account?.passwordHash) {
+    const account = await this.identity.findById(accountId);
+    if (!account?.hasPassword) {
       throw new FranceConnectError(
         FranceConnectErrorCode.PASSWORD_REQUIRED,
         'Définissez d’abord un mot de passe : sans lui, vous ne pourriez plus vous connecter à votre compte.',

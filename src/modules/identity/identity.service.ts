@@ -33,6 +33,8 @@ export interface AccountView {
   status: Account['status'];
   /** `invitation`: created by someone else (`inviteAccount`). */
   origin: Account['origin'];
+  /** Whether the account can sign in with a password (not an account created through FranceConnect without one). */
+  hasPassword: boolean;
   /** The CGU version last accepted (`null`: created by an operator, never asked). */
   termsVersion: string | null;
   createdAt: Date;
@@ -192,5 +194,18 @@ export class IdentityService {
 function view(account: Account): AccountView {
   const { id, identifier, email, emailVerified, givenName, familyName, status, origin, termsVersion, createdAt } =
     account;
-  return { id, identifier, email, emailVerified, givenName, familyName, status, origin, termsVersion, createdAt };
+  const hasPassword = Boolean(account.passwordHash);
+  return {
+    id,
+    identifier,
+    email,
+    emailVerified,
+    givenName,
+    familyName,
+    status,
+    origin,
+    hasPassword,
+    termsVersion,
+    createdAt,
+  };
 }
