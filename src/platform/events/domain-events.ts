@@ -35,10 +35,12 @@ export class DomainEvents {
  */
 export function OnDomainEvent<K extends DomainEventName>(name: K) {
   const decorator = OnEvent(name, { promisify: true, suppressErrors: true });
-  return (
+  // Generic over the method, so that a method of any return type (async included) fits, and a parameter of another
+  // type does not.
+  return <Method extends (payload: DomainEventMap[K]) => unknown>(
     target: object,
     key: string | symbol,
-    descriptor: TypedPropertyDescriptor<(payload: DomainEventMap[K]) => unknown>,
+    descriptor: TypedPropertyDescriptor<Method>,
   ): void => {
     decorator(target, key, descriptor);
   };
