@@ -113,13 +113,24 @@ describe('IdentityService: invitations, disable and enable (real SMTP server, de
       const weak = await browser.submit(form, /\/invitation\//, { password: 'court', passwordConfirmation: 'court' });
       assert.equal(weak.status, 400);
       assert.match(weak.body, /Le formulaire contient des erreurs|au moins/);
-      const done = await browser.submit(form, /\/invitation\//, {
+      const withoutConsent = await browser.submit(form, /\/invitation\//, {
         password: PASSWORD,
         passwordConfirmation: PASSWORD,
       });
+      assert.equal(withoutConsent.status, 400);
+      assert.match(withoutConsent.body, /Vous devez accepter les conditions générales d’utilisation\./);
+      assert.match(withoutConsent.body, /Vous devez accepter le traitement de vos données personnelles\./);
+      const done = await browser.submit(form, /\/invitation\//, {
+        password: PASSWORD,
+        passwordConfirmation: PASSWORD,
+        acceptTerms: 'oui',
+        acceptPrivacy: 'oui',
+      });
       assert.equal(done.status, 200);
       assert.match(done.body, /Votre compte est activé/);
-      assert.equal((await identity.authenticate('julie.petit', PASSWORD))?.id, view.id);
+      const signedIn = await identity.authenticate('julie.petit', PASSWORD);
+      assert.equal(signedIn?.id, view.id);
+      assert.ok(signedIn?.termsVersion, 'the CGU accepted by the person, at the invitation page');
       assert.deepEqual(
         recorder.seen.filter((e) => e.accountId === view.id),
         [{ name: 'activated', accountId: view.id, detail: 'invitation' }],
@@ -127,6 +138,8 @@ describe('IdentityService: invitations, disable and enable (real SMTP server, de
       const again = await browser.submit(form, /\/invitation\//, {
         password: PASSWORD,
         passwordConfirmation: PASSWORD,
+        acceptTerms: 'oui',
+        acceptPrivacy: 'oui',
       });
       assert.equal(again.status, 400, 'the link works once');
       assert.match(again.body, /Invitation non valable/);

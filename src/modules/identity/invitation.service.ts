@@ -10,6 +10,7 @@ import { ActivationLinks, invitationDeadline } from './activation-links';
 import { Account, type AccountProfile } from './entities/account.entity';
 import { IdentifierSuggestions } from './identifier-suggestions';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
+import { LEGAL_VERSIONS } from './legal';
 import { passwordHasher } from './password-hasher';
 import { FormErrors, text } from './profile-form';
 
@@ -22,6 +23,14 @@ export interface AccountInvitation {
   organisationName?: string;
   /** Who invites: recorded as the actor (an id), and named in the e-mail (« Martin SARL »). */
   invitedBy: { actor: AuditRecord['actor']; name: string };
+}
+
+/** What the invited person sends from the invitation page. */
+export interface InvitationAcceptance {
+  password: string;
+  passwordConfirmation: string;
+  acceptTerms: boolean;
+  acceptPrivacy: boolean;
 }
 
 /**
@@ -125,24 +134,38 @@ export class InvitationService {
   }
 
   /**
-   * The invited person chooses their password: the account becomes active, its address verified (the link reached
-   * it). Single use. `identity.account.activated` follows the commit.
+   * The invited person chooses their password and accepts the CGU and the personal-data notice (nobody accepted them
+   * for them): the account becomes active, its address verified (the link reached it). Single use.
+   * `identity.account.activated` follows the commit.
    */
-  async accept(token: string, password: string, confirmation: string): Promise<'activated' | 'invalid'> {
+  async accept(token: string, input: InvitationAcceptance): Promise<'activated' | 'invalid'> {
     const secret = await this.secrets.peekLink(this.dataSource.manager, token, 'invitation');
     const account = secret?.accountId ? await this.accounts.get(secret.accountId) : undefined;
     if (!account || account.status !== 'pending' || account.origin !== 'invitation') return 'invalid';
     const errors = new FormErrors();
-    this.accounts.checkPassword(account, password, confirmation, errors);
+    this.accounts.checkPassword(account, input.password, input.passwordConfirmation, errors);
+    if (!input.acceptTerms) errors.add('acceptTerms', 'Vous devez accepter les conditions générales d’utilisation.');
+    if (!input.acceptPrivacy)
+      errors.add('acceptPrivacy', 'Vous devez accepter le traitement de vos données personnelles.');
     if (errors.any)
       throw new IdentityError(IdentityErrorCode.FORM_INVALID, 'Le formulaire contient des erreurs.', errors.fields);
-    const passwordHash = await passwordHasher.hash(password);
+    const passwordHash = await passwordHasher.hash(input.password);
+    const now = new Date();
     const activated = await this.dataSource.transaction(async (manager) => {
       // Spent first: a link used twice at once activates once.
       if (!(await this.secrets.useLink(manager, token, 'invitation'))) return false;
-      const { affected } = await manager
-        .getRepository(Account)
-        .update({ id: account.id, status: 'pending' }, { passwordHash, status: 'active', emailVerified: true });
+      const { affected } = await manager.getRepository(Account).update(
+        { id: account.id, status: 'pending' },
+        {
+          passwordHash,
+          status: 'active',
+          emailVerified: true,
+          termsVersion: LEGAL_VERSIONS.terms,
+          termsAcceptedAt: now,
+          privacyVersion: LEGAL_VERSIONS.privacy,
+          privacyAcceptedAt: now,
+        },
+      );
       if (!affected) return false;
       await this.audit.recordAccountAction(manager, account.id, 'identity.account.activated', {
         details: { channel: 'invitation' },

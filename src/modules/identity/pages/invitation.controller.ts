@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { Public } from '../../../platform/http/access-policy';
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { InvitationService } from '../invitation.service';
+import { LEGAL_VERSIONS } from '../legal';
 import { checkLinkToken } from './link-token';
 
 /** The recovery's new-password page, worded for an invited person choosing their first password. */
@@ -26,14 +27,18 @@ export class InvitationController {
   @Post(':token')
   async accept(@Param('token') token: string, @Body() body: Record<string, unknown>, @Res() res: Response) {
     checkLinkToken(token);
-    const password = typeof body.password === 'string' ? body.password.slice(0, 300) : '';
-    const confirmation = typeof body.passwordConfirmation === 'string' ? body.passwordConfirmation.slice(0, 300) : '';
+    const input = {
+      password: typeof body.password === 'string' ? body.password.slice(0, 300) : '',
+      passwordConfirmation:
+        typeof body.passwordConfirmation === 'string' ? body.passwordConfirmation.slice(0, 300) : '',
+      acceptTerms: body.acceptTerms === 'oui',
+      acceptPrivacy: body.acceptPrivacy === 'oui',
+    };
     try {
-      if ((await this.invitations.accept(token, password, confirmation)) === 'invalid')
-        return this.invalidLink(res.status(400));
+      if ((await this.invitations.accept(token, input)) === 'invalid') return this.invalidLink(res.status(400));
     } catch (error) {
       if (error instanceof IdentityError && error.code === (IdentityErrorCode.FORM_INVALID as string))
-        return this.render(res.status(400), token, error.fields ?? {});
+        return this.render(res.status(400), token, error.fields ?? {}, input);
       throw error;
     }
     res.status(200).render(MESSAGE, {
@@ -43,10 +48,17 @@ export class InvitationController {
     });
   }
 
-  private render(res: Response, token: string, errors: Record<string, string[]>): void {
+  private render(
+    res: Response,
+    token: string,
+    errors: Record<string, string[]>,
+    values: { acceptTerms?: boolean; acceptPrivacy?: boolean } = {},
+  ): void {
     res.render(PAGE, {
       token,
       errors,
+      values: { acceptTerms: values.acceptTerms, acceptPrivacy: values.acceptPrivacy },
+      legal: LEGAL_VERSIONS,
       action: `/invitation/${token}`,
       heading: 'Choisir votre mot de passe',
       intro: 'Un compte a été créé pour vous. Choisissez le mot de passe que vous seul connaîtrez.',
