@@ -1,5 +1,4 @@
-import type { JWK } from 'jose';
-import { decodeJwt } from 'jose';
+import { decodeJwt, type JWK } from 'jose';
 import type { Configuration } from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
