@@ -144,6 +144,10 @@ describe('Provider hooks: access checks per client and claims contributors (regi
     const silent = await browser.get((await start('site-b', { prompt: 'none' })).url, app.url);
     assert.equal(new URL(silent.location!).searchParams.get('error'), 'access_denied');
 
+    // What Site B holds no longer works either; Site A's tokens do.
+    await assert.rejects(client.fetchUserInfo(configs['site-b'], atB.access_token, accountId));
+    assert.equal((await client.fetchUserInfo(configs['site-a'], atA.access_token, accountId)).sub, accountId);
+
     // Site A is not concerned: single sign-on still goes straight back with a code.
     const stillA = await browser.get((await start('site-a')).url, app.url);
     assert.ok(new URL(stillA.location!).searchParams.get('code'));

@@ -12,8 +12,8 @@ export const SCOPE_CLAIMS = {
 } as const;
 
 /**
- * The provider's `findAccount`: an active account's standard claims, then those of the modules' contributors for the
- * scopes granted, computed for the site that asks (ID token at the token endpoint, userinfo). The provider keeps only
+ * The provider's `findAccount`: an active account, still allowed on the site that asks (the access checks, at the
+ * token and userinfo endpoints); its standard claims, then those of the modules' contributors for the scopes granted, computed for the site that asks (ID token at the token endpoint, userinfo). The provider keeps only
  * the claims of the granted scopes (and of the `claims` parameter).
  */
 export function findAccount(identity: IdentityService, hooks: ProviderHooks): FindAccount {
@@ -21,6 +21,12 @@ export function findAccount(identity: IdentityService, hooks: ProviderHooks): Fi
     const account = await identity.findById(sub);
     if (!account || account.status !== 'active') return undefined;
     const clientId = ctx.oidc.client?.clientId;
+    // A site the person may no longer reach gets no more tokens (code or refresh token) nor userinfo with those it
+    // holds: the access checks run here too, not only at sign-in (`invalid_grant`, `invalid_token`).
+    if (clientId && (ctx.oidc.route === 'token' || ctx.oidc.route === 'userinfo')) {
+      for (const rule of hooks.accessChecks)
+        if (await rule.check({ accountId: account.id, clientId })) return undefined;
+    }
     return {
       accountId: account.id,
       async claims(_use, scope) {
