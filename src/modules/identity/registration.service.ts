@@ -17,6 +17,7 @@ import { IdentityError, IdentityErrorCode } from './identity.errors';
 import { LEGAL_VERSIONS } from './legal';
 import { parseRna, parseSiren, parseSiret } from './organisation-numbers';
 import { passwordHasher } from './password-hasher';
+import { SignInThrottle } from './sign-in.throttle';
 import { frenchDate } from './french-dates';
 import { certifiedForm, type CertifiedIdentity } from './account.service';
 import { FormErrors, checkNewPassword, readPerson, text, type PersonForm } from './profile-form';
@@ -71,6 +72,7 @@ export class RegistrationService {
     private readonly jobs: ExclusiveJobRunner,
     private readonly secrets: AccountSecrets,
     private readonly documents: IdentityDocuments,
+    private readonly throttle: SignInThrottle,
   ) {}
 
   get smsAvailable(): boolean {
@@ -108,12 +110,13 @@ export class RegistrationService {
       const accounts = manager.getRepository(Account);
       const existing = await accounts.findOneBy({ email: values.email });
       if (existing) {
-        // Same answer as a new registration; the holder learns of it by e-mail, nobody else does.
-        await this.notifications.enqueueEmail(manager, {
-          to: existing.email,
-          template: 'registration-email-taken',
-          data: { signInUrl: `${this.config.publicUrl}/compte` },
-        });
+        // Same answer as a new registration; the holder learns of it by e-mail (a few times an hour), nobody else does.
+        if (await this.throttle.mayWarnTakenEmail(manager, existing.email))
+          await this.notifications.enqueueEmail(manager, {
+            to: existing.email,
+            template: 'registration-email-taken',
+            data: { signInUrl: `${this.config.publicUrl}/compte` },
+          });
         const decoy = await this.secrets.issueCode(manager, { accountId: null, purpose: 'activation' });
         return { channel: values.activationChannel, email: values.email, ticket: decoy.id };
       }

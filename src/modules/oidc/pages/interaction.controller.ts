@@ -5,7 +5,16 @@ import { APP_CONFIG, type AppConfig } from '../../../config';
 import { AuditService } from '../../../platform/audit';
 import { SecretBox } from '../../../platform/crypto/secret-box';
 import { Public } from '../../../platform/http/access-policy';
-import { AccountService, IdentityService, LEGAL_VERSIONS, RegistrationService, SignInThrottle } from '../../identity';
+import {
+  AccountService,
+  DEVICE_COOKIE,
+  deviceCookie,
+  IdentityService,
+  LEGAL_VERSIONS,
+  RegistrationService,
+  SignInThrottle,
+  tooManyAttempts,
+} from '../../identity';
 import { OidcProviderService } from '../oidc-provider.service';
 import { SCOPE_DESCRIPTIONS } from '../scope-descriptions';
 import { InteractionPages, expired, requiresFranceConnect, type InteractionDetails } from './interaction-pages';
@@ -30,7 +39,10 @@ export class InteractionController {
   ) {
     this.termsBox = new SecretBox(config.secretKey, 'interaction-terms');
     this.franceconnectEnabled = config.franceconnect !== undefined;
+    this.secureCookies = config.publicUrl.startsWith('https:');
   }
+
+  private readonly secureCookies: boolean;
 
   private readonly termsBox: SecretBox;
   private readonly franceconnectEnabled: boolean;
@@ -85,17 +97,20 @@ export class InteractionController {
     if (!identifier)
       return this.pages.render(res, details, 'modules/oidc/views/sign-in-identifier.njk', { identifier });
 
-    const wait = await this.throttle.delayBeforeNextAttempt(identifier, req.ip);
-    if (wait > 0) {
+    const attempt = await this.throttle.signIn(identifier, { address: req.ip, device: deviceCookie(req) }, () =>
+      password ? this.identity.verifyPassword(identifier, password) : Promise.resolve(undefined),
+    );
+    if (attempt.status === 'refused') {
       return this.pages.render(res.status(429), details, 'modules/oidc/views/sign-in-password.njk', {
         identifier,
-        error: `Trop de tentatives. Réessayez dans ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}.`,
+        error: tooManyAttempts(attempt.waitSeconds),
       });
     }
-    const found = password ? await this.identity.verifyPassword(identifier, password) : undefined;
+    if (attempt.status === 'verified')
+      res.cookie(DEVICE_COOKIE, attempt.device, this.throttle.deviceCookieOptions(this.secureCookies));
+    const found = attempt.status === 'verified' ? attempt.result : undefined;
     if (found?.status === 'pending') {
       // Only someone who knows the password learns that the account awaits activation.
-      await this.throttle.clear(identifier);
       return this.pages.render(res.status(403), details, 'modules/identity/views/registration/message.njk', {
         title: 'Votre compte n’est pas encore activé',
         paragraphs: [
@@ -110,7 +125,6 @@ export class InteractionController {
     }
     const account = found?.status === 'active' ? found : undefined;
     if (!account) {
-      await this.throttle.recordFailure(identifier, req.ip);
       await this.audit.record({
         actor: { type: 'anonymous' },
         action: 'identity.sign_in.failed',
@@ -122,7 +136,6 @@ export class InteractionController {
         error: 'Identifiant ou mot de passe incorrect.',
       });
     }
-    await this.throttle.clear(identifier);
     if (account.termsVersion && account.termsVersion !== LEGAL_VERSIONS.terms) {
       // New CGU since the last acceptance: accepted before the sign-in completes.
       const ticket = this.termsBox.sealTicket({ accountId: account.id, uid }, 10 * 60_000);
