@@ -13,6 +13,7 @@ import type { AppConfig } from './config';
 import type { DatabaseEndpoint } from './platform/database/database-endpoint';
 import type { MigrationPolicy } from './platform/database/database.module';
 import { CSRF_PROTECTION, type CsrfProtection } from './platform/http/csrf';
+import { bodyParserErrors, inputGuardAfterParsers, inputGuardBeforeProvider } from './platform/http/input-guard';
 import { requestIdMiddleware } from './platform/http/request-id.middleware';
 import { securityHeaders } from './platform/http/security-headers';
 import { NestPinoLogger } from './platform/logging/logger';
@@ -83,6 +84,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ne
       formActionOrigins: config.franceconnect ? [new URL(config.franceconnect.issuer).origin] : [],
     }),
   );
+  app.use(inputGuardBeforeProvider());
   // The OpenID provider parses its own bodies: it is mounted before the body parsers.
   const oidc = app.get(OidcProviderService);
   await oidc.start();
@@ -95,6 +97,8 @@ export async function createApplication(options: ApplicationOptions): Promise<Ne
   app.use(cookieParser());
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(express.json({ limit: '1mb' }));
+  app.use(bodyParserErrors());
+  app.use(inputGuardAfterParsers());
   app.use(app.get<CsrfProtection>(CSRF_PROTECTION).middleware);
   await app.init();
   return app;

@@ -86,6 +86,11 @@ export class HttpBrowser {
     throw new Error(`Trop de redirections depuis ${url}`);
   }
 
+  /** The `Cookie` header this browser sends to the host of `url`. */
+  cookieHeaderFor(url: string): string {
+    return this.cookieHeader(new URL(url).host);
+  }
+
   /** A cookie this browser holds for the host of `url`. */
   cookie(url: string, name: string): string | undefined {
     return this.cookies.get(new URL(url).host)?.get(name);
