@@ -131,9 +131,26 @@ function probes(route: Route, csrf: string): Probe[] {
     post('XML', 'application/xml', '<a>b</a>'),
     post('multipart without boundary', 'multipart/form-data', 'x'),
     post('form declared, JSON sent', 'application/x-www-form-urlencoded', json('a')),
+    {
+      name: 'NUL in every multipart field',
+      path: route.path,
+      init: {
+        method: 'POST',
+        body: multipart(csrf, NUL),
+        headers: { 'x-csrf-token': csrf },
+      },
+    },
     post('unknown charset', 'application/x-www-form-urlencoded; charset=klingon', 'identifier=a'),
   ];
   return [...gets.slice(0, 3), ...posts];
+}
+
+function multipart(csrf: string, value: string): FormData {
+  const data = new FormData();
+  data.append('_csrf', csrf);
+  for (const field of FIELDS) data.append(field, value);
+  data.append('identityDocument', new Blob([value]), `cni${value}.pdf`);
+  return data;
 }
 
 describe('Bad input on every route (fuzz)', () => {
