@@ -14,6 +14,7 @@ import type { DatabaseEndpoint } from './platform/database/database-endpoint';
 import type { MigrationPolicy } from './platform/database/database.module';
 import { CSRF_PROTECTION, type CsrfProtection } from './platform/http/csrf';
 import { bodyParserErrors, inputGuardAfterParsers, inputGuardBeforeProvider } from './platform/http/input-guard';
+import { noStoreForPersonalData } from './platform/http/no-store';
 import { requestIdMiddleware } from './platform/http/request-id.middleware';
 import { securityHeaders } from './platform/http/security-headers';
 import { NestPinoLogger } from './platform/logging/logger';
@@ -84,6 +85,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ne
       formActionOrigins: config.franceconnect ? [new URL(config.franceconnect.issuer).origin] : [],
     }),
   );
+  app.use(noStoreForPersonalData);
   app.use(inputGuardBeforeProvider());
   // The OpenID provider parses its own bodies: it is mounted before the body parsers.
   const oidc = app.get(OidcProviderService);

@@ -18,6 +18,7 @@ import { IdentityService } from '../identity';
 import { NotificationsService, OutboxWorker } from '../notifications';
 import { ClientRegistry, type ClientMetadata } from './client.registry';
 import { PostgresAdapter } from './postgres.adapter';
+import { INTERACTION_TTL } from './interaction-lifetime';
 import { SigningKeyStore } from './signing-key.store';
 
 /** Standard claims per scope (OpenID Connect Core §5.4). */
@@ -35,7 +36,7 @@ const TTL = {
   AuthorizationCode: 60,
   ClientCredentials: 10 * 60,
   IdToken: 60 * 60,
-  Interaction: 60 * 60,
+  Interaction: INTERACTION_TTL.unused,
   Grant: 30 * 24 * 60 * 60,
   RefreshToken: 14 * 24 * 60 * 60,
   Session: 14 * 24 * 60 * 60,

@@ -12,6 +12,7 @@ import { OidcAccountAccess } from './account-access.service';
 import { OidcProviderService } from './oidc-provider.service';
 import { InteractionController } from './pages/interaction.controller';
 import { InteractionPages } from './pages/interaction-pages';
+import { InteractionLifetime } from './interaction-lifetime';
 import { FranceConnectInteractionController } from './pages/franceconnect-interaction.controller';
 import { SigningKeyStore } from './signing-key.store';
 
@@ -23,7 +24,14 @@ import { SigningKeyStore } from './signing-key.store';
     NotificationsModule,
   ],
   controllers: [InteractionController, FranceConnectInteractionController],
-  providers: [OidcProviderService, ClientRegistry, SigningKeyStore, OidcAccountAccess, InteractionPages],
-  exports: [OidcProviderService, ClientRegistry, SigningKeyStore],
+  providers: [
+    OidcProviderService,
+    ClientRegistry,
+    SigningKeyStore,
+    OidcAccountAccess,
+    InteractionPages,
+    InteractionLifetime,
+  ],
+  exports: [OidcProviderService, ClientRegistry, SigningKeyStore, InteractionLifetime],
 })
 export class OidcModule {}
