@@ -246,6 +246,13 @@ export const variables = {
     secret: false,
     parse: oneOf(['eidas1'] as const),
   },
+  FRANCECONNECT_SESSION_LIFETIME: {
+    description:
+      'How long FranceConnect keeps its own session, in minutes (30 at FC). At logout, a FranceConnect sign-in older than this skips FC’s `session/end` (FC would only show its error page) and ends at the platform’s « Vous êtes déconnecté » page.',
+    default: '30',
+    secret: false,
+    parse: integer(1, 24 * 60),
+  },
   TRUST_PROXY: {
     description:
       'Whether the platform sits behind reverse proxies whose `X-Forwarded-*` headers it may trust (Express `trust proxy`): `false`, the number of proxies in front (`1`), or a comma-separated list of their addresses or subnets (`loopback`, `10.0.0.0/8`). The client address, used by the per-address throttling and the audit trail, is the first untrusted one from the right of `X-Forwarded-For`. `true` is refused (the client could choose its address). Needed behind a TLS proxy for secure cookies and client addresses.',

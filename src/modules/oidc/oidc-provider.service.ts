@@ -169,7 +169,9 @@ export class OidcProviderService implements OnModuleDestroy {
     if (!kept || !this.franceconnect.enabled) return;
     const destination = ctx.response.get('location');
     try {
-      const { url, cookie } = await this.franceconnect.logout(kept.idToken, destination);
+      const logout = await this.franceconnect.logout(kept.idToken, destination, kept.signedInAt);
+      if (!logout) return;
+      const { url, cookie } = logout;
       const options = this.franceconnect.logoutCookieOptions;
       ctx.cookies.set(cookie.name, cookie.value, { ...options, signed: false, overwrite: true });
       ctx.status = 303;
