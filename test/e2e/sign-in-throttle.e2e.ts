@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import * as client from 'openid-client';
 import { DEVICE_COOKIE, IdentityService, THROTTLE_RULES } from '../../src/modules/identity';
@@ -153,6 +154,22 @@ describe('Other guessing surfaces', () => {
       `SELECT count(*)::int AS n FROM account WHERE identifier = 'lea'`,
     );
     assert.equal(n, 1);
+  });
+
+  it('counts recovery requests and SMS codes per address', async () => {
+    const browser = new HttpBrowser();
+    const form = await browser.get(`${app.url}/mot-de-passe-oublie`);
+    const recovery: number[] = [];
+    for (let i = 0; i < THROTTLE_RULES.recovery.free + 2; i++)
+      recovery.push((await browser.submit(form, /mot-de-passe-oublie$/, { login: `inconnu-${i}` })).status);
+    assert.deepEqual(recovery.slice(-3), [200, 429, 429]);
+
+    const ticket = randomUUID();
+    const page = await browser.get(`${app.url}/activation/code/${ticket}`);
+    const codes: number[] = [];
+    for (let i = 0; i < THROTTLE_RULES.code.free + 1; i++)
+      codes.push((await browser.submit(page, /code\/[\w-]+$/, { code: '123456' })).status);
+    assert.deepEqual(codes.slice(-2), [400, 429]);
   });
 
   it('sends the holder of an address at most a few « adresse déjà utilisée » e-mails an hour', async () => {
