@@ -8,7 +8,7 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { OutboxWorker } from './modules/notifications';
-import { OidcProviderService } from './modules/oidc';
+import { InteractionLifetime, OidcProviderService } from './modules/oidc';
 import type { AppConfig } from './config';
 import type { DatabaseEndpoint } from './platform/database/database-endpoint';
 import type { MigrationPolicy } from './platform/database/database.module';
@@ -90,6 +90,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ne
   // The OpenID provider parses its own bodies: it is mounted before the body parsers.
   const oidc = app.get(OidcProviderService);
   await oidc.start();
+  app.use('/oidc/auth', app.get(InteractionLifetime).capPerAddress);
   app.use('/oidc', oidc.callback);
   if (options.runJobs ?? true) {
     oidc.followKeyChanges();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as client from 'openid-client';
-import { IdentityService } from '../../src/modules/identity';
+import { IdentityService, THROTTLE_RULES } from '../../src/modules/identity';
 import { ClientRegistry, INTERACTION_TTL, InteractionLifetime, OidcProviderService } from '../../src/modules/oidc';
 import { HttpBrowser } from '../support/http-browser';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -99,6 +99,31 @@ describe('Interactions and caching', () => {
       const expires = Date.parse(/expires=([^;]+)/i.exec(cookie)![1]);
       assert.ok(expires - Date.now() > (INTERACTION_TTL.used - 60) * 1000, cookie);
     }
+  });
+
+  it('caps the interactions stored for one address, with a French 429 page', async () => {
+    const started = Date.now();
+    const statuses: number[] = [];
+    for (let batch = 0; batch * 100 < THROTTLE_RULES.interaction.free + 50; batch++) {
+      const url = await authorizationUrl();
+      statuses.push(
+        ...(await Promise.all(
+          Array.from({ length: 100 }, async () => (await fetch(url, { redirect: 'manual' })).status),
+        )),
+      );
+    }
+    const refused = await fetch(await authorizationUrl(), { redirect: 'manual', headers: { accept: 'text/html' } });
+    assert.equal(refused.status, 429);
+    assert.match(await refused.text(), /Trop de tentatives\. Réessayez dans/);
+    const stored = statuses.filter((s) => s === 303).length;
+    assert.ok(
+      stored >= THROTTLE_RULES.interaction.free - 100 && stored <= THROTTLE_RULES.interaction.free + 100,
+      `${stored}`,
+    );
+    console.log(
+      `${statuses.length} demandes d’autorisation en ${((Date.now() - started) / 1000).toFixed(1)} s, ${stored} interactions`,
+    );
+    await app.dataSource.query(`DELETE FROM sign_in_throttle WHERE key LIKE 'interaction:%'`);
   });
 
   it('sends pages with personal data with Cache-Control: no-store', async () => {

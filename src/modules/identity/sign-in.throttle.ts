@@ -32,6 +32,8 @@ export const THROTTLE_RULES = {
   code: { free: 20, ...QUARTER_HOUR },
   /** Recovery requests (password, identifier) from one address. */
   recovery: { free: 10, ...QUARTER_HOUR },
+  /** Interactions stored for authorization requests from one address (each lives 2 minutes unless used). */
+  interaction: { free: 1000, ...QUARTER_HOUR },
   /** « Adresse déjà utilisée » e-mails to one address on registration, per hour. */
   takenEmail: { free: 3, firstWaitS: 3600, maxWaitS: 3600, forgetAfterS: 3600 },
 } satisfies Record<string, ThrottleRule>;
@@ -146,6 +148,23 @@ export class SignInThrottle {
     await this.reserveOrThrow(
       this.addressCounter('recovery', requestContext.current()?.ipAddress, THROTTLE_RULES.recovery),
     );
+  }
+
+  /** Seconds an address must wait before its next authorization request may store an interaction, 0 when it may. */
+  async interactionWait(address: string | undefined): Promise<number> {
+    if (!address) return 0;
+    const [row] = await this.dataSource.query<Array<{ wait: number }>>(
+      `SELECT ceil(extract(epoch FROM blocked_until - now()))::int AS wait FROM sign_in_throttle
+       WHERE key = $1 AND blocked_until > now()`,
+      [`interaction:${hash(address)}`],
+    );
+    return row?.wait ?? 0;
+  }
+
+  /** An interaction was stored for this address's authorization request: counted (a cap on stored rows, not a secret). */
+  async interactionStored(address: string | undefined): Promise<void> {
+    for (const counter of this.addressCounter('interaction', address, THROTTLE_RULES.interaction))
+      await this.take(this.dataSource.manager, counter, new Date());
   }
 
   /** Whether one more « adresse déjà utilisée » e-mail may go to this address this hour (inside the caller's work). */

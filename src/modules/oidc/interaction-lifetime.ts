@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { ExclusiveJobRunner } from '../../platform/jobs/exclusive-job.runner';
+import { renderView } from '../../platform/views/views';
+import { SignInThrottle, tooManyAttempts } from '../identity';
 import type { OidcProviderService } from './oidc-provider.service';
 
 /**
@@ -16,7 +18,44 @@ type Interaction = Awaited<ReturnType<OidcProviderService['provider']['interacti
 
 @Injectable()
 export class InteractionLifetime {
-  constructor(private readonly jobs: ExclusiveJobRunner) {}
+  constructor(
+    private readonly jobs: ExclusiveJobRunner,
+    private readonly throttle: SignInThrottle,
+  ) {}
+
+  /**
+   * Express middleware on `/oidc/auth`, before the provider: an address whose authorization requests stored more
+   * interactions than `THROTTLE_RULES.interaction` allows waits (a French 429 page); each request that stores one (a
+   * redirect to `/interaction/…`) is counted once answered.
+   */
+  readonly capPerAddress = (req: Request, res: Response, next: NextFunction): void => {
+    if (req.path !== '/') return next();
+    const address = req.ip;
+    void this.throttle.interactionWait(address).then(
+      (wait) => {
+        if (wait > 0) {
+          res
+            .status(429)
+            .type('html')
+            .setHeader('Retry-After', String(wait))
+            .send(
+              renderView('platform/views/error.njk', {
+                title: 'Trop de demandes',
+                message: tooManyAttempts(wait),
+                status: 429,
+              }),
+            );
+          return;
+        }
+        res.on('finish', () => {
+          if (res.statusCode === 303 && /^\/interaction\//.test(String(res.getHeader('location') ?? '')))
+            void this.throttle.interactionStored(address).catch(() => undefined);
+        });
+        next();
+      },
+      (error: unknown) => next(error),
+    );
+  };
 
   /**
    * The first page of an interaction: it now lives an hour, and so do the provider's two cookies that lead back to it
