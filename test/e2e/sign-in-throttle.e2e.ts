@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import * as client from 'openid-client';
-import { DEVICE_COOKIE, IdentityService, THROTTLE_RULES } from '../../src/modules/identity';
+import { DEVICE_COOKIE, IdentityService, SignInThrottle, THROTTLE_RULES } from '../../src/modules/identity';
 import { ClientRegistry, OidcProviderService } from '../../src/modules/oidc';
 import { passwordCodeFlow } from '../support/code-flow';
 import { HttpBrowser } from '../support/http-browser';
@@ -196,6 +196,19 @@ describe('Other guessing surfaces', () => {
       `SELECT count(*)::int AS n FROM outbox_message WHERE template = 'registration-email-taken'`,
     );
     assert.equal(n, THROTTLE_RULES.takenEmail.free);
+  });
+
+  it('forgets counters quiet for more than an hour', async () => {
+    const [{ n: before }] = await app.dataSource.query<Array<{ n: number }>>(
+      'SELECT count(*)::int AS n FROM sign_in_throttle',
+    );
+    assert.ok(before > 0);
+    await app.dataSource.query(
+      `UPDATE sign_in_throttle SET last_failure_at = now() - interval '61 minutes', blocked_until = NULL`,
+    );
+    await app.app.get(SignInThrottle).purgeForgotten();
+    const [{ n }] = await app.dataSource.query<Array<{ n: number }>>('SELECT count(*)::int AS n FROM sign_in_throttle');
+    assert.equal(n, 0);
   });
 });
 

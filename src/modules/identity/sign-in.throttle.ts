@@ -1,11 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { Cron, CronExpression } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { SecretBox } from '../../platform/crypto/secret-box';
 import { requestContext } from '../../platform/http/request-context';
+import { ExclusiveJobRunner } from '../../platform/jobs/exclusive-job.runner';
 import { Account } from './entities/account.entity';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
 
@@ -84,6 +86,7 @@ export class SignInThrottle {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly jobs: ExclusiveJobRunner,
   ) {
     this.devices = new SecretBox(config.secretKey, 'trusted-device');
   }
@@ -171,6 +174,17 @@ export class SignInThrottle {
   async mayWarnTakenEmail(manager: EntityManager, email: string): Promise<boolean> {
     const counter = { key: `taken-email:${hash(email.trim().toLowerCase())}`, rule: THROTTLE_RULES.takenEmail };
     return (await this.take(manager, counter, new Date())) === undefined;
+  }
+
+  /** Counters quiet for longer than any rule remembers (an hour) are deleted. */
+  @Cron(CronExpression.EVERY_HOUR)
+  async purgeForgotten(): Promise<void> {
+    await this.jobs.run('identity.throttle.purge', async (manager) => {
+      await manager.query(
+        `DELETE FROM sign_in_throttle WHERE last_failure_at < now() - interval '1 hour'
+           AND (blocked_until IS NULL OR blocked_until < now())`,
+      );
+    });
   }
 
   /**
