@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import * as client from 'openid-client';
 import { DEVICE_COOKIE, IdentityService, SignInThrottle, THROTTLE_RULES } from '../../src/modules/identity';
 import { ClientRegistry, OidcProviderService } from '../../src/modules/oidc';
 import { passwordCodeFlow } from '../support/code-flow';
 import { HttpBrowser } from '../support/http-browser';
+import { freePort } from '../support/ports';
+import { startRoundRobinProxy } from '../support/round-robin-proxy';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { createTestDatabase, usesEmbeddedDatabase } from '../support/test-database';
 
 const REDIRECT_URI = 'http://127.0.0.1:9/callback';
 const PASSWORD = 'Mot-de-passe-1';
@@ -235,3 +238,40 @@ describe('Client address behind a proxy (TRUST_PROXY=1)', () => {
     assert.equal(counts[429], 40 - THROTTLE_RULES.address.free, JSON.stringify(counts));
   });
 });
+
+describe(
+  'Sign-in throttling on two instances over one PostgreSQL',
+  { skip: usesEmbeddedDatabase() && 'la base embarquée sert une seule instance' },
+  () => {
+    it('verifies at most the free attempts of 200 simultaneous wrong passwords spread over both instances', async () => {
+      const database = await createTestDatabase();
+      const port = await freePort();
+      const env = { PUBLIC_URL: `http://127.0.0.1:${port}`, SECRET_KEY: randomBytes(32).toString('base64url') };
+      const first = await startTestApp({ database, env });
+      const second = await startTestApp({ database, env });
+      const proxy = await startRoundRobinProxy(port, [first.url, second.url]);
+      try {
+        const config = await registerSite(first);
+        await first.app
+          .get(IdentityService)
+          .createActiveAccount({ email: 'sam@example.fr', identifier: 'sam', password: PASSWORD });
+        const through: TestApp = { ...first, url: env.PUBLIC_URL };
+        const { browser, page } = await passwordPage(config, through, 'sam');
+        const statuses = await Promise.all(
+          Array.from(
+            { length: 200 },
+            async (_, i) => (await browser.submit(page, /mot-de-passe$/, { password: `faux-${i}` })).status,
+          ),
+        );
+        const counts = tally(statuses);
+        assert.equal(counts[401], THROTTLE_RULES.account.free, JSON.stringify(counts));
+        assert.ok(proxy.hits[0] > 50 && proxy.hits[1] > 50, `requêtes : ${proxy.hits.join(' / ')}`);
+      } finally {
+        await proxy.close();
+        await first.close();
+        await second.close();
+        await database.drop();
+      }
+    });
+  },
+);
