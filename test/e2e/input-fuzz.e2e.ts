@@ -54,6 +54,8 @@ const HUGE = 'x'.repeat(1024 * 1024);
 interface Route {
   method: 'GET' | 'POST';
   path: string;
+  /** Only one plain request (the bad input is in the path). */
+  plain?: boolean;
 }
 
 interface Probe {
@@ -89,6 +91,17 @@ function inventory(app: TestApp, values: Record<string, string>): Route[] {
 
 /** The bad-input catalogue for one route. */
 function probes(route: Route, csrf: string): Probe[] {
+  if (route.plain) {
+    const init: RequestInit =
+      route.method === 'GET'
+        ? {}
+        : {
+            method: 'POST',
+            body: new URLSearchParams({ _csrf: csrf, identifier: 'a', code: '123456' }).toString(),
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          };
+    return [{ name: 'bad path parameter', path: route.path, init }];
+  }
   const query = (params: string) => `${route.path}${route.path.includes('?') ? '&' : '?'}${params}`;
   const gets: Probe[] = [
     { name: 'NUL in the query', path: query('q=a%00b&identifier=%00'), init: {} },
@@ -197,6 +210,12 @@ describe('Bad input on every route (fuzz)', () => {
 
   it('never answers 5xx to the bad-input catalogue, on the whole route inventory and the provider’s endpoints', async () => {
     const routes = inventory(app, { uid, profile: 'citoyen', clientId: 'site' });
+    // The same routes with a NUL, then a malformed escape, in every path parameter.
+    const withParams = (value: string) =>
+      inventory(app, { uid: value, profile: value, clientId: value, id: value, ticket: value, token: value })
+        .filter((route) => route.path.includes(value))
+        .map((route) => ({ ...route, plain: true }));
+    routes.push(...withParams('a%00b'), ...withParams('a%ED%A0%80b'), ...withParams('%E0%A4%A'));
     assert.ok(routes.length >= 40, `routes trouvées : ${routes.length}`);
     const provider: Route[] = [
       'auth',
