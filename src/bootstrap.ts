@@ -8,11 +8,13 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { OutboxWorker } from './modules/notifications';
-import { OidcProviderService } from './modules/oidc';
+import { InteractionLifetime, OidcProviderService } from './modules/oidc';
 import type { AppConfig } from './config';
 import type { DatabaseEndpoint } from './platform/database/database-endpoint';
 import type { MigrationPolicy } from './platform/database/database.module';
 import { CSRF_PROTECTION, type CsrfProtection } from './platform/http/csrf';
+import { bodyParserErrors, inputGuardAfterParsers, inputGuardBeforeProvider } from './platform/http/input-guard';
+import { noStoreForPersonalData } from './platform/http/no-store';
 import { requestIdMiddleware } from './platform/http/request-id.middleware';
 import { securityHeaders } from './platform/http/security-headers';
 import { NestPinoLogger } from './platform/logging/logger';
@@ -83,13 +85,18 @@ export async function createApplication(options: ApplicationOptions): Promise<Ne
       formActionOrigins: config.franceconnect ? [new URL(config.franceconnect.issuer).origin] : [],
     }),
   );
+  app.use(noStoreForPersonalData);
+  app.use(inputGuardBeforeProvider());
   // The OpenID provider parses its own bodies: it is mounted before the body parsers (and built after `init()`).
   const oidc = app.get(OidcProviderService);
+  app.use('/oidc/auth', app.get(InteractionLifetime).capPerAddress);
   app.use('/oidc', oidc.callback);
   configureViews(app, config);
   app.use(cookieParser());
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(express.json({ limit: '1mb' }));
+  app.use(bodyParserErrors());
+  app.use(inputGuardAfterParsers());
   app.use(app.get<CsrfProtection>(CSRF_PROTECTION).middleware);
   await app.init();
   // After the modules' onModuleInit(), where they register their provider hooks (access checks, claims).

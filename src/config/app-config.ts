@@ -43,4 +43,6 @@ export interface FranceConnectConfig {
   clientSecret: string;
   /** The level asked and required: `eidas1`. */
   acrValues: 'eidas1';
+  /** FC's own session lifetime: an older FC sign-in skips FC's logout. */
+  sessionLifetimeMinutes: number;
 }

@@ -4,6 +4,8 @@
  * the environment; the rest of the code receives a typed `AppConfig`.
  */
 
+import ipaddr from 'ipaddr.js';
+
 export type Environment = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -74,17 +76,34 @@ function secretKey(raw: string): Parsed<string> {
 }
 
 /**
- * Express's `trust proxy` setting: `false` (default), `true`, a number of hops, or a comma-separated list of
- * addresses or subnets (`loopback`, `10.0.0.0/8`, ...).
+ * Express's `trust proxy` setting: `false` (default), a number of hops, or a comma-separated list of proxy addresses or
+ * subnets (`loopback`, `10.0.0.0/8`, ...). The client address is then the first untrusted one from the right of
+ * `X-Forwarded-For`. `true` is refused: it takes the left-most address, which the client writes itself, so every
+ * request could pose as a new address and slip past the per-address throttling.
  */
-export type TrustProxy = boolean | number | string;
+export type TrustProxy = false | number | string;
 function trustProxy(raw: string): Parsed<TrustProxy> {
   const value = raw.trim();
-  if (value === 'false' || value === '') return ok(false);
-  if (value === 'true') return ok(true);
+  if (value === 'false' || value === '' || value === '0') return ok(false);
+  if (value === 'true')
+    return fail(
+      '« true » ferait confiance à toute adresse annoncée par le client : indiquez le nombre de proxys (1) ou leurs adresses',
+    );
   if (/^\d+$/.test(value)) return ok(Number(value));
-  if (/^[\w.:/,\s-]+$/.test(value)) return ok(value);
-  return fail('valeurs acceptées : false, true, un nombre de proxys ou une liste d’adresses séparées par des virgules');
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (entries.every((entry) => isProxyAddress(entry))) return ok(entries.join(','));
+  return fail(
+    'valeurs acceptées : false, un nombre de proxys ou une liste d’adresses (ou de sous-réseaux) séparées par des virgules',
+  );
+}
+
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, bits, extra] = entry.split('/');
+  if (extra !== undefined || !ipaddr.isValid(address)) return false;
+  if (bits === undefined) return true;
+  if (!/^\d+$/.test(bits)) return false;
+  return Number(bits) <= (ipaddr.parse(address).kind() === 'ipv4' ? 32 : 128);
 }
 
 function smtpUrl(raw: string): Parsed<string> {
@@ -227,9 +246,16 @@ export const variables = {
     secret: false,
     parse: oneOf(['eidas1'] as const),
   },
+  FRANCECONNECT_SESSION_LIFETIME: {
+    description:
+      'How long FranceConnect keeps its own session, in minutes (30 at FC). At logout, a FranceConnect sign-in older than this skips FC’s `session/end` (FC would only show its error page) and ends at the platform’s « Vous êtes déconnecté » page.',
+    default: '30',
+    secret: false,
+    parse: integer(1, 24 * 60),
+  },
   TRUST_PROXY: {
     description:
-      'Whether the platform sits behind a reverse proxy whose `X-Forwarded-*` headers it may trust (Express `trust proxy`): `false`, `true`, a number of hops, or a list of addresses. Needed behind a TLS proxy for secure cookies and client addresses.',
+      'Whether the platform sits behind reverse proxies whose `X-Forwarded-*` headers it may trust (Express `trust proxy`): `false`, the number of proxies in front (`1`), or a comma-separated list of their addresses or subnets (`loopback`, `10.0.0.0/8`). The client address, used by the per-address throttling and the audit trail, is the first untrusted one from the right of `X-Forwarded-For`. `true` is refused (the client could choose its address). Needed behind a TLS proxy for secure cookies and client addresses.',
     default: 'false',
     secret: false,
     parse: trustProxy,

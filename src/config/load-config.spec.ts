@@ -50,6 +50,19 @@ describe('loadConfig', () => {
       );
     });
 
+    it('refuses TRUST_PROXY=true (the client would choose its own address) and takes hops or proxy addresses', () => {
+      assert.throws(
+        () => loadConfig({ DATA_DIR: tempDir(), TRUST_PROXY: 'true' }),
+        /TRUST_PROXY : « true » ferait confiance/,
+      );
+      assert.throws(() => loadConfig({ DATA_DIR: tempDir(), TRUST_PROXY: '10.0.0.0/99' }), /TRUST_PROXY : /);
+      assert.equal(loadConfig({ DATA_DIR: tempDir(), TRUST_PROXY: '2' }).config.http.trustProxy, 2);
+      assert.equal(
+        loadConfig({ DATA_DIR: tempDir(), TRUST_PROXY: 'loopback, 10.0.0.0/8,2001:db8::1' }).config.http.trustProxy,
+        'loopback,10.0.0.0/8,2001:db8::1',
+      );
+    });
+
     it('refuses a port out of range and a database URL of another scheme', () => {
       assert.throws(
         () => loadConfig({ DATA_DIR: tempDir(), PORT: '70000' }),

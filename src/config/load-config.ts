@@ -113,6 +113,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): LoadedConfig {
             clientId: values.FRANCECONNECT_CLIENT_ID as string,
             clientSecret: values.FRANCECONNECT_CLIENT_SECRET as string,
             acrValues: values.FRANCECONNECT_ACR_VALUES as 'eidas1',
+            sessionLifetimeMinutes: values.FRANCECONNECT_SESSION_LIFETIME as number,
           },
     registration: {
       contractNumber: values.REGISTRATION_CONTRACT_NUMBER as AppConfig['registration']['contractNumber'],

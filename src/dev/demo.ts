@@ -76,6 +76,15 @@ export async function startLocalFranceConnect(
   });
   return {
     standIn,
-    config: { ...config, franceconnect: { issuer: standIn.issuer, clientId, clientSecret, acrValues: 'eidas1' } },
+    config: {
+      ...config,
+      franceconnect: {
+        issuer: standIn.issuer,
+        clientId,
+        clientSecret,
+        acrValues: 'eidas1',
+        sessionLifetimeMinutes: 30,
+      },
+    },
   };
 }

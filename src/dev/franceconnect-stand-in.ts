@@ -77,6 +77,9 @@ export const MISBEHAVIOURS = {
   acr_too_low: 'ID token avec un acr inférieur (eidas0)',
   userinfo_other_sub: 'userinfo pour une autre personne (sub différent)',
   wrong_issuer_callback: 'retour avec un autre iss',
+  token_http_500: 'erreur HTTP 500 au point de jeton',
+  token_unreachable: 'connexion coupée au point de jeton',
+  userinfo_http_500: 'erreur HTTP 500 au point userinfo',
 } as const;
 export type Misbehaviour = keyof typeof MISBEHAVIOURS;
 
@@ -94,6 +97,8 @@ export interface FranceConnectStandIn {
   issuer: string;
   registerClient(client: StandInClient): void;
   misbehaveNext(misbehaviour: Misbehaviour): void;
+  /** Signs with a new key published under the same `kid` (as FC did once), the old key no longer published. */
+  changeKeyKeepingKid(): Promise<void>;
   /** Every request it received, in order (for the tests). */
   readonly requests: StandInRequest[];
   close(): Promise<void>;
@@ -163,10 +168,12 @@ export async function startFranceConnectStandIn(options: {
   const base = `http://${host}:${options.port}`;
   const issuer = `${base}/api/v2`;
   const keyId = randomBytes(8).toString('hex');
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  let { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  // Every key it signed with, for `session/end` (FC accepts an old, even expired, ID token there).
+  const formerKeys: CryptoKey[] = [];
   // A key nobody published, for the "unknown key" misbehaviours.
   const stranger = await generateKeyPair('ES256');
-  const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid: keyId, alg: 'ES256', use: 'sig' };
+  let publicJwk: JWK = { ...(await exportJWK(publicKey)), kid: keyId, alg: 'ES256', use: 'sig' };
 
   const clients = new Map<string, StandInClient>();
   const attempts = new Map<string, Attempt>();
@@ -266,6 +273,17 @@ export async function startFranceConnectStandIn(options: {
     }
 
     if (path === '/token' && req.method === 'POST') {
+      const failing = codes.get(params.code ?? '')?.misbehaviour;
+      if (failing === 'token_unreachable') {
+        record('token', 'connexion coupée');
+        req.socket.destroy();
+        return;
+      }
+      if (failing === 'token_http_500') {
+        record('token', 'HTTP 500');
+        res.writeHead(500, { 'content-type': 'text/html; charset=utf-8' }).end('<h1>Erreur interne</h1>');
+        return;
+      }
       if (req.headers.authorization) {
         record('token', 'invalid_client');
         return json(res, 401, {
@@ -333,6 +351,11 @@ export async function startFranceConnectStandIn(options: {
         res.setHeader('www-authenticate', 'Bearer error="invalid_token"');
         return json(res, 401, { error: 'invalid_token', error_description: 'access token invalid or expired' });
       }
+      if (grant.misbehaviour === 'userinfo_http_500') {
+        record('userinfo', 'HTTP 500');
+        res.writeHead(500, { 'content-type': 'text/html; charset=utf-8' }).end('<h1>Erreur interne</h1>');
+        return;
+      }
       record('userinfo', 'ok');
       const claims: Record<string, unknown> = {};
       for (const scope of grant.scope)
@@ -358,7 +381,9 @@ export async function startFranceConnectStandIn(options: {
     if (path === '/session/end' && req.method === 'GET') {
       const hint = params.id_token_hint ?? '';
       // FC accepts an expired ID token here.
-      const verified = await jwtVerify(hint, publicKey, { issuer, currentDate: new Date(0) }).catch(() => undefined);
+      let verified: Awaited<ReturnType<typeof jwtVerify>> | undefined;
+      for (const key of [publicKey, ...formerKeys])
+        verified ??= await jwtVerify(hint, key, { issuer, currentDate: new Date(0) }).catch(() => undefined);
       const aud = verified?.payload.aud;
       const client = clients.get(typeof aud === 'string' ? aud : '');
       const target = params.post_logout_redirect_uri ?? '';
@@ -431,6 +456,11 @@ export async function startFranceConnectStandIn(options: {
     issuer,
     registerClient: (client) => clients.set(client.clientId, client),
     misbehaveNext: (misbehaviour) => (nextMisbehaviour = misbehaviour),
+    async changeKeyKeepingKid() {
+      formerKeys.push(publicKey);
+      ({ privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true }));
+      publicJwk = { ...(await exportJWK(publicKey)), kid: keyId, alg: 'ES256', use: 'sig' };
+    },
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

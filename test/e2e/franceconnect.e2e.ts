@@ -125,12 +125,15 @@ describe('FranceConnect client', () => {
   });
 
   const misbehaviours: Array<[Misbehaviour, RegExp, string]> = [
-    ['wrong_nonce', /n’a pas pu être vérifiée/, 'id_token'],
-    ['wrong_audience', /n’a pas pu être vérifiée/, 'id_token'],
-    ['unknown_key_id_token', /n’a pas pu être vérifiée/, 'id_token'],
-    ['unknown_key_userinfo', /informations d’identité reçues de FranceConnect n’ont pas pu être vérifiées/, 'userinfo'],
+    ['wrong_nonce', /ne correspondent pas à votre demande de connexion/, 'claims'],
+    ['wrong_audience', /ne correspondent pas à votre demande de connexion/, 'claims'],
+    ['unknown_key_id_token', /La signature des informations reçues de FranceConnect/, 'signature'],
+    ['unknown_key_userinfo', /La signature des informations reçues de FranceConnect/, 'signature'],
     ['acr_too_low', /niveau de sécurité/, 'acr'],
-    ['userinfo_other_sub', /informations d’identité reçues de FranceConnect n’ont pas pu être vérifiées/, 'userinfo'],
+    ['userinfo_other_sub', /ne correspondent pas à votre demande de connexion/, 'claims'],
+    ['token_http_500', /a répondu par une erreur technique/, 'fc_status'],
+    ['userinfo_http_500', /a répondu par une erreur technique/, 'fc_status'],
+    ['token_unreachable', /FranceConnect ne répond pas/, 'unreachable'],
     ['wrong_issuer_callback', /ne vient pas de FranceConnect/, 'issuer'],
     ['access_denied', /Vous avez annulé la connexion/, 'access_denied'],
     ['server_error', /difficulté momentanée/, 'server_error'],
@@ -248,5 +251,35 @@ describe('FranceConnect client', () => {
     // A return from FC with another state (or none kept) is not trusted, and says so.
     const forged = await browser.get(`${app.url}/franceconnect/logout-callback?state=autre`, app.url);
     assert.match(forged.body, /la déconnexion de FranceConnect n’a pas pu être confirmée/);
+  });
+
+  it('fetches FC’s keys again when a signature fails, so a key changed under the same kid works at the next sign-in', async () => {
+    // A first sign-in caches FC's keys; then FC signs with a new key published under the same kid.
+    const first = await throughFranceConnect(new HttpBrowser(), 'angela');
+    assert.match(first.url, /\/franceconnect\/suite$/);
+    await standIn.changeKeyKeepingKid();
+    const next = await throughFranceConnect(new HttpBrowser(), 'angela');
+    assert.match(next.url, /\/franceconnect\/suite$/, next.body.slice(0, 500));
+  });
+
+  it('ends the logout at the platform’s « Vous êtes déconnecté » page, without FC’s session/end, once FC’s session has expired', async () => {
+    const browser = new HttpBrowser();
+    const home = await throughFranceConnect(browser, 'carmen');
+    assert.match(home.url, /\/compte$/);
+    // The FC sign-in was 31 minutes ago: FC's own session (30 minutes) has ended.
+    await app.dataSource.query(`UPDATE franceconnect_session SET created_at = now() - interval '31 minutes'`);
+    const endSessions = () => standIn.requests.filter((r) => r.endpoint === 'session/end').length;
+    const before = endSessions();
+    const account = await browser.get(`${app.url}/compte`, app.url);
+    const logoutPage = await browser.submit(account, /\/compte\/deconnexion$/, {}, app.url);
+    const answer = await browser.submit(logoutPage, /session\/end\/confirm$/, { logout: 'yes' }, app.url);
+    assert.ok(!answer.location?.startsWith(standIn.issuer), `pas de passage par FC : ${answer.location}`);
+    assert.match(answer.url, /\/compte\/deconnexion\/terminee$/);
+    assert.match(answer.body, /Vous êtes déconnecté/);
+    assert.equal(endSessions(), before);
+    const [skipped] = await app.dataSource.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM audit_event WHERE action = 'franceconnect.logout.skipped'`,
+    );
+    assert.equal(skipped.n, 1);
   });
 });

@@ -4,6 +4,8 @@
  */
 export class HttpBrowser {
   private readonly cookies = new Map<string, Map<string, string>>();
+  /** Headers sent with every request (`X-Forwarded-For` as a proxy would add it, say). */
+  headers: Record<string, string> = {};
 
   /** GET, following redirects while they stay on `stayOn` (the platform); returns the last response and its URL. */
   async get(url: string, stayOn?: string): Promise<{ url: string; status: number; body: string; location?: string }> {
@@ -66,7 +68,7 @@ export class HttpBrowser {
         method: currentMethod,
         body: currentBody,
         redirect: 'manual',
-        headers: { cookie: this.cookieHeader(target.host), accept: 'text/html' },
+        headers: { ...this.headers, cookie: this.cookieHeader(target.host), accept: 'text/html' },
       });
       this.store(target.host, res.headers.getSetCookie());
       const location = res.headers.get('location');
@@ -82,6 +84,24 @@ export class HttpBrowser {
       return { url: current, status: res.status, body: await res.text() };
     }
     throw new Error(`Trop de redirections depuis ${url}`);
+  }
+
+  /** The `Cookie` header this browser sends to the host of `url`. */
+  cookieHeaderFor(url: string): string {
+    return this.cookieHeader(new URL(url).host);
+  }
+
+  /** A cookie this browser holds for the host of `url`. */
+  cookie(url: string, name: string): string | undefined {
+    return this.cookies.get(new URL(url).host)?.get(name);
+  }
+
+  /** Gives the browser a cookie for the host of `url` (one carried over from another browser). */
+  setCookie(url: string, name: string, value: string): void {
+    const host = new URL(url).host;
+    const jar = this.cookies.get(host) ?? new Map<string, string>();
+    jar.set(name, value);
+    this.cookies.set(host, jar);
   }
 
   private cookieHeader(host: string): string {

@@ -106,13 +106,17 @@ export class FranceConnectAccounts {
   }
 
   /** The FC ID token of a provider session that is ending, removed as it is read. */
-  async takeSession(providerSessionUid: string): Promise<{ accountId: string; idToken: string } | undefined> {
+  async takeSession(
+    providerSessionUid: string,
+  ): Promise<{ accountId: string; idToken: string; signedInAt: Date } | undefined> {
     // With RETURNING, TypeORM's pg driver answers `[rows, affected]` for a DELETE.
-    const [rows] = await this.dataSource.query<[Array<{ account_id: string; id_token: string }>, number]>(
-      `DELETE FROM franceconnect_session WHERE provider_session_uid = $1 RETURNING account_id, id_token`,
-      [providerSessionUid],
-    );
-    return rows[0] ? { accountId: rows[0].account_id, idToken: rows[0].id_token } : undefined;
+    const [rows] = await this.dataSource.query<
+      [Array<{ account_id: string; id_token: string; created_at: Date }>, number]
+    >(`DELETE FROM franceconnect_session WHERE provider_session_uid = $1 RETURNING account_id, id_token, created_at`, [
+      providerSessionUid,
+    ]);
+    const row = rows[0];
+    return row ? { accountId: row.account_id, idToken: row.id_token, signedInAt: row.created_at } : undefined;
   }
 
   @Cron(CronExpression.EVERY_HOUR)

@@ -43,12 +43,14 @@ export const FAILURE_MESSAGES: Record<FranceConnectFailureCause | 'expired', str
   state:
     'La réponse reçue ne correspond pas à votre demande de connexion : elle a pu expirer, ou venir d’un autre onglet.',
   issuer: 'La réponse reçue ne vient pas de FranceConnect : par sécurité, la connexion est refusée.',
-  token: 'La plateforme n’a pas pu obtenir votre identité auprès de FranceConnect.',
-  id_token: 'La réponse de FranceConnect n’a pas pu être vérifiée : par sécurité, la connexion est refusée.',
+  token: 'FranceConnect a refusé de transmettre votre identité à la plateforme (la demande a pu expirer).',
+  fc_status: 'FranceConnect a répondu par une erreur technique et n’a pas transmis votre identité.',
+  signature:
+    'La signature des informations reçues de FranceConnect n’a pas pu être vérifiée : par sécurité, la connexion est refusée.',
+  claims:
+    'Les informations reçues de FranceConnect ne correspondent pas à votre demande de connexion : par sécurité, la connexion est refusée.',
   acr: 'Le niveau de sécurité de la connexion FranceConnect est insuffisant pour ce service.',
-  userinfo:
-    'Les informations d’identité reçues de FranceConnect n’ont pas pu être vérifiées : la connexion est refusée.',
-  unreachable: 'FranceConnect ne répond pas pour le moment.',
+  unreachable: 'FranceConnect ne répond pas pour le moment : la plateforme n’a pas pu le joindre.',
   expired: 'Votre demande de connexion avec FranceConnect a expiré.',
 };
 
@@ -130,7 +132,23 @@ export class FranceConnectFlow {
    * FC's logout for a provider session that just ended: the URL of FC's `session/end`, and the cookie that keeps its
    * `state` and where the platform's own logout goes next (`next`).
    */
-  async logout(idToken: string, next: string): Promise<{ url: URL; cookie: { name: string; value: string } }> {
+  async logout(
+    idToken: string,
+    next: string,
+    signedInAt?: Date,
+  ): Promise<{ url: URL; cookie: { name: string; value: string } } | undefined> {
+    const lifetime = this.config.franceconnect?.sessionLifetimeMinutes ?? 30;
+    if (signedInAt && Date.now() - signedInAt.getTime() > lifetime * 60_000) {
+      // FC's session has surely ended: its `session/end` would only show FC's error page. The platform's logout is
+      // done; the person goes on to the platform's own destination.
+      await this.audit.record({
+        actor: { type: 'anonymous' },
+        action: 'franceconnect.logout.skipped',
+        outcome: 'success',
+        details: { reason: `connexion FranceConnect de plus de ${lifetime} minutes` },
+      });
+      return undefined;
+    }
     const state = randomBytes(32).toString('base64url');
     const url = await this.client.endSessionUrl(idToken, state);
     const pending: PendingLogout = { state, next };

@@ -39,7 +39,9 @@ export class FranceConnectSessionHook implements OnModuleInit {
     const kept = await this.accounts.takeSession(sessionUid);
     if (!kept || !this.flow.enabled) return undefined;
     try {
-      const { url, cookie } = await this.flow.logout(kept.idToken, destination);
+      const logout = await this.flow.logout(kept.idToken, destination, kept.signedInAt);
+      if (!logout) return undefined;
+      const { url, cookie } = logout;
       await this.audit.record({
         actor: { type: 'account', id: kept.accountId },
         action: 'franceconnect.logout.started',

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import * as oidcClient from 'openid-client';
 import { APP_CONFIG, type AppConfig, type FranceConnectConfig } from '../../config';
 
@@ -54,9 +55,10 @@ export type FranceConnectFailureCause =
   | 'state'
   | 'issuer'
   | 'token'
-  | 'id_token'
+  | 'fc_status'
+  | 'signature'
+  | 'claims'
   | 'acr'
-  | 'userinfo'
   | 'unreachable';
 
 export class FranceConnectFailure extends Error {
@@ -77,6 +79,7 @@ export class FranceConnectFailure extends Error {
 @Injectable()
 export class FranceConnectClient {
   private configuration: Promise<oidcClient.Configuration> | undefined;
+  private jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -137,18 +140,18 @@ export class FranceConnectClient {
         idTokenExpected: true,
       });
     } catch (cause) {
-      throw new FranceConnectFailure(isResponseError(cause) ? 'token' : 'id_token', describe(cause));
+      throw failureOf(cause);
     }
     const claims = tokens.claims()!;
+    // The code is spent: the signature is checked here, where FC's keys can be fetched again (see `verified`).
+    await this.verified(tokens.id_token!, client);
     const acr = typeof claims.acr === 'string' ? claims.acr : '';
     if (ACR_LEVELS.indexOf(acr) < ACR_LEVELS.indexOf(settings.acrValues)) {
       throw new FranceConnectFailure('acr', `acr reçu « ${acr} », attendu ${settings.acrValues} au moins`);
     }
-    let userinfo: oidcClient.UserInfoResponse;
-    try {
-      userinfo = await oidcClient.fetchUserInfo(client, tokens.access_token, claims.sub);
-    } catch (cause) {
-      throw new FranceConnectFailure('userinfo', describe(cause));
+    const userinfo = await this.userinfo(client, tokens.access_token);
+    if (userinfo.sub !== claims.sub) {
+      throw new FranceConnectFailure('claims', 'userinfo : sub différent de celui du jeton d’identité');
     }
     const text = (name: keyof PivotIdentity) => (typeof userinfo[name] === 'string' ? userinfo[name] : '');
     return {
@@ -180,6 +183,59 @@ export class FranceConnectClient {
     return url;
   }
 
+  /** FC's userinfo: a JWT (`application/jwt`), its signature, issuer and audience checked like the ID token's. */
+  private async userinfo(client: oidcClient.Configuration, accessToken: string): Promise<JWTPayload> {
+    const endpoint = client.serverMetadata().userinfo_endpoint;
+    if (!endpoint) throw new FranceConnectFailure('fc_error', 'userinfo_endpoint absent de la découverte');
+    let response: Response;
+    try {
+      response = await oidcClient.fetchProtectedResource(
+        client,
+        accessToken,
+        new URL(endpoint),
+        'GET',
+        null,
+        new Headers({ accept: 'application/jwt' }),
+      );
+    } catch (cause) {
+      throw failureOf(cause);
+    }
+    if (!response.ok) throw new FranceConnectFailure('fc_status', `userinfo : HTTP ${response.status}`);
+    return this.verified((await response.text()).trim(), client);
+  }
+
+  /**
+   * Verifies a JWT of FC (ES256, FC's issuer, this client as audience) with FC's published keys. On a signature
+   * failure, the keys are fetched again once before refusing: FC may have changed a key under the same `kid`, which
+   * the cache (and a refetch on an unknown `kid` only) would not notice for minutes.
+   */
+  private async verified(jwt: string, client: oidcClient.Configuration): Promise<JWTPayload> {
+    const settings = this.settings();
+    const options = { issuer: settings.issuer, audience: settings.clientId, algorithms: ['ES256'] };
+    const keys = this.keys(client);
+    try {
+      try {
+        return (await jwtVerify(jwt, keys, options)).payload;
+      } catch (error) {
+        if (!(
+          error instanceof joseErrors.JWSSignatureVerificationFailed || error instanceof joseErrors.JWKSNoMatchingKey
+        ))
+          throw error;
+        await keys.reload();
+        return (await jwtVerify(jwt, keys, options)).payload;
+      }
+    } catch (cause) {
+      throw failureOf(cause);
+    }
+  }
+
+  private keys(client: oidcClient.Configuration) {
+    const uri = client.serverMetadata().jwks_uri;
+    if (!uri) throw new FranceConnectFailure('fc_error', 'jwks_uri absent de la découverte');
+    this.jwks ??= createRemoteJWKSet(new URL(uri), { cacheMaxAge: 5 * 60_000, cooldownDuration: 30_000 });
+    return this.jwks;
+  }
+
   private settings(): FranceConnectConfig {
     if (!this.config.franceconnect) throw new Error('FranceConnect n’est pas configuré');
     return this.config.franceconnect;
@@ -194,11 +250,9 @@ export class FranceConnectClient {
         { id_token_signed_response_alg: 'ES256', userinfo_signed_response_alg: 'ES256' },
         oidcClient.ClientSecretPost(settings.clientSecret),
         {
-          execute: [
-            oidcClient.enableNonRepudiationChecks,
-            // The local stand-in speaks plain HTTP; production refuses an http:// issuer (configuration).
-            ...(settings.issuer.startsWith('http:') ? [oidcClient.allowInsecureRequests] : []),
-          ],
+          // Signatures (ID token, userinfo) are verified by `verified`, which can fetch FC's keys again.
+          // The local stand-in speaks plain HTTP; production refuses an http:// issuer (configuration).
+          execute: settings.issuer.startsWith('http:') ? [oidcClient.allowInsecureRequests] : [],
         },
       )
       .catch((cause: unknown) => {
@@ -209,8 +263,45 @@ export class FranceConnectClient {
   }
 }
 
-function isResponseError(error: unknown): boolean {
-  return error instanceof oidcClient.ResponseBodyError || error instanceof oidcClient.AuthorizationResponseError;
+/**
+ * The real cause of a failed exchange with FC: unreachable (network, timeout), an error status, FC's refusal of the
+ * code (an OAuth error), a signature that does not verify, or claims that do not match the request.
+ */
+function failureOf(cause: unknown): FranceConnectFailure {
+  if (cause instanceof FranceConnectFailure) return cause;
+  if (cause instanceof oidcClient.ResponseBodyError) return new FranceConnectFailure('token', describe(cause));
+  if (cause instanceof oidcClient.AuthorizationResponseError) return new FranceConnectFailure('token', describe(cause));
+  if (cause instanceof oidcClient.WWWAuthenticateChallengeError)
+    return new FranceConnectFailure('fc_status', `HTTP ${cause.status} — ${describe(cause)}`);
+  if (
+    cause instanceof joseErrors.JWSSignatureVerificationFailed ||
+    cause instanceof joseErrors.JWKSNoMatchingKey ||
+    cause instanceof joseErrors.JWSInvalid
+  )
+    return new FranceConnectFailure('signature', describe(cause));
+  if (cause instanceof joseErrors.JWTClaimValidationFailed || cause instanceof joseErrors.JWTExpired)
+    return new FranceConnectFailure('claims', describe(cause));
+  if (cause instanceof joseErrors.JWKSTimeout || cause instanceof joseErrors.JOSEError)
+    return new FranceConnectFailure(
+      cause instanceof joseErrors.JWKSTimeout ? 'unreachable' : 'signature',
+      describe(cause),
+    );
+  const code = (cause as { code?: unknown } | null)?.code;
+  if (code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' || code === 'OAUTH_RESPONSE_IS_NOT_JSON') {
+    const status = (cause as { cause?: { status?: unknown } }).cause?.status;
+    return new FranceConnectFailure('fc_status', `HTTP ${String(status)} — ${describe(cause)}`);
+  }
+  if (typeof code === 'string' && /CLAIM|TIMESTAMP|JSON_ATTRIBUTE/.test(code))
+    return new FranceConnectFailure('claims', describe(cause));
+  // fetch's own failure (refused, reset, DNS, timeout): FC cannot be reached.
+  if (cause instanceof TypeError || (cause as { name?: unknown } | null)?.name === 'TimeoutError')
+    return new FranceConnectFailure('unreachable', describe(cause) + causeCode(cause));
+  return new FranceConnectFailure('claims', describe(cause));
+}
+
+function causeCode(error: unknown): string {
+  const code = (error as { cause?: { code?: unknown } }).cause?.code;
+  return typeof code === 'string' ? ` (${code})` : '';
 }
 
 /** The library's message, with its code and the claim it compared when it says so. */

@@ -14,6 +14,7 @@ import { LEGAL_VERSIONS } from './legal';
 import { frenchDateTime } from './french-dates';
 import { passwordHasher } from './password-hasher';
 import { WebSessionStore } from './web-session.store';
+import { SignInThrottle } from './sign-in.throttle';
 import { IdentityDocuments } from './identity-documents';
 import {
   FormErrors,
@@ -73,6 +74,7 @@ export class AccountService {
     private readonly access: AccountAccessPort,
     private readonly webSessions: WebSessionStore,
     private readonly documents: IdentityDocuments,
+    private readonly throttle: SignInThrottle,
   ) {}
 
   async get(accountId: string): Promise<Account | undefined> {
@@ -108,7 +110,7 @@ export class AccountService {
     if (!EMAIL.test(newEmail) || newEmail.length > 254)
       errors.add('email', 'Saisissez une adresse électronique valide, par exemple nom@exemple.fr.');
     else if (newEmail === account.email) errors.add('email', 'C’est déjà l’adresse de votre compte.');
-    if (!(await passwordHasher.verify(account.passwordHash, password)))
+    if (!(await this.throttle.currentPassword(accountId, () => passwordHasher.verify(account.passwordHash, password))))
       errors.add('currentPassword', 'Mot de passe incorrect.');
     if (errors.any)
       throw new IdentityError(IdentityErrorCode.FORM_INVALID, 'Le formulaire contient des erreurs.', errors.fields);
@@ -167,7 +169,8 @@ export class AccountService {
   ): Promise<void> {
     const account = await this.require(accountId);
     const errors = new FormErrors();
-    if (account.passwordHash && !(await passwordHasher.verify(account.passwordHash, input.currentPassword)))
+    const current = () => passwordHasher.verify(account.passwordHash, input.currentPassword);
+    if (account.passwordHash && !(await this.throttle.currentPassword(accountId, current)))
       errors.add('currentPassword', 'Mot de passe actuel incorrect.');
     this.checkPassword(account, input.password, input.passwordConfirmation, errors);
     if (errors.any)
@@ -256,7 +259,9 @@ export class AccountService {
    */
   async deleteAccount(accountId: string, password: string): Promise<void> {
     const account = await this.require(accountId);
-    if (!(await passwordHasher.verify(account.passwordHash, password))) {
+    if (
+      !(await this.throttle.currentPassword(accountId, () => passwordHasher.verify(account.passwordHash, password)))
+    ) {
       throw new IdentityError(IdentityErrorCode.FORM_INVALID, 'Le formulaire contient des erreurs.', {
         password: ['Mot de passe incorrect.'],
       });

@@ -2,7 +2,7 @@ export { IdentityModule } from './identity.module';
 export { IdentityService, type AccountActor, type AccountView, type NewAccount } from './identity.service';
 export type { AccountInvitation } from './invitation.service';
 export { IdentityError, IdentityErrorCode } from './identity.errors';
-export { SignInThrottle } from './sign-in.throttle';
+export { DEVICE_COOKIE, SignInThrottle, THROTTLE_RULES, deviceCookie, tooManyAttempts } from './sign-in.throttle';
 export { identityCommands } from './cli/identity.commands';
 export { RegistrationService } from './registration.service';
 export { ActivationService } from './activation.service';

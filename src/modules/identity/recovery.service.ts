@@ -6,6 +6,7 @@ import { AuditService } from '../../platform/audit';
 import { NotificationsService } from '../notifications';
 import { AccountSecrets, CODE_MINUTES, type CodeCheck } from './account-secrets';
 import { AccountService } from './account.service';
+import { SignInThrottle } from './sign-in.throttle';
 import { Account } from './entities/account.entity';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
 import { FormErrors } from './profile-form';
@@ -33,6 +34,7 @@ export class RecoveryService {
     private readonly audit: AuditService,
     private readonly secrets: AccountSecrets,
     private readonly accounts: AccountService,
+    private readonly throttle: SignInThrottle,
   ) {}
 
   get smsAvailable(): boolean {
@@ -44,6 +46,7 @@ export class RecoveryService {
    * asked by SMS without one, the link goes by e-mail (and the code page says a code *or* an e-mail is on its way).
    */
   async requestReset(login: string, wanted: 'email' | 'sms'): Promise<ResetRequest> {
+    await this.throttle.recoveryRequest();
     return this.dataSource.transaction(async (manager) => {
       const account = await this.findActive(manager, login);
       const allowed = account ? await this.underLimit(manager, account.id) : false;
@@ -77,6 +80,7 @@ export class RecoveryService {
 
   /** A right code leads to the new-password page (a short-lived link token). */
   async checkCode(ticket: string, code: string): Promise<ResetCodeResult> {
+    await this.throttle.codeAttempt();
     return this.dataSource.transaction(async (manager) => {
       const check = await this.secrets.useCode(manager, ticket, code, 'password-reset');
       if (check.status !== 'valid') return check;
@@ -115,6 +119,7 @@ export class RecoveryService {
 
   /** « Identifiant oublié »: the identifier, by e-mail, to the address of the account. */
   async remindIdentifier(emailInput: string): Promise<void> {
+    await this.throttle.recoveryRequest();
     await this.dataSource.transaction(async (manager) => {
       const email = emailInput.trim().toLowerCase();
       const account = email.includes('@') ? await this.findActive(manager, email) : undefined;

@@ -14,6 +14,7 @@ import { IdentityError, IdentityErrorCode } from './identity.errors';
 import { LEGAL_VERSIONS } from './legal';
 import { passwordHasher } from './password-hasher';
 import { RegistrationValidator, type RegistrationForm } from './registration-validator';
+import { SignInThrottle } from './sign-in.throttle';
 
 export type { RegistrationForm } from './registration-validator';
 
@@ -43,6 +44,7 @@ export class RegistrationService {
     private readonly documents: IdentityDocuments,
     private readonly validator: RegistrationValidator,
     private readonly links: ActivationLinks,
+    private readonly throttle: SignInThrottle,
   ) {}
 
   get smsAvailable(): boolean {
@@ -60,12 +62,13 @@ export class RegistrationService {
       const accounts = manager.getRepository(Account);
       const existing = await accounts.findOneBy({ email: values.email });
       if (existing) {
-        // Same answer as a new registration; the holder learns of it by e-mail, nobody else does.
-        await this.notifications.enqueueEmail(manager, {
-          to: existing.email,
-          template: 'registration-email-taken',
-          data: { signInUrl: `${this.config.publicUrl}/compte` },
-        });
+        // Same answer as a new registration; the holder learns of it by e-mail (a few times an hour), nobody else does.
+        if (await this.throttle.mayWarnTakenEmail(manager, existing.email))
+          await this.notifications.enqueueEmail(manager, {
+            to: existing.email,
+            template: 'registration-email-taken',
+            data: { signInUrl: `${this.config.publicUrl}/compte` },
+          });
         const decoy = await this.secrets.issueCode(manager, { accountId: null, purpose: 'activation' });
         return { channel: values.activationChannel, email: values.email, ticket: decoy.id };
       }

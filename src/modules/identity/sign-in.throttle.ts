@@ -1,62 +1,276 @@
-import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
-import { SignInThrottleEntry } from './entities/sign-in-throttle.entity';
-
-/** Failures allowed before waiting, per account identifier and per address (an address serves many people). */
-const FREE_FAILURES = { account: 5, address: 30 } as const;
-/** The wait doubles with each further failure, from 1 minute up to 15; failures are forgotten after 15 quiet minutes. */
-const FIRST_WAIT_S = 60;
-const MAX_WAIT_S = 15 * 60;
-const FORGET_AFTER_S = 15 * 60;
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { Cron, CronExpression } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Request } from 'express';
+import type { DataSource, EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config';
+import { SecretBox } from '../../platform/crypto/secret-box';
+import { requestContext } from '../../platform/http/request-context';
+import { ExclusiveJobRunner } from '../../platform/jobs/exclusive-job.runner';
+import { Account } from './entities/account.entity';
+import { IdentityError, IdentityErrorCode } from './identity.errors';
 
 /**
- * Slows down password guessing, per account and per address, with waits that grow and then expire: never a permanent
- * lock that an attacker could put on someone else's account. Stored in PostgreSQL so every instance sees it.
+ * What each counter allows: `free` attempts, then a wait that doubles with each further attempt from `firstWaitS` up to
+ * `maxWaitS`; a counter is forgotten after `forgetAfterS` quiet seconds. Never a permanent lock that an outsider could
+ * put on someone's account, and the owner's known device has its own counter (see `TrustedDevice`).
  */
-@Injectable()
-export class SignInThrottle {
-  constructor(@InjectRepository(SignInThrottleEntry) private readonly entries: Repository<SignInThrottleEntry>) {}
+export interface ThrottleRule {
+  free: number;
+  firstWaitS: number;
+  maxWaitS: number;
+  forgetAfterS: number;
+}
 
-  /** Seconds to wait before the next attempt is allowed, 0 when it is. */
-  async delayBeforeNextAttempt(identifier: string, address: string | undefined, now = new Date()): Promise<number> {
-    const entries = await this.entries.findBy(keys(identifier, address).map((key) => ({ key })));
-    const until = Math.max(0, ...entries.map((e) => e.blockedUntil?.getTime() ?? 0));
-    return Math.max(0, Math.ceil((until - now.getTime()) / 1000));
-  }
+const QUARTER_HOUR = { firstWaitS: 60, maxWaitS: 15 * 60, forgetAfterS: 15 * 60 };
 
-  async recordFailure(identifier: string, address: string | undefined, now = new Date()): Promise<void> {
-    const [accountKey, addressKey] = keys(identifier, address);
-    await this.bump(accountKey, FREE_FAILURES.account, now);
-    if (addressKey) await this.bump(addressKey, FREE_FAILURES.address, now);
-  }
+export const THROTTLE_RULES = {
+  /** Password attempts for one account (identifier and e-mail together), or from one known device of its owner. */
+  account: { free: 5, ...QUARTER_HOUR },
+  /** Password attempts from one address, whatever the account (an address serves many people). */
+  address: { free: 30, ...QUARTER_HOUR },
+  /** SMS codes typed from one address (each code has its own 5 tries on top of this). */
+  code: { free: 20, ...QUARTER_HOUR },
+  /** Recovery requests (password, identifier) from one address. */
+  recovery: { free: 10, ...QUARTER_HOUR },
+  /** Interactions stored for authorization requests from one address (each lives 2 minutes unless used). */
+  interaction: { free: 1000, ...QUARTER_HOUR },
+  /** « Adresse déjà utilisée » e-mails to one address on registration, per hour. */
+  takenEmail: { free: 3, firstWaitS: 3600, maxWaitS: 3600, forgetAfterS: 3600 },
+} satisfies Record<string, ThrottleRule>;
 
-  /** After a successful sign-in, the account's failures are forgotten (not the address's). */
-  async clear(identifier: string): Promise<void> {
-    await this.entries.delete({ key: keys(identifier, undefined)[0] });
-  }
+/** The cookie of a device that signed in to an account with its password: its attempts are not strangers'. */
+export const DEVICE_COOKIE = 'appareil';
+const DEVICE_DAYS = 180;
 
-  private async bump(key: string, free: number, now: Date): Promise<void> {
-    // One statement, so that concurrent failures on several instances all count.
-    await this.entries.query(
-      `INSERT INTO sign_in_throttle (key, failures, last_failure_at, blocked_until) VALUES ($1, 1, $2, NULL)
-       ON CONFLICT (key) DO UPDATE SET
-         failures = CASE WHEN sign_in_throttle.last_failure_at < $2::timestamptz - make_interval(secs => $3)
-                         THEN 1 ELSE sign_in_throttle.failures + 1 END,
-         last_failure_at = $2`,
-      [key, now, FORGET_AFTER_S],
-    );
-    await this.entries.query(
-      `UPDATE sign_in_throttle SET blocked_until = CASE WHEN failures >= $2
-         THEN $3::timestamptz + make_interval(secs => LEAST($4 * power(2, failures - $2), $5)::int) ELSE NULL END
-       WHERE key = $1`,
-      [key, free, now, FIRST_WAIT_S, MAX_WAIT_S],
-    );
+/** The device cookie of a request, if any. */
+export function deviceCookie(req: Request): string | undefined {
+  const value = (req.cookies as Record<string, unknown> | undefined)?.[DEVICE_COOKIE];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The message of a refused attempt. */
+export function tooManyAttempts(waitSeconds: number): string {
+  const minutes = Math.max(1, Math.ceil(waitSeconds / 60));
+  return `Trop de tentatives. Réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.`;
+}
+
+export type PasswordAttempt<T> =
+  | { status: 'refused'; waitSeconds: number }
+  | { status: 'wrong' }
+  /** `device`: the cookie value to give the browser (a known device of this account from now on). */
+  | { status: 'verified'; result: T; device: string };
+
+interface Counter {
+  key: string;
+  rule: ThrottleRule;
+}
+
+class Refused extends Error {
+  constructor(readonly waitSeconds: number) {
+    super('refused');
   }
 }
 
-function keys(identifier: string, address: string | undefined): string[] {
-  const hash = (value: string) => createHash('sha256').update(value).digest('base64url');
-  return [`account:${hash(identifier.trim().toLowerCase())}`, ...(address ? [`address:${hash(address)}`] : [])];
+/**
+ * Slows down guessing (passwords, SMS codes, recovery requests), per account and per address. An attempt is reserved
+ * atomically in PostgreSQL *before* the secret is checked (one `INSERT … ON CONFLICT DO UPDATE … RETURNING` per counter,
+ * committed before the slow argon2 verification), so concurrent requests on any number of instances cannot all slip
+ * in; a right password gives its reservation back. Counter keys are hashed: no identifier or address is stored.
+ */
+@Injectable()
+export class SignInThrottle {
+  private readonly devices: SecretBox;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly jobs: ExclusiveJobRunner,
+  ) {
+    this.devices = new SecretBox(config.secretKey, 'trusted-device');
+  }
+
+  /**
+   * A password sign-in (`verify` returns the account the password opens, or `undefined`). The attempt counts for the
+   * account that the identifier or e-mail names (both count together; an unknown one counts under what was typed) and
+   * for the address; from a device that signed in to this account before, it counts only for that device, so strangers'
+   * failures never lock the owner out.
+   */
+  async signIn<T extends { id: string }>(
+    login: string,
+    source: { address?: string; device?: string },
+    verify: () => Promise<T | undefined>,
+  ): Promise<PasswordAttempt<T>> {
+    const accountId = await this.accountIdOf(login);
+    const device = this.devices.openTicket<{ accountId: string; id: string }>(source.device);
+    const counters: Counter[] =
+      device && accountId && device.accountId === accountId
+        ? [{ key: `device:${device.id}`, rule: THROTTLE_RULES.account }]
+        : [
+            { key: `account:${accountId ?? hash(login.trim().toLowerCase())}`, rule: THROTTLE_RULES.account },
+            ...this.addressCounter('address', source.address, THROTTLE_RULES.address),
+          ];
+    const refused = await this.reserve(counters);
+    if (refused !== undefined) return { status: 'refused', waitSeconds: refused };
+    const result = await verify();
+    if (!result) return { status: 'wrong' };
+    await this.giveBack(counters);
+    const deviceId = device?.accountId === result.id ? device.id : randomUUID();
+    const cookie = this.devices.sealTicket({ accountId: result.id, id: deviceId }, DEVICE_DAYS * 86_400_000);
+    return { status: 'verified', result, device: cookie };
+  }
+
+  /** Options of the device cookie. */
+  deviceCookieOptions(secure: boolean) {
+    return { httpOnly: true, secure, sameSite: 'lax' as const, path: '/', maxAge: DEVICE_DAYS * 86_400_000 };
+  }
+
+  /**
+   * A current-password check in the account space (e-mail change, password change, deletion): `check` runs only when
+   * the attempt is allowed, else a « Trop de tentatives » error.
+   */
+  async currentPassword(accountId: string, check: () => Promise<boolean>): Promise<boolean> {
+    const counters = [
+      { key: `password-check:${accountId}`, rule: THROTTLE_RULES.account },
+      ...this.addressCounter('address', requestContext.current()?.ipAddress, THROTTLE_RULES.address),
+    ];
+    await this.reserveOrThrow(counters);
+    const right = await check();
+    if (right) await this.giveBack(counters);
+    return right;
+  }
+
+  /** One SMS code typed: counted per address (right codes too; each code also has its own tries). */
+  async codeAttempt(): Promise<void> {
+    await this.reserveOrThrow(this.addressCounter('code', requestContext.current()?.ipAddress, THROTTLE_RULES.code));
+  }
+
+  /** One recovery request (password or identifier), counted per address. */
+  async recoveryRequest(): Promise<void> {
+    await this.reserveOrThrow(
+      this.addressCounter('recovery', requestContext.current()?.ipAddress, THROTTLE_RULES.recovery),
+    );
+  }
+
+  /** Seconds an address must wait before its next authorization request may store an interaction, 0 when it may. */
+  async interactionWait(address: string | undefined): Promise<number> {
+    if (!address) return 0;
+    const [row] = await this.dataSource.query<Array<{ wait: number }>>(
+      `SELECT ceil(extract(epoch FROM blocked_until - now()))::int AS wait FROM sign_in_throttle
+       WHERE key = $1 AND blocked_until > now()`,
+      [`interaction:${hash(address)}`],
+    );
+    return row?.wait ?? 0;
+  }
+
+  /** An interaction was stored for this address's authorization request: counted (a cap on stored rows, not a secret). */
+  async interactionStored(address: string | undefined): Promise<void> {
+    for (const counter of this.addressCounter('interaction', address, THROTTLE_RULES.interaction))
+      await this.take(this.dataSource.manager, counter, new Date());
+  }
+
+  /** Whether one more « adresse déjà utilisée » e-mail may go to this address this hour (inside the caller's work). */
+  async mayWarnTakenEmail(manager: EntityManager, email: string): Promise<boolean> {
+    const counter = { key: `taken-email:${hash(email.trim().toLowerCase())}`, rule: THROTTLE_RULES.takenEmail };
+    return (await this.take(manager, counter, new Date())) === undefined;
+  }
+
+  /** Counters quiet for longer than any rule remembers (an hour) are deleted. */
+  @Cron(CronExpression.EVERY_HOUR)
+  async purgeForgotten(): Promise<void> {
+    await this.jobs.run('identity.throttle.purge', async (manager) => {
+      await manager.query(
+        `DELETE FROM sign_in_throttle WHERE last_failure_at < now() - interval '1 hour'
+           AND (blocked_until IS NULL OR blocked_until < now())`,
+      );
+    });
+  }
+
+  /**
+   * Reserves one attempt on every counter, all or none, in one short transaction (no lock is held while a password is
+   * verified). Returns the seconds to wait when a counter refuses.
+   */
+  private async reserve(counters: Counter[]): Promise<number | undefined> {
+    const now = new Date();
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        for (const counter of counters) {
+          const wait = await this.take(manager, counter, now);
+          if (wait !== undefined) throw new Refused(wait);
+        }
+      });
+      return undefined;
+    } catch (error) {
+      if (error instanceof Refused) return error.waitSeconds;
+      throw error;
+    }
+  }
+
+  private async reserveOrThrow(counters: Counter[]): Promise<void> {
+    const wait = await this.reserve(counters);
+    if (wait === undefined) return;
+    throw new IdentityError(IdentityErrorCode.TOO_MANY_REQUESTS, tooManyAttempts(wait));
+  }
+
+  /**
+   * One statement per counter: counts the attempt unless the counter is waiting, and starts (or doubles) the wait once
+   * the free attempts are spent. Concurrent statements on one key queue on its row, so each sees the previous count.
+   * Returns `undefined` when the attempt is allowed, else the seconds to wait.
+   */
+  private async take(manager: EntityManager, { key, rule }: Counter, now: Date): Promise<number | undefined> {
+    const count = `CASE WHEN t.last_failure_at < $2::timestamptz - make_interval(secs => $6) THEN 1 ELSE t.failures + 1 END`;
+    const rows = await manager.query<unknown[]>(
+      `INSERT INTO sign_in_throttle AS t (key, failures, last_failure_at, blocked_until)
+       VALUES ($1, 1, $2, CASE WHEN 1 >= $3 THEN $2::timestamptz + make_interval(secs => $4) END)
+       ON CONFLICT (key) DO UPDATE SET
+         failures = ${count},
+         last_failure_at = $2,
+         blocked_until = CASE WHEN ${count} >= $3
+           THEN $2::timestamptz + make_interval(secs => LEAST($4 * power(2, ${count} - $3), $5)::int) END
+       WHERE t.blocked_until IS NULL OR t.blocked_until <= $2
+       RETURNING t.failures`,
+      [key, now, rule.free, rule.firstWaitS, rule.maxWaitS, rule.forgetAfterS],
+    );
+    if (rows.length > 0) return undefined;
+    const [row] = await manager.query<Array<{ blocked_until: Date | null }>>(
+      'SELECT blocked_until FROM sign_in_throttle WHERE key = $1',
+      [key],
+    );
+    return Math.max(1, Math.ceil(((row?.blocked_until?.getTime() ?? now.getTime()) - now.getTime()) / 1000));
+  }
+
+  /** A right secret: its account or device counter starts again; the address gets its reservation back. */
+  private async giveBack(counters: Counter[]): Promise<void> {
+    for (const { key, rule } of counters) {
+      if (key.startsWith('address:')) {
+        await this.dataSource.query(
+          `UPDATE sign_in_throttle SET failures = GREATEST(failures - 1, 0),
+             blocked_until = CASE WHEN failures - 1 >= $2 THEN blocked_until END
+           WHERE key = $1`,
+          [key, rule.free],
+        );
+      } else {
+        await this.dataSource.query('DELETE FROM sign_in_throttle WHERE key = $1', [key]);
+      }
+    }
+  }
+
+  private addressCounter(kind: string, address: string | undefined, rule: ThrottleRule): Counter[] {
+    return address ? [{ key: `${kind}:${hash(address)}`, rule }] : [];
+  }
+
+  /** The account an identifier or e-mail names, so that both count together. */
+  private async accountIdOf(login: string): Promise<string | undefined> {
+    const value = login.trim().toLowerCase();
+    if (!value) return undefined;
+    const account = await this.dataSource
+      .getRepository(Account)
+      .findOne({ select: { id: true }, where: value.includes('@') ? { email: value } : { identifier: value } });
+    return account?.id;
+  }
+}
+
+function hash(value: string): string {
+  return createHash('sha256').update(value).digest('base64url');
 }

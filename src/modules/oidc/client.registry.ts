@@ -37,7 +37,8 @@ export class ClientRegistry {
     if (await this.clients.existsBy({ clientId })) {
       throw new OidcError(OidcErrorCode.CLIENT_EXISTS, `Le client « ${clientId} » existe déjà.`);
     }
-    const confidential = rest.token_endpoint_auth_method !== 'none';
+    // A public client has no secret; a `private_key_jwt` client proves itself with its keys.
+    const confidential = !['none', 'private_key_jwt'].includes(rest.token_endpoint_auth_method as string);
     const clientSecret = confidential ? (given ?? randomBytes(32).toString('base64url')) : undefined;
     try {
       await validate({ ...metadata, client_secret: clientSecret });
@@ -81,9 +82,18 @@ export class ClientRegistry {
     const client = await this.clients.findOneBy({ clientId });
     if (!client) return undefined;
     return {
-      ...client.metadata,
+      ...withLogoutSession(client.metadata),
       client_id: client.clientId,
       ...(client.secretSealed ? { client_secret: this.box.open(client.secretSealed) } : {}),
     };
   }
+}
+
+/**
+ * A client with back-channel logout gets `sid` in its ID and logout tokens (Back-Channel Logout 1.0 §2.1, §2.4), as
+ * discovery's `backchannel_logout_session_supported` promises, unless it said otherwise when registered.
+ */
+function withLogoutSession(metadata: Record<string, unknown>): Record<string, unknown> {
+  if (!metadata.backchannel_logout_uri || metadata.backchannel_logout_session_required !== undefined) return metadata;
+  return { ...metadata, backchannel_logout_session_required: true };
 }

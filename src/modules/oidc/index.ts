@@ -3,3 +3,4 @@ export { OidcProviderService } from './oidc-provider.service';
 export { ClientRegistry, type ClientMetadata } from './client.registry';
 export { SigningKeyStore } from './signing-key.store';
 export { oidcCommands } from './cli/oidc.commands';
+export { INTERACTION_TTL, InteractionLifetime } from './interaction-lifetime';

@@ -13,6 +13,7 @@ import { GrantRepository } from './grant.repository';
 import { OidcProviderService } from './oidc-provider.service';
 import { InteractionController } from './pages/interaction.controller';
 import { InteractionPages } from './pages/interaction-pages';
+import { InteractionLifetime } from './interaction-lifetime';
 import { FranceConnectInteractionController } from './pages/franceconnect-interaction.controller';
 import { SigningKeyStore } from './signing-key.store';
 
@@ -31,7 +32,8 @@ import { SigningKeyStore } from './signing-key.store';
     OidcAccountAccess,
     InteractionPages,
     GrantRepository,
+    InteractionLifetime,
   ],
-  exports: [OidcProviderService, ClientRegistry, SigningKeyStore],
+  exports: [OidcProviderService, ClientRegistry, SigningKeyStore, InteractionLifetime],
 })
 export class OidcModule {}

@@ -12,6 +12,7 @@ import type { NotificationsService, OutboxWorker } from '../notifications';
 import { claimsConfiguration, findAccount, supportedScopes } from './account-claims';
 import type { ClientRegistry } from './client.registry';
 import type { GrantRepository } from './grant.repository';
+import { INTERACTION_TTL } from './interaction-lifetime';
 import { PostgresAdapter } from './postgres.adapter';
 import { signInPolicy } from './sign-in-policy';
 
@@ -21,7 +22,7 @@ const TTL = {
   AuthorizationCode: 60,
   ClientCredentials: 10 * 60,
   IdToken: 60 * 60,
-  Interaction: 60 * 60,
+  Interaction: INTERACTION_TTL.unused,
   Grant: 30 * 24 * 60 * 60,
   RefreshToken: 14 * 24 * 60 * 60,
   Session: 14 * 24 * 60 * 60,

@@ -10,6 +10,7 @@ import { documentUploadOf } from './document-upload.middleware';
 import { DOCUMENT_KINDS, DOCUMENT_MAX_BYTES } from '../identity-documents';
 import type { AccountProfile } from '../entities/account.entity';
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
+import { SignInThrottle } from '../sign-in.throttle';
 import { IDENTIFIER_RULE } from '../account-format';
 import { LEGAL_VERSIONS, OCCUPATIONS } from '../legal';
 import { checkPassword, describePasswordProblems } from '../password-policy';
@@ -176,7 +177,10 @@ export class RegistrationController {
 /** Activation: by the e-mail link (confirmed by a button, so that a mail scanner opening links does not use it), or by the SMS code. */
 @Controller('activation')
 export class ActivationController {
-  constructor(private readonly activation: ActivationService) {}
+  constructor(
+    private readonly activation: ActivationService,
+    private readonly throttle: SignInThrottle,
+  ) {}
 
   @Public()
   @Get('code/:ticket')
@@ -197,6 +201,7 @@ export class ActivationController {
         .status(400)
         .render(`${VIEWS}/code.njk`, { ticket, error: 'Saisissez les 6 chiffres du code reçu par SMS.' });
     }
+    await this.throttle.codeAttempt();
     const result = await this.activation.activateByCode(ticket, code);
     if (result.status === 'activated') return this.activated(res);
     res.status(400).render(`${VIEWS}/code.njk`, {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { CliRuntime } from '../../../platform/cli/cli-context';
 import { CliError } from '../../../platform/cli/cli-error';
@@ -18,6 +19,10 @@ interface AddOptions {
   scope?: string;
   tokenEndpointAuthMethod?: string;
   name?: string;
+  requirePar?: boolean;
+  dpop?: boolean;
+  jwks?: string;
+  jwksUri?: string;
 }
 
 /** `clients:add`, `clients:list`, `clients:remove`, `keys:rotate`, `keys:list`. */
@@ -31,10 +36,18 @@ export function oidcCommands({ withApplication }: CliRuntime): Command[] {
     .option('--backchannel-logout-uri <uri>', 'adresse de déconnexion par canal arrière')
     .option('--grant-types <types...>', 'authorization_code, refresh_token, client_credentials')
     .option('--scope <scopes>', 'portées autorisées, séparées par des espaces')
-    .option('--token-endpoint-auth-method <méthode>', 'client_secret_basic (défaut), client_secret_post ou none')
+    .option(
+      '--token-endpoint-auth-method <méthode>',
+      'client_secret_basic (défaut), client_secret_post, private_key_jwt (défaut avec --jwks ou --jwks-uri) ou none',
+    )
     .option('--name <nom>', 'nom du site, affiché aux personnes')
+    .option('--require-par', 'exige les requêtes d’autorisation poussées (PAR, RFC 9126)')
+    .option('--dpop', 'jetons d’accès liés à une clé du site (DPoP, RFC 9449)')
+    .option('--jwks <fichier>', 'clés publiques du site (JWKS, fichier JSON) pour private_key_jwt')
+    .option('--jwks-uri <uri>', 'adresse des clés publiques du site (JWKS) pour private_key_jwt')
     .action(async (options: AddOptions) => {
       const grantTypes = options.grantTypes ?? ['authorization_code', 'refresh_token'];
+      const keys = clientKeys(options);
       const metadata: ClientMetadata = {
         client_id: options.clientId,
         ...(options.clientSecret ? { client_secret: options.clientSecret } : {}),
@@ -46,6 +59,9 @@ export function oidcCommands({ withApplication }: CliRuntime): Command[] {
         ...(options.scope ? { scope: options.scope } : {}),
         ...(options.tokenEndpointAuthMethod ? { token_endpoint_auth_method: options.tokenEndpointAuthMethod } : {}),
         ...(options.name ? { client_name: options.name } : {}),
+        ...keys,
+        ...(options.requirePar ? { require_pushed_authorization_requests: true } : {}),
+        ...(options.dpop ? { dpop_bound_access_tokens: true } : {}),
       };
       const added = await withApplication(async (context) => {
         const provider = context.get(OidcProviderService);
@@ -101,4 +117,24 @@ export function oidcCommands({ withApplication }: CliRuntime): Command[] {
     });
 
   return [add, list, remove, rotate];
+}
+
+/** `--jwks FILE` or `--jwks-uri URI`: the site's public keys, and `private_key_jwt` unless another method is given. */
+function clientKeys(options: AddOptions): Record<string, unknown> {
+  if (options.jwks && options.jwksUri) throw new CliError('Donnez --jwks ou --jwks-uri, pas les deux.');
+  const method = options.tokenEndpointAuthMethod ? {} : { token_endpoint_auth_method: 'private_key_jwt' };
+  if (options.jwksUri) return { jwks_uri: options.jwksUri, ...method };
+  if (!options.jwks) return {};
+  let jwks: unknown;
+  try {
+    jwks = JSON.parse(readFileSync(options.jwks, 'utf8'));
+  } catch (error) {
+    throw new CliError(`Le fichier --jwks ${options.jwks} n’est pas un JSON lisible : ${(error as Error).message}`);
+  }
+  const keys = (jwks as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(keys) || keys.length === 0)
+    throw new CliError('Le fichier --jwks doit contenir un objet { "keys": [ … ] } avec au moins une clé publique.');
+  if (keys.some((key) => typeof key === 'object' && key !== null && 'd' in key))
+    throw new CliError('Le fichier --jwks contient une clé privée : donnez seulement les clés publiques du site.');
+  return { jwks, ...method };
 }

@@ -9,6 +9,8 @@ import {
   LEGAL_VERSIONS,
   RegistrationService,
   SignInThrottle,
+  deviceCookie,
+  tooManyAttempts,
 } from '../../identity';
 import {
   FAILURE_MESSAGES,
@@ -174,22 +176,24 @@ export class FranceConnectInteractionController {
     if (!signIn) return this.failure(res, details, 'expired');
     const identifier = field(body, 'identifier').trim();
     const password = field(body, 'password', 300);
-    const wait = identifier ? await this.throttle.delayBeforeNextAttempt(identifier, req.ip) : 0;
-    if (wait > 0) {
+    const attempt = identifier
+      ? await this.throttle.signIn(identifier, { address: req.ip, device: deviceCookie(req) }, () =>
+          password ? this.identity.authenticate(identifier, password) : Promise.resolve(undefined),
+        )
+      : ({ status: 'wrong' } as const);
+    if (attempt.status === 'refused') {
       return this.pages.render(res.status(429), details, `${VIEWS}/link.njk`, {
         identifier,
-        error: `Trop de tentatives. Réessayez dans ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}.`,
+        error: tooManyAttempts(attempt.waitSeconds),
       });
     }
-    const account = identifier && password ? await this.identity.authenticate(identifier, password) : undefined;
+    const account = attempt.status === 'verified' ? attempt.result : undefined;
     if (!account) {
-      if (identifier) await this.throttle.recordFailure(identifier, req.ip);
       return this.pages.render(res.status(401), details, `${VIEWS}/link.njk`, {
         identifier,
         error: 'Identifiant ou mot de passe incorrect.',
       });
     }
-    await this.throttle.clear(identifier);
     try {
       await this.links.linkExisting(account.id, signIn);
     } catch (error) {

@@ -2,13 +2,17 @@ import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { OidcError, OidcErrorCode } from '../oidc.errors';
 import { OidcProviderService } from '../oidc-provider.service';
+import { InteractionLifetime } from '../interaction-lifetime';
 
 export type InteractionDetails = Awaited<ReturnType<OidcProviderService['provider']['interactionDetails']>>;
 
 /** What every page inside an authorization request needs: its interaction, checked, and a way to render. */
 @Injectable()
 export class InteractionPages {
-  constructor(private readonly oidc: OidcProviderService) {}
+  constructor(
+    private readonly oidc: OidcProviderService,
+    private readonly lifetime: InteractionLifetime,
+  ) {}
 
   /** The interaction, checked against the uid of the address (a stale tab, or another request, is refused). */
   async details(uid: string, req: Request, res: Response): Promise<InteractionDetails> {
@@ -19,6 +23,7 @@ export class InteractionPages {
       throw expired();
     }
     if (details.uid !== uid) throw expired();
+    await this.lifetime.markUsed(this.oidc.provider, details, req, res);
     return details;
   }
 

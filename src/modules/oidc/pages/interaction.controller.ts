@@ -6,7 +6,16 @@ import { AuditService } from '../../../platform/audit';
 import { SecretBox } from '../../../platform/crypto/secret-box';
 import { Public } from '../../../platform/http/access-policy';
 import { ProviderHooks } from '../../../platform/provider-hooks';
-import { AccountService, ActivationService, IdentityService, LEGAL_VERSIONS, SignInThrottle } from '../../identity';
+import {
+  AccountService,
+  ActivationService,
+  DEVICE_COOKIE,
+  deviceCookie,
+  IdentityService,
+  LEGAL_VERSIONS,
+  SignInThrottle,
+  tooManyAttempts,
+} from '../../identity';
 import { OidcProviderService } from '../oidc-provider.service';
 import { scopeDescriptions } from '../scope-descriptions';
 import type { AccessRefusalDetails } from '../sign-in-policy';
@@ -33,7 +42,10 @@ export class InteractionController {
   ) {
     this.termsBox = new SecretBox(config.secretKey, 'interaction-terms');
     this.franceconnectEnabled = config.franceconnect !== undefined;
+    this.secureCookies = config.publicUrl.startsWith('https:');
   }
+
+  private readonly secureCookies: boolean;
 
   private readonly termsBox: SecretBox;
   private readonly franceconnectEnabled: boolean;
@@ -89,17 +101,20 @@ export class InteractionController {
     if (!identifier)
       return this.pages.render(res, details, 'modules/oidc/views/sign-in-identifier.njk', { identifier });
 
-    const wait = await this.throttle.delayBeforeNextAttempt(identifier, req.ip);
-    if (wait > 0) {
+    const attempt = await this.throttle.signIn(identifier, { address: req.ip, device: deviceCookie(req) }, () =>
+      password ? this.identity.verifyPassword(identifier, password) : Promise.resolve(undefined),
+    );
+    if (attempt.status === 'refused') {
       return this.pages.render(res.status(429), details, 'modules/oidc/views/sign-in-password.njk', {
         identifier,
-        error: `Trop de tentatives. Réessayez dans ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}.`,
+        error: tooManyAttempts(attempt.waitSeconds),
       });
     }
-    const found = password ? await this.identity.verifyPassword(identifier, password) : undefined;
+    if (attempt.status === 'verified')
+      res.cookie(DEVICE_COOKIE, attempt.device, this.throttle.deviceCookieOptions(this.secureCookies));
+    const found = attempt.status === 'verified' ? attempt.result : undefined;
     if (found?.status === 'pending') {
       // Only someone who knows the password learns that the account awaits activation.
-      await this.throttle.clear(identifier);
       return this.pages.render(res.status(403), details, 'modules/identity/views/registration/message.njk', {
         title: 'Votre compte n’est pas encore activé',
         paragraphs: [
@@ -114,7 +129,6 @@ export class InteractionController {
     }
     if (found?.status === 'disabled') {
       // As for a pending account: only someone who knows the password learns it.
-      await this.throttle.clear(identifier);
       return this.pages.render(res.status(403), details, 'modules/identity/views/registration/message.njk', {
         title: 'Compte désactivé',
         paragraphs: ['Votre compte a été désactivé : vous ne pouvez plus vous connecter. Contactez le support.'],
@@ -122,7 +136,6 @@ export class InteractionController {
     }
     const account = found?.status === 'active' ? found : undefined;
     if (!account) {
-      await this.throttle.recordFailure(identifier, req.ip);
       await this.audit.record({
         actor: { type: 'anonymous' },
         action: 'identity.sign_in.failed',
@@ -134,7 +147,6 @@ export class InteractionController {
         error: 'Identifiant ou mot de passe incorrect.',
       });
     }
-    await this.throttle.clear(identifier);
     if (account.termsVersion && account.termsVersion !== LEGAL_VERSIONS.terms) {
       // New CGU since the last acceptance: accepted before the sign-in completes.
       const ticket = this.termsBox.sealTicket({ accountId: account.id, uid }, 10 * 60_000);
