@@ -109,7 +109,9 @@ describe('FranceConnectAccounts', () => {
     it('keeps the FC ID token of a provider session, given back once', async () => {
       const id = await newAccount();
       await links.rememberSession('session-uid-1', id, 'jeton-1');
-      assert.deepEqual(await links.takeSession('session-uid-1'), { accountId: id, idToken: 'jeton-1' });
+      const kept = await links.takeSession('session-uid-1');
+      assert.deepEqual({ accountId: kept?.accountId, idToken: kept?.idToken }, { accountId: id, idToken: 'jeton-1' });
+      assert.ok(kept?.signedInAt instanceof Date, 'the FC sign-in time, for its session lifetime');
       assert.equal(await links.takeSession('session-uid-1'), undefined);
     });
   });
