@@ -14,6 +14,7 @@ import { IdentityAccountSpace1795473448651 } from './1795473448651-identity-acco
 import { OidcSessionDevice1795473663901 } from './1795473663901-oidc-session-device';
 import { IdentityDocument1795475360519 } from './1795475360519-identity-document';
 import { FranceconnectIdentity1795477605370 } from './1795477605370-franceconnect-identity';
+import { PlatformWebSessionClient1796079250178 } from './1796079250178-platform-web-session-client';
 
 export const migrations = [
   PlatformAuditEvent1795463126976,
@@ -28,4 +29,5 @@ export const migrations = [
   OidcSessionDevice1795473663901,
   IdentityDocument1795475360519,
   FranceconnectIdentity1795477605370,
+  PlatformWebSessionClient1796079250178,
 ];

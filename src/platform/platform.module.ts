@@ -7,6 +7,7 @@ import { ConfigModule, type AppConfig } from '../config';
 import { AuditModule } from './audit';
 import { DatabaseModule, type MigrationPolicy } from './database/database.module';
 import type { DatabaseEndpoint } from './database/database-endpoint';
+import { FirstPartySessionsModule } from './first-party/first-party.module';
 import { HealthController } from './health/health.controller';
 import { AccessPolicyGuard } from './http/access-policy';
 import { createCsrfProtection, CSRF_PROTECTION, CsrfGuard } from './http/csrf';
@@ -40,6 +41,7 @@ export class PlatformModule {
         ConfigModule.forRoot(options.config),
         DatabaseModule.forRoot(options.database, options.migrationPolicy),
         AuditModule,
+        FirstPartySessionsModule,
         ...(options.runJobs ? [ScheduleModule.forRoot()] : []),
       ],
       controllers: [HomeController, HealthController, MetricsController],

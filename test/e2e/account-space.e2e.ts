@@ -153,7 +153,10 @@ describe('Account space, recovery and identity documents (real SMTP server, SMS 
     assert.equal(refused.status, 404);
     const anonymous = await new HttpBrowser().download(`${app.url}/compte/piece-identite/${document.id}`);
     assert.equal(anonymous.status, 303);
-    assert.equal(anonymous.headers.get('location'), '/compte/connexion');
+    assert.equal(
+      anonymous.headers.get('location'),
+      `/compte/connexion?retour=${encodeURIComponent(`/compte/piece-identite/${document.id}`)}`,
+    );
   });
 
   it('answers a reset request the same way for an account and for nobody', async () => {

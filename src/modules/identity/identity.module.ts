@@ -3,10 +3,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountSecret } from './entities/account-secret.entity';
 import { Account } from './entities/account.entity';
 import { SignInThrottleEntry } from './entities/sign-in-throttle.entity';
-import { WebSession } from './entities/web-session.entity';
-import { AccountSpaceController } from './pages/account-space.controller';
 import { AccountPagesController } from './pages/account-pages.controller';
-import { AccountSpaceSessions } from './pages/account-session';
+import { ACCOUNT_SPACE, ActiveAccounts } from './pages/account-session';
+import { FirstPartySpaceModule } from '../../platform/first-party/first-party.module';
+import { SIGNED_IN_ACCOUNTS } from '../../platform/http/access-policy';
 import { RecoveryController } from './pages/recovery.controller';
 import { AccountService } from './account.service';
 import { RecoveryService } from './recovery.service';
@@ -18,42 +18,29 @@ import { IdentityDocuments } from './identity-documents';
 import { documentUploadMiddleware } from './pages/document-upload.middleware';
 import { AccountAccessPort } from './account-access';
 import { NotificationsModule } from '../notifications';
-import { WebSessionStore } from './web-session.store';
 import { IdentityService } from './identity.service';
 import { SignInThrottle } from './sign-in.throttle';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Account, AccountSecret, SignInThrottleEntry, WebSession, IdentityDocument]),
+    TypeOrmModule.forFeature([Account, AccountSecret, SignInThrottleEntry, IdentityDocument]),
     NotificationsModule,
+    FirstPartySpaceModule.register(ACCOUNT_SPACE),
   ],
-  controllers: [
-    AccountSpaceController,
-    AccountPagesController,
-    RegistrationController,
-    ActivationController,
-    RecoveryController,
-  ],
+  controllers: [AccountPagesController, RegistrationController, ActivationController, RecoveryController],
   providers: [
     IdentityService,
     SignInThrottle,
-    WebSessionStore,
     RegistrationService,
     AccountSecrets,
     AccountAccessPort,
     AccountService,
     RecoveryService,
-    AccountSpaceSessions,
+    ActiveAccounts,
+    { provide: SIGNED_IN_ACCOUNTS, useExisting: ActiveAccounts },
     IdentityDocuments,
   ],
-  exports: [
-    IdentityService,
-    SignInThrottle,
-    RegistrationService,
-    AccountAccessPort,
-    AccountService,
-    AccountSpaceSessions,
-  ],
+  exports: [IdentityService, SignInThrottle, RegistrationService, AccountAccessPort, AccountService],
 })
 export class IdentityModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -6,5 +6,4 @@ export { identityCommands } from './cli/identity.commands';
 export { RegistrationService } from './registration.service';
 export { AccountAccessPort, type AccountAccess, type ConsentedSite, type OpenSession } from './account-access';
 export { AccountService, type CertifiedIdentity } from './account.service';
-export { AccountSpaceSessions } from './pages/account-session';
 export { LEGAL_VERSIONS } from './legal';

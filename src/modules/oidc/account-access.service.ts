@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../../platform/audit';
-import { FIRST_PARTY_CLIENTS } from '../../platform/first-party-clients';
+import { isFirstPartyClient } from '../../platform/first-party-clients';
 import { AccountAccessPort, type AccountAccess, type ConsentedSite, type OpenSession } from '../identity';
 import { OidcProviderService } from './oidc-provider.service';
 import { SCOPE_DESCRIPTIONS } from './scope-descriptions';
@@ -20,7 +20,8 @@ interface SessionRow {
   last_seen_at: Date | null;
 }
 
-const FIRST_PARTY = new Set(FIRST_PARTY_CLIENTS.map((site) => site.clientId));
+/** Read at each call: spaces register as their modules load. */
+const FIRST_PARTY = { has: isFirstPartyClient };
 
 /**
  * The provider's sessions and grants of one account, for the account space: listing them, and ending them as the

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { PlatformError, PlatformErrorCode } from '../../../platform/errors';
-import type { Request, Response } from 'express';
-import { Public } from '../../../platform/http/access-policy';
+import type { Response } from 'express';
+import { CurrentAccount, CurrentSession, SignedIn, type SignedInContext } from '../../../platform/http/access-policy';
 import { checkLinkToken } from './link-token';
 import { AccountAccessPort } from '../account-access';
 import { AccountService, EMAIL_CHANGE_HOURS } from '../account.service';
@@ -10,7 +10,6 @@ import type { Account } from '../entities/account.entity';
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { DOCUMENT_KINDS, IdentityDocuments } from '../identity-documents';
 import { OCCUPATIONS } from '../legal';
-import { AccountSpaceSessions, SESSION_COOKIE, type SignedIn } from './account-session';
 
 const VIEWS = 'modules/identity/views/account';
 const PROFILE_FIELDS = [
@@ -40,59 +39,51 @@ const field = (body: FormBody, name: string, max = 500): string =>
  * « Mon compte » (`/compte`): profile, e-mail, password, security (sessions, sites) and personal data. Every page needs
  * the account space's session; without it, the person is sent to sign in.
  */
+@SignedIn()
 @Controller('compte')
 export class AccountPagesController {
   constructor(
-    private readonly signedIn: AccountSpaceSessions,
     private readonly accounts: AccountService,
     private readonly access: AccountAccessPort,
     private readonly documents: IdentityDocuments,
   ) {}
 
-  @Public()
   @Get()
-  async home(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const me = await this.signedIn.current(req);
-    if (!me) return res.redirect(303, '/compte/connexion');
-    this.page(res, 'home', 'Mon compte', { account: me.account });
+  async home(@CurrentAccount() account: Account, @Res() res: Response): Promise<void> {
+    this.page(res, 'home', 'Mon compte', { account });
   }
 
-  @Public()
   @Get('profil')
-  async profile(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const me = await this.signedIn.current(req);
-    if (!me) return res.redirect(303, '/compte/connexion');
-    await this.renderProfile(res, me.account, profileValues(me.account), {});
+  async profile(@CurrentAccount() account: Account, @Res() res: Response): Promise<void> {
+    await this.renderProfile(res, account, profileValues(account), {});
   }
 
-  @Public()
   @Post('profil')
-  async saveProfile(@Req() req: Request, @Body() body: FormBody, @Res() res: Response): Promise<void> {
-    const me = await this.signedIn.current(req);
-    if (!me) return res.redirect(303, '/compte/connexion');
+  async saveProfile(@CurrentAccount() account: Account, @Body() body: FormBody, @Res() res: Response): Promise<void> {
     const values: Record<string, string | boolean> = {};
     for (const name of PROFILE_FIELDS) values[name] = field(body, name);
     values.emailMailing = body.emailMailing === 'oui';
     values.smsMailing = body.smsMailing === 'oui';
     try {
-      await this.accounts.updateProfile(me.account.id, values);
+      await this.accounts.updateProfile(account.id, values);
     } catch (error) {
       if (!isFormError(error)) throw error;
-      return await this.renderProfile(res.status(400), me.account, values, error.fields ?? {});
+      return await this.renderProfile(res.status(400), account, values, error.fields ?? {});
     }
     this.page(res.status(200), 'home', 'Mon compte', {
-      account: await this.accounts.get(me.account.id),
+      account: await this.accounts.get(account.id),
       notice: 'Votre profil a été mis à jour.',
     });
   }
 
   /** An identity document of the signed-in person, and only theirs. */
-  @Public()
   @Get('piece-identite/:id')
-  async document(@Req() req: Request, @Param('id', ParseUUIDPipe) id: string, @Res() res: Response): Promise<void> {
-    const me = await this.signedIn.current(req);
-    if (!me) return res.redirect(303, '/compte/connexion');
-    const found = await this.documents.read(me.account.id, id);
+  async document(
+    @CurrentAccount() account: Account,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    const found = await this.documents.read(account.id, id);
     if (!found) throw new PlatformError(PlatformErrorCode.NOT_FOUND);
     const extension = { 'image/png': 'png', 'image/jpeg': 'jpg', 'application/pdf': 'pdf' }[found.document.mediaType];
     res.setHeader('Cache-Control', 'private, no-store');
@@ -100,33 +91,27 @@ export class AccountPagesController {
     res.type(found.document.mediaType).send(found.data);
   }
 
-  @Public()
   @Get('adresse-electronique')
-  async emailForm(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const me = await this.signedIn.current(req);
-    if (!me) return res.redirect(303, '/compte/connexion');
-    this.page(res, 'email', 'Changer d’adresse électronique', { account: me.account, values: {}, errors: {} });
+  async emailForm(@CurrentAccount() account: Account, @Res() res: Response): Promise<void> {
+    this.page(res, 'email', 'Changer d’adresse électronique', { account: account, values: {}, errors: {} });
   }
 
-  @Public()
   @Post('adresse-electronique')
-  async requestEmail(@Req() req: Request, @Body() body: FormBody, @Res() res: Response): Promise<void> {
-    const me = await this.signedIn.current(req);
-    if (!me) return res.redirect(303, '/compte/connexion');
+  async requestEmail(@CurrentAccount() account: Account, @Body() body: FormBody, @Res() res: Response): Promise<void> {
     const email = field(body, 'email', 300);
     try {
-      const newEmail = await this.accounts.requestEmailChange(me.account.id, email, field(body, 'currentPassword'));
+      const newEmail = await this.accounts.requestEmailChange(account.id, email, field(body, 'currentPassword'));
       this.page(res.status(200), 'message', 'Vérifiez votre nouvelle adresse', {
         alert: { type: 'success', text: `Un lien de confirmation vient d’être envoyé à ${newEmail}.` },
         paragraphs: [
           `Ouvrez-le dans les ${EMAIL_CHANGE_HOURS} heures : l’adresse de votre compte ne change qu’à ce moment-là.`,
-          `Un message d’information a été envoyé à votre adresse actuelle, ${me.account.email}.`,
+          `Un message d’information a été envoyé à votre adresse actuelle, ${account.email}.`,
         ],
       });
     } catch (error) {
       if (!isFormError(error)) throw error;
       this.page(res.status(400), 'email', 'Erreur : changer d’adresse électronique', {
-        account: me.account,
+        account: account,
         values: { email },
         errors: error.fields ?? {},
       });
@@ -134,7 +119,6 @@ export class AccountPagesController {
   }
 
   /** The link of the confirmation e-mail: confirmed by a button, so that a mail scanner does not use it. */
-  @Public()
   @Get('adresse/:token')
   confirmEmailPage(@Param('token') token: string, @Res() res: Response): void {
     checkLinkToken(token);
@@ -144,7 +128,6 @@ export class AccountPagesController {
     });
   }
 
-  @Public()
   @Post('adresse/:token')
   async confirmEmail(@Param('token') token: string, @Res() res: Response): Promise<void> {
     checkLinkToken(token);
@@ -168,39 +151,38 @@ export class AccountPagesController {
     });
   }
 
-  @Public()
   @Get('mot-de-passe')
-  async passwordForm(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const me = await this.signedIn.current(req);
-    if (!me) return res.redirect(303, '/compte/connexion');
+  async passwordForm(@CurrentAccount() account: Account, @Res() res: Response): Promise<void> {
     this.page(res, 'password', 'Changer de mot de passe', {
       errors: {},
-      personal: personal(me.account),
-      hasPassword: Boolean(me.account.passwordHash),
+      personal: personal(account),
+      hasPassword: Boolean(account.passwordHash),
     });
   }
 
-  @Public()
   @Post('mot-de-passe')
-  async changePassword(@Req() req: Request, @Body() body: FormBody, @Res() res: Response): Promise<void> {
-    const me = await this.signedIn.current(req);
-    if (!me) return res.redirect(303, '/compte/connexion');
+  async changePassword(
+    @CurrentAccount() account: Account,
+    @CurrentSession() me: SignedInContext,
+    @Body() body: FormBody,
+    @Res() res: Response,
+  ): Promise<void> {
     try {
       await this.accounts.changePassword(
-        me.account.id,
+        account.id,
         {
           currentPassword: field(body, 'currentPassword'),
           password: field(body, 'password'),
           passwordConfirmation: field(body, 'passwordConfirmation'),
         },
-        { keepWebToken: me.token, keepSid: me.sid, via: 'account' },
+        { keepWebToken: me.token, keepSid: me.session.oidcSid, via: 'account' },
       );
     } catch (error) {
       if (!isFormError(error)) throw error;
       return this.page(res.status(400), 'password', 'Erreur : changer de mot de passe', {
         errors: error.fields ?? {},
-        personal: personal(me.account),
-        hasPassword: Boolean(me.account.passwordHash),
+        personal: personal(account),
+        hasPassword: Boolean(account.passwordHash),
       });
     }
     this.page(res.status(200), 'message', 'Mot de passe modifié', {
@@ -212,28 +194,27 @@ export class AccountPagesController {
     });
   }
 
-  @Public()
   @Get('securite')
-  async security(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const me = await this.signedIn.current(req);
-    if (!me) return res.redirect(303, '/compte/connexion');
+  async security(@CurrentSession() me: SignedInContext, @Res() res: Response): Promise<void> {
     await this.renderSecurity(res, me);
   }
 
-  @Public()
   @Post('securite/sessions/:uid/deconnecter')
-  async endSession(@Req() req: Request, @Param('uid') uid: string, @Res() res: Response): Promise<void> {
-    const me = await this.signedIn.current(req);
-    if (!me) return res.redirect(303, '/compte/connexion');
+  async endSession(
+    @CurrentSession() me: SignedInContext,
+    @Param('uid') uid: string,
+    @Res() res: Response,
+  ): Promise<void> {
     const ended = await this.access.endSession(me.account.id, uid.slice(0, 255));
     await this.renderSecurity(res.status(ended ? 200 : 404), me, ended ? 'La session a été déconnectée.' : undefined);
   }
 
-  @Public()
   @Post('securite/sites/:clientId/retirer')
-  async revokeSite(@Req() req: Request, @Param('clientId') clientId: string, @Res() res: Response): Promise<void> {
-    const me = await this.signedIn.current(req);
-    if (!me) return res.redirect(303, '/compte/connexion');
+  async revokeSite(
+    @CurrentSession() me: SignedInContext,
+    @Param('clientId') clientId: string,
+    @Res() res: Response,
+  ): Promise<void> {
     const revoked = await this.access.revokeSite(me.account.id, clientId.slice(0, 255));
     await this.renderSecurity(
       res.status(revoked ? 200 : 404),
@@ -242,30 +223,21 @@ export class AccountPagesController {
     );
   }
 
-  @Public()
   @Get('donnees')
-  async data(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const me = await this.signedIn.current(req);
-    if (!me) return res.redirect(303, '/compte/connexion');
+  async data(@Res() res: Response): Promise<void> {
     this.page(res, 'data', 'Mes données', { errors: {} });
   }
 
-  @Public()
   @Get('donnees/export')
-  async export(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const me = await this.signedIn.current(req);
-    if (!me) return res.redirect(303, '/compte/connexion');
-    const data = await this.accounts.exportData(me.account.id);
+  async export(@CurrentAccount() account: Account, @Res() res: Response): Promise<void> {
+    const data = await this.accounts.exportData(account.id);
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Content-Disposition', 'attachment; filename="mes-donnees.json"');
     res.type('application/json').send(JSON.stringify(data, null, 2));
   }
 
-  @Public()
   @Post('donnees/supprimer')
-  async delete(@Req() req: Request, @Body() body: FormBody, @Res() res: Response): Promise<void> {
-    const me = await this.signedIn.current(req);
-    if (!me) return res.redirect(303, '/compte/connexion');
+  async delete(@CurrentSession() me: SignedInContext, @Body() body: FormBody, @Res() res: Response): Promise<void> {
     if (body.confirm !== 'oui') {
       return this.page(res.status(400), 'data', 'Erreur : mes données', {
         errors: { confirm: ['Cochez la case pour confirmer la suppression définitive.'] },
@@ -277,7 +249,7 @@ export class AccountPagesController {
       if (!isFormError(error)) throw error;
       return this.page(res.status(400), 'data', 'Erreur : mes données', { errors: error.fields ?? {} });
     }
-    res.clearCookie(SESSION_COOKIE, { path: '/compte' });
+    res.clearCookie(me.space.sessionCookie, { path: me.space.path });
     this.bare(res.status(200), 'Votre compte a été supprimé', {
       alert: { type: 'success', text: 'Votre compte et vos données personnelles ont été supprimés.' },
       paragraphs: ['Vos sessions sont fermées et les sites auxquels vous aviez donné accès ne le sont plus.'],
@@ -285,8 +257,8 @@ export class AccountPagesController {
     });
   }
 
-  private async renderSecurity(res: Response, me: SignedIn, notice?: string): Promise<void> {
-    const sessions = await this.access.sessions(me.account.id, me.sid);
+  private async renderSecurity(res: Response, me: SignedInContext, notice?: string): Promise<void> {
+    const sessions = await this.access.sessions(me.account.id, me.session.oidcSid);
     this.page(res, 'security', 'Sécurité', {
       notice,
       sessions: sessions.map((s) => ({

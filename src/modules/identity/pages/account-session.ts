@@ -1,39 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { SignedInAccounts } from '../../../platform/http/access-policy';
 import { AccountService } from '../account.service';
 import type { Account } from '../entities/account.entity';
-import { WebSessionStore } from '../web-session.store';
 
-/** The cookie of the account space's session (path `/compte`). */
-export const SESSION_COOKIE = 'compte_session';
+/** The account space, a first-party relying party of the platform's own provider (see `FirstPartySpaceModule`). */
+export const ACCOUNT_SPACE = {
+  clientId: 'plateforme-compte',
+  name: 'l’espace « Mon compte »',
+  path: '/compte',
+  scope: 'openid profile email',
+};
 
-export interface SignedIn {
-  account: Account;
-  /** The session's cookie value (kept on password change). */
-  token: string;
-  /** The provider's `sid` for the account space. */
-  sid: string | null;
-}
-
-/** Who is signed in to the account space, from its cookie; only active accounts count. */
+/** Which accounts a first-party session may stand for: active ones only (identity's answer to the access policy). */
 @Injectable()
-export class AccountSpaceSessions {
-  constructor(
-    private readonly sessions: WebSessionStore,
-    private readonly accounts: AccountService,
-  ) {}
+export class ActiveAccounts implements SignedInAccounts {
+  constructor(private readonly accounts: AccountService) {}
 
-  async current(req: Request): Promise<SignedIn | undefined> {
-    const token = cookie(req, SESSION_COOKIE);
-    const session = await this.sessions.find(token);
-    if (!session || !token) return undefined;
-    const account = await this.accounts.get(session.accountId);
-    if (!account || account.status !== 'active') return undefined;
-    return { account, token, sid: session.oidcSid };
+  async findActive(accountId: string): Promise<Account | undefined> {
+    const account = await this.accounts.get(accountId);
+    return account?.status === 'active' ? account : undefined;
   }
-}
-
-export function cookie(req: Request, name: string): string | undefined {
-  const value = (req.cookies as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : undefined;
 }
