@@ -19,6 +19,7 @@ import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { FileStorage, LocalDiskStorage } from './storage/file-storage';
 import { HomeController } from './views/home.controller';
+import { MenuRegistry } from './views/menus';
 
 export interface PlatformOptions {
   config: AppConfig;
@@ -50,6 +51,7 @@ export class PlatformModule {
         { provide: CSRF_PROTECTION, useValue: createCsrfProtection({ secretKey: options.config.secretKey, https }) },
         MetricsService,
         ExclusiveJobRunner,
+        MenuRegistry,
         { provide: FileStorage, useValue: new LocalDiskStorage(join(options.config.dataDir, 'files')) },
         // Guards run in this order: the access policy first, then CSRF.
         { provide: APP_GUARD, useClass: AccessPolicyGuard },
@@ -57,7 +59,7 @@ export class PlatformModule {
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: APP_PIPE, useFactory: validationPipe },
       ],
-      exports: [LOGGER, CSRF_PROTECTION, MetricsService, ExclusiveJobRunner, FileStorage],
+      exports: [LOGGER, CSRF_PROTECTION, MetricsService, ExclusiveJobRunner, FileStorage, MenuRegistry],
     };
   }
 }

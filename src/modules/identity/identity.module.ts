@@ -7,6 +7,7 @@ import { AccountPagesController } from './pages/account-pages.controller';
 import { ACCOUNT_SPACE, ActiveAccounts } from './pages/account-session';
 import { FirstPartySpaceModule } from '../../platform/first-party/first-party.module';
 import { SIGNED_IN_ACCOUNTS } from '../../platform/http/access-policy';
+import { MenuRegistry } from '../../platform/views/menus';
 import { RecoveryController } from './pages/recovery.controller';
 import { AccountService } from './account.service';
 import { RecoveryService } from './recovery.service';
@@ -43,6 +44,18 @@ import { SignInThrottle } from './sign-in.throttle';
   exports: [IdentityService, SignInThrottle, RegistrationService, AccountAccessPort, AccountService],
 })
 export class IdentityModule implements NestModule {
+  constructor(menus: MenuRegistry) {
+    menus.add(
+      'account',
+      { key: 'home', href: '/compte', label: 'Vue d’ensemble', order: 10 },
+      { key: 'profile', href: '/compte/profil', label: 'Mon profil', order: 20 },
+      { key: 'email', href: '/compte/adresse-electronique', label: 'Adresse électronique', order: 30 },
+      { key: 'password', href: '/compte/mot-de-passe', label: 'Mot de passe', order: 40 },
+      { key: 'security', href: '/compte/securite', label: 'Sécurité', order: 50 },
+      { key: 'data', href: '/compte/donnees', label: 'Mes données', order: 60 },
+    );
+  }
+
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(documentUploadMiddleware).forRoutes({ path: 'inscription/:profile', method: RequestMethod.POST });
   }

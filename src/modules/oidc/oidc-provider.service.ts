@@ -340,7 +340,7 @@ export class OidcProviderService implements OnModuleDestroy {
           },
           postLogoutSuccessSource: async (ctx) => {
             ctx.type = 'html';
-            ctx.body = renderView('modules/oidc/views/logged-out.njk', { title: 'Vous êtes déconnecté' });
+            ctx.body = renderView('platform/views/signed-out.njk', { title: 'Vous êtes déconnecté' });
           },
         },
       },

@@ -135,7 +135,7 @@ export function firstPartySignInController(space: FirstPartyClient): Type {
     @FirstPartyEndpoint()
     @Get('deconnexion/terminee')
     signedOut(@Res() res: Response): void {
-      res.render('modules/oidc/views/logged-out.njk', { title: 'Vous êtes déconnecté' });
+      res.render('platform/views/signed-out.njk', { title: 'Vous êtes déconnecté' });
     }
 
     /** OpenID Connect Back-Channel Logout 1.0 §2.5: the provider tells us a session ended elsewhere. */

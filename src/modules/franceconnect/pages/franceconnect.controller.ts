@@ -27,7 +27,7 @@ export class FranceConnectController {
     if (outcome.uid)
       return res.redirect(303, `/interaction/${outcome.uid}/franceconnect/erreur?motif=${outcome.reason}`);
     // No attempt in this browser: nothing to go back to but the site the person came from.
-    res.status(400).render('modules/identity/views/registration/message.njk', {
+    res.status(400).render('platform/views/message.njk', {
       title: 'Connexion avec FranceConnect impossible',
       alert: { type: 'error', text: FAILURE_MESSAGES.expired },
       paragraphs: ['Retournez sur le site d’où vous venez et recommencez la connexion.'],
@@ -41,7 +41,7 @@ export class FranceConnectController {
   async logoutCallback(@Req() req: Request, @Res() res: Response): Promise<void> {
     const next = await this.flow.logoutReturned(req, res);
     if (next) return res.redirect(303, next);
-    res.status(200).render('modules/identity/views/registration/message.njk', {
+    res.status(200).render('platform/views/message.njk', {
       title: 'Vous êtes déconnecté',
       alert: {
         type: 'warning',

@@ -299,7 +299,7 @@ export class AccountPagesController {
   }
 
   private bare(res: Response, title: string, data: Record<string, unknown>): void {
-    res.render('modules/identity/views/registration/message.njk', { title, ...data });
+    res.render('platform/views/message.njk', { title, ...data });
   }
 }
 

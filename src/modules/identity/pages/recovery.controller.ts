@@ -10,7 +10,7 @@ import { checkLinkToken } from './link-token';
 const VIEWS = 'modules/identity/views/recovery';
 /** Both paths (account or not) take a few milliseconds; the answer waits this long whichever was taken. */
 const ANSWER_FLOOR_MS = 150;
-const MESSAGE = 'modules/identity/views/registration/message.njk';
+const MESSAGE = 'platform/views/message.njk';
 type FormBody = Record<string, unknown>;
 const field = (body: FormBody, name: string, max = 300): string =>
   typeof body[name] === 'string' ? body[name].trim().slice(0, max) : '';

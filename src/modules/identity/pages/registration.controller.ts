@@ -130,7 +130,7 @@ export class RegistrationController {
       // A new account and an address already in use take different paths: the answer comes at the same time.
       await noSoonerThan(started, REGISTRATION_FLOOR_MS);
       if (outcome.channel === 'sms') return res.redirect(303, `/activation/code/${outcome.ticket}`);
-      res.status(200).render(`${VIEWS}/message.njk`, {
+      res.status(200).render('platform/views/message.njk', {
         title: 'Vérifiez votre messagerie',
         alert: { type: 'success', text: `Un e-mail d’activation vient d’être envoyé à ${outcome.email}.` },
         paragraphs: [
@@ -207,7 +207,7 @@ export class ActivationController {
   async resend(@Param('ticket', ParseUUIDPipe) ticket: string, @Res() res: Response): Promise<void> {
     const next = await this.registration.resend(ticket);
     if (next.channel === 'sms') return res.redirect(303, `/activation/code/${next.ticket}`);
-    res.status(200).render(`${VIEWS}/message.njk`, {
+    res.status(200).render('platform/views/message.njk', {
       title: 'Vérifiez votre messagerie',
       alert: { type: 'success', text: 'Un nouvel e-mail d’activation vient de vous être envoyé.' },
       paragraphs: ['Ouvrez le lien qu’il contient pour activer votre compte. Les liens envoyés avant ne servent plus.'],
@@ -218,7 +218,7 @@ export class ActivationController {
   @Get(':token')
   confirm(@Param('token') token: string, @Res() res: Response): void {
     checkLinkToken(token);
-    res.render(`${VIEWS}/message.njk`, {
+    res.render('platform/views/message.njk', {
       title: 'Activer mon compte',
       paragraphs: ['Confirmez l’activation de votre compte.'],
       form: { action: `/activation/${token}`, label: 'Activer mon compte' },
@@ -230,7 +230,7 @@ export class ActivationController {
   async activate(@Param('token') token: string, @Res() res: Response): Promise<void> {
     checkLinkToken(token);
     if ((await this.registration.activateByLink(token)) === 'activated') return this.activated(res);
-    res.status(400).render(`${VIEWS}/message.njk`, {
+    res.status(400).render('platform/views/message.njk', {
       title: 'Lien d’activation non valable',
       alert: { type: 'error', text: 'Ce lien a déjà servi ou n’est plus valable.' },
       paragraphs: [
@@ -241,7 +241,7 @@ export class ActivationController {
   }
 
   private activated(res: Response): void {
-    res.status(200).render(`${VIEWS}/message.njk`, {
+    res.status(200).render('platform/views/message.njk', {
       title: 'Votre compte est activé',
       alert: { type: 'success', text: 'Votre compte est activé : vous pouvez maintenant vous connecter.' },
       link: { href: '/compte', label: 'M’identifier' },

@@ -21,7 +21,7 @@ import {
 import { OidcProviderService } from '../oidc-provider.service';
 import { InteractionPages, expired, type InteractionDetails } from './interaction-pages';
 
-const VIEWS = 'modules/franceconnect/views';
+const VIEWS = 'modules/oidc/views/franceconnect';
 type FormBody = Record<string, unknown>;
 const field = (body: FormBody, name: string, max = 500): string =>
   typeof body[name] === 'string' ? body[name].slice(0, max) : '';
@@ -89,7 +89,7 @@ export class FranceConnectInteractionController {
       await this.links.recordSignIn(accountId, signIn);
       return this.signedIn(req, res, details, accountId, signIn);
     }
-    return this.pages.render(res.status(403), details, 'modules/identity/views/registration/message.njk', {
+    return this.pages.render(res.status(403), details, 'platform/views/message.njk', {
       title: account?.status === 'pending' ? 'Votre compte n’est pas encore activé' : 'Compte désactivé',
       paragraphs: [
         account?.status === 'pending'
@@ -148,7 +148,7 @@ export class FranceConnectInteractionController {
     }
     if (created.status === 'active') return this.signedIn(req, res, details, created.accountId, signIn);
     this.flow.clearResult(res, details.uid);
-    return this.pages.render(res.status(200), details, 'modules/identity/views/registration/message.njk', {
+    return this.pages.render(res.status(200), details, 'platform/views/message.njk', {
       title: 'Vérifiez votre messagerie',
       alert: { type: 'success', text: `Un e-mail d’activation vient d’être envoyé à ${created.email}.` },
       paragraphs: [

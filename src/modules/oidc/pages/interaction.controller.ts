@@ -96,7 +96,7 @@ export class InteractionController {
     if (found?.status === 'pending') {
       // Only someone who knows the password learns that the account awaits activation.
       await this.throttle.clear(identifier);
-      return this.pages.render(res.status(403), details, 'modules/identity/views/registration/message.njk', {
+      return this.pages.render(res.status(403), details, 'platform/views/message.njk', {
         title: 'Votre compte n’est pas encore activé',
         paragraphs: [
           'Pour vous connecter, activez d’abord votre compte avec le lien reçu par e-mail (ou le code reçu par SMS).',
@@ -236,7 +236,7 @@ export class InteractionController {
 
   /** The site asked for an eIDAS level only FranceConnect gives: no password form. */
   private franceconnectOnly(res: Response, details: Details): Promise<void> {
-    return this.pages.render(res, details, 'modules/franceconnect/views/required.njk', {});
+    return this.pages.render(res, details, 'modules/oidc/views/franceconnect/required.njk', {});
   }
 
   private async renderConsent(res: Response, details: Details): Promise<void> {
