@@ -3,7 +3,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountSecret } from './entities/account-secret.entity';
 import { Account } from './entities/account.entity';
 import { SignInThrottleEntry } from './entities/sign-in-throttle.entity';
-import { AccountPagesController } from './pages/account-pages.controller';
+import { AccountHomeController } from './pages/account/home.controller';
+import { EmailController } from './pages/account/email.controller';
+import { PasswordController } from './pages/account/password.controller';
+import { PersonalDataController } from './pages/account/personal-data.controller';
+import { ProfileController } from './pages/account/profile.controller';
+import { SecurityController } from './pages/account/security.controller';
 import { ACCOUNT_SPACE, ActiveAccounts } from './pages/account-session';
 import { FirstPartySpaceModule } from '../../platform/first-party/first-party.module';
 import { SIGNED_IN_ACCOUNTS } from '../../platform/http/access-policy';
@@ -28,7 +33,18 @@ import { SignInThrottle } from './sign-in.throttle';
     NotificationsModule,
     FirstPartySpaceModule.register(ACCOUNT_SPACE),
   ],
-  controllers: [AccountPagesController, RegistrationController, ActivationController, RecoveryController],
+  controllers: [
+    // « Mon compte », one controller per section of its menu.
+    AccountHomeController,
+    ProfileController,
+    EmailController,
+    PasswordController,
+    SecurityController,
+    PersonalDataController,
+    RegistrationController,
+    ActivationController,
+    RecoveryController,
+  ],
   providers: [
     IdentityService,
     SignInThrottle,
