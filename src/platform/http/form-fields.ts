@@ -15,9 +15,9 @@ export const TextField = (max = 500) =>
     MaxLength(max, { message: `Ce champ compte au plus ${max} caractères.` }),
   );
 
-/** A checkbox sending `oui` when ticked and nothing otherwise. */
+/** A checkbox sending `oui` when ticked, and nothing (or an empty value) otherwise. */
 export const CheckboxField = () =>
-  applyDecorators(IsOptional(), IsIn(['oui'], { message: 'Cette case ne peut valoir que « oui ».' }));
+  applyDecorators(IsOptional(), IsIn(['oui', ''], { message: 'Cette case ne peut valoir que « oui ».' }));
 
 /** One value among `values` (radio buttons, a select), optional in the body. */
 export const ChoiceField = (values: readonly string[]) =>

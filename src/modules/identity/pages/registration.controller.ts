@@ -14,6 +14,7 @@ import { IDENTIFIER_RULE } from '../account-format';
 import { LEGAL_VERSIONS, OCCUPATIONS } from '../legal';
 import { checkPassword, describePasswordProblems } from '../password-policy';
 import { RegistrationService, type RegistrationForm } from '../registration.service';
+import { ActivationCodeFormDto, PasswordStrengthDto, RegistrationFormDto } from '../dto/registration-forms.dto';
 
 const PROFILES: Record<AccountProfile, { label: string; detail: string }> = {
   citoyen: { label: 'Citoyen', detail: 'Pour vos démarches personnelles.' },
@@ -82,14 +83,9 @@ export class RegistrationController {
   /** The live strength meter (forms.js): the same policy as the server applies when the form is sent. */
   @Public()
   @Post('force-mot-de-passe')
-  strength(@Body() body: { password?: unknown; personal?: unknown }, @Res() res: Response): void {
-    const password = typeof body.password === 'string' ? body.password.slice(0, 300) : '';
-    const personal = Array.isArray(body.personal)
-      ? body.personal
-          .filter((v): v is string => typeof v === 'string')
-          .map((v) => v.slice(0, 254))
-          .slice(0, 10)
-      : [];
+  strength(@Body() body: PasswordStrengthDto, @Res() res: Response): void {
+    const password = body.password ?? '';
+    const personal = (body.personal ?? []).map((v) => v.slice(0, 254)).slice(0, 10);
     const check = checkPassword(password, personal);
     res.setHeader('Cache-Control', 'no-store');
     res.status(200).json({
@@ -109,19 +105,19 @@ export class RegistrationController {
   @Post(':profile')
   async register(
     @Param('profile') profileParam: string,
-    @Body() body: Record<string, unknown>,
+    @Body() body: RegistrationFormDto,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     const profile = checkProfile(profileParam);
     const values: Record<string, string | boolean> = {};
-    for (const field of TEXT_FIELDS) values[field] = typeof body[field] === 'string' ? body[field].slice(0, 500) : '';
+    for (const field of TEXT_FIELDS) values[field] = body[field] ?? '';
     for (const field of CHECKBOXES) values[field] = body[field] === 'oui';
     const form = {
       ...values,
       profile,
-      password: typeof body.password === 'string' ? body.password : '',
-      passwordConfirmation: typeof body.passwordConfirmation === 'string' ? body.passwordConfirmation : '',
+      password: body.password ?? '',
+      passwordConfirmation: body.passwordConfirmation ?? '',
       identityDocument: documentUploadOf(req),
     } as RegistrationForm;
     const started = performance.now();
@@ -185,10 +181,10 @@ export class ActivationController {
   @Post('code/:ticket')
   async checkCode(
     @Param('ticket', ParseUUIDPipe) ticket: string,
-    @Body() body: { code?: unknown },
+    @Body() body: ActivationCodeFormDto,
     @Res() res: Response,
   ): Promise<void> {
-    const code = typeof body.code === 'string' ? body.code.trim() : '';
+    const code = body.code?.trim() ?? '';
     if (!/^\d{6}$/.test(code.replace(/\s/g, ''))) {
       return res
         .status(400)

@@ -6,6 +6,7 @@ import { AuditService } from '../../../platform/audit';
 import { SecretBox } from '../../../platform/crypto/secret-box';
 import { Public } from '../../../platform/http/access-policy';
 import { AccountService, IdentityService, LEGAL_VERSIONS, RegistrationService, SignInThrottle } from '../../identity';
+import { ConsentFormDto, IdentifierFormDto, PasswordFormDto, TermsFormDto } from '../dto/interaction-forms.dto';
 import { OidcProviderService } from '../oidc-provider.service';
 import { SCOPE_DESCRIPTIONS } from '../scope-descriptions';
 import { InteractionPages, expired, requiresFranceConnect, type InteractionDetails } from './interaction-pages';
@@ -54,13 +55,13 @@ export class InteractionController {
   @Post('identifiant')
   async identifier(
     @Param('uid') uid: string,
-    @Body() body: { identifier?: unknown },
+    @Body() form: IdentifierFormDto,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     const details = await this.pages.details(uid, req, res);
     if (requiresFranceConnect(details)) return this.franceconnectOnly(res.status(403), details);
-    const identifier = typeof body.identifier === 'string' ? body.identifier.trim() : '';
+    const identifier = form.identifier?.trim() ?? '';
     if (!identifier) {
       return this.pages.render(res.status(400), details, 'modules/oidc/views/sign-in-identifier.njk', {
         identifier,
@@ -74,14 +75,14 @@ export class InteractionController {
   @Post('mot-de-passe')
   async password(
     @Param('uid') uid: string,
-    @Body() body: { identifier?: unknown; password?: unknown },
+    @Body() form: PasswordFormDto,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     const details = await this.pages.details(uid, req, res);
     if (requiresFranceConnect(details)) return this.franceconnectOnly(res.status(403), details);
-    const identifier = typeof body.identifier === 'string' ? body.identifier.trim() : '';
-    const password = typeof body.password === 'string' ? body.password : '';
+    const identifier = form.identifier?.trim() ?? '';
+    const password = form.password ?? '';
     if (!identifier)
       return this.pages.render(res, details, 'modules/oidc/views/sign-in-identifier.njk', { identifier });
 
@@ -136,18 +137,16 @@ export class InteractionController {
   @Post('cgu')
   async acceptTerms(
     @Param('uid') uid: string,
-    @Body() body: { ticket?: unknown; accept?: unknown },
+    @Body() form: TermsFormDto,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     const details = await this.pages.details(uid, req, res);
-    const pending = this.termsBox.openTicket<{ accountId: string; uid: string }>(
-      typeof body.ticket === 'string' ? body.ticket : undefined,
-    );
+    const pending = this.termsBox.openTicket<{ accountId: string; uid: string }>(form.ticket);
     if (!pending || pending.uid !== uid) throw expired();
-    if (body.accept !== 'oui') {
+    if (form.accept !== 'oui') {
       return this.pages.render(res.status(400), details, 'modules/oidc/views/terms.njk', {
-        ticket: body.ticket,
+        ticket: form.ticket,
         version: LEGAL_VERSIONS.terms,
         error: 'Pour continuer, acceptez les conditions générales d’utilisation.',
       });
@@ -172,14 +171,14 @@ export class InteractionController {
   @Post('consentement')
   async consent(
     @Param('uid') uid: string,
-    @Body() body: { decision?: unknown },
+    @Body() form: ConsentFormDto,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     const details = await this.pages.details(uid, req, res);
     if (details.prompt.name !== 'consent' || !details.session) throw expired();
     const clientId = details.params.client_id as string;
-    if (body.decision !== 'autoriser') {
+    if (form.decision !== 'autoriser') {
       await this.audit.record({
         actor: { type: 'account', id: details.session.accountId },
         action: 'oidc.consent.refused',
