@@ -9,7 +9,7 @@ import { PasswordController } from './pages/account/password.controller';
 import { PersonalDataController } from './pages/account/personal-data.controller';
 import { ProfileController } from './pages/account/profile.controller';
 import { SecurityController } from './pages/account/security.controller';
-import { ACCOUNT_SPACE, ActiveAccounts } from './pages/account-session';
+import { ACCOUNT_SPACE, ActiveAccounts } from './pages/account-space';
 import { FirstPartySpaceModule } from '../../platform/first-party/first-party.module';
 import { SIGNED_IN_ACCOUNTS } from '../../platform/http/access-policy';
 import { MenuRegistry } from '../../platform/views/menus';

@@ -24,7 +24,8 @@ const messages: Record<PlatformErrorCode, string> = {
     'Ce formulaire a expiré ou ne provient pas de ce site. Revenez à la page précédente, rechargez-la, puis envoyez-le à nouveau.',
   [PlatformErrorCode.ACCESS_DENIED]: 'Vous n’avez pas accès à cette page.',
   [PlatformErrorCode.SIGN_IN_REQUIRED]: 'Connectez-vous pour accéder à cette page.',
-  [PlatformErrorCode.SIGN_IN_FAILED]: 'La connexion n’a pas pu aboutir. Revenez à la page d’accueil et réessayez.',
+  [PlatformErrorCode.SIGN_IN_FAILED]:
+    'La connexion à votre compte n’a pas pu aboutir. Revenez à la page d’accueil et réessayez.',
   [PlatformErrorCode.NOT_FOUND]: 'La page que vous cherchez est introuvable.',
 };
 

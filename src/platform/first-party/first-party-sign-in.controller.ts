@@ -99,11 +99,7 @@ export function firstPartySignInController(space: FirstPartyClient): Type {
           outcome: 'failure',
           details: { clientId: space.clientId, reason: (error as Error).message },
         });
-        throw new PlatformError(
-          PlatformErrorCode.SIGN_IN_FAILED,
-          undefined,
-          'La connexion à votre compte n’a pas pu aboutir. Revenez à la page d’accueil et réessayez.',
-        );
+        throw new PlatformError(PlatformErrorCode.SIGN_IN_FAILED);
       }
       const claims = tokens.claims()!;
       const token = await this.sessions.open({
