@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
+import nunjucks from 'nunjucks';
+import { MenuRegistry } from './menus';
 import { projectRoot } from './views';
 
 const src = join(projectRoot(), 'src');
@@ -50,5 +52,24 @@ describe('Page shell templates', () => {
       .filter(({ template }) => !existsSync(join(src, template)))
       .map(({ file, template }) => `${file} → ${template}`);
     assert.deepEqual(missing, []);
+  });
+
+  it('fills a space’s side menu from the entries modules added, in order, the current one marked', () => {
+    const menus = new MenuRegistry();
+    menus.add('console', { key: 'comptes', href: '/admin/comptes', label: 'Comptes', order: 20 });
+    menus.add('console', { key: 'accueil', href: '/admin', label: 'Tableau de bord', order: 10 });
+    menus.add('account', { key: 'profil', href: '/compte/profil', label: 'Mon profil', order: 10 });
+    assert.throws(() => menus.add('console', { key: 'comptes', href: '/x', label: 'X', order: 1 }), /en double/);
+    const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(src), { autoescape: true });
+    env.addGlobal('menu', (name: 'account' | 'console') => menus.entries(name));
+    env.addGlobal('csrfToken', () => 'jeton');
+    const html = env.render('platform/views/console-layout.njk', { section: 'comptes' });
+    const links = [...html.matchAll(/<a class="fr-sidemenu__link" href="([^"]+)"( aria-current="page")?>/g)];
+    assert.deepEqual(
+      links.map(([, href, current]) => `${href}${current ? ' (courant)' : ''}`),
+      ['/admin', '/admin/comptes (courant)'],
+    );
+    assert.match(html, /action="\/admin\/deconnexion"/);
+    assert.doesNotMatch(html, /Mon profil/);
   });
 });
