@@ -3,6 +3,26 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const INTO_MODULE_MESSAGE = 'Importez un module par son index.ts (modules/<module>), jamais ses fichiers internes.';
+const intoAnotherModule = (regex) => ({ regex, message: INTO_MODULE_MESSAGE });
+
+/**
+ * Inside `src/modules/<m>/`, a relative path that climbs out of the module and goes down into another one's files
+ * (`../<module>/<file>` from the module's root, `../../<module>/<file>` one folder deeper, …) is refused too; the
+ * module's index (`../<module>`) stays allowed. ESLint cannot resolve the target, so the depth is given per folder.
+ */
+const relativeIntoModule = [1, 2, 3].map((depth) => ({
+  files: [`src/modules/*/${'*/'.repeat(depth - 1)}*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [intoAnotherModule('modules/[a-z-]+/.+'), intoAnotherModule(`^${'\\.\\./'.repeat(depth)}[a-z-]+/.+`)],
+      },
+    ],
+  },
+}));
+
 export default tseslint.config(
   {
     ignores: [
@@ -35,23 +55,14 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/require-await': 'off',
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: 'modules/[a-z-]+/.+',
-              message: 'Importez un module par son index.ts (modules/<module>), jamais ses fichiers internes.',
-            },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', { patterns: [intoAnotherModule('modules/[a-z-]+/.+')] }],
       'no-restricted-properties': [
         'error',
         { object: 'process', property: 'env', message: 'Seul src/config/ lit process.env : recevez AppConfig.' },
       ],
     },
   },
+  ...relativeIntoModule,
   {
     files: ['src/config/**', 'test/**', 'bench/**'],
     rules: { 'no-restricted-properties': 'off' },

@@ -15,6 +15,7 @@ import { OidcSessionDevice1795473663901 } from './1795473663901-oidc-session-dev
 import { IdentityDocument1795475360519 } from './1795475360519-identity-document';
 import { FranceconnectIdentity1795477605370 } from './1795477605370-franceconnect-identity';
 import { IdentityInvitations1796079011304 } from './1796079011304-identity-invitations';
+import { PlatformWebSessionClient1796079250178 } from './1796079250178-platform-web-session-client';
 
 export const migrations = [
   PlatformAuditEvent1795463126976,
@@ -30,4 +31,5 @@ export const migrations = [
   IdentityDocument1795475360519,
   FranceconnectIdentity1795477605370,
   IdentityInvitations1796079011304,
+  PlatformWebSessionClient1796079250178,
 ];

@@ -10,6 +10,7 @@ import { DatabaseModule, type MigrationPolicy } from './database/database.module
 import type { DatabaseEndpoint } from './database/database-endpoint';
 import { DomainEvents } from './events';
 import { ProviderHooks } from './provider-hooks';
+import { FirstPartySessionsModule } from './first-party/first-party.module';
 import { HealthController } from './health/health.controller';
 import { AccessPolicyGuard } from './http/access-policy';
 import { createCsrfProtection, CSRF_PROTECTION, CsrfGuard } from './http/csrf';
@@ -21,6 +22,7 @@ import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { FileStorage, LocalDiskStorage } from './storage/file-storage';
 import { HomeController } from './views/home.controller';
+import { MenuRegistry } from './views/menus';
 
 export interface PlatformOptions {
   config: AppConfig;
@@ -47,6 +49,7 @@ export class PlatformModule {
         DatabaseModule.forRoot(options.database, options.migrationPolicy),
         AuditModule,
         EventEmitterModule.forRoot(),
+        FirstPartySessionsModule,
         ...(options.runJobs ? [ScheduleModule.forRoot()] : []),
       ],
       controllers: [HomeController, HealthController, MetricsController],
@@ -57,6 +60,7 @@ export class PlatformModule {
         ExclusiveJobRunner,
         DomainEvents,
         ProviderHooks,
+        MenuRegistry,
         { provide: FileStorage, useValue: new LocalDiskStorage(join(options.config.dataDir, 'files')) },
         // Guards run in this order: the access policy first, then CSRF.
         { provide: APP_GUARD, useClass: AccessPolicyGuard },
@@ -64,7 +68,16 @@ export class PlatformModule {
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: APP_PIPE, useFactory: validationPipe },
       ],
-      exports: [LOGGER, CSRF_PROTECTION, MetricsService, ExclusiveJobRunner, FileStorage, DomainEvents, ProviderHooks],
+      exports: [
+        LOGGER,
+        CSRF_PROTECTION,
+        MetricsService,
+        ExclusiveJobRunner,
+        FileStorage,
+        DomainEvents,
+        ProviderHooks,
+        MenuRegistry,
+      ],
     };
   }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import pino from 'pino';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_ACCOUNT, startDemo } from '../../src/dev/demo';
 import type { FranceConnectStandIn } from '../../src/dev/franceconnect-stand-in';
 import { browserSkipReason, launchBrowser, screenshot } from '../support/browser';
@@ -18,6 +18,9 @@ describe('FranceConnect in a browser', { skip: browserSkipReason() }, () => {
   let standIn: FranceConnectStandIn;
   let app: TestApp;
   let browser: Browser;
+  /** The person's browser: its cookies (sessions at the platform, at FC, at the demo site) carry from step to step. */
+  let context: BrowserContext;
+  /** A new tab for each test, closed after it: no test inherits another's page. */
   let page: Page;
   let demoUrl: string;
   let stopDemo: () => Promise<void>;
@@ -29,7 +32,10 @@ describe('FranceConnect in a browser', { skip: browserSkipReason() }, () => {
     demoUrl = `http://localhost:${port}`;
     stopDemo = await startDemo(app.app, app.config, pino({ level: 'silent' }), port);
     browser = await launchBrowser();
-    page = await (await browser.newContext()).newPage();
+    context = await browser.newContext();
+  });
+  beforeEach(async () => {
+    page = await context.newPage();
     page.setDefaultTimeout(10_000);
     page.on('console', (message) => {
       // Refused answers (400, 401, 403) are by design on error pages; anything else is a problem.
@@ -40,6 +46,7 @@ describe('FranceConnect in a browser', { skip: browserSkipReason() }, () => {
       if (response.status() === 404) problems.push(`404 : ${response.url()}`);
     });
   });
+  afterEach(async () => page?.close());
   after(async () => {
     await browser?.close();
     await stopDemo?.();

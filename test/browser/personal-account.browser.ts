@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import pino from 'pino';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startDemo } from '../../src/dev/demo';
@@ -28,7 +28,9 @@ describe('Personal accounts in a browser', { skip: browserSkipReason() }, () => 
   let smtp: TestSmtpServer;
   let gateway: HttpSink;
   let browser: Browser;
+  /** Élise's browser: her sessions carry from step to step (registration, then her account space). */
   let context: BrowserContext;
+  /** A new tab for each test, closed after it: no test inherits another's page. */
   let page: Page;
   let demoUrl: string;
   let stopDemo: () => Promise<void>;
@@ -98,10 +100,12 @@ describe('Personal accounts in a browser', { skip: browserSkipReason() }, () => 
     stopDemo = await startDemo(app.app, app.config, pino({ level: 'silent' }), port);
     browser = await launchBrowser();
     context = await browser.newContext();
+  });
+  beforeEach(async () => {
     page = await context.newPage();
-    page.setDefaultTimeout(10_000);
     watch(page);
   });
+  afterEach(async () => page?.close());
   after(async () => {
     await browser?.close();
     await stopDemo?.();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import pino from 'pino';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_ACCOUNT, startDemo } from '../../src/dev/demo';
 import { OutboxWorker } from '../../src/modules/notifications';
 import { browserSkipReason, launchBrowser, screenshot } from '../support/browser';
@@ -11,6 +11,9 @@ import { startTestApp, type TestApp } from '../support/test-app';
 describe('Single sign-on in a browser: demo site, then the account space', { skip: browserSkipReason() }, () => {
   let app: TestApp;
   let browser: Browser;
+  /** The person's browser: its cookies carry the single sign-on from step to step, which is what this file tests. */
+  let context: BrowserContext;
+  /** A new tab for each test, closed after it: no test inherits another's page. */
   let page: Page;
   let demoUrl: string;
   let stopDemo: () => Promise<void>;
@@ -22,12 +25,16 @@ describe('Single sign-on in a browser: demo site, then the account space', { ski
     demoUrl = `http://localhost:${port}`;
     stopDemo = await startDemo(app.app, app.config, pino({ level: 'silent' }), port);
     browser = await launchBrowser();
-    page = await browser.newPage();
+    context = await browser.newContext();
+  });
+  beforeEach(async () => {
+    page = await context.newPage();
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(message.text());
     });
     page.on('pageerror', (error) => problems.push(error.message));
   });
+  afterEach(async () => page?.close());
   after(async () => {
     await browser?.close();
     await stopDemo?.();
@@ -61,6 +68,7 @@ describe('Single sign-on in a browser: demo site, then the account space', { ski
   });
 
   it('signs out of both sites from the account space', async () => {
+    await page.goto(`${app.url}/compte`);
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await page.waitForSelector('text=Se déconnecter ?');
     await screenshot(page, 'deconnexion-confirmation');

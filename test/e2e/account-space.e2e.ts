@@ -153,7 +153,10 @@ describe('Account space, recovery and identity documents (real SMTP server, SMS 
     assert.equal(refused.status, 404);
     const anonymous = await new HttpBrowser().download(`${app.url}/compte/piece-identite/${document.id}`);
     assert.equal(anonymous.status, 303);
-    assert.equal(anonymous.headers.get('location'), '/compte/connexion');
+    assert.equal(
+      anonymous.headers.get('location'),
+      `/compte/connexion?retour=${encodeURIComponent(`/compte/piece-identite/${document.id}`)}`,
+    );
   });
 
   it('answers a reset request the same way for an account and for nobody', async () => {
@@ -256,6 +259,25 @@ describe('Account space, recovery and identity documents (real SMTP server, SMS 
       `SELECT terms_version FROM account WHERE identifier = 'chloe'`,
     );
     assert.notEqual(terms_version, '2025-01');
+  });
+
+  it('reads « Mon profil » through its DTO: an unknown or oversized field is refused in French, nothing saved', async () => {
+    const browser = new HttpBrowser();
+    await accountSpace(browser, 'chloe');
+    const form = await browser.get(`${app.url}/compte/profil`);
+    const fields = { civility: 'madame', familyName: 'Durand', givenName: 'Chloé', birthDate: '1990-05-06' };
+    const unknown = await browser.submit(form, /\/compte\/profil$/, { ...fields, isAdmin: 'oui' });
+    assert.equal(unknown.status, 400);
+    assert.match(unknown.body, /Certaines informations sont manquantes ou incorrectes/);
+    const oversized = await browser.submit(form, /\/compte\/profil$/, { ...fields, city: 'x'.repeat(501) });
+    assert.equal(oversized.status, 400);
+    const [row] = await app.dataSource.query<Array<{ family_name: string | null }>>(
+      `SELECT family_name FROM account WHERE identifier = 'chloe'`,
+    );
+    assert.equal(row.family_name, null);
+    const saved = await browser.submit(form, /\/compte\/profil$/, { ...fields, emailMailing: 'oui' });
+    assert.equal(saved.status, 200, saved.body.slice(0, 1500));
+    assert.match(saved.body, /Votre profil a été mis à jour/);
   });
 
   it('ends a chosen session and withdraws a site’s access from « Sécurité »', async () => {

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Body, Controller, Get, Module, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { MetadataScanner, ModulesContainer } from '@nestjs/core';
-import { PATH_METADATA } from '@nestjs/common/constants';
 import { IsEmail, IsOptional, IsString } from 'class-validator';
 import request from 'supertest';
 import { DomainError } from '../../src/platform/errors';
-import { ACCESS_POLICY, Public } from '../../src/platform/http/access-policy';
+import { firstPartySpaceOf } from '../../src/platform/first-party-clients';
+import { Public } from '../../src/platform/http/access-policy';
+import { policyProblems, routeInventory } from '../support/routes';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 class GreetingDto {
@@ -59,7 +59,17 @@ class ProbeController {
   }
 }
 
-@Module({ controllers: [ProbeController] })
+/** What the route inventory must refuse: a public page inside the account space. */
+@Controller('compte/essai-publique')
+class PublicInSpaceProbe {
+  @Public()
+  @Get()
+  page(): string {
+    return 'ne devrait pas être publique';
+  }
+}
+
+@Module({ controllers: [ProbeController, PublicInSpaceProbe] })
 class ProbeModule {}
 
 /** A CSRF cookie and the token that goes with it, as a page of the platform would give them. */
@@ -246,27 +256,26 @@ describe('HTTP platform', () => {
       assert.equal(res.body.error.code, 'ACCESS_DENIED');
     });
 
-    it('every route of the platform states its access policy (route inventory)', () => {
-      const controllers = [...app.app.get(ModulesContainer).values()].flatMap((module) => [
-        ...module.controllers.values(),
-      ]);
-      const scanner = new MetadataScanner();
-      const missing: string[] = [];
-      let routes = 0;
-      for (const wrapper of controllers) {
-        const type = wrapper.metatype as (new (...args: never[]) => object) | null;
-        if (!type || type === ProbeController) continue;
-        for (const name of scanner.getAllMethodNames(type.prototype)) {
-          const handler = (type.prototype as Record<string, unknown>)[name] as object;
-          if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
-          routes++;
-          if (!Reflect.getMetadata(ACCESS_POLICY, handler) && !Reflect.getMetadata(ACCESS_POLICY, type)) {
-            missing.push(`${type.name}.${name}`);
-          }
-        }
-      }
-      assert.ok(routes >= 4, `routes trouvées : ${routes}`);
-      assert.deepEqual(missing, [], 'routes sans politique d’accès');
+    it('every route of the platform states its access policy, and none is public under a space (route inventory)', () => {
+      const routes = routeInventory(app.app, [ProbeController, PublicInSpaceProbe]);
+      assert.ok(routes.length >= 30, `routes trouvées : ${routes.length}`);
+      assert.deepEqual(
+        policyProblems(routes, (path) => Boolean(firstPartySpaceOf(path))),
+        [],
+      );
+      // The sign-in routes of the account space are the first-party component's.
+      assert.ok(routes.some((r) => r.path === '/compte/connexion' && r.policy?.kind === 'first-party-endpoint'));
+      assert.ok(routes.some((r) => r.path === '/compte/profil' && r.policy?.kind === 'signed-in'));
+    });
+
+    it('the inventory check reports a route without policy and a public route under a space', () => {
+      const probes = routeInventory(app.app).filter((r) =>
+        [ProbeController.name, PublicInSpaceProbe.name].includes(r.controller),
+      );
+      assert.deepEqual(
+        policyProblems(probes, (path) => Boolean(firstPartySpaceOf(path))).map((p) => p.split(' (')[0]),
+        ['GET /essai/sans-politique', 'GET /compte/essai-publique'],
+      );
     });
   });
 });

@@ -12,6 +12,11 @@ export class HttpBrowser {
     return this.request('GET', url, undefined, stayOn);
   }
 
+  /** Drops a cookie, as its expiry would (a first-party session ended on this device only). */
+  forget(url: string, name: string): void {
+    this.cookies.get(new URL(url).host)?.delete(name);
+  }
+
   /** A GET with the cookies, its response untouched (a download). */
   async download(url: string): Promise<Response> {
     return fetch(url, { headers: { cookie: this.cookieHeader(new URL(url).host) }, redirect: 'manual' });

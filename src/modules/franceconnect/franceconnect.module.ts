@@ -1,4 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config';
+import { MenuRegistry } from '../../platform/views/menus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdentityModule } from '../identity';
 import { FranceConnectIdentity } from './entities/franceconnect-identity.entity';
@@ -20,4 +22,10 @@ import { FranceConnectAccountController, FranceConnectController } from './pages
   providers: [FranceConnectClient, FranceConnectAccounts, FranceConnectFlow, FranceConnectSessionHook],
   exports: [FranceConnectAccounts, FranceConnectFlow],
 })
-export class FranceConnectModule {}
+export class FranceConnectModule {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, menus: MenuRegistry) {
+    // « Mon compte › FranceConnect », when FranceConnect is configured.
+    if (config.franceconnect)
+      menus.add('account', { key: 'franceconnect', href: '/compte/franceconnect', label: 'FranceConnect', order: 70 });
+  }
+}

@@ -13,7 +13,7 @@ import { IdentityError, IdentityErrorCode } from './identity.errors';
 import { LEGAL_VERSIONS } from './legal';
 import { frenchDateTime } from './french-dates';
 import { passwordHasher } from './password-hasher';
-import { WebSessionStore } from './web-session.store';
+import { WebSessionStore } from '../../platform/first-party/web-session.store';
 import { SignInThrottle } from './sign-in.throttle';
 import { IdentityDocuments } from './identity-documents';
 import {

@@ -3,10 +3,16 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountSecret } from './entities/account-secret.entity';
 import { Account } from './entities/account.entity';
 import { SignInThrottleEntry } from './entities/sign-in-throttle.entity';
-import { WebSession } from './entities/web-session.entity';
-import { AccountSpaceController } from './pages/account-space.controller';
-import { AccountPagesController } from './pages/account-pages.controller';
-import { AccountSpaceSessions } from './pages/account-session';
+import { AccountHomeController } from './pages/account/home.controller';
+import { EmailController } from './pages/account/email.controller';
+import { PasswordController } from './pages/account/password.controller';
+import { PersonalDataController } from './pages/account/personal-data.controller';
+import { ProfileController } from './pages/account/profile.controller';
+import { SecurityController } from './pages/account/security.controller';
+import { ACCOUNT_SPACE, ActiveAccounts } from './pages/account-space';
+import { FirstPartySpaceModule } from '../../platform/first-party/first-party.module';
+import { SIGNED_IN_ACCOUNTS } from '../../platform/http/access-policy';
+import { MenuRegistry } from '../../platform/views/menus';
 import { RecoveryController } from './pages/recovery.controller';
 import { AccountService } from './account.service';
 import { RecoveryService } from './recovery.service';
@@ -25,18 +31,23 @@ import { IdentityDocuments } from './identity-documents';
 import { documentUploadMiddleware } from './pages/document-upload.middleware';
 import { AccountAccessPort } from './account-access';
 import { NotificationsModule } from '../notifications';
-import { WebSessionStore } from './web-session.store';
 import { IdentityService } from './identity.service';
 import { SignInThrottle } from './sign-in.throttle';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Account, AccountSecret, SignInThrottleEntry, WebSession, IdentityDocument]),
+    TypeOrmModule.forFeature([Account, AccountSecret, SignInThrottleEntry, IdentityDocument]),
     NotificationsModule,
+    FirstPartySpaceModule.register(ACCOUNT_SPACE),
   ],
   controllers: [
-    AccountSpaceController,
-    AccountPagesController,
+    // « Mon compte », one controller per section of its menu.
+    AccountHomeController,
+    ProfileController,
+    EmailController,
+    PasswordController,
+    SecurityController,
+    PersonalDataController,
     RegistrationController,
     ActivationController,
     RecoveryController,
@@ -45,7 +56,6 @@ import { SignInThrottle } from './sign-in.throttle';
   providers: [
     IdentityService,
     SignInThrottle,
-    WebSessionStore,
     RegistrationService,
     RegistrationValidator,
     IdentifierSuggestions,
@@ -57,7 +67,8 @@ import { SignInThrottle } from './sign-in.throttle';
     AccountAccessPort,
     AccountService,
     RecoveryService,
-    AccountSpaceSessions,
+    ActiveAccounts,
+    { provide: SIGNED_IN_ACCOUNTS, useExisting: ActiveAccounts },
     IdentityDocuments,
   ],
   exports: [
@@ -68,10 +79,21 @@ import { SignInThrottle } from './sign-in.throttle';
     PendingAccountsJob,
     AccountAccessPort,
     AccountService,
-    AccountSpaceSessions,
   ],
 })
 export class IdentityModule implements NestModule {
+  constructor(menus: MenuRegistry) {
+    menus.add(
+      'account',
+      { key: 'home', href: '/compte', label: 'Vue d’ensemble', order: 10 },
+      { key: 'profile', href: '/compte/profil', label: 'Mon profil', order: 20 },
+      { key: 'email', href: '/compte/adresse-electronique', label: 'Adresse électronique', order: 30 },
+      { key: 'password', href: '/compte/mot-de-passe', label: 'Mot de passe', order: 40 },
+      { key: 'security', href: '/compte/securite', label: 'Sécurité', order: 50 },
+      { key: 'data', href: '/compte/donnees', label: 'Mes données', order: 60 },
+    );
+  }
+
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(documentUploadMiddleware).forRoutes({ path: 'inscription/:profile', method: RequestMethod.POST });
   }

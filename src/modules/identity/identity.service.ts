@@ -9,7 +9,7 @@ import { Account } from './entities/account.entity';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
 import { InvitationService, type AccountInvitation } from './invitation.service';
 import { passwordHasher } from './password-hasher';
-import { WebSessionStore } from './web-session.store';
+import { WebSessionStore } from '../../platform/first-party/web-session.store';
 
 /** Who acts on an account from another module: an account, an operator, or the system. */
 export type AccountActor = AuditRecord['actor'];

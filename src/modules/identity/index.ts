@@ -10,5 +10,4 @@ export { PendingAccountsJob } from './pending-accounts.job';
 export type { IdentityEvents, IdentityAccountEvent } from './identity.events';
 export { AccountAccessPort, type AccountAccess, type ConsentedSite, type OpenSession } from './account-access';
 export { AccountService, type CertifiedIdentity } from './account.service';
-export { AccountSpaceSessions } from './pages/account-session';
 export { LEGAL_VERSIONS } from './legal';

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../../platform/audit';
 import { ProviderHooks } from '../../platform/provider-hooks';
-import { FIRST_PARTY_CLIENTS } from '../../platform/first-party-clients';
+import { isFirstPartyClient } from '../../platform/first-party-clients';
 import { AccountAccessPort, type AccountAccess, type ConsentedSite, type OpenSession } from '../identity';
 import { GrantRepository } from './grant.repository';
 import { OidcProviderService } from './oidc-provider.service';
@@ -22,7 +22,8 @@ interface SessionRow {
   last_seen_at: Date | null;
 }
 
-const FIRST_PARTY = new Set(FIRST_PARTY_CLIENTS.map((site) => site.clientId));
+/** Read at each call: spaces register as their modules load. */
+const FIRST_PARTY = { has: isFirstPartyClient };
 
 /**
  * The provider's sessions and grants of one account, for the account space: listing them, and ending them as the

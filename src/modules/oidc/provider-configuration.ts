@@ -159,7 +159,7 @@ export function providerConfiguration(deps: ProviderDependencies, keys: JWK[]): 
         },
         postLogoutSuccessSource: async (ctx) => {
           ctx.type = 'html';
-          ctx.body = renderView('modules/oidc/views/logged-out.njk', { title: 'Vous êtes déconnecté' });
+          ctx.body = renderView('platform/views/signed-out.njk', { title: 'Vous êtes déconnecté' });
         },
       },
     },

@@ -4,6 +4,8 @@ export enum PlatformErrorCode {
   VALIDATION_FAILED = 'VALIDATION_FAILED',
   CSRF_TOKEN_INVALID = 'CSRF_TOKEN_INVALID',
   ACCESS_DENIED = 'ACCESS_DENIED',
+  SIGN_IN_REQUIRED = 'SIGN_IN_REQUIRED',
+  SIGN_IN_FAILED = 'SIGN_IN_FAILED',
   NOT_FOUND = 'NOT_FOUND',
 }
 
@@ -11,6 +13,8 @@ const kinds: Record<PlatformErrorCode, ErrorKind> = {
   [PlatformErrorCode.VALIDATION_FAILED]: 'invalid',
   [PlatformErrorCode.CSRF_TOKEN_INVALID]: 'forbidden',
   [PlatformErrorCode.ACCESS_DENIED]: 'forbidden',
+  [PlatformErrorCode.SIGN_IN_REQUIRED]: 'unauthenticated',
+  [PlatformErrorCode.SIGN_IN_FAILED]: 'unavailable',
   [PlatformErrorCode.NOT_FOUND]: 'not_found',
 };
 
@@ -19,6 +23,9 @@ const messages: Record<PlatformErrorCode, string> = {
   [PlatformErrorCode.CSRF_TOKEN_INVALID]:
     'Ce formulaire a expiré ou ne provient pas de ce site. Revenez à la page précédente, rechargez-la, puis envoyez-le à nouveau.',
   [PlatformErrorCode.ACCESS_DENIED]: 'Vous n’avez pas accès à cette page.',
+  [PlatformErrorCode.SIGN_IN_REQUIRED]: 'Connectez-vous pour accéder à cette page.',
+  [PlatformErrorCode.SIGN_IN_FAILED]:
+    'La connexion à votre compte n’a pas pu aboutir. Revenez à la page d’accueil et réessayez.',
   [PlatformErrorCode.NOT_FOUND]: 'La page que vous cherchez est introuvable.',
 };
 

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { DomainError, type ErrorKind, type FieldErrors } from '../errors';
 import { LOGGER } from '../logging/logger';
+import { SignInRequired } from './access-policy';
 import { requestContext } from './request-context';
 
 const statusOfKind: Record<ErrorKind, number> = {
@@ -64,7 +65,10 @@ export class DomainErrorFilter implements ExceptionFilter {
     if (res.headersSent) return;
 
     const requestId = requestContext.current()?.requestId ?? String(res.getHeader('x-request-id') ?? '');
-    if (req.path.startsWith('/api/') || !req.accepts('html')) {
+    const json = req.path.startsWith('/api/') || !req.accepts('html');
+    // A signed-out page request goes to its space's sign-in, which brings the person back (access-policy.ts).
+    if (error instanceof SignInRequired && !json) return res.redirect(303, error.signInUrl);
+    if (json) {
       res.status(problem.status).json({ error: { ...problem, requestId } });
       return;
     }

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
 import nunjucks from 'nunjucks';
 import type { AppConfig } from '../../config';
+import { MenuRegistry, type MenuName } from './menus';
 
 /** The repository's root, found from this file whether it runs from `src/` or from the compiled `dist/src/`. */
 export function projectRoot(): string {
@@ -40,6 +41,9 @@ export function configureViews(app: NestExpressApplication, config: AppConfig): 
   env.addGlobal('publicUrl', config.publicUrl);
   // Shows the FranceConnect button (sign-in and registration pages) when FranceConnect is configured.
   env.addGlobal('franceconnectEnabled', config.franceconnect !== undefined);
+  // The shell's menus, filled by the modules (menus.ts).
+  const menus = app.get(MenuRegistry);
+  env.addGlobal('menu', (name: MenuName) => menus.entries(name));
   app.setViewEngine('njk');
 
   // DSFR from the installed package, never from a CDN; long-lived caching since the package version is fixed.

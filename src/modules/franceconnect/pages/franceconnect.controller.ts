@@ -1,12 +1,17 @@
 import { Controller, Get, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { Public } from '../../../platform/http/access-policy';
-import { AccountSpaceSessions } from '../../identity';
+import { CurrentAccount, Public, SignedIn } from '../../../platform/http/access-policy';
 import { FranceConnectAccounts } from '../franceconnect-accounts.service';
 import { FAILURE_MESSAGES, FranceConnectFlow } from '../franceconnect-flow';
 import { FranceConnectError } from '../franceconnect.errors';
 
 const VIEWS = 'modules/franceconnect/views';
+
+/** What this page reads of the signed-in account (identity's `ActiveAccounts` gives it). */
+interface SignedInPerson {
+  id: string;
+  passwordHash: string | null;
+}
 
 /** FranceConnect's redirect URIs (DESIGN.md: `/franceconnect/callback`, `/franceconnect/logout-callback`). */
 @Controller('franceconnect')
@@ -22,7 +27,7 @@ export class FranceConnectController {
     if (outcome.uid)
       return res.redirect(303, `/interaction/${outcome.uid}/franceconnect/erreur?motif=${outcome.reason}`);
     // No attempt in this browser: nothing to go back to but the site the person came from.
-    res.status(400).render('modules/identity/views/registration/message.njk', {
+    res.status(400).render('platform/views/message.njk', {
       title: 'Connexion avec FranceConnect impossible',
       alert: { type: 'error', text: FAILURE_MESSAGES.expired },
       paragraphs: ['Retournez sur le site d’où vous venez et recommencez la connexion.'],
@@ -36,7 +41,7 @@ export class FranceConnectController {
   async logoutCallback(@Req() req: Request, @Res() res: Response): Promise<void> {
     const next = await this.flow.logoutReturned(req, res);
     if (next) return res.redirect(303, next);
-    res.status(200).render('modules/identity/views/registration/message.njk', {
+    res.status(200).render('platform/views/message.njk', {
       title: 'Vous êtes déconnecté',
       alert: {
         type: 'warning',
@@ -51,35 +56,27 @@ export class FranceConnectController {
 }
 
 /** « Mon compte » › FranceConnect: the linked identity, read-only, and unlinking. */
+@SignedIn()
 @Controller('compte/franceconnect')
 export class FranceConnectAccountController {
-  constructor(
-    private readonly signedIn: AccountSpaceSessions,
-    private readonly accounts: FranceConnectAccounts,
-  ) {}
+  constructor(private readonly accounts: FranceConnectAccounts) {}
 
-  @Public()
   @Get()
-  async show(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const me = await this.signedIn.current(req);
-    if (!me) return res.redirect(303, '/compte/connexion');
-    await this.render(res, me.account.id, Boolean(me.account.passwordHash));
+  async show(@CurrentAccount() account: SignedInPerson, @Res() res: Response): Promise<void> {
+    await this.render(res, account.id, Boolean(account.passwordHash));
   }
 
-  @Public()
   @Post('delier')
-  async unlink(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const me = await this.signedIn.current(req);
-    if (!me) return res.redirect(303, '/compte/connexion');
+  async unlink(@CurrentAccount() account: SignedInPerson, @Res() res: Response): Promise<void> {
     try {
-      await this.accounts.unlink(me.account.id);
+      await this.accounts.unlink(account.id);
     } catch (error) {
       if (!(error instanceof FranceConnectError)) throw error;
-      return this.render(res.status(400), me.account.id, false, error.message);
+      return this.render(res.status(400), account.id, false, error.message);
     }
     await this.render(
       res.status(200),
-      me.account.id,
+      account.id,
       true,
       undefined,
       'Votre compte n’est plus relié à FranceConnect. Vous pouvez de nouveau modifier votre identité dans « Mon profil ».',

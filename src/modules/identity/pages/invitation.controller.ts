@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Public } from '../../../platform/http/access-policy';
+import { InvitationFormDto } from '../dto/recovery-forms.dto';
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { InvitationService } from '../invitation.service';
 import { LEGAL_VERSIONS } from '../legal';
@@ -8,7 +9,7 @@ import { checkLinkToken } from './link-token';
 
 /** The recovery's new-password page, worded for an invited person choosing their first password. */
 const PAGE = 'modules/identity/views/recovery/new-password.njk';
-const MESSAGE = 'modules/identity/views/registration/message.njk';
+const MESSAGE = 'platform/views/message.njk';
 
 /** `/invitation/<token>`: the invited person chooses their password, which activates the account. */
 @Controller('invitation')
@@ -25,14 +26,13 @@ export class InvitationController {
 
   @Public()
   @Post(':token')
-  async accept(@Param('token') token: string, @Body() body: Record<string, unknown>, @Res() res: Response) {
+  async accept(@Param('token') token: string, @Body() form: InvitationFormDto, @Res() res: Response) {
     checkLinkToken(token);
     const input = {
-      password: typeof body.password === 'string' ? body.password.slice(0, 300) : '',
-      passwordConfirmation:
-        typeof body.passwordConfirmation === 'string' ? body.passwordConfirmation.slice(0, 300) : '',
-      acceptTerms: body.acceptTerms === 'oui',
-      acceptPrivacy: body.acceptPrivacy === 'oui',
+      password: form.password ?? '',
+      passwordConfirmation: form.passwordConfirmation ?? '',
+      acceptTerms: form.acceptTerms === 'oui',
+      acceptPrivacy: form.acceptPrivacy === 'oui',
     };
     try {
       if ((await this.invitations.accept(token, input)) === 'invalid') return this.invalidLink(res.status(400));

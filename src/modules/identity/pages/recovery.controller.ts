@@ -2,6 +2,12 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/
 import type { Response } from 'express';
 import { Public } from '../../../platform/http/access-policy';
 import { noSoonerThan } from '../../../platform/http/minimum-duration';
+import {
+  IdentifierReminderFormDto,
+  NewPasswordFormDto,
+  ResetCodeFormDto,
+  ResetRequestFormDto,
+} from '../dto/recovery-forms.dto';
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { RESET_LINK_MINUTES, RecoveryService } from '../recovery.service';
 import { codeFailureMessage } from './code-messages';
@@ -10,10 +16,7 @@ import { checkLinkToken } from './link-token';
 const VIEWS = 'modules/identity/views/recovery';
 /** Both paths (account or not) take a few milliseconds; the answer waits this long whichever was taken. */
 const ANSWER_FLOOR_MS = 150;
-const MESSAGE = 'modules/identity/views/registration/message.njk';
-type FormBody = Record<string, unknown>;
-const field = (body: FormBody, name: string, max = 300): string =>
-  typeof body[name] === 'string' ? body[name].trim().slice(0, max) : '';
+const MESSAGE = 'platform/views/message.njk';
 
 /** « Mot de passe ou identifiant oublié ? ». Every answer is the same whether an account matched or not. */
 @Controller()
@@ -28,9 +31,9 @@ export class RecoveryController {
 
   @Public()
   @Post('mot-de-passe-oublie')
-  async sendReset(@Body() body: FormBody, @Res() res: Response): Promise<void> {
-    const login = field(body, 'login');
-    const channel = body.channel === 'sms' ? 'sms' : 'email';
+  async sendReset(@Body() form: ResetRequestFormDto, @Res() res: Response): Promise<void> {
+    const login = form.login?.trim() ?? '';
+    const channel = form.channel ?? 'email';
     if (!login) {
       return this.renderRequest(
         res.status(400),
@@ -67,10 +70,10 @@ export class RecoveryController {
   @Post('mot-de-passe-oublie/code/:ticket')
   async checkCode(
     @Param('ticket', ParseUUIDPipe) ticket: string,
-    @Body() body: FormBody,
+    @Body() form: ResetCodeFormDto,
     @Res() res: Response,
   ): Promise<void> {
-    const code = field(body, 'code', 20).replace(/\s/g, '');
+    const code = (form.code ?? '').replace(/\s/g, '');
     if (!/^\d{6}$/.test(code)) {
       return res
         .status(400)
@@ -94,10 +97,14 @@ export class RecoveryController {
 
   @Public()
   @Post('mot-de-passe-oublie/nouveau/:token')
-  async setPassword(@Param('token') token: string, @Body() body: FormBody, @Res() res: Response): Promise<void> {
+  async setPassword(
+    @Param('token') token: string,
+    @Body() form: NewPasswordFormDto,
+    @Res() res: Response,
+  ): Promise<void> {
     checkLinkToken(token);
-    const password = typeof body.password === 'string' ? body.password.slice(0, 300) : '';
-    const confirmation = typeof body.passwordConfirmation === 'string' ? body.passwordConfirmation.slice(0, 300) : '';
+    const password = form.password ?? '';
+    const confirmation = form.passwordConfirmation ?? '';
     try {
       if ((await this.recovery.resetPassword(token, password, confirmation)) === 'invalid') {
         return this.invalidLink(res.status(400));
@@ -124,8 +131,8 @@ export class RecoveryController {
 
   @Public()
   @Post('identifiant-oublie')
-  async remind(@Body() body: FormBody, @Res() res: Response): Promise<void> {
-    const email = field(body, 'email');
+  async remind(@Body() form: IdentifierReminderFormDto, @Res() res: Response): Promise<void> {
+    const email = form.email?.trim() ?? '';
     if (!/^[^\s@]+@[^\s@]+$/.test(email)) {
       return res.status(400).render(`${VIEWS}/identifier.njk`, {
         values: { email },

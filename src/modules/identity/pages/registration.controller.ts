@@ -17,6 +17,7 @@ import { checkPassword, describePasswordProblems } from '../password-policy';
 import { ActivationService } from '../activation.service';
 import { IdentifierSuggestions } from '../identifier-suggestions';
 import { RegistrationService, type RegistrationForm } from '../registration.service';
+import { ActivationCodeFormDto, PasswordStrengthDto, RegistrationFormDto } from '../dto/registration-forms.dto';
 
 const PROFILES: Record<AccountProfile, { label: string; detail: string }> = {
   citoyen: { label: 'Citoyen', detail: 'Pour vos démarches personnelles.' },
@@ -86,14 +87,9 @@ export class RegistrationController {
   /** The live strength meter (forms.js): the same policy as the server applies when the form is sent. */
   @Public()
   @Post('force-mot-de-passe')
-  strength(@Body() body: { password?: unknown; personal?: unknown }, @Res() res: Response): void {
-    const password = typeof body.password === 'string' ? body.password.slice(0, 300) : '';
-    const personal = Array.isArray(body.personal)
-      ? body.personal
-          .filter((v): v is string => typeof v === 'string')
-          .map((v) => v.slice(0, 254))
-          .slice(0, 10)
-      : [];
+  strength(@Body() body: PasswordStrengthDto, @Res() res: Response): void {
+    const password = body.password ?? '';
+    const personal = (body.personal ?? []).map((v) => v.slice(0, 254)).slice(0, 10);
     const check = checkPassword(password, personal);
     res.setHeader('Cache-Control', 'no-store');
     res.status(200).json({
@@ -113,19 +109,19 @@ export class RegistrationController {
   @Post(':profile')
   async register(
     @Param('profile') profileParam: string,
-    @Body() body: Record<string, unknown>,
+    @Body() body: RegistrationFormDto,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     const profile = checkProfile(profileParam);
     const values: Record<string, string | boolean> = {};
-    for (const field of TEXT_FIELDS) values[field] = typeof body[field] === 'string' ? body[field].slice(0, 500) : '';
+    for (const field of TEXT_FIELDS) values[field] = body[field] ?? '';
     for (const field of CHECKBOXES) values[field] = body[field] === 'oui';
     const form = {
       ...values,
       profile,
-      password: typeof body.password === 'string' ? body.password : '',
-      passwordConfirmation: typeof body.passwordConfirmation === 'string' ? body.passwordConfirmation : '',
+      password: body.password ?? '',
+      passwordConfirmation: body.passwordConfirmation ?? '',
       identityDocument: documentUploadOf(req),
     } as RegistrationForm;
     const started = performance.now();
@@ -134,7 +130,7 @@ export class RegistrationController {
       // A new account and an address already in use take different paths: the answer comes at the same time.
       await noSoonerThan(started, REGISTRATION_FLOOR_MS);
       if (outcome.channel === 'sms') return res.redirect(303, `/activation/code/${outcome.ticket}`);
-      res.status(200).render(`${VIEWS}/message.njk`, {
+      res.status(200).render('platform/views/message.njk', {
         title: 'Vérifiez votre messagerie',
         alert: { type: 'success', text: `Un e-mail d’activation vient d’être envoyé à ${outcome.email}.` },
         paragraphs: [
@@ -192,10 +188,10 @@ export class ActivationController {
   @Post('code/:ticket')
   async checkCode(
     @Param('ticket', ParseUUIDPipe) ticket: string,
-    @Body() body: { code?: unknown },
+    @Body() body: ActivationCodeFormDto,
     @Res() res: Response,
   ): Promise<void> {
-    const code = typeof body.code === 'string' ? body.code.trim() : '';
+    const code = body.code?.trim() ?? '';
     if (!/^\d{6}$/.test(code.replace(/\s/g, ''))) {
       return res
         .status(400)
@@ -215,7 +211,7 @@ export class ActivationController {
   async resend(@Param('ticket', ParseUUIDPipe) ticket: string, @Res() res: Response): Promise<void> {
     const next = await this.activation.resend(ticket);
     if (next.channel === 'sms') return res.redirect(303, `/activation/code/${next.ticket}`);
-    res.status(200).render(`${VIEWS}/message.njk`, {
+    res.status(200).render('platform/views/message.njk', {
       title: 'Vérifiez votre messagerie',
       alert: { type: 'success', text: 'Un nouvel e-mail d’activation vient de vous être envoyé.' },
       paragraphs: ['Ouvrez le lien qu’il contient pour activer votre compte. Les liens envoyés avant ne servent plus.'],
@@ -226,7 +222,7 @@ export class ActivationController {
   @Get(':token')
   confirm(@Param('token') token: string, @Res() res: Response): void {
     checkLinkToken(token);
-    res.render(`${VIEWS}/message.njk`, {
+    res.render('platform/views/message.njk', {
       title: 'Activer mon compte',
       paragraphs: ['Confirmez l’activation de votre compte.'],
       form: { action: `/activation/${token}`, label: 'Activer mon compte' },
@@ -238,7 +234,7 @@ export class ActivationController {
   async activate(@Param('token') token: string, @Res() res: Response): Promise<void> {
     checkLinkToken(token);
     if ((await this.activation.activateByLink(token)) === 'activated') return this.activated(res);
-    res.status(400).render(`${VIEWS}/message.njk`, {
+    res.status(400).render('platform/views/message.njk', {
       title: 'Lien d’activation non valable',
       alert: { type: 'error', text: 'Ce lien a déjà servi ou n’est plus valable.' },
       paragraphs: [
@@ -249,7 +245,7 @@ export class ActivationController {
   }
 
   private activated(res: Response): void {
-    res.status(200).render(`${VIEWS}/message.njk`, {
+    res.status(200).render('platform/views/message.njk', {
       title: 'Votre compte est activé',
       alert: { type: 'success', text: 'Votre compte est activé : vous pouvez maintenant vous connecter.' },
       link: { href: '/compte', label: 'M’identifier' },

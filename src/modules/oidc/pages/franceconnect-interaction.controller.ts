@@ -20,13 +20,11 @@ import {
   certifiedIdentity,
   type FranceConnectSignIn,
 } from '../../franceconnect';
+import { FranceConnectLinkFormDto, FranceConnectRegistrationFormDto } from '../dto/interaction-forms.dto';
 import { OidcProviderService } from '../oidc-provider.service';
 import { InteractionPages, expired, type InteractionDetails } from './interaction-pages';
 
-const VIEWS = 'modules/franceconnect/views';
-type FormBody = Record<string, unknown>;
-const field = (body: FormBody, name: string, max = 500): string =>
-  typeof body[name] === 'string' ? body[name].slice(0, max) : '';
+const VIEWS = 'modules/oidc/views/franceconnect';
 
 /**
  * FranceConnect inside an authorization request: the button leads here, FC's answer comes back here (through
@@ -91,7 +89,7 @@ export class FranceConnectInteractionController {
       await this.links.recordSignIn(accountId, signIn);
       return this.signedIn(req, res, details, accountId, signIn);
     }
-    return this.pages.render(res.status(403), details, 'modules/identity/views/registration/message.njk', {
+    return this.pages.render(res.status(403), details, 'platform/views/message.njk', {
       title: account?.status === 'pending' ? 'Votre compte n’est pas encore activé' : 'Compte désactivé',
       paragraphs: [
         account?.status === 'pending'
@@ -114,21 +112,21 @@ export class FranceConnectInteractionController {
   @Post('inscription')
   async register(
     @Param('uid') uid: string,
-    @Body() body: FormBody,
+    @Body() form: FranceConnectRegistrationFormDto,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     const { details, signIn } = await this.pending(uid, req, res);
     if (!signIn) return this.failure(res, details, 'expired');
     const values = {
-      email: field(body, 'email'),
-      mobilePhone: field(body, 'mobilePhone'),
-      landlinePhone: field(body, 'landlinePhone'),
-      identifier: field(body, 'identifier'),
-      emailMailing: body.emailMailing === 'oui',
-      smsMailing: body.smsMailing === 'oui',
-      acceptTerms: body.acceptTerms === 'oui',
-      acceptPrivacy: body.acceptPrivacy === 'oui',
+      email: form.email ?? '',
+      mobilePhone: form.mobilePhone ?? '',
+      landlinePhone: form.landlinePhone ?? '',
+      identifier: form.identifier ?? '',
+      emailMailing: form.emailMailing === 'oui',
+      smsMailing: form.smsMailing === 'oui',
+      acceptTerms: form.acceptTerms === 'oui',
+      acceptPrivacy: form.acceptPrivacy === 'oui',
     };
     let created: Awaited<ReturnType<RegistrationService['registerFederated']>>;
     try {
@@ -136,8 +134,8 @@ export class FranceConnectInteractionController {
         {
           ...values,
           profile: 'citoyen',
-          password: field(body, 'password', 300),
-          passwordConfirmation: field(body, 'passwordConfirmation', 300),
+          password: form.password ?? '',
+          passwordConfirmation: form.passwordConfirmation ?? '',
         },
         { identity: certifiedIdentity(signIn.identity), email: signIn.identity.email, source: 'franceconnect' },
         (manager, accountId) => this.links.link(manager, accountId, signIn),
@@ -150,7 +148,7 @@ export class FranceConnectInteractionController {
     }
     if (created.status === 'active') return this.signedIn(req, res, details, created.accountId, signIn);
     this.flow.clearResult(res, details.uid);
-    return this.pages.render(res.status(200), details, 'modules/identity/views/registration/message.njk', {
+    return this.pages.render(res.status(200), details, 'platform/views/message.njk', {
       title: 'Vérifiez votre messagerie',
       alert: { type: 'success', text: `Un e-mail d’activation vient d’être envoyé à ${created.email}.` },
       paragraphs: [
@@ -171,11 +169,16 @@ export class FranceConnectInteractionController {
   /** « J'ai déjà un compte »: the account's password proves it is the person's, then the FC identity is linked. */
   @Public()
   @Post('lier')
-  async link(@Param('uid') uid: string, @Body() body: FormBody, @Req() req: Request, @Res() res: Response) {
+  async link(
+    @Param('uid') uid: string,
+    @Body() form: FranceConnectLinkFormDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     const { details, signIn } = await this.pending(uid, req, res);
     if (!signIn) return this.failure(res, details, 'expired');
-    const identifier = field(body, 'identifier').trim();
-    const password = field(body, 'password', 300);
+    const identifier = form.identifier?.trim() ?? '';
+    const password = form.password ?? '';
     const attempt = identifier
       ? await this.throttle.signIn(identifier, { address: req.ip, device: deviceCookie(req) }, () =>
           password ? this.identity.authenticate(identifier, password) : Promise.resolve(undefined),

@@ -16,6 +16,7 @@ import {
   SignInThrottle,
   tooManyAttempts,
 } from '../../identity';
+import { ConsentFormDto, IdentifierFormDto, PasswordFormDto, TermsFormDto } from '../dto/interaction-forms.dto';
 import { OidcProviderService } from '../oidc-provider.service';
 import { scopeDescriptions } from '../scope-descriptions';
 import type { AccessRefusalDetails } from '../sign-in-policy';
@@ -70,13 +71,13 @@ export class InteractionController {
   @Post('identifiant')
   async identifier(
     @Param('uid') uid: string,
-    @Body() body: { identifier?: unknown },
+    @Body() form: IdentifierFormDto,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     const details = await this.pages.details(uid, req, res);
     if (requiresFranceConnect(details)) return this.franceconnectOnly(res.status(403), details);
-    const identifier = typeof body.identifier === 'string' ? body.identifier.trim() : '';
+    const identifier = form.identifier?.trim() ?? '';
     if (!identifier) {
       return this.pages.render(res.status(400), details, 'modules/oidc/views/sign-in-identifier.njk', {
         identifier,
@@ -90,14 +91,14 @@ export class InteractionController {
   @Post('mot-de-passe')
   async password(
     @Param('uid') uid: string,
-    @Body() body: { identifier?: unknown; password?: unknown },
+    @Body() form: PasswordFormDto,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     const details = await this.pages.details(uid, req, res);
     if (requiresFranceConnect(details)) return this.franceconnectOnly(res.status(403), details);
-    const identifier = typeof body.identifier === 'string' ? body.identifier.trim() : '';
-    const password = typeof body.password === 'string' ? body.password : '';
+    const identifier = form.identifier?.trim() ?? '';
+    const password = form.password ?? '';
     if (!identifier)
       return this.pages.render(res, details, 'modules/oidc/views/sign-in-identifier.njk', { identifier });
 
@@ -115,7 +116,7 @@ export class InteractionController {
     const found = attempt.status === 'verified' ? attempt.result : undefined;
     if (found?.status === 'pending') {
       // Only someone who knows the password learns that the account awaits activation.
-      return this.pages.render(res.status(403), details, 'modules/identity/views/registration/message.njk', {
+      return this.pages.render(res.status(403), details, 'platform/views/message.njk', {
         title: 'Votre compte n’est pas encore activé',
         paragraphs: [
           'Pour vous connecter, activez d’abord votre compte avec le lien reçu par e-mail (ou le code reçu par SMS).',
@@ -129,7 +130,7 @@ export class InteractionController {
     }
     if (found?.status === 'disabled') {
       // As for a pending account: only someone who knows the password learns it.
-      return this.pages.render(res.status(403), details, 'modules/identity/views/registration/message.njk', {
+      return this.pages.render(res.status(403), details, 'platform/views/message.njk', {
         title: 'Compte désactivé',
         paragraphs: ['Votre compte a été désactivé : vous ne pouvez plus vous connecter. Contactez le support.'],
       });
@@ -160,18 +161,16 @@ export class InteractionController {
   @Post('cgu')
   async acceptTerms(
     @Param('uid') uid: string,
-    @Body() body: { ticket?: unknown; accept?: unknown },
+    @Body() form: TermsFormDto,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     const details = await this.pages.details(uid, req, res);
-    const pending = this.termsBox.openTicket<{ accountId: string; uid: string }>(
-      typeof body.ticket === 'string' ? body.ticket : undefined,
-    );
+    const pending = this.termsBox.openTicket<{ accountId: string; uid: string }>(form.ticket);
     if (!pending || pending.uid !== uid) throw expired();
-    if (body.accept !== 'oui') {
+    if (form.accept !== 'oui') {
       return this.pages.render(res.status(400), details, 'modules/oidc/views/terms.njk', {
-        ticket: body.ticket,
+        ticket: form.ticket,
         version: LEGAL_VERSIONS.terms,
         error: 'Pour continuer, acceptez les conditions générales d’utilisation.',
       });
@@ -196,14 +195,14 @@ export class InteractionController {
   @Post('consentement')
   async consent(
     @Param('uid') uid: string,
-    @Body() body: { decision?: unknown },
+    @Body() form: ConsentFormDto,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     const details = await this.pages.details(uid, req, res);
     if (details.prompt.name !== 'consent' || !details.session) throw expired();
     const clientId = details.params.client_id as string;
-    if (body.decision !== 'autoriser') {
+    if (form.decision !== 'autoriser') {
       await this.audit.record({
         actor: { type: 'account', id: details.session.accountId },
         action: 'oidc.consent.refused',
@@ -264,7 +263,7 @@ export class InteractionController {
 
   /** The site asked for an eIDAS level only FranceConnect gives: no password form. */
   private franceconnectOnly(res: Response, details: Details): Promise<void> {
-    return this.pages.render(res, details, 'modules/franceconnect/views/required.njk', {});
+    return this.pages.render(res, details, 'modules/oidc/views/franceconnect/required.njk', {});
   }
 
   /** A module's access check refused this site: the page names it and says what to do (HTTP 403). */

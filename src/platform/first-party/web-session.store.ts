@@ -3,8 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, MoreThan, Not, type Repository } from 'typeorm';
-import { ExclusiveJobRunner } from '../../platform/jobs/exclusive-job.runner';
-import { WebSession } from './entities/web-session.entity';
+import { ExclusiveJobRunner } from '../jobs/exclusive-job.runner';
+import { WebSession } from './web-session.entity';
 
 const LIFETIME_MS = 12 * 60 * 60 * 1000;
 
@@ -18,8 +18,8 @@ export class WebSessionStore {
     private readonly jobs: ExclusiveJobRunner,
   ) {}
 
-  /** Opens a session and returns the token for the cookie. */
-  async open(input: { accountId: string; oidcSid: string | null; idToken: string }): Promise<string> {
+  /** Opens a session of one space and returns the token for the cookie. */
+  async open(input: { clientId: string; accountId: string; oidcSid: string | null; idToken: string }): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     await this.sessions.insert({
       tokenHash: hash(token),
@@ -29,29 +29,38 @@ export class WebSessionStore {
     return token;
   }
 
-  async find(token: string | undefined): Promise<WebSession | undefined> {
+  /** The live session of that token in that space (a cookie of another space never counts). */
+  async find(token: string | undefined, clientId: string): Promise<WebSession | undefined> {
     if (!token) return undefined;
-    return (await this.sessions.findOneBy({ tokenHash: hash(token), expiresAt: MoreThan(new Date()) })) ?? undefined;
+    return (
+      (await this.sessions.findOneBy({ tokenHash: hash(token), clientId, expiresAt: MoreThan(new Date()) })) ??
+      undefined
+    );
   }
 
   async close(token: string): Promise<void> {
     await this.sessions.delete({ tokenHash: hash(token) });
   }
 
-  /** Every session of the account, but the one of `exceptToken` (a password change keeps the one it was made in). */
+  /**
+   * Every session of the account in every space, but the one of `exceptToken` (a password change keeps the one it was
+   * made in).
+   */
   async closeAllForAccount(accountId: string, exceptToken?: string): Promise<void> {
     await this.sessions.delete(exceptToken ? { accountId, tokenHash: Not(hash(exceptToken)) } : { accountId });
   }
 
-  /** Back-channel logout: every session of that provider session (or, without a sid, of that account). */
-  async closeForProviderSession(accountId: string, oidcSid: string | undefined): Promise<number> {
-    const { affected } = await this.sessions.delete(oidcSid ? { accountId, oidcSid } : { accountId });
+  /** Back-channel logout to one space: its sessions of that provider session (or, without a sid, of that account). */
+  async closeForProviderSession(clientId: string, accountId: string, oidcSid: string | undefined): Promise<number> {
+    const { affected } = await this.sessions.delete(
+      oidcSid ? { clientId, accountId, oidcSid } : { clientId, accountId },
+    );
     return affected ?? 0;
   }
 
   @Cron(CronExpression.EVERY_HOUR)
   async purgeExpired(): Promise<void> {
-    await this.jobs.run('identity.web_session.purge', async (manager) => {
+    await this.jobs.run('platform.web_session.purge', async (manager) => {
       await manager.delete(WebSession, { expiresAt: LessThan(new Date()) });
     });
   }

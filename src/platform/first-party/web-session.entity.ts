@@ -1,8 +1,9 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
- * A first-party session (account space): its cookie holds a random token, this table its SHA-256 only. It ends on
- * sign-out, on expiry, or when the provider's session ends (back-channel logout, by `oidc_sid`).
+ * A first-party session (the account space, or another registered space): its cookie holds a random token, this table
+ * its SHA-256 only. It ends on sign-out, on expiry, or when the provider's session ends (back-channel logout to that
+ * space, by `client_id` and `oidc_sid`).
  */
 @Entity('web_session')
 @Index('IDX_web_session_account_id', ['accountId'])
@@ -10,6 +11,10 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm'
 export class WebSession {
   @PrimaryColumn({ name: 'token_hash', type: 'varchar', length: 64, primaryKeyConstraintName: 'PK_web_session' })
   tokenHash: string;
+
+  /** The first-party client (space) the session belongs to. */
+  @Column({ name: 'client_id', type: 'varchar', length: 255 })
+  clientId: string;
 
   @Column({ name: 'account_id', type: 'uuid' })
   accountId: string;

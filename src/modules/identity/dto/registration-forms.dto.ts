@@ -1,0 +1,45 @@
+import { ArrayMaxSize, IsArray, IsOptional, IsString } from 'class-validator';
+import { CheckboxField, FormDto, TextField } from '../../../platform/http/form-fields';
+
+/** « Créer mon compte » (every profile; the identity document arrives as a file, outside the body). */
+export class RegistrationFormDto extends FormDto {
+  @TextField() civility?: string;
+  @TextField() familyName?: string;
+  @TextField() usageName?: string;
+  @TextField() givenName?: string;
+  @TextField() birthDate?: string;
+  @TextField() email?: string;
+  @TextField() mobilePhone?: string;
+  @TextField() landlinePhone?: string;
+  @TextField() occupation?: string;
+  @TextField() jobTitle?: string;
+  @TextField() organisationName?: string;
+  @TextField() organisationNumber?: string;
+  @TextField() rna?: string;
+  @TextField() contractNumber?: string;
+  @TextField() identifier?: string;
+  @TextField() activationChannel?: string;
+  @TextField() identityDocumentKind?: string;
+  @TextField(300) password?: string;
+  @TextField(300) passwordConfirmation?: string;
+  @CheckboxField() acceptTerms?: string;
+  @CheckboxField() acceptPrivacy?: string;
+  @CheckboxField() emailMailing?: string;
+  @CheckboxField() smsMailing?: string;
+}
+
+/** The live strength meter's question (JSON from forms.js): the password and the person's data typed so far. */
+export class PasswordStrengthDto {
+  @TextField(300) password?: string;
+
+  @IsOptional()
+  @IsArray({ message: 'Les données personnelles forment une liste.' })
+  @ArrayMaxSize(20, { message: 'Au plus 20 données personnelles.' })
+  @IsString({ each: true, message: 'Chaque donnée personnelle est un texte.' })
+  personal?: string[];
+}
+
+/** The 6-digit activation code received by SMS. */
+export class ActivationCodeFormDto extends FormDto {
+  @TextField(20) code?: string;
+}

@@ -1,0 +1,70 @@
+import { Body, Controller, Get, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import {
+  CurrentAccount,
+  CurrentSession,
+  SignedIn,
+  type SignedInContext,
+} from '../../../../platform/http/access-policy';
+import { AccountService } from '../../account.service';
+import { PasswordChangeFormDto } from '../../dto/password-change-form.dto';
+import type { Account } from '../../entities/account.entity';
+import { isFormError, renderAccountPage } from './account-page';
+
+/** « Mon compte › Mot de passe »: change it (or set a first one after a FranceConnect sign-up). */
+@SignedIn()
+@Controller('compte')
+export class PasswordController {
+  constructor(private readonly accounts: AccountService) {}
+
+  @Get('mot-de-passe')
+  form(@CurrentAccount() account: Account, @Res() res: Response): void {
+    renderAccountPage(res, 'password', 'Changer de mot de passe', {
+      errors: {},
+      personal: personal(account),
+      hasPassword: Boolean(account.passwordHash),
+    });
+  }
+
+  @Post('mot-de-passe')
+  async change(
+    @CurrentAccount() account: Account,
+    @CurrentSession() me: SignedInContext,
+    @Body() form: PasswordChangeFormDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    try {
+      await this.accounts.changePassword(
+        account.id,
+        {
+          currentPassword: form.currentPassword ?? '',
+          password: form.password ?? '',
+          passwordConfirmation: form.passwordConfirmation ?? '',
+        },
+        // The session this change is made in stays open; every other one ends.
+        { keepWebToken: me.token, keepSid: me.session.oidcSid, via: 'account' },
+      );
+    } catch (error) {
+      if (!isFormError(error)) throw error;
+      return renderAccountPage(res.status(400), 'password', 'Erreur : changer de mot de passe', {
+        errors: error.fields ?? {},
+        personal: personal(account),
+        hasPassword: Boolean(account.passwordHash),
+      });
+    }
+    renderAccountPage(res.status(200), 'message', 'Mot de passe modifié', {
+      alert: { type: 'success', text: 'Votre mot de passe a été modifié.' },
+      paragraphs: [
+        'Toutes vos autres sessions ont été fermées : sur vos autres appareils, reconnectez-vous avec le nouveau mot de passe.',
+        'Un e-mail de confirmation vous a été envoyé.',
+      ],
+    });
+  }
+}
+
+/** What the strength meter checks the new password against. */
+function personal(account: Account): string[] {
+  return [account.givenName, account.familyName, account.usageName, account.email, account.identifier].filter(
+    (v): v is string => Boolean(v),
+  );
+}

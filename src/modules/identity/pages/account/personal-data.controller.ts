@@ -1,0 +1,57 @@
+import { Body, Controller, Get, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import {
+  CurrentAccount,
+  CurrentSession,
+  SignedIn,
+  type SignedInContext,
+} from '../../../../platform/http/access-policy';
+import { AccountService } from '../../account.service';
+import { AccountDeletionFormDto } from '../../dto/account-deletion-form.dto';
+import type { Account } from '../../entities/account.entity';
+import { isFormError, renderAccountPage, renderMessagePage } from './account-page';
+
+/** « Mon compte › Mes données »: download everything kept about oneself, or delete the account. */
+@SignedIn()
+@Controller('compte/donnees')
+export class PersonalDataController {
+  constructor(private readonly accounts: AccountService) {}
+
+  @Get()
+  page(@Res() res: Response): void {
+    renderAccountPage(res, 'data', 'Mes données', { errors: {} });
+  }
+
+  @Get('export')
+  async export(@CurrentAccount() account: Account, @Res() res: Response): Promise<void> {
+    const data = await this.accounts.exportData(account.id);
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Content-Disposition', 'attachment; filename="mes-donnees.json"');
+    res.type('application/json').send(JSON.stringify(data, null, 2));
+  }
+
+  @Post('supprimer')
+  async delete(
+    @CurrentSession() me: SignedInContext,
+    @Body() form: AccountDeletionFormDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    if (form.confirm !== 'oui') {
+      return renderAccountPage(res.status(400), 'data', 'Erreur : mes données', {
+        errors: { confirm: ['Cochez la case pour confirmer la suppression définitive.'] },
+      });
+    }
+    try {
+      await this.accounts.deleteAccount(me.account.id, form.password ?? '');
+    } catch (error) {
+      if (!isFormError(error)) throw error;
+      return renderAccountPage(res.status(400), 'data', 'Erreur : mes données', { errors: error.fields ?? {} });
+    }
+    res.clearCookie(me.space.sessionCookie, { path: me.space.path });
+    renderMessagePage(res.status(200), 'Votre compte a été supprimé', {
+      alert: { type: 'success', text: 'Votre compte et vos données personnelles ont été supprimés.' },
+      paragraphs: ['Vos sessions sont fermées et les sites auxquels vous aviez donné accès ne le sont plus.'],
+      link: { href: '/', label: 'Retour à l’accueil' },
+    });
+  }
+}
