@@ -201,6 +201,34 @@ describe('Other guessing surfaces', () => {
     assert.equal(n, THROTTLE_RULES.takenEmail.free);
   });
 
+  it('lets the owner back in after a password reset, however often a stranger fails on the account', async () => {
+    const throttle = app.app.get(SignInThrottle);
+    const nora = await app.app
+      .get(IdentityService)
+      .createActiveAccount({ email: 'nora@example.fr', identifier: 'nora', password: PASSWORD });
+    const wrong = () => throttle.signIn('nora', { address: '203.0.113.9' }, async () => undefined);
+    for (let i = 0; i < THROTTLE_RULES.account.free; i++) assert.equal((await wrong()).status, 'wrong');
+    assert.equal((await wrong()).status, 'refused');
+    // From a new browser elsewhere, the owner is held back too, until the mailbox proves them (the reset link).
+    const right = (device?: string) =>
+      throttle.signIn('nora', { address: '198.51.100.7', device }, async () => ({ id: nora.id }));
+    assert.equal((await right()).status, 'refused');
+    const device = await throttle.ownerProven(nora.id);
+    assert.equal((await right(device)).status, 'verified');
+    assert.equal((await wrong()).status, 'wrong', 'the account’s counter started again');
+  });
+
+  it('counts an IPv6 sender by its /64 prefix, so rotating addresses in it does not reset the count', async () => {
+    const throttle = app.app.get(SignInThrottle);
+    const statuses: string[] = [];
+    for (let i = 1; i <= THROTTLE_RULES.address.free + 5; i++) {
+      const address = `2001:db8:7:9::${i.toString(16)}`;
+      statuses.push((await throttle.signIn(`inconnu-v6-${i}`, { address }, async () => undefined)).status);
+    }
+    assert.equal(statuses.filter((s) => s === 'wrong').length, THROTTLE_RULES.address.free);
+    assert.equal(statuses.filter((s) => s === 'refused').length, 5);
+  });
+
   it('forgets counters quiet for more than an hour', async () => {
     const [{ n: before }] = await app.dataSource.query<Array<{ n: number }>>(
       'SELECT count(*)::int AS n FROM sign_in_throttle',

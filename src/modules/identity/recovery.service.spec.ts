@@ -65,14 +65,14 @@ describe('RecoveryService', () => {
         recovery.resetPassword(token, 'court', 'court'),
         (error: unknown) => error instanceof IdentityError && error.code === 'FORM_INVALID',
       );
-      assert.equal(await recovery.resetPassword(token, NEW_PASSWORD, NEW_PASSWORD), 'done');
+      assert.equal((await recovery.resetPassword(token, NEW_PASSWORD, NEW_PASSWORD)).status, 'done');
       assert.equal((await app.app.get(IdentityService).authenticate(email, NEW_PASSWORD))?.id, id);
       assert.equal(await recovery.linkIsValid(token), false);
-      assert.equal(await recovery.resetPassword(token, NEW_PASSWORD, NEW_PASSWORD), 'invalid');
+      assert.equal((await recovery.resetPassword(token, NEW_PASSWORD, NEW_PASSWORD)).status, 'invalid');
     });
 
     it('refuses an unknown link', async () => {
-      assert.equal(await recovery.resetPassword('x'.repeat(43), NEW_PASSWORD, NEW_PASSWORD), 'invalid');
+      assert.equal((await recovery.resetPassword('x'.repeat(43), NEW_PASSWORD, NEW_PASSWORD)).status, 'invalid');
     });
   });
 

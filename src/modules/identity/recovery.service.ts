@@ -12,6 +12,9 @@ import { IdentityError, IdentityErrorCode } from './identity.errors';
 import { FormErrors } from './profile-form';
 
 /** A reset link lives an hour; the one given after a right SMS code, a quarter of an hour. */
+
+/** A reset link used: `device` is the cookie that makes this browser a known device of the account (see the throttle). */
+export type ResetOutcome = { status: 'done'; device: string } | { status: 'invalid' };
 export const RESET_LINK_MINUTES = 60;
 const RESET_AFTER_CODE_MINUTES = 15;
 /** Requests per account and hour beyond which nothing more is sent (silently: the answer stays the same). */
@@ -100,10 +103,10 @@ export class RecoveryService {
   }
 
   /** Sets the new password of a reset link: single use; every session of the account ends. */
-  async resetPassword(token: string, password: string, confirmation: string): Promise<'done' | 'invalid'> {
+  async resetPassword(token: string, password: string, confirmation: string): Promise<ResetOutcome> {
     const secret = await this.secrets.peekLink(this.dataSource.manager, token, 'password-reset');
     const account = secret?.accountId ? await this.accounts.get(secret.accountId) : undefined;
-    if (!account || account.status !== 'active') return 'invalid';
+    if (!account || account.status !== 'active') return { status: 'invalid' };
     const errors = new FormErrors();
     this.accounts.checkPassword(account, password, confirmation, errors);
     if (errors.any)
@@ -112,9 +115,9 @@ export class RecoveryService {
     const spent = await this.dataSource.transaction((manager) =>
       this.secrets.useLink(manager, token, 'password-reset'),
     );
-    if (!spent) return 'invalid';
+    if (!spent) return { status: 'invalid' };
     await this.accounts.setPassword(account, password, { via: 'reset' });
-    return 'done';
+    return { status: 'done', device: await this.throttle.ownerProven(account.id) };
   }
 
   /** « Identifiant oublié »: the identifier, by e-mail, to the address of the account. */

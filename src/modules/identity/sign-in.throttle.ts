@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import ipaddr from 'ipaddr.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -121,6 +122,16 @@ export class SignInThrottle {
     return { status: 'verified', result, device: cookie };
   }
 
+  /**
+   * The owner proved they hold the account by another way (a password reset through the mailbox or the phone): the
+   * account's counter starts again, and the browser becomes a known device, so that a stranger who keeps failing on
+   * the account cannot keep its owner out. Returns the device cookie to give the browser.
+   */
+  async ownerProven(accountId: string): Promise<string> {
+    await this.dataSource.query('DELETE FROM sign_in_throttle WHERE key = $1', [`account:${accountId}`]);
+    return this.devices.sealTicket({ accountId, id: randomUUID() }, DEVICE_DAYS * 86_400_000);
+  }
+
   /** Options of the device cookie. */
   deviceCookieOptions(secure: boolean) {
     return { httpOnly: true, secure, sameSite: 'lax' as const, path: '/', maxAge: DEVICE_DAYS * 86_400_000 };
@@ -131,10 +142,9 @@ export class SignInThrottle {
    * the attempt is allowed, else a « Trop de tentatives » error.
    */
   async currentPassword(accountId: string, check: () => Promise<boolean>): Promise<boolean> {
-    const counters = [
-      { key: `password-check:${accountId}`, rule: THROTTLE_RULES.account },
-      ...this.addressCounter('address', requestContext.current()?.ipAddress, THROTTLE_RULES.address),
-    ];
+    // Per account only: the person is signed in, and counting their address would let strangers behind the same
+    // shared address (a carrier's NAT, an office) block everyone's checks there.
+    const counters = [{ key: `password-check:${accountId}`, rule: THROTTLE_RULES.account }];
     await this.reserveOrThrow(counters);
     const right = await check();
     if (right) await this.giveBack(counters);
@@ -159,7 +169,7 @@ export class SignInThrottle {
     const [row] = await this.dataSource.query<Array<{ wait: number }>>(
       `SELECT ceil(extract(epoch FROM blocked_until - now()))::int AS wait FROM sign_in_throttle
        WHERE key = $1 AND blocked_until > now()`,
-      [`interaction:${hash(address)}`],
+      [`interaction:${hash(addressBlock(address))}`],
     );
     return row?.wait ?? 0;
   }
@@ -257,7 +267,7 @@ export class SignInThrottle {
   }
 
   private addressCounter(kind: string, address: string | undefined, rule: ThrottleRule): Counter[] {
-    return address ? [{ key: `${kind}:${hash(address)}`, rule }] : [];
+    return address ? [{ key: `${kind}:${hash(addressBlock(address))}`, rule }] : [];
   }
 
   /** The account an identifier or e-mail names, so that both count together. */
@@ -269,6 +279,20 @@ export class SignInThrottle {
       .findOne({ select: { id: true }, where: value.includes('@') ? { email: value } : { identifier: value } });
     return account?.id;
   }
+}
+
+/**
+ * What one sender controls: an IPv4 address, or the /64 prefix of an IPv6 address (one subscriber's network, whose
+ * addresses a sender can rotate at will). IPv4-mapped IPv6 addresses count as their IPv4 address.
+ */
+export function addressBlock(address: string): string {
+  if (!ipaddr.isValid(address)) return address;
+  const parsed = ipaddr.process(address);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  return `${(parsed as ipaddr.IPv6).parts
+    .slice(0, 4)
+    .map((part) => part.toString(16))
+    .join(':')}::/64`;
 }
 
 function hash(value: string): string {

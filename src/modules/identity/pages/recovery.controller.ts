@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../../config';
 import type { Response } from 'express';
 import { Public } from '../../../platform/http/access-policy';
 import { noSoonerThan } from '../../../platform/http/minimum-duration';
@@ -10,6 +11,7 @@ import {
 } from '../dto/recovery-forms.dto';
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { RESET_LINK_MINUTES, RecoveryService } from '../recovery.service';
+import { DEVICE_COOKIE, SignInThrottle } from '../sign-in.throttle';
 import { codeFailureMessage } from './code-messages';
 import { checkLinkToken } from './link-token';
 
@@ -21,7 +23,15 @@ const MESSAGE = 'platform/views/message.njk';
 /** « Mot de passe ou identifiant oublié ? ». Every answer is the same whether an account matched or not. */
 @Controller()
 export class RecoveryController {
-  constructor(private readonly recovery: RecoveryService) {}
+  private readonly secureCookies: boolean;
+
+  constructor(
+    private readonly recovery: RecoveryService,
+    private readonly throttle: SignInThrottle,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.secureCookies = config.publicUrl.startsWith('https:');
+  }
 
   @Public()
   @Get('mot-de-passe-oublie')
@@ -106,9 +116,10 @@ export class RecoveryController {
     const password = form.password ?? '';
     const confirmation = form.passwordConfirmation ?? '';
     try {
-      if ((await this.recovery.resetPassword(token, password, confirmation)) === 'invalid') {
-        return this.invalidLink(res.status(400));
-      }
+      const outcome = await this.recovery.resetPassword(token, password, confirmation);
+      if (outcome.status === 'invalid') return this.invalidLink(res.status(400));
+      // The mailbox or the phone proved the owner: this browser is now a known device (strangers cannot lock it out).
+      res.cookie(DEVICE_COOKIE, outcome.device, this.throttle.deviceCookieOptions(this.secureCookies));
     } catch (error) {
       if (error instanceof IdentityError && error.code === (IdentityErrorCode.FORM_INVALID as string)) {
         return res.status(400).render(`${VIEWS}/new-password.njk`, { token, errors: error.fields ?? {} });
