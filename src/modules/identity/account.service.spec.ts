@@ -97,9 +97,14 @@ describe('AccountService', () => {
       );
       assert.ok(warning, 'the old address is warned');
       const token = String(url).split('/').pop()!;
-      assert.equal(await accounts.confirmEmailChange(token), 'changed');
+      const other = await app.app
+        .get(IdentityService)
+        .createActiveAccount({ email: 'autre-compte@example.fr', password: 'Mot-de-passe-1' });
+      assert.equal(await accounts.confirmEmailChange(token, other.id), 'invalid', 'another account’s link');
+      assert.equal((await accounts.get(id))!.email, email, 'nothing changed by the other account');
+      assert.equal(await accounts.confirmEmailChange(token, id), 'changed', 'the link stayed unspent');
       assert.equal((await accounts.get(id))!.email, 'nouvelle@example.fr');
-      assert.equal(await accounts.confirmEmailChange(token), 'invalid', 'single use');
+      assert.equal(await accounts.confirmEmailChange(token, id), 'invalid', 'single use');
       assert.ok(
         events.some(
           (e) =>
@@ -169,6 +174,22 @@ describe('AccountService', () => {
         ['identity.terms.accepted'],
       );
       assert.ok(data.auditTrail[0].occurred_at instanceof Date);
+    });
+  });
+
+  describe('exportData of what others did', () => {
+    it('gives the person their own address and browser, never those of whoever acted on them', async () => {
+      const { id } = await newAccount();
+      await app.dataSource.query(
+        `INSERT INTO audit_event (actor_type, actor_id, action, target_type, target_id, outcome, ip_address, user_agent)
+         VALUES ('account', 'administrateur', 'identity.account.disabled', 'account', $1, 'success', '198.51.100.23', 'Navigateur de l’administrateur'),
+                ('account', $1, 'identity.terms.accepted', NULL, NULL, 'success', '203.0.113.5', 'Mon navigateur')`,
+        [id],
+      );
+      const text = JSON.stringify(await accounts.exportData(id));
+      assert.ok(text.includes('identity.account.disabled'), 'the event itself is the person’s to know');
+      assert.ok(!text.includes('198.51.100.23') && !text.includes('Navigateur de l’administrateur'));
+      assert.ok(text.includes('203.0.113.5') && text.includes('Mon navigateur'));
     });
   });
 

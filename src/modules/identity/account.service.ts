@@ -139,9 +139,14 @@ export class AccountService {
     return newEmail;
   }
 
-  /** The link of the new address: it becomes the account's (verified). */
-  async confirmEmailChange(token: string): Promise<'changed' | 'invalid' | 'taken'> {
+  /**
+   * The link of the new address, opened by the signed-in account it was sent for: the address becomes the account's
+   * (verified). A link of another account is not valid here, and stays unspent.
+   */
+  async confirmEmailChange(token: string, accountId: string): Promise<'changed' | 'invalid' | 'taken'> {
     const outcome = await this.dataSource.transaction(async (manager) => {
+      const peeked = await this.secrets.peekLink(manager, token, 'email-change');
+      if (!peeked || peeked.accountId !== accountId) return { result: 'invalid' as const };
       const secret = await this.secrets.useLink(manager, token, 'email-change');
       const email = secret?.data?.email;
       if (!secret?.accountId || !email) return { result: 'invalid' as const };
@@ -230,8 +235,9 @@ export class AccountService {
       actor_type: event.actorType,
       target_type: event.targetType,
       target_id: event.targetId,
-      ip_address: event.ipAddress,
-      user_agent: event.userAgent,
+      // The address and browser are the person's own only when they acted; those of an inviter, an operator or an
+      // anonymous requester are not theirs to receive.
+      ...(event.actorId === accountId ? { ip_address: event.ipAddress, user_agent: event.userAgent } : {}),
       details: event.details,
     }));
     return {

@@ -58,9 +58,13 @@ export class EmailController {
   }
 
   @Post('adresse/:token')
-  async confirm(@Param('token') token: string, @Res() res: Response): Promise<void> {
+  async confirm(
+    @Param('token') token: string,
+    @CurrentAccount() account: Account,
+    @Res() res: Response,
+  ): Promise<void> {
     checkLinkToken(token);
-    const result = await this.accounts.confirmEmailChange(token);
+    const result = await this.accounts.confirmEmailChange(token, account.id);
     if (result === 'changed') {
       return renderMessagePage(res.status(200), 'Adresse électronique modifiée', {
         alert: { type: 'success', text: 'Votre nouvelle adresse électronique est enregistrée.' },
