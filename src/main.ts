@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { createApplication } from './bootstrap';
-import { startDemo, startLocalFranceConnect } from './dev/demo';
 import { ConfigError, loadConfigFromEnvironment } from './config';
 import { openDatabase, type DatabaseEndpoint } from './platform/database/database-endpoint';
 import { StartupError } from './platform/errors';
@@ -18,10 +17,14 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   for (const warning of warnings) logger.warn(warning);
 
+  // The development tools (demo site, FranceConnect stand-in) are loaded only outside production: the production
+  // image ships without them.
+  const devTools = config.isProduction ? undefined : await import('./dev/demo.js');
+
   // Outside production, on the embedded default, without FranceConnect settings: the local FC stand-in on PORT + 2.
   const standIn =
-    !config.isProduction && !config.database.url && !config.franceconnect
-      ? await startLocalFranceConnect(config).catch((error: unknown) => {
+    devTools && !config.database.url && !config.franceconnect
+      ? await devTools.startLocalFranceConnect(config).catch((error: unknown) => {
           logger.warn({ err: error }, `Simulation FranceConnect non démarrée (port ${config.http.port + 2} occupé ?)`);
           return undefined;
         })
@@ -44,8 +47,8 @@ async function main(): Promise<void> {
     // The demo account and demo site come with the embedded default only, never in production.
     // It is a convenience: a port already taken on PORT + 1 must not stop the platform itself.
     const stopDemo =
-      !config.isProduction && database.embedded
-        ? await startDemo(app, config, logger).catch((error: unknown) => {
+      devTools && database.embedded
+        ? await devTools.startDemo(app, config, logger).catch((error: unknown) => {
             logger.warn({ err: error }, `Site de démonstration non démarré (port ${config.http.port + 1} occupé ?)`);
             return undefined;
           })
