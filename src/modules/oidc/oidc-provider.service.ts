@@ -130,9 +130,15 @@ export class OidcProviderService implements OnModuleDestroy {
     return true;
   }
 
-  /** The provider's own validation of client metadata, for the command line. */
+  /**
+   * The provider's own validation of client metadata, for the command line, which may run before the platform's first
+   * start: the keys are created then, as the first start would.
+   */
   async validateClient(metadata: ClientMetadata): Promise<void> {
-    if (!this.current) await this.refreshKeys();
+    if (!this.current) {
+      await this.keys.ensureKeys();
+      await this.refreshKeys();
+    }
     await this.provider.Client.validate(metadata);
   }
 
