@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { createApplication } from './bootstrap';
 import { ConfigError, loadConfigFromEnvironment } from './config';
+import { runCli, runningInstanceRuntime } from './platform/cli/cli';
+import { startCliSocket } from './platform/cli/cli-socket';
 import { openDatabase, type DatabaseEndpoint } from './platform/database/database-endpoint';
 import { StartupError } from './platform/errors';
 import { createLogger } from './platform/logging/logger';
@@ -54,12 +56,23 @@ async function main(): Promise<void> {
           })
         : undefined;
 
+    // On the embedded database this process alone may open it: the command line sends its commands here.
+    const cliSocket = database.embedded
+      ? await startCliSocket(config.dataDir, (argv, output) =>
+          runCli(argv, runningInstanceRuntime(config, app, database!), output),
+        ).catch((error: unknown) => {
+          logger.warn({ err: error }, 'Ligne de commande indisponible pendant que la plateforme tourne');
+          return undefined;
+        })
+      : undefined;
+
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'Arrêt de la plateforme');
-      void Promise.resolve(stopDemo?.())
+      void Promise.resolve(cliSocket?.close())
+        .then(() => stopDemo?.())
         .then(() => standIn?.standIn.close())
         .then(() => app.close())
         .then(() => database?.close())
