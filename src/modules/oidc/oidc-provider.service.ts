@@ -9,6 +9,7 @@ import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { AuditService } from '../../platform/audit';
 import { deriveKey } from '../../platform/crypto/secret-box';
+import { isDatabaseUnavailable } from '../../platform/database/database-unavailable';
 import { ExclusiveJobRunner } from '../../platform/jobs/exclusive-job.runner';
 import { LOGGER } from '../../platform/logging/logger';
 import { FIRST_PARTY_CLIENTS, firstPartyClientSecret } from '../../platform/first-party-clients';
@@ -17,6 +18,7 @@ import { FranceConnectAccounts, FranceConnectFlow } from '../franceconnect';
 import { IdentityService } from '../identity';
 import { NotificationsService, OutboxWorker } from '../notifications';
 import { ClientRegistry, type ClientMetadata } from './client.registry';
+import { answerDatabaseOutages } from './database-outage';
 import { PostgresAdapter } from './postgres.adapter';
 import { SigningKeyStore } from './signing-key.store';
 
@@ -351,7 +353,9 @@ export class OidcProviderService implements OnModuleDestroy {
         },
       },
       renderError: async (ctx, out, error) => {
-        this.logger.info({ error: out.error, description: out.error_description }, 'Erreur du fournisseur OpenID');
+        // A database outage is reported once by answerDatabaseOutages, not once per request.
+        if (!isDatabaseUnavailable(error))
+          this.logger.info({ error: out.error, description: out.error_description }, 'Erreur du fournisseur OpenID');
         ctx.type = 'html';
         ctx.body = renderView('modules/oidc/views/provider-error.njk', {
           title: 'La connexion n’a pas pu aboutir',
@@ -362,6 +366,7 @@ export class OidcProviderService implements OnModuleDestroy {
     };
     const provider = new Provider(this.config.issuer, configuration);
     provider.proxy = this.config.http.trustProxy !== false;
+    answerDatabaseOutages(provider, this.logger);
     provider.use((ctx, next) => this.franceconnectSessions(ctx as KoaContextWithOIDC, next));
     provider.on('end_session.success', (ctx: KoaContextWithOIDC) => {
       void audit.record({
