@@ -5,7 +5,10 @@ import { runCli, runningInstanceRuntime } from './platform/cli/cli';
 import { startCliSocket } from './platform/cli/cli-socket';
 import { openDatabase, type DatabaseEndpoint } from './platform/database/database-endpoint';
 import { StartupError } from './platform/errors';
+import { drainHttpServer, STOP_DEADLINE_MS } from './platform/http/graceful-shutdown';
 import { createLogger } from './platform/logging/logger';
+import { startMetricsServer } from './platform/metrics/metrics-access';
+import { MetricsService } from './platform/metrics/metrics.service';
 
 async function main(): Promise<void> {
   let loaded;
@@ -40,6 +43,15 @@ async function main(): Promise<void> {
   try {
     database = await openDatabase(config);
     const app = await createApplication({ config, database, logger });
+    // On the embedded database this process alone may open it: the command line sends its commands here.
+    const cliSocket = database.embedded
+      ? await startCliSocket(config.dataDir, (argv, output) =>
+          runCli(argv, runningInstanceRuntime(config, app, database!), output),
+        ).catch((error: unknown) => {
+          logger.warn({ err: error }, 'Ligne de commande indisponible pendant que la plateforme tourne');
+          return undefined;
+        })
+      : undefined;
     await app.listen(config.http.port, config.http.host);
     logger.info(
       { port: config.http.port, database: database.embedded ? 'embedded' : 'server' },
@@ -56,28 +68,37 @@ async function main(): Promise<void> {
           })
         : undefined;
 
-    // On the embedded database this process alone may open it: the command line sends its commands here.
-    const cliSocket = database.embedded
-      ? await startCliSocket(config.dataDir, (argv, output) =>
-          runCli(argv, runningInstanceRuntime(config, app, database!), output),
-        ).catch((error: unknown) => {
-          logger.warn({ err: error }, 'Ligne de commande indisponible pendant que la plateforme tourne');
-          return undefined;
-        })
-      : undefined;
+    // METRICS_PORT: the metrics on a loopback port of their own, out of the public server.
+    const metricsServer =
+      config.metrics.port === undefined
+        ? undefined
+        : await startMetricsServer(config, app.get(MetricsService).registry);
+    if (metricsServer) logger.info(`Mesures sur http://127.0.0.1:${config.metrics.port}/metrics`);
 
+    // SIGTERM: no new request, those in flight finish, the outbox hands back what it holds, the database closes; all
+    // within the orchestrators' 10 seconds, or the process ends anyway.
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
+      const started = Date.now();
       logger.info({ signal }, 'Arrêt de la plateforme');
-      void Promise.resolve(cliSocket?.close())
+      setTimeout(() => {
+        logger.error({ afterMs: Date.now() - started }, 'Arrêt forcé : des tâches ne se sont pas terminées à temps');
+        process.exit(1);
+      }, STOP_DEADLINE_MS).unref();
+      void drainHttpServer(app.getHttpServer())
+        .then(() => metricsServer?.close())
+        .then(() => cliSocket?.close())
         .then(() => stopDemo?.())
         .then(() => standIn?.standIn.close())
         .then(() => app.close())
         .then(() => database?.close())
         .then(
-          () => process.exit(0),
+          () => {
+            logger.info({ durationMs: Date.now() - started }, 'Plateforme arrêtée');
+            process.exit(0);
+          },
           (error: unknown) => {
             logger.error({ err: error }, 'Arrêt incomplet');
             process.exit(1);

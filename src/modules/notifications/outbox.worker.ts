@@ -37,7 +37,7 @@ export const DEFAULT_OUTBOX_OPTIONS: OutboxWorkerOptions = {
 };
 
 /** How long a stopping worker waits for the sends under way. */
-const STOP_GRACE_MS = 5_000;
+const STOP_GRACE_MS = 3_000;
 /** How often a worker that lost the database tries again. */
 const DATABASE_RETRY_MS = 2_000;
 
