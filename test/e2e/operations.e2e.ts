@@ -27,8 +27,13 @@ describe('Operations', () => {
   describe('two instances starting together', { skip: serverOnly }, () => {
     it('create one signing key per algorithm and publish the same key set', async () => {
       const database = await createTestDatabase();
-      const a = await startTestApp({ database });
-      const b = await startTestApp({ database });
+      // The same SECRET_KEY, as instances of one deployment have: each reads the keys the other created.
+      const env = { SECRET_KEY: 'k'.repeat(43) };
+      const a = await startTestApp({ database, env });
+      const b = await startTestApp({ database, env }).catch(async (error: unknown) => {
+        await a.close();
+        throw error;
+      });
       try {
         const active = await query<{ alg: string; n: number }>(
           database.url,
