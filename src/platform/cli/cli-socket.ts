@@ -118,7 +118,12 @@ export function forwardToRunningInstance(
       while ((end = buffer.indexOf('\n')) >= 0) {
         const line = buffer.slice(0, end);
         buffer = buffer.slice(end + 1);
-        const message = JSON.parse(line) as { out?: string; err?: string; exit?: number };
+        let message: { out?: string; err?: string; exit?: number };
+        try {
+          message = JSON.parse(line) as typeof message;
+        } catch {
+          continue;
+        }
         if (message.out !== undefined) output.out(message.out);
         if (message.err !== undefined) output.err(message.err);
         if (message.exit !== undefined) exit = message.exit;
