@@ -32,6 +32,7 @@ export default tseslint.config(
       'test-results/',
       'bench-results/',
       '*.mjs',
+      'src/platform/cli/build-if-changed.mjs',
       'src/platform/views/assets/',
     ],
   },

@@ -66,7 +66,12 @@ export async function createApplication(options: ApplicationOptions): Promise<Ne
       logger,
       genReqId: (req) => (req as unknown as Request & { id: string }).id,
       autoLogging: { ignore: (req) => QUIET_PATHS.test(req.url ?? '') },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+      // 503: the database is away (reported once by the error filter), not a bug of this request.
+      customLogLevel: (_req, res, error) =>
+        res.statusCode === 503 ? 'warn' : error || res.statusCode >= 500 ? 'error' : 'info',
+      // pino-http invents an error with a meaningless stack for any 5xx: the real one is logged by the error filter.
+      customErrorObject: (_req, _res, error, value: Record<string, unknown>) =>
+        error.message.startsWith('failed with status code') ? { ...value, err: undefined } : value,
       // The URL without its query string: codes, tokens and states travel there.
       serializers: {
         req: (req: { method: string; url: string; remoteAddress?: string }) => ({

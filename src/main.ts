@@ -1,10 +1,14 @@
 import 'reflect-metadata';
 import { createApplication } from './bootstrap';
-import { startDemo, startLocalFranceConnect } from './dev/demo';
 import { ConfigError, loadConfigFromEnvironment } from './config';
+import { runCli, runningInstanceRuntime } from './platform/cli/cli';
+import { startCliSocket } from './platform/cli/cli-socket';
 import { openDatabase, type DatabaseEndpoint } from './platform/database/database-endpoint';
 import { StartupError } from './platform/errors';
+import { drainHttpServer, STOP_DEADLINE_MS } from './platform/http/graceful-shutdown';
 import { createLogger } from './platform/logging/logger';
+import { startMetricsServer } from './platform/metrics/metrics-access';
+import { MetricsService } from './platform/metrics/metrics.service';
 
 async function main(): Promise<void> {
   let loaded;
@@ -18,10 +22,14 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   for (const warning of warnings) logger.warn(warning);
 
+  // The development tools (demo site, FranceConnect stand-in) are loaded only outside production: the production
+  // image ships without them.
+  const devTools = config.isProduction ? undefined : await import('./dev/demo.js');
+
   // Outside production, on the embedded default, without FranceConnect settings: the local FC stand-in on PORT + 2.
   const standIn =
-    !config.isProduction && !config.database.url && !config.franceconnect
-      ? await startLocalFranceConnect(config).catch((error: unknown) => {
+    devTools && !config.database.url && !config.franceconnect
+      ? await devTools.startLocalFranceConnect(config).catch((error: unknown) => {
           logger.warn({ err: error }, `Simulation FranceConnect non démarrée (port ${config.http.port + 2} occupé ?)`);
           return undefined;
         })
@@ -35,6 +43,15 @@ async function main(): Promise<void> {
   try {
     database = await openDatabase(config);
     const app = await createApplication({ config, database, logger });
+    // On the embedded database this process alone may open it: the command line sends its commands here.
+    const cliSocket = database.embedded
+      ? await startCliSocket(config.dataDir, (argv, output) =>
+          runCli(argv, runningInstanceRuntime(config, app, database!), output),
+        ).catch((error: unknown) => {
+          logger.warn({ err: error }, 'Ligne de commande indisponible pendant que la plateforme tourne');
+          return undefined;
+        })
+      : undefined;
     await app.listen(config.http.port, config.http.host);
     logger.info(
       { port: config.http.port, database: database.embedded ? 'embedded' : 'server' },
@@ -44,24 +61,44 @@ async function main(): Promise<void> {
     // The demo account and demo site come with the embedded default only, never in production.
     // It is a convenience: a port already taken on PORT + 1 must not stop the platform itself.
     const stopDemo =
-      !config.isProduction && database.embedded
-        ? await startDemo(app, config, logger).catch((error: unknown) => {
+      devTools && database.embedded
+        ? await devTools.startDemo(app, config, logger).catch((error: unknown) => {
             logger.warn({ err: error }, `Site de démonstration non démarré (port ${config.http.port + 1} occupé ?)`);
             return undefined;
           })
         : undefined;
 
+    // METRICS_PORT: the metrics on a loopback port of their own, out of the public server.
+    const metricsServer =
+      config.metrics.port === undefined
+        ? undefined
+        : await startMetricsServer(config, app.get(MetricsService).registry);
+    if (metricsServer) logger.info(`Mesures sur http://127.0.0.1:${config.metrics.port}/metrics`);
+
+    // SIGTERM: no new request, those in flight finish, the outbox hands back what it holds, the database closes; all
+    // within the orchestrators' 10 seconds, or the process ends anyway.
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
+      const started = Date.now();
       logger.info({ signal }, 'Arrêt de la plateforme');
-      void Promise.resolve(stopDemo?.())
+      setTimeout(() => {
+        logger.error({ afterMs: Date.now() - started }, 'Arrêt forcé : des tâches ne se sont pas terminées à temps');
+        process.exit(1);
+      }, STOP_DEADLINE_MS).unref();
+      void drainHttpServer(app.getHttpServer())
+        .then(() => metricsServer?.close())
+        .then(() => cliSocket?.close())
+        .then(() => stopDemo?.())
         .then(() => standIn?.standIn.close())
         .then(() => app.close())
         .then(() => database?.close())
         .then(
-          () => process.exit(0),
+          () => {
+            logger.info({ durationMs: Date.now() - started }, 'Plateforme arrêtée');
+            process.exit(0);
+          },
           (error: unknown) => {
             logger.error({ err: error }, 'Arrêt incomplet');
             process.exit(1);

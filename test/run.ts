@@ -20,6 +20,7 @@ import { spec } from 'node:test/reporters';
 import { findPostgresBinaries, startThrowawayCluster, type ThrowawayCluster } from './support/postgres-cluster';
 import { dropServerTemplate, prepareEmbeddedTemplate, prepareServerTemplate } from './support/test-database';
 import { CHROMIUM_PATH } from './support/browser';
+import { scanKeptLogs } from './support/log-capture';
 
 type Suite = 'unit' | 'e2e' | 'browser';
 const patterns: Record<Suite, RegExp> = {
@@ -103,6 +104,11 @@ async function main(): Promise<number> {
   }
 
   const teardown = await prepareDatabase();
+  // The applications started by the end-to-end and browser tests keep their logs here, read at the end.
+  const logDir = suites.some((suite) => suite !== 'unit')
+    ? mkdtempSync(join(tmpdir(), 'platform-test-logs-'))
+    : undefined;
+  if (logDir) process.env.TEST_LOG_DIR = logDir;
   let passed = 0;
   let failed = 0;
   let skipped = 0;
@@ -124,6 +130,20 @@ async function main(): Promise<number> {
     await finished(output);
   } finally {
     await teardown();
+  }
+  if (logDir) {
+    // One more test, over all the others: nothing personal or secret reached the logs (STYLE.md, "Errors and logs").
+    const scan = scanKeptLogs(logDir);
+    if (scan.findings.length === 0) {
+      passed++;
+      console.log(`✔ Journaux sans données personnelles ni secrets (${scan.lines} lignes, ${scan.files} fichiers)`);
+    } else {
+      failed++;
+      console.log(
+        `✖ Données personnelles ou secrets dans les journaux :\n${scan.findings.map((f) => `  ${f}`).join('\n')}`,
+      );
+    }
+    rmSync(logDir, { recursive: true, force: true });
   }
   console.log(`\n${files.length} fichiers de test : ${files.map((f) => relative(dist, f)).join(', ')}`);
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

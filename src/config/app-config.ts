@@ -31,6 +31,8 @@ export interface AppConfig {
   franceconnect: FranceConnectConfig | undefined;
   registration: { contractNumber: 'off' | 'optional' | 'required' };
   logLevel: LogLevel;
+  /** `/metrics`: bearer token required when set; on its own loopback port when `port` is set. */
+  metrics: { token: string | undefined; port: number | undefined };
 }
 
 /** Injection token of the configuration in the Nest container. */

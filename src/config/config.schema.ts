@@ -260,6 +260,21 @@ export const variables = {
     secret: false,
     parse: trustProxy,
   },
+  METRICS_TOKEN: {
+    description:
+      'Bearer token (16 characters or more) that `/metrics` then requires (`Authorization: Bearer …`), for a Prometheus that scrapes through the public address. Without it and without `METRICS_PORT`, `/metrics` is public (a warning in production).',
+    default: undefined,
+    secret: true,
+    parse: (raw: string) =>
+      raw.trim().length >= 16 ? ok(raw.trim()) : fail('16 caractères au moins (openssl rand -base64 24)'),
+  },
+  METRICS_PORT: {
+    description:
+      'Serve the metrics on this port of the loopback interface (`http://127.0.0.1:PORT/metrics`) instead of the public port, where `/metrics` then answers 404. With `METRICS_TOKEN`, the token is required there too.',
+    default: undefined,
+    secret: false,
+    parse: integer(1, 65535),
+  },
   LOG_LEVEL: {
     description: 'Minimum level of the logs: fatal, error, warn, info, debug, trace or silent.',
     default: 'info',

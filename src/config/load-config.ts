@@ -68,6 +68,9 @@ export function loadConfig(env: Env, cwd = process.cwd()): LoadedConfig {
   if (isProduction && (values.FRANCECONNECT_ISSUER as string | undefined)?.startsWith('http:')) {
     problems.push('FRANCECONNECT_ISSUER : https:// obligatoire en production');
   }
+  if (isProduction && values.METRICS_TOKEN === undefined && values.METRICS_PORT === undefined) {
+    warnings.push('/metrics est public : protégez-le avec METRICS_TOKEN ou servez-le en local avec METRICS_PORT.');
+  }
   if (isProduction && values.DATABASE_URL === undefined) {
     warnings.push('Base de données embarquée en production : elle ne sert qu’une seule instance.');
   }
@@ -119,6 +122,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): LoadedConfig {
       contractNumber: values.REGISTRATION_CONTRACT_NUMBER as AppConfig['registration']['contractNumber'],
     },
     logLevel: values.LOG_LEVEL as AppConfig['logLevel'],
+    metrics: { token: values.METRICS_TOKEN as string | undefined, port: values.METRICS_PORT as number | undefined },
   };
   return { config, warnings };
 }

@@ -42,6 +42,8 @@ describe('Relying-party options registered with the command line: sid, PAR, DPoP
     const runtime: CliRuntime = {
       config: () => app.config,
       withApplication: (work) => work(app.app, undefined as never),
+      withDataSource: (work) => work(app.dataSource),
+      runningInstance: true,
     };
     const [add] = oidcCommands(runtime);
     const log = console.log;

@@ -1,5 +1,6 @@
 import * as client from 'openid-client';
 import { HttpBrowser } from './http-browser';
+import { recordSecret } from './log-capture';
 
 export interface PasswordSignIn {
   identifier: string;
@@ -30,5 +31,6 @@ export async function passwordCodeFlow(config: client.Configuration, base: strin
     if (!page.location) page = await browser.submit(page, /consentement$/, { decision: 'autoriser' }, base);
   }
   const tokens = await client.authorizationCodeGrant(config, new URL(page.location!), { pkceCodeVerifier: verifier });
+  for (const token of [tokens.access_token, tokens.id_token, tokens.refresh_token]) recordSecret(token);
   return { page, tokens };
 }

@@ -1,3 +1,5 @@
+import { recordSecret, SECRET_FIELD } from './log-capture';
+
 /**
  * A minimal browser over HTTP for end-to-end tests: keeps cookies per host, follows redirects by hand (so that a test
  * sees where it is sent), reads forms and their CSRF token from the pages.
@@ -64,6 +66,9 @@ export class HttpBrowser {
     body: URLSearchParams | FormData | undefined,
     stayOn: string | undefined,
   ): Promise<{ url: string; status: number; body: string; location?: string }> {
+    if (body instanceof URLSearchParams || body instanceof FormData) {
+      for (const [name, value] of body) if (SECRET_FIELD.test(name) && typeof value === 'string') recordSecret(value);
+    }
     let current = url;
     let currentMethod = method;
     let currentBody = body;
@@ -77,6 +82,7 @@ export class HttpBrowser {
       });
       this.store(target.host, res.headers.getSetCookie());
       const location = res.headers.get('location');
+      if (location) recordSecret(new URL(location, current).searchParams.get('code') ?? undefined);
       if (location && res.status >= 300 && res.status < 400) {
         const next = new URL(location, current).toString();
         if (stayOn && !next.startsWith(stayOn))

@@ -9,6 +9,9 @@ export interface ThrowawayCluster {
   /** Superuser URL on the `postgres` database. */
   adminUrl: string;
   version: string;
+  /** Stops the server and keeps its data (an outage); `resume()` starts it again on the same port. */
+  pause(): void;
+  resume(): void;
   stop(): void;
 }
 
@@ -50,14 +53,22 @@ export async function startThrowawayCluster(binaries: string): Promise<Throwaway
     '-c full_page_writes=off',
     '-c max_connections=300',
   ].join(' ');
-  run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
+  const start = () =>
+    run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
+  start();
   const version = run('postgres', ['--version']).trim();
   return {
     adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
     version,
+    pause() {
+      run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+    },
+    resume: start,
     stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } catch {
+        // Already stopped (a test paused it and failed before resuming it).
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

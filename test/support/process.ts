@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/platform/views/views';
+import { keepProcessOutput } from './log-capture';
 
 /** A separate process of the built platform (`dist/src/main.js`), as `npm start` runs it. */
 export interface PlatformProcess {
@@ -25,7 +26,11 @@ export function spawnPlatform(
   });
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const exited = once(child, 'exit').then(([code]) => {
+    // The platform's own log is checked for personal data with the others (the command line prints what it did).
+    if (script === 'dist/src/main.js') keepProcessOutput(output);
+    return code as number | null;
+  });
   return { child, output: () => output, exited };
 }
 

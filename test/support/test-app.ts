@@ -9,6 +9,7 @@ import { DataSource as DataSourceToken } from 'typeorm';
 import { createApplication } from '../../src/bootstrap';
 import { loadConfig, type AppConfig } from '../../src/config';
 import { createLogger } from '../../src/platform/logging/logger';
+import { testLogDestination } from './log-capture';
 import { freePort } from './ports';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -35,7 +36,8 @@ export async function startTestApp(
   const url = `http://127.0.0.1:${port}`;
   const { config } = loadConfig({
     NODE_ENV: 'test',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Kept for the log check of test/run.ts when it asks for them, silent otherwise.
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? (process.env.TEST_LOG_DIR ? 'debug' : 'silent'),
     PUBLIC_URL: url,
     HOST: '127.0.0.1',
     PORT: String(port),
@@ -44,7 +46,7 @@ export async function startTestApp(
     DATABASE_URL: database.url,
     ...options.env,
   });
-  const logger = createLogger(config);
+  const logger = createLogger(config, testLogDestination());
   const app = await createApplication({
     config,
     database: database.endpoint,

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { Counter, Gauge } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config';
+import { isDatabaseUnavailable } from '../../platform/database/database-unavailable';
 import { LOGGER } from '../../platform/logging/logger';
 import { MetricsService } from '../../platform/metrics/metrics.service';
 import { PermanentDeliveryError } from './delivery-error';
@@ -35,6 +36,11 @@ export const DEFAULT_OUTBOX_OPTIONS: OutboxWorkerOptions = {
   leaseMs: 2 * 60 * 1000,
 };
 
+/** How long a stopping worker waits for the sends under way. */
+const STOP_GRACE_MS = 3_000;
+/** How often a worker that lost the database tries again. */
+const DATABASE_RETRY_MS = 2_000;
+
 interface ClaimedRow {
   id: string;
   channel: OutboxChannel;
@@ -54,6 +60,10 @@ export class OutboxWorker implements OnModuleDestroy {
   private options = DEFAULT_OUTBOX_OPTIONS;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
+  /** Messages this worker claimed and has not recorded yet (their lease is released at stop). */
+  private readonly claimed = new Set<string>();
+  private databaseDown = false;
+  private retryAt = 0;
   private readonly sent: Counter;
   private readonly failed: Counter;
 
@@ -109,20 +119,14 @@ export class OutboxWorker implements OnModuleDestroy {
 
   /** Starts polling (application instances; tests start it themselves). */
   start(): void {
-    this.timer ??= setInterval(
-      () =>
-        void this.deliverDue().catch((error: unknown) =>
-          this.logger.error({ err: error }, 'Envoi de la file impossible'),
-        ),
-      this.options.pollMs,
-    );
+    this.timer ??= setInterval(() => this.poll(), this.options.pollMs);
     this.timer.unref();
   }
 
   /** Delivers now rather than at the next poll (a message someone is waiting for); only once started. */
   nudge(): void {
     if (!this.timer) return;
-    void this.deliverDue().catch((error: unknown) => this.logger.error({ err: error }, 'Envoi de la file impossible'));
+    this.poll();
   }
 
   stop(): void {
@@ -130,9 +134,57 @@ export class OutboxWorker implements OnModuleDestroy {
     this.timer = undefined;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * Stopping (SIGTERM): no new claim, the sends under way get `graceMs` to finish, and the messages still claimed then
+   * are handed back at once (their lease released) rather than waiting out the lease on another instance.
+   */
+  async onModuleDestroy(graceMs = STOP_GRACE_MS): Promise<void> {
     this.stop();
-    await this.running?.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.running?.catch(() => undefined),
+      new Promise((resolve) => (timer = setTimeout(resolve, graceMs))),
+    ]);
+    clearTimeout(timer);
+    if (this.claimed.size === 0) return;
+    const ids = [...this.claimed];
+    await this.dataSource
+      .query(
+        `UPDATE outbox_message SET status = 'pending', locked_until = NULL, next_attempt_at = now()
+         WHERE id = ANY($1::uuid[]) AND status = 'sending'`,
+        [ids],
+      )
+      .then(
+        () => this.logger.info({ messages: ids.length }, 'Arrêt : messages en cours remis dans la file'),
+        (error: unknown) =>
+          this.logger.warn({ err: error }, 'Arrêt : messages en cours non remis (bail expiré plus tard)'),
+      );
+  }
+
+  /**
+   * One poll. While the database is unreachable the worker says so once, tries again every few seconds without a
+   * word, and says once that it is back: no restart, no log flood.
+   */
+  private poll(): void {
+    if (this.databaseDown && Date.now() < this.retryAt) return;
+    this.deliverDue().then(
+      () => {
+        if (!this.databaseDown) return;
+        this.databaseDown = false;
+        this.logger.info('Base de données de nouveau joignable : envoi de la file repris');
+      },
+      (error: unknown) => {
+        if (!isDatabaseUnavailable(error)) {
+          this.logger.error({ err: error }, 'Envoi de la file impossible');
+          return;
+        }
+        this.retryAt = Date.now() + DATABASE_RETRY_MS;
+        if (this.databaseDown) return;
+        this.databaseDown = true;
+        const { code } = error as { code?: string };
+        this.logger.warn({ code }, 'Base de données injoignable : envoi de la file suspendu jusqu’à son retour');
+      },
+    );
   }
 
   /** Sends what is due now, batch after batch; returns how many messages were handled. One run at a time. */
@@ -145,7 +197,8 @@ export class OutboxWorker implements OnModuleDestroy {
     let handled = 0;
     for (;;) {
       const batch = await this.claim();
-      await Promise.all(batch.map((row) => this.deliver(row)));
+      for (const row of batch) this.claimed.add(row.id);
+      await Promise.all(batch.map((row) => this.deliver(row).finally(() => this.claimed.delete(row.id))));
       handled += batch.length;
       if (batch.length < this.options.batchSize) return handled;
     }

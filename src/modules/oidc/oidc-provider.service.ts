@@ -15,6 +15,7 @@ import { FIRST_PARTY_CLIENTS, firstPartyClientSecret } from '../../platform/firs
 import { IdentityService } from '../identity';
 import { NotificationsService, OutboxWorker } from '../notifications';
 import { ClientRegistry, type ClientMetadata } from './client.registry';
+import { answerDatabaseOutages } from './database-outage';
 import { GrantRepository } from './grant.repository';
 import { providerConfiguration } from './provider-configuration';
 import { SigningKeyStore } from './signing-key.store';
@@ -108,9 +109,15 @@ export class OidcProviderService implements OnModuleDestroy {
     return true;
   }
 
-  /** The provider's own validation of client metadata, for the command line. */
+  /**
+   * The provider's own validation of client metadata, for the command line, which may run before the platform's first
+   * start: the keys are created then, as the first start would.
+   */
   async validateClient(metadata: ClientMetadata): Promise<void> {
-    if (!this.current) await this.refreshKeys();
+    if (!this.current) {
+      await this.keys.ensureKeys();
+      await this.refreshKeys();
+    }
     await this.provider.Client.validate(metadata);
   }
 
@@ -181,6 +188,7 @@ export class OidcProviderService implements OnModuleDestroy {
     this.hooks.seal();
     const provider = new Provider(this.config.issuer, configuration);
     provider.proxy = this.config.http.trustProxy !== false;
+    answerDatabaseOutages(provider, this.logger);
     provider.use((ctx, next) => this.sessionHooks(ctx as KoaContextWithOIDC, next));
     provider.on('end_session.success', (ctx: KoaContextWithOIDC) => {
       void audit.record({

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../../config';
 import { deriveKey } from '../../platform/crypto/secret-box';
+import { isDatabaseUnavailable } from '../../platform/database/database-unavailable';
 import { FIRST_PARTY_CLIENTS } from '../../platform/first-party-clients';
 import type { ProviderHooks } from '../../platform/provider-hooks';
 import { renderView } from '../../platform/views/views';
@@ -164,7 +165,9 @@ export function providerConfiguration(deps: ProviderDependencies, keys: JWK[]): 
       },
     },
     renderError: async (ctx, out, error) => {
-      logger.info({ error: out.error, description: out.error_description }, 'Erreur du fournisseur OpenID');
+      // A database outage is reported once by answerDatabaseOutages, not once per request.
+      if (!isDatabaseUnavailable(error))
+        logger.info({ error: out.error, description: out.error_description }, 'Erreur du fournisseur OpenID');
       ctx.type = 'html';
       ctx.body = renderView('modules/oidc/views/provider-error.njk', {
         title: 'La connexion n’a pas pu aboutir',

@@ -6,6 +6,7 @@ import { IsNull, type Repository } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { SecretBox } from '../../platform/crypto/secret-box';
 import { StartupError } from '../../platform/errors';
+import { advisoryKey } from '../../platform/jobs/exclusive-job.runner';
 import { OidcSigningKey } from './entities/oidc-signing-key.entity';
 
 export type SigningAlg = 'RS256' | 'ES256' | 'EdDSA';
@@ -15,6 +16,9 @@ export const SIGNING_ALGS: readonly SigningAlg[] = ['RS256', 'ES256', 'EdDSA'];
 export const KEY_PUBLICATION_DELAY_S = 10 * 60;
 /** How long a retired key stays published: longer than anything it signed lives (ID and access tokens: 1 hour). */
 export const KEY_RETENTION_S = 24 * 60 * 60;
+
+/** The advisory lock taken while keys are created or rotated (a fixed 64-bit key). */
+const SIGNING_KEYS_LOCK = advisoryKey('oidc-signing-keys');
 
 export interface ProviderKeys {
   /** Private JWKs in the order the provider must see them: signing keys first. */
@@ -35,12 +39,19 @@ export class SigningKeyStore {
     this.box = new SecretBox(config.secretKey, 'oidc-signing-keys');
   }
 
-  /** Generates the keys missing for an algorithm (first start), active at once. */
+  /**
+   * Generates the keys missing for an algorithm (first start), active at once. Two instances starting together on an
+   * empty database would each create a set: the transaction's advisory lock makes the second wait, then find the
+   * first one's keys.
+   */
   async ensureKeys(now = new Date()): Promise<void> {
-    for (const alg of SIGNING_ALGS) {
-      if (!(await this.keys.existsBy({ alg, retiredAt: IsNull() })))
-        await this.keys.save(await this.generate(alg, now));
-    }
+    await this.keys.manager.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [SIGNING_KEYS_LOCK]);
+      for (const alg of SIGNING_ALGS) {
+        if (!(await manager.existsBy(OidcSigningKey, { alg, retiredAt: IsNull() })))
+          await manager.save(await this.generate(alg, now));
+      }
+    });
   }
 
   /**
@@ -51,6 +62,7 @@ export class SigningKeyStore {
     const activatesAt = new Date(now.getTime() + delayS * 1000);
     const created: OidcSigningKey[] = [];
     await this.keys.manager.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [SIGNING_KEYS_LOCK]);
       for (const alg of SIGNING_ALGS) {
         await manager.update(OidcSigningKey, { alg, retiredAt: IsNull() }, { retiredAt: activatesAt });
         created.push(await manager.save(await this.generate(alg, activatesAt)));

@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { DataSource } from 'typeorm';
 import { projectRoot } from '../views/views';
-import { withDataSource, type CliRuntime } from './cli-context';
+import type { CliRuntime } from './cli-context';
 import { CliError } from './cli-error';
 
 /** `migrate`, `migrate:revert`, `migration:generate`, `schema:check`. */
-export function migrationCommands({ config, withApplication }: CliRuntime): Command[] {
+export function migrationCommands({ withApplication, withDataSource, runningInstance }: CliRuntime): Command[] {
   const migrate = new Command('migrate').description('applique les migrations en attente').action(async () => {
-    await withDataSource(config(), async (dataSource) => {
+    await withDataSource(async (dataSource) => {
       const applied = await dataSource.runMigrations({ transaction: 'each' });
       if (applied.length === 0) console.log('Aucune migration en attente : la base est à jour.');
       for (const migration of applied) console.log(`Appliquée : ${migration.name}`);
@@ -20,7 +20,12 @@ export function migrationCommands({ config, withApplication }: CliRuntime): Comm
     .description('annule la dernière migration appliquée (ou toutes, avec --all)')
     .option('--all', 'annule toutes les migrations, jusqu’à la base vide')
     .action(async (options: { all?: boolean }) => {
-      await withDataSource(config(), async (dataSource) => {
+      if (runningInstance) {
+        throw new CliError(
+          'La plateforme est en marche sur ce dossier de données : arrêtez-la avant d’annuler des migrations.',
+        );
+      }
+      await withDataSource(async (dataSource) => {
         let reverted = 0;
         do {
           const before = await appliedCount(dataSource);

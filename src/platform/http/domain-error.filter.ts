@@ -1,6 +1,13 @@
 import { ArgumentsHost, Catch, HttpException, Inject, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
+import {
+  DATABASE_RETRY_AFTER_S,
+  DATABASE_UNAVAILABLE_MESSAGE,
+  DATABASE_UNAVAILABLE_TITLE,
+  isDatabaseUnavailable,
+  reportDatabaseUnavailable,
+} from '../database/database-unavailable';
 import { DomainError, type ErrorKind, type FieldErrors } from '../errors';
 import { LOGGER } from '../logging/logger';
 import { SignInRequired } from './access-policy';
@@ -40,6 +47,13 @@ const genericMessages: Record<number, string> = {
   503: 'Le service est momentanément indisponible. Réessayez dans quelques instants.',
 };
 
+/** The database cannot be reached: a 503 that tells people to try again shortly, whatever the page or form. */
+const databaseUnavailable: Problem = {
+  status: 503,
+  code: 'SERVICE_UNAVAILABLE',
+  message: DATABASE_UNAVAILABLE_MESSAGE,
+};
+
 interface Problem {
   status: number;
   code: string;
@@ -60,9 +74,12 @@ export class DomainErrorFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw error;
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
-    const problem = this.toProblem(error);
-    if (problem.status >= 500) this.logger.error({ err: error }, 'Erreur inattendue');
+    const outage = isDatabaseUnavailable(error);
+    const problem = outage ? databaseUnavailable : this.toProblem(error);
+    if (outage) reportDatabaseUnavailable(this.logger, error);
+    else if (problem.status >= 500) this.logger.error({ err: error }, 'Erreur inattendue');
     if (res.headersSent) return;
+    if (outage) res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_S));
 
     const requestId = requestContext.current()?.requestId ?? String(res.getHeader('x-request-id') ?? '');
     const json = req.path.startsWith('/api/') || !req.accepts('html');
@@ -72,20 +89,23 @@ export class DomainErrorFilter implements ExceptionFilter {
       res.status(problem.status).json({ error: { ...problem, requestId } });
       return;
     }
-    res
-      .status(problem.status)
-      .render(
-        'platform/views/error.njk',
-        { title: titles[problem.status] ?? 'Erreur', message: problem.message, status: problem.status, requestId },
-        (renderError: Error | null, html?: string) => {
-          if (renderError) {
-            this.logger.error({ err: renderError }, 'La page d’erreur n’a pas pu être affichée');
-            res.type('text/plain').send(`${problem.message}\nRéférence : ${requestId}`);
-            return;
-          }
-          res.send(html);
-        },
-      );
+    res.status(problem.status).render(
+      'platform/views/error.njk',
+      {
+        title: outage ? DATABASE_UNAVAILABLE_TITLE : (titles[problem.status] ?? 'Erreur'),
+        message: problem.message,
+        status: problem.status,
+        requestId,
+      },
+      (renderError: Error | null, html?: string) => {
+        if (renderError) {
+          this.logger.error({ err: renderError }, 'La page d’erreur n’a pas pu être affichée');
+          res.type('text/plain').send(`${problem.message}\nRéférence : ${requestId}`);
+          return;
+        }
+        res.send(html);
+      },
+    );
   }
 
   private toProblem(error: unknown): Problem {

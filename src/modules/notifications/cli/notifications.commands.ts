@@ -6,6 +6,7 @@ import type { OutboxStatus } from '../entities/outbox-message.entity';
 import { NotificationsError } from '../notifications.errors';
 import { NotificationsService } from '../notifications.service';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STATUSES: OutboxStatus[] = ['pending', 'sending', 'sent', 'failed'];
 
 /** `mail:test`, `sms:test`, `outbox:list`, `outbox:retry`. */
@@ -76,6 +77,8 @@ export function notificationsCommands({ withApplication }: CliRuntime): Command[
     .description('renvoie un message en échec')
     .argument('<id>', 'identifiant du message')
     .action(async (id: string) => {
+      if (!UUID.test(id))
+        throw new CliError(`Identifiant de message invalide « ${id} » : un UUID est attendu (voir outbox:list).`);
       await withApplication((context) => context.get(NotificationsService).retry(id).catch(rethrow));
       console.log(`Message ${id} remis dans la file.`);
     });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { isDatabaseUnavailable } from '../../../platform/database/database-unavailable';
 import { OidcError, OidcErrorCode } from '../oidc.errors';
 import { OidcProviderService } from '../oidc-provider.service';
 import { InteractionLifetime } from '../interaction-lifetime';
@@ -19,7 +20,9 @@ export class InteractionPages {
     let details: InteractionDetails;
     try {
       details = await this.oidc.provider.interactionDetails(req, res);
-    } catch {
+    } catch (error) {
+      // A database outage is not an expired interaction: it becomes the 503 page, and the form works again after.
+      if (isDatabaseUnavailable(error)) throw error;
       throw expired();
     }
     if (details.uid !== uid) throw expired();
