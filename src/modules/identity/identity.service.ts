@@ -186,6 +186,28 @@ export class IdentityService {
     return account ? view(account) : undefined;
   }
 
+  /** The account with this e-mail address or identifier (operators' command line, console). */
+  async findByLogin(login: string): Promise<AccountView | undefined> {
+    const normalized = login.trim().toLowerCase();
+    const account = await this.accounts.findOneBy(
+      normalized.includes('@') ? { email: normalized } : { identifier: normalized },
+    );
+    return account ? view(account) : undefined;
+  }
+
+  /** How many accounts in each status (the console's dashboard). */
+  async countByStatus(): Promise<Record<Account['status'], number>> {
+    const rows = await this.accounts
+      .createQueryBuilder('account')
+      .select('account.status', 'status')
+      .addSelect('count(*)::int', 'count')
+      .groupBy('account.status')
+      .getRawMany<{ status: Account['status']; count: number }>();
+    const counts: Record<Account['status'], number> = { pending: 0, active: 0, disabled: 0 };
+    for (const row of rows) counts[row.status] = row.count;
+    return counts;
+  }
+
   async list(limit = 100): Promise<AccountView[]> {
     return (await this.accounts.find({ order: { createdAt: 'ASC' }, take: limit })).map(view);
   }

@@ -149,6 +149,19 @@ export class NotificationsService {
     return this.messages.find({ where: status ? { status } : {}, order: { createdAt: 'DESC' }, take: limit });
   }
 
+  /** How many messages in each status (the console's dashboard: the queue's depth is `pending` + `sending`). */
+  async countByStatus(): Promise<Record<OutboxStatus, number>> {
+    const rows = await this.messages
+      .createQueryBuilder('message')
+      .select('message.status', 'status')
+      .addSelect('count(*)::int', 'count')
+      .groupBy('message.status')
+      .getRawMany<{ status: OutboxStatus; count: number }>();
+    const counts: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0 };
+    for (const row of rows) counts[row.status] = row.count;
+    return counts;
+  }
+
   async find(id: string): Promise<OutboxMessage | undefined> {
     return (await this.messages.findOneBy({ id })) ?? undefined;
   }

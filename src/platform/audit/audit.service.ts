@@ -74,6 +74,21 @@ export class AuditService {
     });
   }
 
+  /** How many events of each of these actions since a date (the console's dashboard). */
+  async countActionsSince(actions: string[], since: Date): Promise<Record<string, number>> {
+    const rows = await this.events
+      .createQueryBuilder('event')
+      .select('event.action', 'action')
+      .addSelect('count(*)::int', 'count')
+      .where('event.action IN (:...actions)', { actions })
+      .andWhere('event.occurred_at > :since', { since })
+      .groupBy('event.action')
+      .getRawMany<{ action: string; count: number }>();
+    const counts: Record<string, number> = Object.fromEntries(actions.map((a) => [a, 0]));
+    for (const row of rows) counts[row.action] = row.count;
+    return counts;
+  }
+
   /** Everything the trail says about an id, as actor or as target, the most recent first (a person's data export). */
   async trailOf(id: string, limit = 1000): Promise<AuditEvent[]> {
     return this.events.find({

@@ -5,6 +5,7 @@ import { StartupError } from '../errors';
 import { AppModule } from '../../app.module';
 import { withApplication, type CliRuntime } from './cli-context';
 import { CliError } from './cli-error';
+import { adminCommands } from '../../modules/admin';
 import { identityCommands } from '../../modules/identity';
 import { notificationsCommands } from '../../modules/notifications';
 import { oidcCommands } from '../../modules/oidc';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
     ...identityCommands(runtime),
     ...oidcCommands(runtime),
     ...notificationsCommands(runtime),
+    ...adminCommands(runtime),
   ])
     program.addCommand(command);
   return program;

@@ -1,0 +1,21 @@
+import { DomainError, type ErrorKind } from '../../platform/errors';
+
+export enum AdminErrorCode {
+  ACCOUNT_NOT_FOUND = 'ACCOUNT_NOT_FOUND',
+  INVALID_ROLE = 'INVALID_ROLE',
+  OPERATOR_NOT_FOUND = 'OPERATOR_NOT_FOUND',
+  STEP_UP_REQUIRED = 'STEP_UP_REQUIRED',
+}
+
+const kinds: Record<AdminErrorCode, ErrorKind> = {
+  [AdminErrorCode.ACCOUNT_NOT_FOUND]: 'not_found',
+  [AdminErrorCode.INVALID_ROLE]: 'invalid',
+  [AdminErrorCode.OPERATOR_NOT_FOUND]: 'not_found',
+  [AdminErrorCode.STEP_UP_REQUIRED]: 'forbidden',
+};
+
+export class AdminError extends DomainError {
+  constructor(code: AdminErrorCode, message: string) {
+    super(code, kinds[code], message);
+  }
+}

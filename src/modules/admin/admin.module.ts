@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { FirstPartySpaceModule } from '../../platform/first-party/first-party.module';
+import { MenuRegistry } from '../../platform/views/menus';
+import { IdentityModule } from '../identity';
+import { NotificationsModule } from '../notifications';
+import { CONSOLE_SPACE } from './admin-space';
+import { DashboardService } from './dashboard.service';
+import { Operator } from './entities/operator.entity';
+import { OperatorRoles } from './operator-roles';
+import { OperatorsService } from './operators.service';
+import { DashboardController } from './pages/dashboard.controller';
+
+/** The operators' console (`/admin`): its shell, the operators and their roles, the dashboard. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Operator]),
+    IdentityModule,
+    NotificationsModule,
+    FirstPartySpaceModule.register(CONSOLE_SPACE),
+  ],
+  controllers: [DashboardController],
+  providers: [OperatorsService, OperatorRoles, DashboardService],
+  exports: [OperatorsService, OperatorRoles],
+})
+export class AdminModule {
+  constructor(menus: MenuRegistry) {
+    menus.add('console', { key: 'dashboard', href: '/admin', label: 'Tableau de bord', order: 10 });
+  }
+}
