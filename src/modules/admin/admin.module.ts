@@ -10,6 +10,8 @@ import { Operator } from './entities/operator.entity';
 import { OperatorRoles } from './operator-roles';
 import { OperatorsService } from './operators.service';
 import { DashboardController } from './pages/dashboard.controller';
+import { AccountsController } from './pages/accounts.controller';
+import { AccountAdministrationService } from './account-administration.service';
 
 /** The operators' console (`/admin`): its shell, the operators and their roles, the dashboard. */
 @Module({
@@ -19,12 +21,16 @@ import { DashboardController } from './pages/dashboard.controller';
     NotificationsModule,
     FirstPartySpaceModule.register(CONSOLE_SPACE),
   ],
-  controllers: [DashboardController],
-  providers: [OperatorsService, OperatorRoles, DashboardService],
+  controllers: [DashboardController, AccountsController],
+  providers: [OperatorsService, OperatorRoles, DashboardService, AccountAdministrationService],
   exports: [OperatorsService, OperatorRoles],
 })
 export class AdminModule {
   constructor(menus: MenuRegistry) {
-    menus.add('console', { key: 'dashboard', href: '/admin', label: 'Tableau de bord', order: 10 });
+    menus.add(
+      'console',
+      { key: 'dashboard', href: '/admin', label: 'Tableau de bord', order: 10 },
+      { key: 'accounts', href: '/admin/comptes', label: 'Comptes', order: 20 },
+    );
   }
 }

@@ -10,6 +10,16 @@ import { IdentityError, IdentityErrorCode } from './identity.errors';
 import { InvitationService, type AccountInvitation } from './invitation.service';
 import { passwordHasher } from './password-hasher';
 import { WebSessionStore } from '../../platform/first-party/web-session.store';
+import { ActivationLinks } from './activation-links';
+import { RecoveryService } from './recovery.service';
+
+/** What an operator searches accounts by (the console). */
+export interface AccountSearch {
+  /** Part of the identifier, e-mail, given or family name, or SIREN. */
+  text?: string;
+  status?: Account['status'];
+  limit?: number;
+}
 
 /** Who acts on an account from another module: an account, an operator, or the system. */
 export type AccountActor = AuditRecord['actor'];
@@ -54,7 +64,57 @@ export class IdentityService {
     private readonly access: AccountAccessPort,
     private readonly webSessions: WebSessionStore,
     private readonly invitations: InvitationService,
+    private readonly activationLinks: ActivationLinks,
+    private readonly recovery: RecoveryService,
   ) {}
+
+  /** Accounts matching a search, the most recent first (the console's account search). */
+  async search(query: AccountSearch): Promise<AccountView[]> {
+    const builder = this.accounts.createQueryBuilder('account').orderBy('account.created_at', 'DESC');
+    const text = query.text?.trim().toLowerCase();
+    if (text) {
+      const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      builder.andWhere(
+        `(account.identifier LIKE :like OR account.email LIKE :like OR lower(account.given_name) LIKE :like
+          OR lower(account.family_name) LIKE :like OR account.siren LIKE :like)`,
+        { like },
+      );
+    }
+    if (query.status) builder.andWhere('account.status = :status', { status: query.status });
+    return (await builder.take(Math.min(Math.max(query.limit ?? 50, 1), 200)).getMany()).map(view);
+  }
+
+  /**
+   * A new activation link for an account still pending (the earlier ones spent): the invitation again for an invited
+   * account, else the registration's activation e-mail. Audited with the actor.
+   */
+  async resendActivation(accountId: string, by: AccountActor): Promise<void> {
+    const account = await this.accounts.findOneBy({ id: accountId });
+    if (!account) throw new IdentityError(IdentityErrorCode.ACCOUNT_NOT_FOUND, 'Compte introuvable.');
+    if (account.status !== 'pending') {
+      throw new IdentityError(IdentityErrorCode.ACCOUNT_NOT_FOUND, 'Ce compte n’attend pas d’activation.');
+    }
+    if (account.origin === 'invitation') {
+      return this.resendInvitation(accountId, { actor: by, name: 'l’équipe de la plateforme' });
+    }
+    await this.dataSource.transaction(async (manager) => {
+      await this.activationLinks.sendLink(manager, account, 'account-activation');
+      await this.audit.record(
+        {
+          actor: by,
+          action: 'identity.activation.resent',
+          target: { type: 'account', id: accountId },
+          outcome: 'success',
+        },
+        manager,
+      );
+    });
+  }
+
+  /** A password-reset link by e-mail to an active account, on someone else's request (who never sees the password). */
+  async sendPasswordReset(accountId: string, by: AccountActor): Promise<void> {
+    await this.recovery.sendLinkFor(accountId, by);
+  }
 
   /**
    * An account created for someone else (a collaborator, a client): pending, without a password; the person receives

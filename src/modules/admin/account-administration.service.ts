@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../../platform/audit';
+import { WebSessionStore } from '../../platform/first-party/web-session.store';
+import { AccountAccessPort, IdentityService, type AccountView } from '../identity';
+import { AdminError, AdminErrorCode } from './admin.errors';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type AccountAction = 'disabled' | 'enabled' | 'activation_resent' | 'password_reset_sent' | 'sessions_ended';
+
+/**
+ * What an operator does to an account, through identity's use cases (never its tables). Every action is recorded
+ * `admin.account.<action>` with the operator as actor, the values before and after, and (added by the audit service)
+ * the request's address and id.
+ */
+@Injectable()
+export class AccountAdministrationService {
+  constructor(
+    private readonly identity: IdentityService,
+    private readonly access: AccountAccessPort,
+    private readonly webSessions: WebSessionStore,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The account, or a 404 for an unknown or malformed id. */
+  async get(accountId: string): Promise<AccountView> {
+    const account = UUID.test(accountId) ? await this.identity.findById(accountId) : undefined;
+    if (!account) throw new AdminError(AdminErrorCode.ACCOUNT_NOT_FOUND, 'Compte introuvable.');
+    return account;
+  }
+
+  async act(operatorId: string, accountId: string, action: AccountAction): Promise<AccountView> {
+    const before = await this.get(accountId);
+    const by = { type: 'operator' as const, id: operatorId };
+    let details: Record<string, unknown>;
+    switch (action) {
+      case 'disabled':
+      case 'enabled': {
+        const after =
+          action === 'disabled'
+            ? await this.identity.disable(accountId, by)
+            : await this.identity.enable(accountId, by);
+        details = { before: { status: before.status }, after: { status: after.status } };
+        break;
+      }
+      case 'activation_resent':
+        await this.identity.resendActivation(accountId, by);
+        details = { before: { status: before.status }, after: { status: before.status, activationSent: true } };
+        break;
+      case 'password_reset_sent':
+        await this.identity.sendPasswordReset(accountId, by);
+        details = { before: { status: before.status }, after: { status: before.status, resetLinkSent: true } };
+        break;
+      case 'sessions_ended': {
+        const open = (await this.access.sessions(accountId)).length;
+        await this.webSessions.closeAllForAccount(accountId);
+        const ended = await this.access.endAllSessions(accountId);
+        details = { before: { openSessions: open }, after: { openSessions: open - ended } };
+        break;
+      }
+    }
+    await this.audit.record({
+      actor: by,
+      action: `admin.account.${action}`,
+      target: { type: 'account', id: accountId },
+      outcome: 'success',
+      details,
+    });
+    return this.get(accountId);
+  }
+}

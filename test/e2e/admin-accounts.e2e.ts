@@ -1,0 +1,196 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import pino from 'pino';
+import { DEMO_ACCOUNT, startDemo } from '../../src/dev/demo';
+import { IdentityService } from '../../src/modules/identity';
+import { OutboxWorker } from '../../src/modules/notifications';
+import { csrfOf, makeAccount, signInToConsole } from '../support/admin';
+import { HttpBrowser } from '../support/http-browser';
+import { freePort } from '../support/ports';
+import { sentTo, startSmtpServer, type TestSmtpServer } from '../support/smtp';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+/** Polls until `check` holds, for at most `ms`. */
+async function within(ms: number, check: () => Promise<boolean>): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return check();
+}
+
+describe('AdminModule: accounts in the console (search, page, support actions, lecture refused)', () => {
+  let app: TestApp;
+  let smtp: TestSmtpServer;
+  let demoUrl: string;
+  let stopDemo: () => Promise<void>;
+  let lecture: HttpBrowser;
+  let support: HttpBrowser;
+  let supportId: string;
+
+  before(async () => {
+    smtp = await startSmtpServer();
+    app = await startTestApp({ env: { SMTP_URL: smtp.url } });
+    app.app.get(OutboxWorker).start();
+    const port = await freePort();
+    demoUrl = `http://localhost:${port}`;
+    stopDemo = await startDemo(app.app, app.config, pino({ level: 'silent' }), port);
+    await makeAccount(app, 'lea.lecture', 'lecture');
+    supportId = (await makeAccount(app, 'sam.support', 'support')).id;
+    lecture = await signInToConsole(app, 'lea.lecture@example.fr');
+    support = await signInToConsole(app, 'sam.support@example.fr');
+  });
+  after(async () => {
+    await stopDemo();
+    await app.close();
+    await smtp.stop();
+  });
+
+  const statusOf = async (id: string) =>
+    (await app.dataSource.query<Array<{ status: string }>>(`SELECT status FROM account WHERE id = $1`, [id]))[0].status;
+
+  describe('search', () => {
+    it('finds accounts by identifier, e-mail, name and status, and says when nothing matches', async () => {
+      const martin = await makeAccount(app, 'paul.martin', undefined, { givenName: 'Paul', familyName: 'Martin' });
+      const byName = await lecture.get(`${app.url}/admin/comptes?q=martin`, app.url);
+      assert.equal(byName.status, 200);
+      assert.ok(byName.body.includes(`/admin/comptes/${martin.id}`));
+      assert.ok(
+        (await lecture.get(`${app.url}/admin/comptes?q=PAUL.MARTIN%40example`, app.url)).body.includes(martin.id),
+      );
+      const disabled = await lecture.get(`${app.url}/admin/comptes?statut=disabled`, app.url);
+      assert.ok(!disabled.body.includes(martin.id), 'an active account is not among the disabled ones');
+      const none = await lecture.get(`${app.url}/admin/comptes?q=%25_introuvable`, app.url);
+      assert.match(none.body, /Aucun compte ne correspond/);
+    });
+
+    it('answers 404, not 500, for an unknown or malformed account id', async () => {
+      for (const id of ['00000000-0000-4000-8000-000000000000', 'pas-un-uuid']) {
+        const page = await lecture.get(`${app.url}/admin/comptes/${id}`, app.url);
+        assert.equal(page.status, 404, id);
+        assert.match(page.body, /Compte introuvable/);
+      }
+    });
+  });
+
+  describe('lecture', () => {
+    it('sees an account’s page without any action button, and its POSTs are refused with nothing changed', async () => {
+      const target = await makeAccount(app, 'tom.cible');
+      const page = await lecture.get(`${app.url}/admin/comptes/${target.id}`, app.url);
+      assert.equal(page.status, 200);
+      assert.match(page.body, /tom\.cible@example\.fr/);
+      assert.doesNotMatch(
+        page.body,
+        /\/admin\/comptes\/[^"]+\/(desactiver|reactiver|deconnecter|envoyer-reinitialisation)/,
+      );
+      const token = csrfOf(page.body);
+      for (const action of ['desactiver', 'deconnecter', 'envoyer-reinitialisation', 'renvoyer-activation']) {
+        const res = await lecture.post(`${app.url}/admin/comptes/${target.id}/${action}`, { _csrf: token }, app.url);
+        assert.equal(res.status, 403, action);
+      }
+      assert.equal(await statusOf(target.id), 'active');
+      const [{ n }] = await app.dataSource.query<Array<{ n: number }>>(
+        `SELECT count(*)::int AS n FROM outbox_message WHERE recipient = 'tom.cible@example.fr'`,
+      );
+      assert.equal(n, 0, 'no reset link sent');
+    });
+  });
+
+  describe('support', () => {
+    it('disables an account: its live session at the demo site ends; audited with before/after, address and request id', async () => {
+      const person = new HttpBrowser();
+      let page = await person.get(`${demoUrl}/connexion`);
+      page = await person.submit(page, /identifiant$/, { identifier: DEMO_ACCOUNT.identifier }, app.url);
+      page = await person.submit(page, /mot-de-passe$/, { password: DEMO_ACCOUNT.password }, app.url);
+      if (!page.location) page = await person.submit(page, /consentement$/, { decision: 'autoriser' }, app.url);
+      page = await person.get(page.location!);
+      assert.match(page.body, /Vous êtes connecté/);
+      const demo = (await app.app.get(IdentityService).findByLogin(DEMO_ACCOUNT.identifier))!;
+
+      const accountPage = await support.get(`${app.url}/admin/comptes/${demo.id}`, app.url);
+      assert.match(accountPage.body, /Site de démonstration/, 'the consented site is listed');
+      support.headers = { 'x-request-id': 'requete-console-0001' };
+      const done = await support.submit(accountPage, /\/desactiver$/, {}, app.url);
+      support.headers = {};
+      assert.equal(done.status, 200);
+      assert.match(done.body, /Le compte est désactivé/);
+      assert.equal(await statusOf(demo.id), 'disabled');
+      assert.ok(
+        await within(5000, async () => /Vous n’êtes pas connecté/.test((await person.get(demoUrl)).body)),
+        'the demo site got the back-channel logout',
+      );
+
+      const [event] = await app.dataSource.query<
+        Array<{ actor_type: string; actor_id: string; details: unknown; ip_address: string; request_id: string }>
+      >(`SELECT * FROM audit_event WHERE action = 'admin.account.disabled' AND target_id = $1`, [demo.id]);
+      assert.equal(event.actor_type, 'operator');
+      assert.equal(event.actor_id, supportId);
+      assert.deepEqual(event.details, { before: { status: 'active' }, after: { status: 'disabled' } });
+      assert.match(event.ip_address, /127\.0\.0\.1/);
+      assert.equal(event.request_id, 'requete-console-0001');
+
+      const enabled = await support.submit(done, /\/reactiver$/, {}, app.url);
+      assert.match(enabled.body, /Le compte est réactivé/);
+      assert.equal(await statusOf(demo.id), 'active');
+      const [again] = await app.dataSource.query<Array<{ details: unknown }>>(
+        `SELECT details FROM audit_event WHERE action = 'admin.account.enabled' AND target_id = $1`,
+        [demo.id],
+      );
+      assert.deepEqual(again.details, { before: { status: 'disabled' }, after: { status: 'active' } });
+    });
+
+    it('resends an activation to a pending account (real e-mail), audited', async () => {
+      const invited = await app.app.get(IdentityService).inviteAccount({
+        email: 'ines.invitee@example.fr',
+        givenName: 'Inès',
+        familyName: 'Invitée',
+        invitedBy: { actor: { type: 'system' }, name: 'la plateforme' },
+      });
+      await smtp.waitFor(sentTo('ines.invitee@example.fr'));
+      const before = smtp.messages.length;
+      const page = await support.get(`${app.url}/admin/comptes/${invited.id}`, app.url);
+      assert.doesNotMatch(page.body, /envoyer-reinitialisation/, 'no reset link for a pending account');
+      const done = await support.submit(page, /\/renvoyer-activation$/, {}, app.url);
+      assert.match(done.body, /Un nouveau lien d’activation a été envoyé/);
+      assert.ok(await within(5000, async () => smtp.messages.length > before));
+      const mail = smtp.messages.slice(before).find(sentTo('ines.invitee@example.fr'));
+      assert.ok(mail, 'a new invitation e-mail');
+      const [event] = await app.dataSource.query<Array<{ actor_id: string }>>(
+        `SELECT actor_id FROM audit_event WHERE action = 'admin.account.activation_resent' AND target_id = $1`,
+        [invited.id],
+      );
+      assert.equal(event.actor_id, supportId);
+    });
+
+    it('sends a password-reset link the operator never sees, and ends every session of an account', async () => {
+      const target = await makeAccount(app, 'rita.reset');
+      const holder = new HttpBrowser();
+      let page = await holder.get(`${app.url}/compte`, app.url);
+      page = await holder.submit(page, /identifiant$/, { identifier: target.email }, app.url);
+      page = await holder.submit(page, /mot-de-passe$/, { password: 'Chaussette-Volante-7' }, app.url);
+      assert.equal(page.url, `${app.url}/compte`);
+
+      const accountPage = await support.get(`${app.url}/admin/comptes/${target.id}`, app.url);
+      const sent = await support.submit(accountPage, /\/envoyer-reinitialisation$/, {}, app.url);
+      assert.match(sent.body, /Un lien de réinitialisation du mot de passe a été envoyé/);
+      const mail = await smtp.waitFor(sentTo(target.email));
+      const link = /\/mot-de-passe-oublie\/nouveau\/([A-Za-z0-9_-]+)/.exec(mail.text ?? '');
+      assert.ok(link, 'the holder receives the link');
+      assert.ok(!sent.body.includes(link[1]), 'the operator never sees it');
+
+      const ended = await support.submit(sent, /\/deconnecter$/, {}, app.url);
+      assert.match(ended.body, /Toutes les sessions du compte sont terminées/);
+      const back = await holder.get(`${app.url}/compte`, app.url);
+      assert.match(back.url, /\/interaction\//, 'the holder must sign in again');
+      const actions = await app.dataSource.query<Array<{ action: string }>>(
+        `SELECT action FROM audit_event WHERE target_id = $1 AND actor_id = $2 ORDER BY id`,
+        [target.id, supportId],
+      );
+      assert.deepEqual(
+        actions.map((a) => a.action),
+        ['identity.password_reset.requested', 'admin.account.password_reset_sent', 'admin.account.sessions_ended'],
+      );
+    });
+  });
+});
