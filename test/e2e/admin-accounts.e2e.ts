@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, mock } from 'node:test';
 import pino from 'pino';
 import { DEMO_ACCOUNT, startDemo } from '../../src/dev/demo';
 import { IdentityService } from '../../src/modules/identity';
@@ -110,6 +110,7 @@ describe('AdminModule: accounts in the console (search, page, support actions, l
 
       const accountPage = await support.get(`${app.url}/admin/comptes/${demo.id}`, app.url);
       assert.match(accountPage.body, /Site de démonstration/, 'the consented site is listed');
+      assert.doesNotMatch(accountPage.body, /name="password"/, 'a recent sign-in: no step-up');
       support.headers = { 'x-request-id': 'requete-console-0001' };
       const done = await support.submit(accountPage, /\/desactiver$/, {}, app.url);
       support.headers = {};
@@ -190,6 +191,41 @@ describe('AdminModule: accounts in the console (search, page, support actions, l
       assert.deepEqual(
         actions.map((a) => a.action),
         ['identity.password_reset.requested', 'admin.account.password_reset_sent', 'admin.account.sessions_ended'],
+      );
+    });
+  });
+
+  describe('step-up', () => {
+    it('asks for the password again to disable an account when the sign-in is older than 5 minutes (controlled clock)', async () => {
+      const target = await makeAccount(app, 'stella.cible');
+      const url = `${app.url}/admin/comptes/${target.id}`;
+      mock.timers.enable({ apis: ['Date'], now: Date.now() + 6 * 60 * 1000 });
+      try {
+        const page = await support.get(url, app.url);
+        assert.match(page.body, /Votre connexion date de plus de 5 minutes/);
+        assert.match(page.body, /name="password" type="password"/);
+
+        const missing = await support.submit(page, /\/desactiver$/, { password: '' }, app.url);
+        assert.equal(missing.status, 403);
+        assert.match(missing.body, /Le formulaire contient 1 erreur/);
+        const wrong = await support.submit(page, /\/desactiver$/, { password: 'Pas-le-bon-9' }, app.url);
+        assert.equal(wrong.status, 403);
+        assert.match(wrong.body, /Mot de passe incorrect/);
+        assert.equal(await statusOf(target.id), 'active', 'nothing changed without the password');
+
+        const done = await support.submit(page, /\/desactiver$/, { password: 'Chaussette-Volante-7' }, app.url);
+        assert.equal(done.status, 200);
+        assert.equal(await statusOf(target.id), 'disabled');
+      } finally {
+        mock.timers.reset();
+      }
+      const steps = await app.dataSource.query<Array<{ action: string }>>(
+        `SELECT action FROM audit_event WHERE actor_id = $1 AND action LIKE 'admin.step_up.%' ORDER BY id`,
+        [supportId],
+      );
+      assert.deepEqual(
+        steps.map((s) => s.action),
+        ['admin.step_up.failed', 'admin.step_up.succeeded'],
       );
     });
   });

@@ -1,4 +1,4 @@
-import { DomainError, type ErrorKind } from '../../platform/errors';
+import { DomainError, type ErrorKind, type FieldErrors } from '../../platform/errors';
 
 export enum AdminErrorCode {
   ACCOUNT_NOT_FOUND = 'ACCOUNT_NOT_FOUND',
@@ -15,7 +15,7 @@ const kinds: Record<AdminErrorCode, ErrorKind> = {
 };
 
 export class AdminError extends DomainError {
-  constructor(code: AdminErrorCode, message: string) {
-    super(code, kinds[code], message);
+  constructor(code: AdminErrorCode, message: string, fields?: FieldErrors) {
+    super(code, kinds[code], message, fields);
   }
 }

@@ -12,6 +12,7 @@ import { OperatorsService } from './operators.service';
 import { DashboardController } from './pages/dashboard.controller';
 import { AccountsController } from './pages/accounts.controller';
 import { AccountAdministrationService } from './account-administration.service';
+import { StepUp } from './step-up';
 
 /** The operators' console (`/admin`): its shell, the operators and their roles, the dashboard. */
 @Module({
@@ -22,7 +23,7 @@ import { AccountAdministrationService } from './account-administration.service';
     FirstPartySpaceModule.register(CONSOLE_SPACE),
   ],
   controllers: [DashboardController, AccountsController],
-  providers: [OperatorsService, OperatorRoles, DashboardService, AccountAdministrationService],
+  providers: [OperatorsService, OperatorRoles, DashboardService, AccountAdministrationService, StepUp],
   exports: [OperatorsService, OperatorRoles],
 })
 export class AdminModule {

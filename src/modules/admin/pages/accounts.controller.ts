@@ -1,12 +1,14 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AuditService } from '../../../platform/audit';
-import { CurrentAccount, Permission, type SignedInAccount } from '../../../platform/http/access-policy';
+import { CurrentSession, Permission, type SignedInContext } from '../../../platform/http/access-policy';
 import { AccountAccessPort, IdentityService, type AccountView } from '../../identity';
 import { AccountAdministrationService, type AccountAction } from '../account-administration.service';
 import { renderConsolePage } from '../admin-space';
 import { AccountActionFormDto } from '../dto/account-action-form.dto';
 import { OperatorRoles } from '../operator-roles';
+import { AdminError, AdminErrorCode } from '../admin.errors';
+import { StepUp } from '../step-up';
 
 export const STATUS_LABELS: Record<AccountView['status'], string> = {
   active: 'Actif',
@@ -14,8 +16,9 @@ export const STATUS_LABELS: Record<AccountView['status'], string> = {
   disabled: 'Désactivé',
 };
 
-const ACTIONS: Record<string, { action: AccountAction; notice: string }> = {
-  desactiver: { action: 'disabled', notice: 'Le compte est désactivé : ses sessions sont terminées.' },
+/** `dangerous`: asks for the operator's password again after 5 minutes (step-up). */
+const ACTIONS: Record<string, { action: AccountAction; notice: string; dangerous?: boolean }> = {
+  desactiver: { action: 'disabled', notice: 'Le compte est désactivé : ses sessions sont terminées.', dangerous: true },
   reactiver: { action: 'enabled', notice: 'Le compte est réactivé.' },
   'renvoyer-activation': { action: 'activation_resent', notice: 'Un nouveau lien d’activation a été envoyé.' },
   'envoyer-reinitialisation': {
@@ -40,6 +43,7 @@ export class AccountsController {
     private readonly access: AccountAccessPort,
     private readonly audit: AuditService,
     private readonly administration: AccountAdministrationService,
+    private readonly stepUp: StepUp,
   ) {}
 
   @Get()
@@ -64,17 +68,22 @@ export class AccountsController {
   }
 
   @Get(':id')
-  async show(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.render(req, res, id);
+  async show(
+    @CurrentSession() me: SignedInContext,
+    @Param('id') id: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.render(req, res, me, id);
   }
 
   @Permission(OperatorRoles, 'support')
   @Post(':id/:action')
   async act(
-    @CurrentAccount() me: SignedInAccount,
+    @CurrentSession() me: SignedInContext,
     @Param('id') id: string,
     @Param('action') name: string,
-    @Body() _form: AccountActionFormDto,
+    @Body() form: AccountActionFormDto,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
@@ -82,18 +91,38 @@ export class AccountsController {
     if (!known) {
       await this.administration.get(id);
       res.status(404);
-      return this.render(req, res, id);
+      return this.render(req, res, me, id);
     }
-    await this.administration.act(me.id, id, known.action);
-    await this.render(req, res.status(200), id, known.notice);
+    if (known.dangerous) {
+      await this.administration.get(id);
+      try {
+        await this.stepUp.confirm(me, form.password);
+      } catch (error) {
+        if (!(error instanceof AdminError) || error.code !== (AdminErrorCode.STEP_UP_REQUIRED as string)) throw error;
+        return this.render(req, res.status(403), me, id, undefined, { action: name, errors: error.fields ?? {} });
+      }
+    }
+    await this.administration.act(me.account.id, id, known.action);
+    await this.render(req, res.status(200), me, id, known.notice);
   }
 
-  private async render(req: Request, res: Response, id: string, notice?: string): Promise<void> {
+  private async render(
+    req: Request,
+    res: Response,
+    me: SignedInContext,
+    id: string,
+    notice?: string,
+    refused?: { action: string; errors: Record<string, string[]> },
+  ): Promise<void> {
     const account = await this.administration.get(id);
     const sessions = await this.access.sessions(account.id);
     const events = await this.audit.trailOf(account.id, 20);
     renderConsolePage(req, res, 'account', 'accounts', `Compte ${account.identifier}`, {
       notice,
+      stepUpNeeded: !this.stepUp.isFresh(me.session),
+      refusedAction: refused?.action,
+      errors: refused?.errors ?? {},
+      errorCount: Object.keys(refused?.errors ?? {}).length,
       account: {
         ...account,
         statusLabel: STATUS_LABELS[account.status],
