@@ -229,4 +229,70 @@ describe('AdminModule: accounts in the console (search, page, support actions, l
       );
     });
   });
+
+  describe('deletion', () => {
+    it('is for super-admin only: support sees no link, and its GET and POST are refused', async () => {
+      const target = await makeAccount(app, 'ugo.intouchable');
+      const page = await support.get(`${app.url}/admin/comptes/${target.id}`, app.url);
+      assert.doesNotMatch(page.body, /suppression/);
+      assert.equal((await support.get(`${app.url}/admin/comptes/${target.id}/suppression`, app.url)).status, 403);
+      const res = await support.post(
+        `${app.url}/admin/comptes/${target.id}/supprimer`,
+        { _csrf: csrfOf(page.body), confirmation: 'ugo.intouchable' },
+        app.url,
+      );
+      assert.equal(res.status, 403);
+      assert.equal(await statusOf(target.id), 'active');
+    });
+
+    it('asks super-admin to type the identifier (and the password after 5 minutes), then deletes and audits', async () => {
+      const adminId = (await makeAccount(app, 'alix.super', 'super-admin')).id;
+      const superAdmin = await signInToConsole(app, 'alix.super@example.fr');
+      const target = await makeAccount(app, 'zoe.supprimee');
+      const accountPage = await superAdmin.get(`${app.url}/admin/comptes/${target.id}`, app.url);
+      assert.match(accountPage.body, /Supprimer le compte…/);
+      const page = await superAdmin.get(`${app.url}/admin/comptes/${target.id}/suppression`, app.url);
+      assert.equal(page.status, 200);
+
+      const wrong = await superAdmin.submit(page, /\/supprimer$/, { confirmation: 'zoe' }, app.url);
+      assert.equal(wrong.status, 400);
+      assert.match(wrong.body, /Saisissez exactement l’identifiant du compte : zoe\.supprimee/);
+      assert.equal(await statusOf(target.id), 'active');
+
+      mock.timers.enable({ apis: ['Date'], now: Date.now() + 6 * 60 * 1000 });
+      try {
+        const later = await superAdmin.get(`${app.url}/admin/comptes/${target.id}/suppression`, app.url);
+        const noPassword = await superAdmin.submit(later, /\/supprimer$/, { confirmation: 'zoe.supprimee' }, app.url);
+        assert.equal(noPassword.status, 403);
+        assert.match(noPassword.body, /saisissez de nouveau votre mot de passe/);
+        assert.equal(await statusOf(target.id), 'active');
+        const done = await superAdmin.submit(
+          later,
+          /\/supprimer$/,
+          { confirmation: 'zoe.supprimee', password: 'Chaussette-Volante-7' },
+          app.url,
+        );
+        assert.equal(done.status, 200);
+        assert.match(done.body, /Le compte « zoe\.supprimee » a été supprimé/);
+      } finally {
+        mock.timers.reset();
+      }
+      const rows = await app.dataSource.query(`SELECT id FROM account WHERE id = $1`, [target.id]);
+      assert.equal(rows.length, 0);
+      const events = await app.dataSource.query<Array<{ action: string; actor_id: string; details: unknown }>>(
+        `SELECT action, actor_id, details FROM audit_event
+          WHERE target_id = $1 AND action IN ('identity.account.deleted', 'admin.account.deleted') ORDER BY id`,
+        [target.id],
+      );
+      assert.deepEqual(
+        events.map((e) => [e.action, e.actor_id]),
+        [
+          ['identity.account.deleted', adminId],
+          ['admin.account.deleted', adminId],
+        ],
+      );
+      assert.deepEqual(events[1].details, { before: { status: 'active' }, after: null });
+      await smtp.waitFor((m) => sentTo(target.email)(m) && /supprim/i.test(m.subject ?? ''));
+    });
+  });
 });

@@ -29,6 +29,29 @@ export class AccountAdministrationService {
     return account;
   }
 
+  /**
+   * Deletes the account after its identifier was typed again (`confirmation`); a form error on that field otherwise.
+   * Audited `admin.account.deleted` with the status before (the account is gone after).
+   */
+  async delete(operatorId: string, accountId: string, confirmation: string | undefined): Promise<AccountView> {
+    const before = await this.get(accountId);
+    if ((confirmation ?? '').trim().toLowerCase() !== before.identifier) {
+      throw new AdminError(AdminErrorCode.CONFIRMATION_MISMATCH, 'La confirmation ne correspond pas.', {
+        confirmation: [`Saisissez exactement l’identifiant du compte : ${before.identifier}`],
+      });
+    }
+    const by = { type: 'operator' as const, id: operatorId };
+    await this.identity.deleteAccount(accountId, by);
+    await this.audit.record({
+      actor: by,
+      action: 'admin.account.deleted',
+      target: { type: 'account', id: accountId },
+      outcome: 'success',
+      details: { before: { status: before.status }, after: null },
+    });
+    return before;
+  }
+
   async act(operatorId: string, accountId: string, action: AccountAction): Promise<AccountView> {
     const before = await this.get(accountId);
     const by = { type: 'operator' as const, id: operatorId };

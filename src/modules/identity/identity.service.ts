@@ -12,6 +12,7 @@ import { passwordHasher } from './password-hasher';
 import { WebSessionStore } from '../../platform/first-party/web-session.store';
 import { ActivationLinks } from './activation-links';
 import { RecoveryService } from './recovery.service';
+import { AccountService } from './account.service';
 
 /** What an operator searches accounts by (the console). */
 export interface AccountSearch {
@@ -66,7 +67,16 @@ export class IdentityService {
     private readonly invitations: InvitationService,
     private readonly activationLinks: ActivationLinks,
     private readonly recovery: RecoveryService,
+    private readonly accountService: AccountService,
   ) {}
+
+  /**
+   * Deletes an account on an operator's decision: sessions and grants end, identity documents and personal data go,
+   * the holder is told by e-mail; the audit trail keeps the operator as the actor.
+   */
+  async deleteAccount(accountId: string, by: { type: 'operator'; id: string }): Promise<void> {
+    await this.accountService.deleteByOperator(accountId, by.id);
+  }
 
   /** Accounts matching a search, the most recent first (the console's account search). */
   async search(query: AccountSearch): Promise<AccountView[]> {

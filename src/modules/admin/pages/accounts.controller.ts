@@ -6,6 +6,7 @@ import { AccountAccessPort, IdentityService, type AccountView } from '../../iden
 import { AccountAdministrationService, type AccountAction } from '../account-administration.service';
 import { renderConsolePage } from '../admin-space';
 import { AccountActionFormDto } from '../dto/account-action-form.dto';
+import { AccountDeletionFormDto } from '../dto/account-deletion-form.dto';
 import { OperatorRoles } from '../operator-roles';
 import { AdminError, AdminErrorCode } from '../admin.errors';
 import { StepUp } from '../step-up';
@@ -75,6 +76,65 @@ export class AccountsController {
     @Res() res: Response,
   ): Promise<void> {
     await this.render(req, res, me, id);
+  }
+
+  /** « Supprimer le compte »: a page asking to type the identifier again (and the password after 5 minutes). */
+  @Permission(OperatorRoles, 'super-admin')
+  @Get(':id/suppression')
+  async deletion(
+    @CurrentSession() me: SignedInContext,
+    @Param('id') id: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.renderDeletion(req, res, me, id, {});
+  }
+
+  @Permission(OperatorRoles, 'super-admin')
+  @Post(':id/supprimer')
+  async delete(
+    @CurrentSession() me: SignedInContext,
+    @Param('id') id: string,
+    @Body() form: AccountDeletionFormDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.administration.get(id);
+    let deleted: AccountView;
+    try {
+      await this.stepUp.confirm(me, form.password);
+      deleted = await this.administration.delete(me.account.id, id, form.confirmation);
+    } catch (error) {
+      if (!(error instanceof AdminError) || !error.fields) throw error;
+      const status = error.code === (AdminErrorCode.STEP_UP_REQUIRED as string) ? 403 : 400;
+      return this.renderDeletion(req, res.status(status), me, id, error.fields, form.confirmation);
+    }
+    renderConsolePage(req, res.status(200), 'accounts', 'accounts', 'Comptes', {
+      notice: `Le compte « ${deleted.identifier} » a été supprimé.`,
+      q: '',
+      statut: '',
+      searched: false,
+      statuses: Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label })),
+      accounts: [],
+    });
+  }
+
+  private async renderDeletion(
+    req: Request,
+    res: Response,
+    me: SignedInContext,
+    id: string,
+    errors: Record<string, string[]>,
+    confirmation = '',
+  ): Promise<void> {
+    const account = await this.administration.get(id);
+    renderConsolePage(req, res, 'account-deletion', 'accounts', `Supprimer le compte ${account.identifier}`, {
+      account,
+      stepUpNeeded: !this.stepUp.isFresh(me.session),
+      values: { confirmation: confirmation.slice(0, 100) },
+      errors,
+      errorCount: Object.keys(errors).length,
+    });
   }
 
   @Permission(OperatorRoles, 'support')
