@@ -2,6 +2,7 @@ import { DomainError, type ErrorKind, type FieldErrors } from '../../platform/er
 
 export enum AdminErrorCode {
   ACCOUNT_NOT_FOUND = 'ACCOUNT_NOT_FOUND',
+  AUDIT_EVENT_NOT_FOUND = 'AUDIT_EVENT_NOT_FOUND',
   CONFIRMATION_MISMATCH = 'CONFIRMATION_MISMATCH',
   INVALID_ROLE = 'INVALID_ROLE',
   OPERATOR_NOT_FOUND = 'OPERATOR_NOT_FOUND',
@@ -10,6 +11,7 @@ export enum AdminErrorCode {
 
 const kinds: Record<AdminErrorCode, ErrorKind> = {
   [AdminErrorCode.ACCOUNT_NOT_FOUND]: 'not_found',
+  [AdminErrorCode.AUDIT_EVENT_NOT_FOUND]: 'not_found',
   [AdminErrorCode.CONFIRMATION_MISMATCH]: 'invalid',
   [AdminErrorCode.INVALID_ROLE]: 'invalid',
   [AdminErrorCode.OPERATOR_NOT_FOUND]: 'not_found',

@@ -11,6 +11,7 @@ import { OperatorRoles } from './operator-roles';
 import { OperatorsService } from './operators.service';
 import { DashboardController } from './pages/dashboard.controller';
 import { AccountsController } from './pages/accounts.controller';
+import { AuditTrailController } from './pages/audit-trail.controller';
 import { AccountAdministrationService } from './account-administration.service';
 import { StepUp } from './step-up';
 
@@ -22,7 +23,7 @@ import { StepUp } from './step-up';
     NotificationsModule,
     FirstPartySpaceModule.register(CONSOLE_SPACE),
   ],
-  controllers: [DashboardController, AccountsController],
+  controllers: [DashboardController, AccountsController, AuditTrailController],
   providers: [OperatorsService, OperatorRoles, DashboardService, AccountAdministrationService, StepUp],
   exports: [OperatorsService, OperatorRoles],
 })
@@ -32,6 +33,7 @@ export class AdminModule {
       'console',
       { key: 'dashboard', href: '/admin', label: 'Tableau de bord', order: 10 },
       { key: 'accounts', href: '/admin/comptes', label: 'Comptes', order: 20 },
+      { key: 'audit', href: '/admin/journal', label: 'Journal d’audit', order: 90 },
     );
   }
 }
