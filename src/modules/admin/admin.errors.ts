@@ -2,6 +2,8 @@ import { DomainError, type ErrorKind, type FieldErrors } from '../../platform/er
 
 export enum AdminErrorCode {
   ACCOUNT_NOT_FOUND = 'ACCOUNT_NOT_FOUND',
+  CLIENT_INVALID = 'CLIENT_INVALID',
+  CLIENT_NOT_FOUND = 'CLIENT_NOT_FOUND',
   AUDIT_EVENT_NOT_FOUND = 'AUDIT_EVENT_NOT_FOUND',
   CONFIRMATION_MISMATCH = 'CONFIRMATION_MISMATCH',
   INVALID_ROLE = 'INVALID_ROLE',
@@ -11,6 +13,8 @@ export enum AdminErrorCode {
 
 const kinds: Record<AdminErrorCode, ErrorKind> = {
   [AdminErrorCode.ACCOUNT_NOT_FOUND]: 'not_found',
+  [AdminErrorCode.CLIENT_INVALID]: 'invalid',
+  [AdminErrorCode.CLIENT_NOT_FOUND]: 'not_found',
   [AdminErrorCode.AUDIT_EVENT_NOT_FOUND]: 'not_found',
   [AdminErrorCode.CONFIRMATION_MISMATCH]: 'invalid',
   [AdminErrorCode.INVALID_ROLE]: 'invalid',

@@ -12,6 +12,9 @@ import { OperatorsService } from './operators.service';
 import { DashboardController } from './pages/dashboard.controller';
 import { AccountsController } from './pages/accounts.controller';
 import { AuditTrailController } from './pages/audit-trail.controller';
+import { RelyingPartiesController } from './pages/relying-parties.controller';
+import { RelyingPartiesService } from './relying-parties.service';
+import { OidcModule } from '../oidc';
 import { AccountAdministrationService } from './account-administration.service';
 import { StepUp } from './step-up';
 
@@ -21,10 +24,18 @@ import { StepUp } from './step-up';
     TypeOrmModule.forFeature([Operator]),
     IdentityModule,
     NotificationsModule,
+    OidcModule,
     FirstPartySpaceModule.register(CONSOLE_SPACE),
   ],
-  controllers: [DashboardController, AccountsController, AuditTrailController],
-  providers: [OperatorsService, OperatorRoles, DashboardService, AccountAdministrationService, StepUp],
+  controllers: [DashboardController, AccountsController, RelyingPartiesController, AuditTrailController],
+  providers: [
+    OperatorsService,
+    OperatorRoles,
+    DashboardService,
+    AccountAdministrationService,
+    StepUp,
+    RelyingPartiesService,
+  ],
   exports: [OperatorsService, OperatorRoles],
 })
 export class AdminModule {
@@ -33,6 +44,7 @@ export class AdminModule {
       'console',
       { key: 'dashboard', href: '/admin', label: 'Tableau de bord', order: 10 },
       { key: 'accounts', href: '/admin/comptes', label: 'Comptes', order: 20 },
+      { key: 'sites', href: '/admin/sites', label: 'Sites', order: 40 },
       { key: 'audit', href: '/admin/journal', label: 'Journal d’audit', order: 90 },
     );
   }
