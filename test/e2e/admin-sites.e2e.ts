@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, mock } from 'node:test';
 import * as client from 'openid-client';
 import { ADMIN_PASSWORD, csrfOf, makeAccount, signInToConsole } from '../support/admin';
 import { passwordCodeFlow } from '../support/code-flow';
@@ -139,5 +139,46 @@ describe('AdminModule: relying parties in the console (list, create, rotate a se
     );
     assert.equal((await app.dataSource.query(`SELECT 1 FROM oidc_client WHERE client_id = 'autre'`)).length, 0);
     assert.equal((await superAdmin.get(`${app.url}/admin/sites/inconnu`, app.url)).status, 404);
+  });
+
+  describe('signing keys', () => {
+    const keyCount = async () =>
+      (await app.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM oidc_signing_key`))[0].n;
+
+    it('shows support the keys with their state and age, without the rotation (POST refused)', async () => {
+      const page = await support.get(`${app.url}/admin/cles`, app.url);
+      assert.equal(page.status, 200);
+      const kids = await app.dataSource.query<Array<{ kid: string }>>(`SELECT kid FROM oidc_signing_key`);
+      for (const { kid } of kids) assert.ok(page.body.includes(`data-key="${kid}"`), kid);
+      assert.match(page.body, /en service/);
+      assert.doesNotMatch(page.body, /Renouveler les clés/);
+      const before = await keyCount();
+      const res = await support.post(`${app.url}/admin/cles/rotation`, { _csrf: csrfOf(page.body) }, app.url);
+      assert.equal(res.status, 403);
+      assert.equal(await keyCount(), before);
+    });
+
+    it('lets super-admin rotate the keys, with the password after 5 minutes (controlled clock), audited', async () => {
+      const before = await keyCount();
+      mock.timers.enable({ apis: ['Date'], now: Date.now() + 6 * 60 * 1000 });
+      try {
+        const page = await superAdmin.get(`${app.url}/admin/cles`, app.url);
+        const refused = await superAdmin.submit(page, /\/admin\/cles\/rotation$/, { password: '' }, app.url);
+        assert.equal(refused.status, 403);
+        assert.equal(await keyCount(), before);
+        const done = await superAdmin.submit(page, /\/admin\/cles\/rotation$/, { password: ADMIN_PASSWORD }, app.url);
+        assert.equal(done.status, 200);
+        assert.match(done.body, /De nouvelles clés sont publiées/);
+        assert.match(done.body, /suivante/);
+      } finally {
+        mock.timers.reset();
+      }
+      assert.equal(await keyCount(), before + 3, 'one new key per algorithm');
+      const [event] = await app.dataSource.query<
+        Array<{ actor_id: string; details: { after: { newKeys: string[] } } }>
+      >(`SELECT actor_id, details FROM audit_event WHERE action = 'admin.keys.rotated'`);
+      assert.equal(event.actor_id, superAdminId);
+      assert.equal(event.details.after.newKeys.length, 3);
+    });
   });
 });

@@ -13,6 +13,7 @@ import { DashboardController } from './pages/dashboard.controller';
 import { AccountsController } from './pages/accounts.controller';
 import { AuditTrailController } from './pages/audit-trail.controller';
 import { RelyingPartiesController } from './pages/relying-parties.controller';
+import { SigningKeysController } from './pages/signing-keys.controller';
 import { RelyingPartiesService } from './relying-parties.service';
 import { OidcModule } from '../oidc';
 import { AccountAdministrationService } from './account-administration.service';
@@ -27,7 +28,13 @@ import { StepUp } from './step-up';
     OidcModule,
     FirstPartySpaceModule.register(CONSOLE_SPACE),
   ],
-  controllers: [DashboardController, AccountsController, RelyingPartiesController, AuditTrailController],
+  controllers: [
+    DashboardController,
+    AccountsController,
+    RelyingPartiesController,
+    SigningKeysController,
+    AuditTrailController,
+  ],
   providers: [
     OperatorsService,
     OperatorRoles,
@@ -45,6 +52,7 @@ export class AdminModule {
       { key: 'dashboard', href: '/admin', label: 'Tableau de bord', order: 10 },
       { key: 'accounts', href: '/admin/comptes', label: 'Comptes', order: 20 },
       { key: 'sites', href: '/admin/sites', label: 'Sites', order: 40 },
+      { key: 'keys', href: '/admin/cles', label: 'Clés de signature', order: 50 },
       { key: 'audit', href: '/admin/journal', label: 'Journal d’audit', order: 90 },
     );
   }
