@@ -7,6 +7,7 @@ export enum AdminErrorCode {
   AUDIT_EVENT_NOT_FOUND = 'AUDIT_EVENT_NOT_FOUND',
   CONFIRMATION_MISMATCH = 'CONFIRMATION_MISMATCH',
   INVALID_ROLE = 'INVALID_ROLE',
+  MESSAGE_NOT_FOUND = 'MESSAGE_NOT_FOUND',
   OPERATOR_NOT_FOUND = 'OPERATOR_NOT_FOUND',
   STEP_UP_REQUIRED = 'STEP_UP_REQUIRED',
 }
@@ -18,6 +19,7 @@ const kinds: Record<AdminErrorCode, ErrorKind> = {
   [AdminErrorCode.AUDIT_EVENT_NOT_FOUND]: 'not_found',
   [AdminErrorCode.CONFIRMATION_MISMATCH]: 'invalid',
   [AdminErrorCode.INVALID_ROLE]: 'invalid',
+  [AdminErrorCode.MESSAGE_NOT_FOUND]: 'not_found',
   [AdminErrorCode.OPERATOR_NOT_FOUND]: 'not_found',
   [AdminErrorCode.STEP_UP_REQUIRED]: 'forbidden',
 };

@@ -14,6 +14,7 @@ import { AccountsController } from './pages/accounts.controller';
 import { AuditTrailController } from './pages/audit-trail.controller';
 import { RelyingPartiesController } from './pages/relying-parties.controller';
 import { SigningKeysController } from './pages/signing-keys.controller';
+import { OutboxController } from './pages/outbox.controller';
 import { RelyingPartiesService } from './relying-parties.service';
 import { OidcModule } from '../oidc';
 import { AccountAdministrationService } from './account-administration.service';
@@ -33,6 +34,7 @@ import { StepUp } from './step-up';
     AccountsController,
     RelyingPartiesController,
     SigningKeysController,
+    OutboxController,
     AuditTrailController,
   ],
   providers: [
@@ -53,6 +55,7 @@ export class AdminModule {
       { key: 'accounts', href: '/admin/comptes', label: 'Comptes', order: 20 },
       { key: 'sites', href: '/admin/sites', label: 'Sites', order: 40 },
       { key: 'keys', href: '/admin/cles', label: 'Clés de signature', order: 50 },
+      { key: 'outbox', href: '/admin/envois', label: 'Envois', order: 60 },
       { key: 'audit', href: '/admin/journal', label: 'Journal d’audit', order: 90 },
     );
   }
