@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it, mock } from 'node:test';
 import pino from 'pino';
 import { DEMO_ACCOUNT, startDemo } from '../../src/dev/demo';
-import { IdentityService } from '../../src/modules/identity';
+import { IdentityService, SignInThrottle } from '../../src/modules/identity';
 import { OutboxWorker } from '../../src/modules/notifications';
 import { csrfOf, makeAccount, signInToConsole } from '../support/admin';
 import { HttpBrowser } from '../support/http-browser';
@@ -192,6 +192,38 @@ describe('AdminModule: accounts in the console (search, page, support actions, l
         actions.map((a) => a.action),
         ['identity.password_reset.requested', 'admin.account.password_reset_sent', 'admin.account.sessions_ended'],
       );
+    });
+  });
+
+  describe('FranceConnect link and sign-in throttle', () => {
+    it('shows the FranceConnect link, and lets support clear the account’s sign-in throttle, audited', async () => {
+      const target = await makeAccount(app, 'bob.bloque');
+      await app.dataSource.query(`INSERT INTO franceconnect_identity (sub, account_id) VALUES ('fc-sub-bob', $1)`, [
+        target.id,
+      ]);
+      const throttle = app.app.get(SignInThrottle);
+      for (let i = 0; i < 6; i++) await throttle.currentPassword(target.id, async () => false).catch(() => false);
+      assert.ok(await throttle.accountBlockedUntil(target.id), 'blocked after repeated wrong passwords');
+
+      const page = await support.get(`${app.url}/admin/comptes/${target.id}`, app.url);
+      assert.match(page.body, /<dd data-franceconnect>lié depuis le /);
+      assert.match(page.body, /<dd data-throttle>bloquées jusqu’au /);
+      const cleared = await support.submit(page, /\/debloquer$/, {}, app.url);
+      assert.match(cleared.body, /Le blocage des tentatives de connexion est levé/);
+      assert.match(cleared.body, /<dd data-throttle>non bloquées/);
+      assert.equal(await throttle.accountBlockedUntil(target.id), undefined);
+      const [event] = await app.dataSource.query<
+        Array<{ actor_id: string; details: { before: { blockedUntil: string } } }>
+      >(
+        `SELECT actor_id, details FROM audit_event WHERE action = 'admin.account.throttle_cleared' AND target_id = $1`,
+        [target.id],
+      );
+      assert.equal(event.actor_id, supportId);
+      assert.ok(event.details.before.blockedUntil);
+      const fresh = await makeAccount(app, 'nina.nonliee');
+      const other = await support.get(`${app.url}/admin/comptes/${fresh.id}`, app.url);
+      assert.match(other.body, /<dd data-franceconnect>non lié/);
+      assert.doesNotMatch(other.body, /\/debloquer"/);
     });
   });
 

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../../platform/audit';
 import { WebSessionStore } from '../../platform/first-party/web-session.store';
-import { AccountAccessPort, IdentityService, type AccountView } from '../identity';
+import { AccountAccessPort, IdentityService, SignInThrottle, type AccountView } from '../identity';
 import { AdminError, AdminErrorCode } from './admin.errors';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export type AccountAction = 'disabled' | 'enabled' | 'activation_resent' | 'password_reset_sent' | 'sessions_ended';
+export type AccountAction =
+  'disabled' | 'enabled' | 'activation_resent' | 'password_reset_sent' | 'sessions_ended' | 'throttle_cleared';
 
 /**
  * What an operator does to an account, through identity's use cases (never its tables). Every action is recorded
@@ -20,6 +21,7 @@ export class AccountAdministrationService {
     private readonly access: AccountAccessPort,
     private readonly webSessions: WebSessionStore,
     private readonly audit: AuditService,
+    private readonly throttle: SignInThrottle,
   ) {}
 
   /** The account, or a 404 for an unknown or malformed id. */
@@ -74,6 +76,12 @@ export class AccountAdministrationService {
         await this.identity.sendPasswordReset(accountId, by);
         details = { before: { status: before.status }, after: { status: before.status, resetLinkSent: true } };
         break;
+      case 'throttle_cleared': {
+        const blockedUntil = await this.throttle.accountBlockedUntil(accountId);
+        await this.throttle.clearAccount(accountId);
+        details = { before: { blockedUntil: blockedUntil?.toISOString() ?? null }, after: { blockedUntil: null } };
+        break;
+      }
       case 'sessions_ended': {
         const open = (await this.access.sessions(accountId)).length;
         await this.webSessions.closeAllForAccount(accountId);

@@ -17,6 +17,7 @@ import { SigningKeysController } from './pages/signing-keys.controller';
 import { OutboxController } from './pages/outbox.controller';
 import { RelyingPartiesService } from './relying-parties.service';
 import { OidcModule } from '../oidc';
+import { FranceConnectModule } from '../franceconnect';
 import { AccountAdministrationService } from './account-administration.service';
 import { StepUp } from './step-up';
 
@@ -27,6 +28,7 @@ import { StepUp } from './step-up';
     IdentityModule,
     NotificationsModule,
     OidcModule,
+    FranceConnectModule,
     FirstPartySpaceModule.register(CONSOLE_SPACE),
   ],
   controllers: [

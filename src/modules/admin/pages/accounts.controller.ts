@@ -2,7 +2,8 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import type { Request, Response } from 'express';
 import { AuditService } from '../../../platform/audit';
 import { CurrentSession, Permission, type SignedInContext } from '../../../platform/http/access-policy';
-import { AccountAccessPort, IdentityService, type AccountView } from '../../identity';
+import { FranceConnectAccounts } from '../../franceconnect';
+import { AccountAccessPort, IdentityService, SignInThrottle, type AccountView } from '../../identity';
 import { AccountAdministrationService, type AccountAction } from '../account-administration.service';
 import { renderConsolePage } from '../admin-space';
 import { AccountActionFormDto } from '../dto/account-action-form.dto';
@@ -27,6 +28,7 @@ const ACTIONS: Record<string, { action: AccountAction; notice: string; dangerous
     notice: 'Un lien de réinitialisation du mot de passe a été envoyé au titulaire.',
   },
   deconnecter: { action: 'sessions_ended', notice: 'Toutes les sessions du compte sont terminées.' },
+  debloquer: { action: 'throttle_cleared', notice: 'Le blocage des tentatives de connexion est levé.' },
 };
 
 const oneString = (value: unknown, max: number): string =>
@@ -45,6 +47,8 @@ export class AccountsController {
     private readonly audit: AuditService,
     private readonly administration: AccountAdministrationService,
     private readonly stepUp: StepUp,
+    private readonly throttle: SignInThrottle,
+    private readonly franceconnect: FranceConnectAccounts,
   ) {}
 
   @Get()
@@ -177,6 +181,8 @@ export class AccountsController {
     const account = await this.administration.get(id);
     const sessions = await this.access.sessions(account.id);
     const events = await this.audit.trailOf(account.id, 20);
+    const blockedUntil = await this.throttle.accountBlockedUntil(account.id);
+    const fc = await this.franceconnect.identityOf(account.id);
     renderConsolePage(req, res, 'account', 'accounts', `Compte ${account.identifier}`, {
       notice,
       stepUpNeeded: !this.stepUp.isFresh(me.session),
@@ -190,6 +196,13 @@ export class AccountsController {
       },
       sessions: sessions.map((s) => ({ ...s, signedInAt: frenchDateTime(s.signedInAt) })),
       sites: await this.access.consentedSites(account.id),
+      blockedUntil: blockedUntil ? frenchDateTime(blockedUntil) : null,
+      franceconnect: fc
+        ? {
+            linkedAt: frenchDateTime(fc.linkedAt),
+            lastSignInAt: fc.lastSignInAt ? frenchDateTime(fc.lastSignInAt) : null,
+          }
+        : null,
       events: events.map((e) => ({
         occurredAt: frenchDateTime(e.occurredAt),
         action: e.action,
