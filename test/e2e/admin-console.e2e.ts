@@ -151,6 +151,15 @@ describe('AdminModule: operators and the console space', () => {
       assert.ok(trail.ok >= 2, 'the sign-ins of this file are counted');
       assert.equal(figure('sign-ins'), trail.ok);
       assert.equal(figure('sign-in-failures'), trail.failed);
+      const [thisHour] = await app.dataSource.query<Array<{ ok: number; failed: number }>>(
+        `SELECT count(*) FILTER (WHERE action = 'identity.sign_in.succeeded')::int AS ok,
+                count(*) FILTER (WHERE action IN ('identity.sign_in.failed', 'franceconnect.sign_in.failed'))::int AS failed
+           FROM audit_event WHERE occurred_at >= date_trunc('hour', now())`,
+      );
+      const lastRow = /<tr data-hour="23"><td>[^<]+<\/td><td>(\d+)<\/td><td>(\d+)<\/td><\/tr>/.exec(page.body);
+      assert.ok(lastRow, 'the current hour is the last row');
+      assert.deepEqual([Number(lastRow[1]), Number(lastRow[2])], [thisHour.ok, thisHour.failed]);
+      assert.equal([...page.body.matchAll(/<tr data-hour=/g)].length, 24);
     });
   });
 });

@@ -68,6 +68,25 @@ describe('AdminModule: the outbox in the console (list, detail, retry; recipient
     assert.equal(await statusOf(failed[0]), 'failed');
   });
 
+  it('shows on the dashboard the last e-mail error met by the outbox', async () => {
+    const [row] = await app.dataSource.query<Array<{ last_error: string }>>(
+      `SELECT last_error FROM outbox_message WHERE id = $1`,
+      [failed[1]],
+    );
+    const page = await support.get(`${app.url}/admin`, app.url);
+    const email = /<tr data-channel="email">([\s\S]*?)<\/tr>/.exec(page.body)?.[1] ?? '';
+    assert.ok(
+      email.includes(
+        row.last_error
+          .replaceAll('<', '&lt;')
+          .replaceAll('>', '&gt;')
+          .replaceAll('"', '&quot;')
+          .replaceAll("'", '&#39;'),
+      ),
+      email,
+    );
+  });
+
   it('answers 404 for an unknown or malformed message id', async () => {
     for (const id of ['00000000-0000-4000-8000-000000000000', 'pas-un-uuid']) {
       assert.equal((await support.get(`${app.url}/admin/envois/${id}`, app.url)).status, 404, id);

@@ -101,6 +101,20 @@ export class AuditService {
     return counts;
   }
 
+  /** Per hour (truncated, UTC) and action, how many events of these actions since a date (the dashboard's chart). */
+  async countPerHour(actions: string[], since: Date): Promise<Array<{ hour: Date; action: string; count: number }>> {
+    return this.events
+      .createQueryBuilder('event')
+      .select(`date_trunc('hour', event.occurred_at)`, 'hour')
+      .addSelect('event.action', 'action')
+      .addSelect('count(*)::int', 'count')
+      .where('event.action IN (:...actions)', { actions })
+      .andWhere('event.occurred_at >= :since', { since })
+      .groupBy('hour')
+      .addGroupBy('event.action')
+      .getRawMany<{ hour: Date; action: string; count: number }>();
+  }
+
   /** Everything the trail says about an id, as actor or as target, the most recent first (a person's data export). */
   async trailOf(id: string, limit = 1000): Promise<AuditEvent[]> {
     return this.events.find({
