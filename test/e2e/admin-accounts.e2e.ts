@@ -262,6 +262,30 @@ describe('AdminModule: accounts in the console (search, page, support actions, l
     });
   });
 
+  describe('step-up after single sign-on', () => {
+    it('counts from the password typed at the provider, not from the console session opened by SSO', async () => {
+      const operator = await makeAccount(app, 'sven.sso', 'support');
+      const target = await makeAccount(app, 'tina.cible');
+      const browser = new HttpBrowser();
+      let page = await browser.get(`${app.url}/compte`, app.url);
+      page = await browser.submit(page, /identifiant$/, { identifier: operator.email }, app.url);
+      page = await browser.submit(page, /mot-de-passe$/, { password: 'Chaussette-Volante-7' }, app.url);
+      assert.equal(page.url, `${app.url}/compte`);
+      // The person typed the password 10 minutes ago (the provider session's login time).
+      await app.dataSource.query(
+        `UPDATE oidc_payload SET payload = jsonb_set(payload, '{loginTs}', to_jsonb(extract(epoch from now())::int - 600))
+          WHERE model = 'Session' AND payload->>'accountId' = $1`,
+        [operator.id],
+      );
+      const consolePage = await browser.get(`${app.url}/admin/comptes/${target.id}`, app.url);
+      assert.equal(consolePage.url, `${app.url}/admin/comptes/${target.id}`, 'single sign-on, no password asked');
+      assert.match(consolePage.body, /name="password" type="password"/, 'yet the step-up is asked');
+      const refused = await browser.submit(consolePage, /\/desactiver$/, { password: '' }, app.url);
+      assert.equal(refused.status, 403);
+      assert.equal(await statusOf(target.id), 'active');
+    });
+  });
+
   describe('deletion', () => {
     it('is for super-admin only: support sees no link, and its GET and POST are refused', async () => {
       const target = await makeAccount(app, 'ugo.intouchable');

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../../platform/audit';
 import type { SignedInContext } from '../../platform/http/access-policy';
-import { IdentityService, SignInThrottle } from '../identity';
+import { AccountAccessPort, IdentityService, SignInThrottle } from '../identity';
 import { AdminError, AdminErrorCode } from './admin.errors';
 
 /** A dangerous action asks for the password again when the console's sign-in is older than this. */
@@ -18,16 +18,25 @@ export class StepUp {
     private readonly identity: IdentityService,
     private readonly throttle: SignInThrottle,
     private readonly audit: AuditService,
+    private readonly access: AccountAccessPort,
   ) {}
 
-  /** Whether the console session is recent enough to act without the password again. */
-  isFresh(session: SignedInContext['session'], now = new Date()): boolean {
-    return now.getTime() - session.createdAt.getTime() <= STEP_UP_MINUTES * 60 * 1000;
+  /**
+   * Whether the operator typed the password recently enough to act without it again. The sign-in is the provider
+   * session's (its login time), not the console session's creation: a console opened by single sign-on an hour
+   * after signing in to « Mon compte » is an hour old.
+   */
+  async isFresh(context: SignedInContext, now = new Date()): Promise<boolean> {
+    const provider = context.session.oidcSid
+      ? (await this.access.sessions(context.account.id, context.session.oidcSid)).find((s) => s.current)
+      : undefined;
+    const signedInAt = provider?.signedInAt ?? context.session.createdAt;
+    return now.getTime() - signedInAt.getTime() <= STEP_UP_MINUTES * 60 * 1000;
   }
 
   /** Passes when the sign-in is recent or `password` is the operator's; else a form error on `password`. */
   async confirm(context: SignedInContext, password: string | undefined): Promise<void> {
-    if (this.isFresh(context.session)) return;
+    if (await this.isFresh(context)) return;
     const operatorId = context.account.id;
     if (!password) {
       throw new AdminError(AdminErrorCode.STEP_UP_REQUIRED, 'Confirmez votre mot de passe pour cette action.', {

@@ -134,7 +134,7 @@ export class AccountsController {
     const account = await this.administration.get(id);
     renderConsolePage(req, res, 'account-deletion', 'accounts', `Supprimer le compte ${account.identifier}`, {
       account,
-      stepUpNeeded: !this.stepUp.isFresh(me.session),
+      stepUpNeeded: !(await this.stepUp.isFresh(me)),
       values: { confirmation: confirmation.slice(0, 100) },
       errors,
       errorCount: Object.keys(errors).length,
@@ -185,7 +185,7 @@ export class AccountsController {
     const fc = await this.franceconnect.identityOf(account.id);
     renderConsolePage(req, res, 'account', 'accounts', `Compte ${account.identifier}`, {
       notice,
-      stepUpNeeded: !this.stepUp.isFresh(me.session),
+      stepUpNeeded: !(await this.stepUp.isFresh(me)),
       refusedAction: refused?.action,
       errors: refused?.errors ?? {},
       errorCount: Object.keys(refused?.errors ?? {}).length,

@@ -99,7 +99,7 @@ export class SigningKeysController {
     renderConsolePage(req, res, 'signing-keys', 'keys', 'Clés de signature', {
       notice,
       keys,
-      stepUpNeeded: !this.stepUp.isFresh(me.session),
+      stepUpNeeded: !(await this.stepUp.isFresh(me)),
       errors,
       errorCount: Object.keys(errors).length,
     });
