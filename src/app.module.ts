@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { AdminModule } from './modules/admin';
 import { FranceConnectModule } from './modules/franceconnect';
 import { IdentityModule } from './modules/identity';
 import { NotificationsModule } from './modules/notifications';
@@ -18,6 +19,7 @@ export class AppModule {
         FranceConnectModule,
         OidcModule,
         NotificationsModule,
+        AdminModule,
         ...extraModules,
       ],
     };

@@ -272,6 +272,19 @@ export class AccountService {
         password: ['Mot de passe incorrect.'],
       });
     }
+    await this.remove(account, { type: 'account', id: accountId });
+  }
+
+  /**
+   * Deletes the account on an operator's decision (the console, after its typed confirmation): the same as a deletion
+   * by the holder, the operator recorded as the actor.
+   */
+  async deleteByOperator(accountId: string, operatorId: string): Promise<void> {
+    await this.remove(await this.require(accountId), { type: 'operator', id: operatorId });
+  }
+
+  private async remove(account: Account, by: { type: 'account' | 'operator'; id: string }): Promise<void> {
+    const accountId = account.id;
     await this.webSessions.closeAllForAccount(accountId);
     await this.access.endAllSessions(accountId);
     await this.documents.deleteFiles(accountId);
@@ -288,9 +301,23 @@ export class AccountService {
           deletedAt: frenchDateTime(new Date()),
         },
       });
-      await this.audit.recordAccountAction(manager, accountId, 'identity.account.deleted');
+      if (by.type === 'account') await this.audit.recordAccountAction(manager, accountId, 'identity.account.deleted');
+      else
+        await this.audit.record(
+          {
+            actor: by,
+            action: 'identity.account.deleted',
+            target: { type: 'account', id: accountId },
+            outcome: 'success',
+          },
+          manager,
+        );
     });
-    await this.events.publish('identity.account.deleted', { accountId, occurredAt: new Date(), reason: 'by-holder' });
+    await this.events.publish('identity.account.deleted', {
+      accountId,
+      occurredAt: new Date(),
+      reason: by.type === 'account' ? 'by-holder' : 'by-operator',
+    });
   }
 
   /** Records the acceptance of the current CGU and personal-data notice (after a new version). */

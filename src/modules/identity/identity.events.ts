@@ -17,7 +17,7 @@ export interface IdentityEvents {
    * The account row is gone (only its id remains, in the audit trail): deleted by its holder, or a self-registered
    * account purged while still pending activation.
    */
-  'identity.account.deleted': IdentityAccountEvent & { reason: 'by-holder' | 'unactivated' };
+  'identity.account.deleted': IdentityAccountEvent & { reason: 'by-holder' | 'by-operator' | 'unactivated' };
   /** A new password (not the first one an invited person chooses: that is `activated`). */
   'identity.account.password-changed': IdentityAccountEvent & { via: 'account' | 'reset' };
   'identity.account.email-changed': IdentityAccountEvent & { email: string };

@@ -10,6 +10,17 @@ import { IdentityError, IdentityErrorCode } from './identity.errors';
 import { InvitationService, type AccountInvitation } from './invitation.service';
 import { passwordHasher } from './password-hasher';
 import { WebSessionStore } from '../../platform/first-party/web-session.store';
+import { ActivationLinks } from './activation-links';
+import { RecoveryService } from './recovery.service';
+import { AccountService } from './account.service';
+
+/** What an operator searches accounts by (the console). */
+export interface AccountSearch {
+  /** Part of the identifier, e-mail, given or family name, or SIREN. */
+  text?: string;
+  status?: Account['status'];
+  limit?: number;
+}
 
 /** Who acts on an account from another module: an account, an operator, or the system. */
 export type AccountActor = AuditRecord['actor'];
@@ -54,7 +65,66 @@ export class IdentityService {
     private readonly access: AccountAccessPort,
     private readonly webSessions: WebSessionStore,
     private readonly invitations: InvitationService,
+    private readonly activationLinks: ActivationLinks,
+    private readonly recovery: RecoveryService,
+    private readonly accountService: AccountService,
   ) {}
+
+  /**
+   * Deletes an account on an operator's decision: sessions and grants end, identity documents and personal data go,
+   * the holder is told by e-mail; the audit trail keeps the operator as the actor.
+   */
+  async deleteAccount(accountId: string, by: { type: 'operator'; id: string }): Promise<void> {
+    await this.accountService.deleteByOperator(accountId, by.id);
+  }
+
+  /** Accounts matching a search, the most recent first (the console's account search). */
+  async search(query: AccountSearch): Promise<AccountView[]> {
+    const builder = this.accounts.createQueryBuilder('account').orderBy('account.created_at', 'DESC');
+    const text = query.text?.trim().toLowerCase();
+    if (text) {
+      const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      builder.andWhere(
+        `(account.identifier LIKE :like OR account.email LIKE :like OR lower(account.given_name) LIKE :like
+          OR lower(account.family_name) LIKE :like OR account.siren LIKE :like)`,
+        { like },
+      );
+    }
+    if (query.status) builder.andWhere('account.status = :status', { status: query.status });
+    return (await builder.take(Math.min(Math.max(query.limit ?? 50, 1), 200)).getMany()).map(view);
+  }
+
+  /**
+   * A new activation link for an account still pending (the earlier ones spent): the invitation again for an invited
+   * account, else the registration's activation e-mail. Audited with the actor.
+   */
+  async resendActivation(accountId: string, by: AccountActor): Promise<void> {
+    const account = await this.accounts.findOneBy({ id: accountId });
+    if (!account) throw new IdentityError(IdentityErrorCode.ACCOUNT_NOT_FOUND, 'Compte introuvable.');
+    if (account.status !== 'pending') {
+      throw new IdentityError(IdentityErrorCode.ACCOUNT_NOT_FOUND, 'Ce compte n’attend pas d’activation.');
+    }
+    if (account.origin === 'invitation') {
+      return this.resendInvitation(accountId, { actor: by, name: 'l’équipe de la plateforme' });
+    }
+    await this.dataSource.transaction(async (manager) => {
+      await this.activationLinks.sendLink(manager, account, 'account-activation');
+      await this.audit.record(
+        {
+          actor: by,
+          action: 'identity.activation.resent',
+          target: { type: 'account', id: accountId },
+          outcome: 'success',
+        },
+        manager,
+      );
+    });
+  }
+
+  /** A password-reset link by e-mail to an active account, on someone else's request (who never sees the password). */
+  async sendPasswordReset(accountId: string, by: AccountActor): Promise<void> {
+    await this.recovery.sendLinkFor(accountId, by);
+  }
 
   /**
    * An account created for someone else (a collaborator, a client): pending, without a password; the person receives
@@ -184,6 +254,28 @@ export class IdentityService {
   async findById(id: string): Promise<AccountView | undefined> {
     const account = await this.accounts.findOneBy({ id });
     return account ? view(account) : undefined;
+  }
+
+  /** The account with this e-mail address or identifier (operators' command line, console). */
+  async findByLogin(login: string): Promise<AccountView | undefined> {
+    const normalized = login.trim().toLowerCase();
+    const account = await this.accounts.findOneBy(
+      normalized.includes('@') ? { email: normalized } : { identifier: normalized },
+    );
+    return account ? view(account) : undefined;
+  }
+
+  /** How many accounts in each status (the console's dashboard). */
+  async countByStatus(): Promise<Record<Account['status'], number>> {
+    const rows = await this.accounts
+      .createQueryBuilder('account')
+      .select('account.status', 'status')
+      .addSelect('count(*)::int', 'count')
+      .groupBy('account.status')
+      .getRawMany<{ status: Account['status']; count: number }>();
+    const counts: Record<Account['status'], number> = { pending: 0, active: 0, disabled: 0 };
+    for (const row of rows) counts[row.status] = row.count;
+    return counts;
   }
 
   async list(limit = 100): Promise<AccountView[]> {

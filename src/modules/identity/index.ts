@@ -1,5 +1,11 @@
 export { IdentityModule } from './identity.module';
-export { IdentityService, type AccountActor, type AccountView, type NewAccount } from './identity.service';
+export {
+  IdentityService,
+  type AccountActor,
+  type AccountSearch,
+  type AccountView,
+  type NewAccount,
+} from './identity.service';
 export type { AccountInvitation } from './invitation.service';
 export { IdentityError, IdentityErrorCode } from './identity.errors';
 export { DEVICE_COOKIE, SignInThrottle, THROTTLE_RULES, deviceCookie, tooManyAttempts } from './sign-in.throttle';

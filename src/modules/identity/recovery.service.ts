@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config';
-import { AuditService } from '../../platform/audit';
+import { AuditService, type AuditRecord } from '../../platform/audit';
 import { NotificationsService } from '../notifications';
 import { AccountSecrets, CODE_MINUTES, type CodeCheck } from './account-secrets';
 import { AccountService } from './account.service';
@@ -140,7 +140,29 @@ export class RecoveryService {
     });
   }
 
-  private async sendLink(manager: EntityManager, account: Account, smsUnavailable: boolean): Promise<void> {
+  /**
+   * A reset link sent on someone else's request (an operator: who never sets nor sees the password), to an active
+   * account; audited with that actor.
+   */
+  async sendLinkFor(accountId: string, by: AuditRecord['actor']): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const account = await manager.getRepository(Account).findOneBy({ id: accountId });
+      if (!account || account.status !== 'active') {
+        throw new IdentityError(
+          IdentityErrorCode.ACCOUNT_NOT_FOUND,
+          'Un lien de réinitialisation ne peut être envoyé qu’à un compte actif.',
+        );
+      }
+      await this.sendLink(manager, account, false, by);
+    });
+  }
+
+  private async sendLink(
+    manager: EntityManager,
+    account: Account,
+    smsUnavailable: boolean,
+    by?: AuditRecord['actor'],
+  ): Promise<void> {
     await this.secrets.spendAll(manager, account.id, 'password-reset');
     const { token } = await this.secrets.issueLink(manager, {
       accountId: account.id,
@@ -158,10 +180,23 @@ export class RecoveryService {
         smsUnavailable,
       },
     });
-    await this.audit.recordAccountAction(manager, account.id, 'identity.password_reset.requested', {
-      details: { channel: 'email' },
-      anonymous: true,
-    });
+    if (by) {
+      await this.audit.record(
+        {
+          actor: by,
+          action: 'identity.password_reset.requested',
+          target: { type: 'account', id: account.id },
+          outcome: 'success',
+          details: { channel: 'email' },
+        },
+        manager,
+      );
+    } else {
+      await this.audit.recordAccountAction(manager, account.id, 'identity.password_reset.requested', {
+        details: { channel: 'email' },
+        anonymous: true,
+      });
+    }
   }
 
   private async findActive(manager: EntityManager, login: string): Promise<Account | undefined> {

@@ -151,6 +151,24 @@ export class SignInThrottle {
     return right;
   }
 
+  /** Until when the account's own counters (sign-in, password checks) refuse attempts, if they do now. */
+  async accountBlockedUntil(accountId: string, now = new Date()): Promise<Date | undefined> {
+    const [row] = await this.dataSource.query<Array<{ until: Date | null }>>(
+      `SELECT max(blocked_until) AS until FROM sign_in_throttle WHERE key = ANY($1) AND blocked_until > $2`,
+      [accountKeys(accountId), now],
+    );
+    return row?.until ?? undefined;
+  }
+
+  /** An operator clears the account's own counters (sign-in, password checks); addresses and devices keep theirs. */
+  async clearAccount(accountId: string): Promise<number> {
+    const [, affected] = await this.dataSource.query<[unknown, number]>(
+      `DELETE FROM sign_in_throttle WHERE key = ANY($1)`,
+      [accountKeys(accountId)],
+    );
+    return affected;
+  }
+
   /** One SMS code typed: counted per address (right codes too; each code also has its own tries). */
   async codeAttempt(): Promise<void> {
     await this.reserveOrThrow(this.addressCounter('code', requestContext.current()?.ipAddress, THROTTLE_RULES.code));
@@ -294,6 +312,9 @@ export function addressBlock(address: string): string {
     .map((part) => part.toString(16))
     .join(':')}::/64`;
 }
+
+/** The counters keyed by the account itself (see `signIn` and `currentPassword`). */
+const accountKeys = (accountId: string) => [`account:${accountId}`, `password-check:${accountId}`];
 
 function hash(value: string): string {
   return createHash('sha256').update(value).digest('base64url');

@@ -149,6 +149,47 @@ export class NotificationsService {
     return this.messages.find({ where: status ? { status } : {}, order: { createdAt: 'DESC' }, take: limit });
   }
 
+  /** How many messages in each status (the console's dashboard: the queue's depth is `pending` + `sending`). */
+  async countByStatus(): Promise<Record<OutboxStatus, number>> {
+    const rows = await this.messages
+      .createQueryBuilder('message')
+      .select('message.status', 'status')
+      .addSelect('count(*)::int', 'count')
+      .groupBy('message.status')
+      .getRawMany<{ status: OutboxStatus; count: number }>();
+    const counts: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0 };
+    for (const row of rows) counts[row.status] = row.count;
+    return counts;
+  }
+
+  /**
+   * Per channel, the last message delivered and the last error met (with the creation date of its message): how the
+   * SMTP server, the SMS gateway and the webhook receivers behave lately (the console's dashboard).
+   */
+  async deliveryHealth(): Promise<
+    Record<OutboxChannel, { lastSentAt: Date | null; lastError: string | null; lastErrorMessageAt: Date | null }>
+  > {
+    const sent = await this.messages.query<Array<{ channel: OutboxChannel; at: Date }>>(
+      `SELECT channel, max(sent_at) AS at FROM outbox_message WHERE status = 'sent' GROUP BY channel`,
+    );
+    const errors = await this.messages.query<Array<{ channel: OutboxChannel; last_error: string; created_at: Date }>>(
+      `SELECT DISTINCT ON (channel) channel, last_error, created_at FROM outbox_message
+        WHERE last_error IS NOT NULL ORDER BY channel, created_at DESC`,
+    );
+    const health = Object.fromEntries(
+      (['email', 'sms', 'webhook'] as const).map((channel) => [
+        channel,
+        { lastSentAt: null as Date | null, lastError: null as string | null, lastErrorMessageAt: null as Date | null },
+      ]),
+    ) as Record<OutboxChannel, { lastSentAt: Date | null; lastError: string | null; lastErrorMessageAt: Date | null }>;
+    for (const row of sent) health[row.channel].lastSentAt = row.at;
+    for (const row of errors) {
+      health[row.channel].lastError = row.last_error;
+      health[row.channel].lastErrorMessageAt = row.created_at;
+    }
+    return health;
+  }
+
   async find(id: string): Promise<OutboxMessage | undefined> {
     return (await this.messages.findOneBy({ id })) ?? undefined;
   }

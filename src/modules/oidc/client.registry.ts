@@ -65,6 +65,21 @@ export class ClientRegistry {
     );
   }
 
+  /**
+   * A new generated secret for a confidential client, returned once; the old one is refused from now on (the provider
+   * reads the client again at each use). Refused for a public or `private_key_jwt` client.
+   */
+  async rotateSecret(clientId: string): Promise<string> {
+    const client = await this.clients.findOneBy({ clientId });
+    if (!client) throw new OidcError(OidcErrorCode.CLIENT_NOT_FOUND, `Aucun client « ${clientId} ».`);
+    if (!client.secretSealed) {
+      throw new OidcError(OidcErrorCode.INVALID_CLIENT_METADATA, `Le client « ${clientId} » n’a pas de secret.`);
+    }
+    const secret = randomBytes(32).toString('base64url');
+    await this.clients.update({ clientId }, { secretSealed: this.box.seal(secret) });
+    return secret;
+  }
+
   async remove(clientId: string): Promise<void> {
     const { affected } = await this.clients.delete({ clientId });
     if (!affected) throw new OidcError(OidcErrorCode.CLIENT_NOT_FOUND, `Aucun client « ${clientId} ».`);

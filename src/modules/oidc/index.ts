@@ -4,3 +4,4 @@ export { ClientRegistry, type ClientMetadata } from './client.registry';
 export { SigningKeyStore } from './signing-key.store';
 export { oidcCommands } from './cli/oidc.commands';
 export { INTERACTION_TTL, InteractionLifetime } from './interaction-lifetime';
+export { OidcError, OidcErrorCode } from './oidc.errors';

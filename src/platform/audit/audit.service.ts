@@ -12,6 +12,18 @@ export interface AuditRecord {
   details?: Record<string, unknown>;
 }
 
+/** What the console filters the trail by; every field optional. `action` matches a prefix (`admin.account.`). */
+export interface AuditFilter {
+  actorId?: string;
+  targetId?: string;
+  action?: string;
+  from?: Date;
+  /** Exclusive. */
+  to?: Date;
+  /** Cursor: only events older than this id. */
+  beforeId?: string;
+}
+
 /** Writes the audit trail. Modules call `record()`; the request's address, user agent and id are added for them. */
 @Injectable()
 export class AuditService {
@@ -74,6 +86,35 @@ export class AuditService {
     });
   }
 
+  /** How many events of each of these actions since a date (the console's dashboard). */
+  async countActionsSince(actions: string[], since: Date): Promise<Record<string, number>> {
+    const rows = await this.events
+      .createQueryBuilder('event')
+      .select('event.action', 'action')
+      .addSelect('count(*)::int', 'count')
+      .where('event.action IN (:...actions)', { actions })
+      .andWhere('event.occurred_at > :since', { since })
+      .groupBy('event.action')
+      .getRawMany<{ action: string; count: number }>();
+    const counts: Record<string, number> = Object.fromEntries(actions.map((a) => [a, 0]));
+    for (const row of rows) counts[row.action] = row.count;
+    return counts;
+  }
+
+  /** Per hour (truncated, UTC) and action, how many events of these actions since a date (the dashboard's chart). */
+  async countPerHour(actions: string[], since: Date): Promise<Array<{ hour: Date; action: string; count: number }>> {
+    return this.events
+      .createQueryBuilder('event')
+      .select(`date_trunc('hour', event.occurred_at)`, 'hour')
+      .addSelect('event.action', 'action')
+      .addSelect('count(*)::int', 'count')
+      .where('event.action IN (:...actions)', { actions })
+      .andWhere('event.occurred_at >= :since', { since })
+      .groupBy('hour')
+      .addGroupBy('event.action')
+      .getRawMany<{ hour: Date; action: string; count: number }>();
+  }
+
   /** Everything the trail says about an id, as actor or as target, the most recent first (a person's data export). */
   async trailOf(id: string, limit = 1000): Promise<AuditEvent[]> {
     return this.events.find({
@@ -81,6 +122,26 @@ export class AuditService {
       order: { occurredAt: 'DESC', id: 'DESC' },
       take: limit,
     });
+  }
+
+  /** Events matching the filter, the most recent first (the console's audit viewer and its CSV export). */
+  async search(filter: AuditFilter, limit = 50): Promise<AuditEvent[]> {
+    const query = this.events.createQueryBuilder('event').orderBy('event.id', 'DESC');
+    if (filter.actorId) query.andWhere('event.actor_id = :actorId', { actorId: filter.actorId });
+    if (filter.targetId) query.andWhere('event.target_id = :targetId', { targetId: filter.targetId });
+    if (filter.action) {
+      const prefix = filter.action.replace(/[\\%_]/g, (c) => `\\${c}`);
+      query.andWhere('event.action LIKE :action', { action: `${prefix}%` });
+    }
+    if (filter.from) query.andWhere('event.occurred_at >= :from', { from: filter.from });
+    if (filter.to) query.andWhere('event.occurred_at < :to', { to: filter.to });
+    if (filter.beforeId) query.andWhere('event.id < :beforeId', { beforeId: filter.beforeId });
+    return query.take(Math.min(Math.max(limit, 1), 10_000)).getMany();
+  }
+
+  async findOne(id: string): Promise<AuditEvent | undefined> {
+    if (!/^\d{1,18}$/.test(id)) return undefined;
+    return (await this.events.findOneBy({ id })) ?? undefined;
   }
 
   /** The most recent events first, for the console and for tests. */

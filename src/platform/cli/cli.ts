@@ -11,6 +11,7 @@ import { checkArguments, describeUnexpected } from './cli-input';
 import { processOutput, withCliOutput, type CliOutput } from './cli-output';
 import { forwardToRunningInstance } from './cli-socket';
 import type { DatabaseEndpoint } from '../database/database-endpoint';
+import { adminCommands } from '../../modules/admin';
 import { identityCommands } from '../../modules/identity';
 import { notificationsCommands } from '../../modules/notifications';
 import { oidcCommands, SigningKeyStore } from '../../modules/oidc';
@@ -37,6 +38,7 @@ export function buildProgram(runtime: CliRuntime = localRuntime(), output: CliOu
     ...identityCommands(runtime),
     ...oidcCommands(runtime),
     ...notificationsCommands(runtime),
+    ...adminCommands(runtime),
   ]) {
     // Commands added this way do not inherit the program's output and error settings by themselves.
     program.addCommand(command.copyInheritedSettings(program));

@@ -1,0 +1,64 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { FirstPartySpaceModule } from '../../platform/first-party/first-party.module';
+import { MenuRegistry } from '../../platform/views/menus';
+import { IdentityModule } from '../identity';
+import { NotificationsModule } from '../notifications';
+import { CONSOLE_SPACE } from './admin-space';
+import { DashboardService } from './dashboard.service';
+import { Operator } from './entities/operator.entity';
+import { OperatorRoles } from './operator-roles';
+import { OperatorsService } from './operators.service';
+import { DashboardController } from './pages/dashboard.controller';
+import { AccountsController } from './pages/accounts.controller';
+import { AuditTrailController } from './pages/audit-trail.controller';
+import { RelyingPartiesController } from './pages/relying-parties.controller';
+import { SigningKeysController } from './pages/signing-keys.controller';
+import { OutboxController } from './pages/outbox.controller';
+import { RelyingPartiesService } from './relying-parties.service';
+import { OidcModule } from '../oidc';
+import { FranceConnectModule } from '../franceconnect';
+import { AccountAdministrationService } from './account-administration.service';
+import { StepUp } from './step-up';
+
+/** The operators' console (`/admin`): its shell, the operators and their roles, the dashboard. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Operator]),
+    IdentityModule,
+    NotificationsModule,
+    OidcModule,
+    FranceConnectModule,
+    FirstPartySpaceModule.register(CONSOLE_SPACE),
+  ],
+  controllers: [
+    DashboardController,
+    AccountsController,
+    RelyingPartiesController,
+    SigningKeysController,
+    OutboxController,
+    AuditTrailController,
+  ],
+  providers: [
+    OperatorsService,
+    OperatorRoles,
+    DashboardService,
+    AccountAdministrationService,
+    StepUp,
+    RelyingPartiesService,
+  ],
+  exports: [OperatorsService, OperatorRoles],
+})
+export class AdminModule {
+  constructor(menus: MenuRegistry) {
+    menus.add(
+      'console',
+      { key: 'dashboard', href: '/admin', label: 'Tableau de bord', order: 10 },
+      { key: 'accounts', href: '/admin/comptes', label: 'Comptes', order: 20 },
+      { key: 'sites', href: '/admin/sites', label: 'Sites', order: 40 },
+      { key: 'keys', href: '/admin/cles', label: 'Clés de signature', order: 50 },
+      { key: 'outbox', href: '/admin/envois', label: 'Envois', order: 60 },
+      { key: 'audit', href: '/admin/journal', label: 'Journal d’audit', order: 90 },
+    );
+  }
+}

@@ -1,0 +1,214 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AuditService } from '../../../platform/audit';
+import { CurrentSession, Permission, type SignedInContext } from '../../../platform/http/access-policy';
+import { FranceConnectAccounts } from '../../franceconnect';
+import { AccountAccessPort, IdentityService, SignInThrottle, type AccountView } from '../../identity';
+import { AccountAdministrationService, type AccountAction } from '../account-administration.service';
+import { renderConsolePage } from '../admin-space';
+import { AccountActionFormDto } from '../dto/account-action-form.dto';
+import { AccountDeletionFormDto } from '../dto/account-deletion-form.dto';
+import { OperatorRoles } from '../operator-roles';
+import { AdminError, AdminErrorCode } from '../admin.errors';
+import { StepUp } from '../step-up';
+
+export const STATUS_LABELS: Record<AccountView['status'], string> = {
+  active: 'Actif',
+  pending: 'En attente d’activation',
+  disabled: 'Désactivé',
+};
+
+/** `dangerous`: asks for the operator's password again after 5 minutes (step-up). */
+const ACTIONS: Record<string, { action: AccountAction; notice: string; dangerous?: boolean }> = {
+  desactiver: { action: 'disabled', notice: 'Le compte est désactivé : ses sessions sont terminées.', dangerous: true },
+  reactiver: { action: 'enabled', notice: 'Le compte est réactivé.' },
+  'renvoyer-activation': { action: 'activation_resent', notice: 'Un nouveau lien d’activation a été envoyé.' },
+  'envoyer-reinitialisation': {
+    action: 'password_reset_sent',
+    notice: 'Un lien de réinitialisation du mot de passe a été envoyé au titulaire.',
+  },
+  deconnecter: { action: 'sessions_ended', notice: 'Toutes les sessions du compte sont terminées.' },
+  debloquer: { action: 'throttle_cleared', notice: 'Le blocage des tentatives de connexion est levé.' },
+};
+
+const oneString = (value: unknown, max: number): string =>
+  typeof value === 'string' ? value.trim().slice(0, max) : '';
+
+const frenchDateTime = (date: Date) =>
+  new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(date);
+
+/** « Comptes »: search, an account's page, and the support's actions on it. */
+@Permission(OperatorRoles, 'lecture')
+@Controller('admin/comptes')
+export class AccountsController {
+  constructor(
+    private readonly identity: IdentityService,
+    private readonly access: AccountAccessPort,
+    private readonly audit: AuditService,
+    private readonly administration: AccountAdministrationService,
+    private readonly stepUp: StepUp,
+    private readonly throttle: SignInThrottle,
+    private readonly franceconnect: FranceConnectAccounts,
+  ) {}
+
+  @Get()
+  async search(
+    @Query('q') q: unknown,
+    @Query('statut') statut: unknown,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const text = oneString(q, 200);
+    const status = oneString(statut, 16);
+    const validStatus = status in STATUS_LABELS ? (status as AccountView['status']) : undefined;
+    const searched = Boolean(text || validStatus);
+    const accounts = searched ? await this.identity.search({ text, status: validStatus, limit: 50 }) : [];
+    renderConsolePage(req, res, 'accounts', 'accounts', 'Comptes', {
+      q: text,
+      statut: validStatus ?? '',
+      searched,
+      statuses: Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label })),
+      accounts: accounts.map((a) => ({ ...a, statusLabel: STATUS_LABELS[a.status] })),
+    });
+  }
+
+  @Get(':id')
+  async show(
+    @CurrentSession() me: SignedInContext,
+    @Param('id') id: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.render(req, res, me, id);
+  }
+
+  /** « Supprimer le compte »: a page asking to type the identifier again (and the password after 5 minutes). */
+  @Permission(OperatorRoles, 'super-admin')
+  @Get(':id/suppression')
+  async deletion(
+    @CurrentSession() me: SignedInContext,
+    @Param('id') id: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.renderDeletion(req, res, me, id, {});
+  }
+
+  @Permission(OperatorRoles, 'super-admin')
+  @Post(':id/supprimer')
+  async delete(
+    @CurrentSession() me: SignedInContext,
+    @Param('id') id: string,
+    @Body() form: AccountDeletionFormDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.administration.get(id);
+    let deleted: AccountView;
+    try {
+      await this.stepUp.confirm(me, form.password);
+      deleted = await this.administration.delete(me.account.id, id, form.confirmation);
+    } catch (error) {
+      if (!(error instanceof AdminError) || !error.fields) throw error;
+      const status = error.code === (AdminErrorCode.STEP_UP_REQUIRED as string) ? 403 : 400;
+      return this.renderDeletion(req, res.status(status), me, id, error.fields, form.confirmation);
+    }
+    renderConsolePage(req, res.status(200), 'accounts', 'accounts', 'Comptes', {
+      notice: `Le compte « ${deleted.identifier} » a été supprimé.`,
+      q: '',
+      statut: '',
+      searched: false,
+      statuses: Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label })),
+      accounts: [],
+    });
+  }
+
+  private async renderDeletion(
+    req: Request,
+    res: Response,
+    me: SignedInContext,
+    id: string,
+    errors: Record<string, string[]>,
+    confirmation = '',
+  ): Promise<void> {
+    const account = await this.administration.get(id);
+    renderConsolePage(req, res, 'account-deletion', 'accounts', `Supprimer le compte ${account.identifier}`, {
+      account,
+      stepUpNeeded: !(await this.stepUp.isFresh(me)),
+      values: { confirmation: confirmation.slice(0, 100) },
+      errors,
+      errorCount: Object.keys(errors).length,
+    });
+  }
+
+  @Permission(OperatorRoles, 'support')
+  @Post(':id/:action')
+  async act(
+    @CurrentSession() me: SignedInContext,
+    @Param('id') id: string,
+    @Param('action') name: string,
+    @Body() form: AccountActionFormDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const known = Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;
+    if (!known) {
+      await this.administration.get(id);
+      res.status(404);
+      return this.render(req, res, me, id);
+    }
+    if (known.dangerous) {
+      await this.administration.get(id);
+      try {
+        await this.stepUp.confirm(me, form.password);
+      } catch (error) {
+        if (!(error instanceof AdminError) || error.code !== (AdminErrorCode.STEP_UP_REQUIRED as string)) throw error;
+        return this.render(req, res.status(403), me, id, undefined, { action: name, errors: error.fields ?? {} });
+      }
+    }
+    await this.administration.act(me.account.id, id, known.action);
+    await this.render(req, res.status(200), me, id, known.notice);
+  }
+
+  private async render(
+    req: Request,
+    res: Response,
+    me: SignedInContext,
+    id: string,
+    notice?: string,
+    refused?: { action: string; errors: Record<string, string[]> },
+  ): Promise<void> {
+    const account = await this.administration.get(id);
+    const sessions = await this.access.sessions(account.id);
+    const events = await this.audit.trailOf(account.id, 20);
+    const blockedUntil = await this.throttle.accountBlockedUntil(account.id);
+    const fc = await this.franceconnect.identityOf(account.id);
+    renderConsolePage(req, res, 'account', 'accounts', `Compte ${account.identifier}`, {
+      notice,
+      stepUpNeeded: !(await this.stepUp.isFresh(me)),
+      refusedAction: refused?.action,
+      errors: refused?.errors ?? {},
+      errorCount: Object.keys(refused?.errors ?? {}).length,
+      account: {
+        ...account,
+        statusLabel: STATUS_LABELS[account.status],
+        createdAt: frenchDateTime(account.createdAt),
+      },
+      sessions: sessions.map((s) => ({ ...s, signedInAt: frenchDateTime(s.signedInAt) })),
+      sites: await this.access.consentedSites(account.id),
+      blockedUntil: blockedUntil ? frenchDateTime(blockedUntil) : null,
+      franceconnect: fc
+        ? {
+            linkedAt: frenchDateTime(fc.linkedAt),
+            lastSignInAt: fc.lastSignInAt ? frenchDateTime(fc.lastSignInAt) : null,
+          }
+        : null,
+      events: events.map((e) => ({
+        occurredAt: frenchDateTime(e.occurredAt),
+        action: e.action,
+        actor: e.actorType + (e.actorId ? ` ${e.actorId}` : ''),
+        outcome: e.outcome,
+      })),
+    });
+  }
+}

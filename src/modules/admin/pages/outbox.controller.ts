@@ -1,0 +1,121 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AuditService } from '../../../platform/audit';
+import { CurrentAccount, Permission, type SignedInAccount } from '../../../platform/http/access-policy';
+import { FormDto } from '../../../platform/http/form-fields';
+import { NotificationsError, NotificationsService } from '../../notifications';
+import { renderConsolePage } from '../admin-space';
+import { AdminError, AdminErrorCode } from '../admin.errors';
+import { operatorRoleOf, OperatorRoles } from '../operator-roles';
+import { OUTBOX_STATUS_LABELS, outboxView } from '../outbox-view';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+type Status = 'pending' | 'sending' | 'sent' | 'failed';
+
+/** A button form: nothing but its CSRF token. */
+class EmptyFormDto extends FormDto {}
+
+/** « Envois »: the outbox by status, a message's detail, retry one or every failed message. */
+@Permission(OperatorRoles, 'lecture')
+@Controller('admin/envois')
+export class OutboxController {
+  constructor(
+    private readonly notifications: NotificationsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Get()
+  async list(@Query('statut') statut: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.renderList(req, res, statut);
+  }
+
+  /** Every failed message back to the queue. */
+  @Permission(OperatorRoles, 'support')
+  @Post('renvoyer-echecs')
+  async retryAll(
+    @CurrentAccount() me: SignedInAccount,
+    @Body() _form: EmptyFormDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const failed = await this.notifications.list('failed', 1000);
+    let retried = 0;
+    for (const message of failed) {
+      try {
+        await this.notifications.retry(message.id);
+        await this.recordRetry(me.id, message.id);
+        retried++;
+      } catch (error) {
+        // Retried meanwhile by someone else: no longer failed.
+        if (!(error instanceof NotificationsError)) throw error;
+      }
+    }
+    await this.renderList(req, res.status(200), 'failed', `${retried} message${retried > 1 ? 's' : ''} remis en file.`);
+  }
+
+  @Get(':id')
+  async show(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.renderMessage(req, res, id);
+  }
+
+  @Permission(OperatorRoles, 'support')
+  @Post(':id/renvoyer')
+  async retry(
+    @CurrentAccount() me: SignedInAccount,
+    @Param('id') id: string,
+    @Body() _form: EmptyFormDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.find(id);
+    try {
+      await this.notifications.retry(id);
+    } catch (error) {
+      if (!(error instanceof NotificationsError)) throw error;
+      return this.renderMessage(req, res.status(409), id, undefined, 'Seul un message en échec peut être renvoyé.');
+    }
+    await this.recordRetry(me.id, id);
+    await this.renderMessage(req, res.status(200), id, 'Le message est remis en file d’envoi.');
+  }
+
+  private async recordRetry(operatorId: string, messageId: string): Promise<void> {
+    await this.audit.record({
+      actor: { type: 'operator', id: operatorId },
+      action: 'admin.outbox.retried',
+      target: { type: 'outbox_message', id: messageId },
+      outcome: 'success',
+      details: { before: { status: 'failed' }, after: { status: 'pending', attempts: 0 } },
+    });
+  }
+
+  private async find(id: string) {
+    const message = UUID.test(id) ? await this.notifications.find(id) : undefined;
+    if (!message) throw new AdminError(AdminErrorCode.MESSAGE_NOT_FOUND, 'Message introuvable.');
+    return message;
+  }
+
+  private async renderList(req: Request, res: Response, statut: unknown, notice?: string): Promise<void> {
+    const status = typeof statut === 'string' && statut in OUTBOX_STATUS_LABELS ? (statut as Status) : undefined;
+    const masked = operatorRoleOf(req) === 'lecture';
+    const [messages, counts] = await Promise.all([
+      this.notifications.list(status, 100),
+      this.notifications.countByStatus(),
+    ]);
+    renderConsolePage(req, res, 'outbox', 'outbox', 'Envois', {
+      notice,
+      statut: status ?? '',
+      counts,
+      statuses: Object.entries(OUTBOX_STATUS_LABELS).map(([value, label]) => ({ value, label })),
+      messages: messages.map((m) => outboxView(m, masked)),
+    });
+  }
+
+  private async renderMessage(req: Request, res: Response, id: string, notice?: string, error?: string) {
+    const message = await this.find(id);
+    renderConsolePage(req, res, 'outbox-message', 'outbox', 'Message', {
+      notice,
+      error,
+      message: outboxView(message, operatorRoleOf(req) === 'lecture'),
+    });
+  }
+}

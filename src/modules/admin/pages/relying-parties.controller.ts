@@ -1,0 +1,103 @@
+import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { CurrentSession, Permission, type SignedInContext } from '../../../platform/http/access-policy';
+import { renderConsolePage } from '../admin-space';
+import { AdminError, AdminErrorCode } from '../admin.errors';
+import { AccountActionFormDto } from '../dto/account-action-form.dto';
+import { AUTH_METHODS, ClientFormDto } from '../dto/client-form.dto';
+import { OperatorRoles } from '../operator-roles';
+import { RelyingPartiesService } from '../relying-parties.service';
+import { StepUp } from '../step-up';
+
+const NEW_VALUES = {
+  grantAuthorizationCode: 'oui',
+  grantRefreshToken: 'oui',
+  tokenEndpointAuthMethod: 'client_secret_basic',
+};
+
+/** « Sites »: the relying parties, a new one, a secret renewed (shown once). */
+@Permission(OperatorRoles, 'lecture')
+@Controller('admin/sites')
+export class RelyingPartiesController {
+  constructor(
+    private readonly sites: RelyingPartiesService,
+    private readonly stepUp: StepUp,
+  ) {}
+
+  @Get()
+  async list(@Req() req: Request, @Res() res: Response): Promise<void> {
+    renderConsolePage(req, res, 'sites', 'sites', 'Sites', { sites: await this.sites.list() });
+  }
+
+  @Permission(OperatorRoles, 'super-admin')
+  @Get('nouveau')
+  creation(@Req() req: Request, @Res() res: Response): void {
+    this.renderForm(req, res, NEW_VALUES, {});
+  }
+
+  @Permission(OperatorRoles, 'super-admin')
+  @Post()
+  async create(
+    @CurrentSession() me: SignedInContext,
+    @Body() form: ClientFormDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    try {
+      const added = await this.sites.create(me.account.id, form);
+      renderConsolePage(req, res.status(200), 'site', 'sites', 'Site enregistré', {
+        site: await this.sites.get(added.clientId),
+        secret: added.clientSecret,
+        notice: `Le site « ${added.clientId} » est enregistré.`,
+      });
+    } catch (error) {
+      if (!(error instanceof AdminError) || !error.fields) throw error;
+      const { _csrf, ...values } = form;
+      this.renderForm(req, res.status(400), values, error.fields);
+    }
+  }
+
+  @Get(':clientId')
+  async show(@Param('clientId') clientId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    renderConsolePage(req, res, 'site', 'sites', 'Site', { site: await this.sites.get(clientId.slice(0, 255)) });
+  }
+
+  /** Renewing a secret is dangerous: the password again after 5 minutes (step-up). */
+  @Permission(OperatorRoles, 'super-admin')
+  @Post(':clientId/secret')
+  async rotate(
+    @CurrentSession() me: SignedInContext,
+    @Param('clientId') clientId: string,
+    @Body() form: AccountActionFormDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const site = await this.sites.get(clientId.slice(0, 255));
+    try {
+      await this.stepUp.confirm(me, form.password);
+    } catch (error) {
+      if (!(error instanceof AdminError) || error.code !== (AdminErrorCode.STEP_UP_REQUIRED as string)) throw error;
+      return renderConsolePage(req, res.status(403), 'site', 'sites', 'Site', {
+        site,
+        stepUpNeeded: true,
+        errors: error.fields ?? {},
+        errorCount: 1,
+      });
+    }
+    const secret = await this.sites.rotateSecret(me.account.id, site.clientId);
+    renderConsolePage(req, res.status(200), 'site', 'sites', 'Site', {
+      site,
+      secret,
+      notice: 'Le secret est renouvelé : l’ancien est refusé dès maintenant.',
+    });
+  }
+
+  private renderForm(req: Request, res: Response, values: object, errors: Record<string, string[]>): void {
+    renderConsolePage(req, res, 'site-form', 'sites', 'Nouveau site', {
+      values,
+      errors,
+      errorCount: Object.keys(errors).length,
+      authMethods: AUTH_METHODS,
+    });
+  }
+}
