@@ -8,6 +8,7 @@ import { CliError } from './cli-error';
 import { identityCommands } from '../../modules/identity';
 import { notificationsCommands } from '../../modules/notifications';
 import { oidcCommands } from '../../modules/oidc';
+import { subscriptionsCommands } from '../../modules/subscriptions';
 import { migrationCommands } from './migration.commands';
 
 /**
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
     ...identityCommands(runtime),
     ...oidcCommands(runtime),
     ...notificationsCommands(runtime),
+    ...subscriptionsCommands(runtime),
   ])
     program.addCommand(command);
   return program;

@@ -1,0 +1,15 @@
+export { SubscriptionsModule } from './subscriptions.module';
+export {
+  SubscriptionsService,
+  MODE_LABELS,
+  type NewProduct,
+  type NewSubscription,
+  type ProductView,
+  type RoleGrant,
+  type SubscriptionView,
+  type ModeChange,
+} from './subscriptions.service';
+export { SubscriptionsError, SubscriptionsErrorCode } from './subscriptions.errors';
+export { ACCOUNT_MODES, type AccountMode } from './entities/subscription.entity';
+export { MEMBER_ROLES, type MemberRole } from './entities/membership-role.entity';
+export { subscriptionsCommands } from './cli/subscriptions.commands';
