@@ -1,18 +1,22 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdentityModule } from '../identity';
 import { Membership } from './entities/membership.entity';
 import { MembershipRole } from './entities/membership-role.entity';
 import { ProductClient } from './entities/product-client.entity';
 import { Product } from './entities/product.entity';
 import { SubscriptionProduct } from './entities/subscription-product.entity';
 import { Subscription } from './entities/subscription.entity';
+import { ProductAccess } from './product-access';
+import { SubscriptionsClock } from './subscriptions.clock';
 import { SubscriptionsService } from './subscriptions.service';
 
 @Module({
   imports: [
+    IdentityModule,
     TypeOrmModule.forFeature([Product, ProductClient, Subscription, SubscriptionProduct, Membership, MembershipRole]),
   ],
-  providers: [SubscriptionsService],
+  providers: [SubscriptionsService, SubscriptionsClock, ProductAccess],
   exports: [SubscriptionsService],
 })
 export class SubscriptionsModule {}

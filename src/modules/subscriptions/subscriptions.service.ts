@@ -2,12 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { AuditService } from '../../platform/audit';
+import { AccountAccessPort } from '../identity';
 import { Membership } from './entities/membership.entity';
 import { MembershipRole, MEMBER_ROLES, type MemberRole } from './entities/membership-role.entity';
 import { ProductClient } from './entities/product-client.entity';
 import { Product, type ProductSection } from './entities/product.entity';
 import { SubscriptionProduct } from './entities/subscription-product.entity';
 import { ACCOUNT_MODES, Subscription, type AccountMode } from './entities/subscription.entity';
+import { SubscriptionsClock } from './subscriptions.clock';
 import { SubscriptionsError, SubscriptionsErrorCode } from './subscriptions.errors';
 
 export interface NewProduct {
@@ -66,6 +68,18 @@ export interface ModeChange {
   applied: boolean;
 }
 
+/** An account's active memberships on the product of a client: what the access check and the claim read. */
+export interface ProductAccessView {
+  product: { code: string; name: string; subscriptionRequired: boolean };
+  memberships: Array<{
+    subscriptionId: string;
+    subscriber: string;
+    roles: MemberRole[];
+    /** The sections the member has a role on (a role on the whole product covers every section subscribed). */
+    sections: string[];
+  }>;
+}
+
 /** Who acts: an operator at the command line (customer service), or an account. */
 export type SubscriptionsActor = { type: 'operator'; id?: string } | { type: 'account'; id: string };
 
@@ -101,7 +115,60 @@ export class SubscriptionsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly clock: SubscriptionsClock,
+    private readonly accountAccess: AccountAccessPort,
   ) {}
+
+  /**
+   * The product a client belongs to, and the account's memberships that give access to it today: the subscription
+   * has started and not ended, its mode allows personal accounts, and the member has a role on this product.
+   * `undefined` when the client is no product's. Two indexed queries: it runs on each sign-in to each site.
+   */
+  async productAccess(clientId: string, accountId: string): Promise<ProductAccessView | undefined> {
+    const [product] = await this.dataSource.query<
+      Array<{ id: string; code: string; name: string; subscription_required: boolean; sections: ProductSection[] }>
+    >(
+      `SELECT p.id, p.code, p.name, p.subscription_required, p.sections
+         FROM product_client pc JOIN product p ON p.id = pc.product_id
+        WHERE pc.client_id = $1`,
+      [clientId],
+    );
+    if (!product) return undefined;
+    const rows = await this.dataSource.query<
+      Array<{ subscription_id: string; subscriber: string; covered: string[]; section: string; role: MemberRole }>
+    >(
+      `SELECT s.id AS subscription_id, s.subscriber, sp.sections AS covered, r.section, r.role
+         FROM membership m
+         JOIN subscription s ON s.id = m.subscription_id
+         JOIN subscription_product sp ON sp.subscription_id = s.id AND sp.product_id = $2
+         JOIN membership_role r ON r.membership_id = m.id AND r.product_id = $2
+        WHERE m.account_id = $1 AND s.starts_on <= $3 AND s.ends_on >= $3
+          AND s.account_mode <> 'no-personal-account'
+        ORDER BY s.created_at, s.id`,
+      [accountId, product.id, parisDate(this.clock.now())],
+    );
+    const memberships: ProductAccessView['memberships'] = [];
+    for (const row of rows) {
+      let entry = memberships.find((m) => m.subscriptionId === row.subscription_id);
+      if (!entry) {
+        entry = { subscriptionId: row.subscription_id, subscriber: row.subscriber, roles: [], sections: [] };
+        memberships.push(entry);
+      }
+      if (!entry.roles.includes(row.role)) entry.roles.push(row.role);
+      const subscribed = row.covered.length > 0 ? row.covered : product.sections.map((s) => s.code);
+      for (const section of row.section ? [row.section] : subscribed)
+        if (!entry.sections.includes(section)) entry.sections.push(section);
+    }
+    for (const entry of memberships) {
+      entry.roles.sort((a, b) => MEMBER_ROLES.indexOf(a) - MEMBER_ROLES.indexOf(b));
+      const order = product.sections.map((s) => s.code);
+      entry.sections.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    }
+    return {
+      product: { code: product.code, name: product.name, subscriptionRequired: product.subscription_required },
+      memberships,
+    };
+  }
 
   async addProduct(input: NewProduct, actor: SubscriptionsActor = { type: 'operator' }): Promise<ProductView> {
     const code = input.code.trim();
@@ -335,15 +402,25 @@ export class SubscriptionsService {
     });
   }
 
-  /** Ends an account's membership (the account itself stays). Returns whether it was a member. */
+  /**
+   * Ends an account's membership (the account itself stays). Its grants and tokens on the subscription's products
+   * are then revoked, on the clients it no longer has access to by another subscription: its sessions on those
+   * products end. Returns whether it was a member.
+   */
   async removeMembership(
     subscriptionId: string,
     accountId: string,
     actor: SubscriptionsActor = { type: 'operator' },
   ): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
-      const result = await manager.delete(Membership, { subscriptionId, accountId });
-      if (!result.affected) return false;
+    const clientIds = await this.dataSource.transaction(async (manager) => {
+      const membership = await manager.findOneBy(Membership, { subscriptionId, accountId });
+      if (!membership) return undefined;
+      const clients = await manager.query<Array<{ client_id: string }>>(
+        `SELECT DISTINCT pc.client_id FROM membership_role r JOIN product_client pc ON pc.product_id = r.product_id
+          WHERE r.membership_id = $1`,
+        [membership.id],
+      );
+      await manager.delete(Membership, { id: membership.id });
       await this.audit.record(
         {
           actor,
@@ -354,8 +431,15 @@ export class SubscriptionsService {
         },
         manager,
       );
-      return true;
+      return clients.map((c) => c.client_id);
     });
+    if (!clientIds) return false;
+    for (const clientId of clientIds) {
+      const access = await this.productAccess(clientId, accountId);
+      if (access && access.product.subscriptionRequired && access.memberships.length === 0)
+        await this.accountAccess.revokeSite(accountId, clientId);
+    }
+    return true;
   }
 
   private async modeConsequences(
