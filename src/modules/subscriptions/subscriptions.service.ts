@@ -80,6 +80,28 @@ export interface ProductAccessView {
   }>;
 }
 
+/** One product of an account's membership, as « Mes produits et statuts » shows it. */
+export interface MyProduct {
+  code: string;
+  name: string;
+  url: string;
+  /** Roles on the whole product. */
+  roles: MemberRole[];
+  /** The sections the subscription covers, each with the member's roles there (a whole-product role counts). */
+  sections: Array<{ code: string; name: string; roles: MemberRole[] }>;
+}
+
+export interface MySubscription {
+  subscriptionId: string;
+  subscriber: string;
+  startsOn: string;
+  endsOn: string;
+  accountMode: AccountMode;
+  /** `active`, `ended`, `upcoming`, or `no-personal-account` (personal accounts give no access in that mode). */
+  status: 'active' | 'ended' | 'upcoming' | 'no-personal-account';
+  products: MyProduct[];
+}
+
 /** Who acts: an operator at the command line (customer service), or an account. */
 export type SubscriptionsActor = { type: 'operator'; id?: string } | { type: 'account'; id: string };
 
@@ -440,6 +462,74 @@ export class SubscriptionsService {
         await this.accountAccess.revokeSite(accountId, clientId);
     }
     return true;
+  }
+
+  /** Whether the account is a member of any subscription (the « Mes abonnements » menu entry). */
+  async isMember(accountId: string): Promise<boolean> {
+    return this.dataSource.getRepository(Membership).existsBy({ accountId });
+  }
+
+  /** The account's memberships, with per product and section its roles: « Mes produits et statuts ». */
+  async mySubscriptions(accountId: string): Promise<MySubscription[]> {
+    const manager = this.dataSource.manager;
+    const memberships = await manager.findBy(Membership, { accountId });
+    if (memberships.length === 0) return [];
+    const subscriptions = await manager.find(Subscription, {
+      where: { id: In(memberships.map((m) => m.subscriptionId)) },
+      order: { subscriber: 'ASC', createdAt: 'ASC' },
+    });
+    const covered = await manager.findBy(SubscriptionProduct, { subscriptionId: In(subscriptions.map((s) => s.id)) });
+    const products = await manager.findBy(Product, { id: In(covered.map((c) => c.productId)) });
+    const roles = await manager.findBy(MembershipRole, { membershipId: In(memberships.map((m) => m.id)) });
+    const today = parisDate(this.clock.now());
+    return subscriptions.map((subscription) => {
+      const membership = memberships.find((m) => m.subscriptionId === subscription.id)!;
+      const mine = roles.filter((r) => r.membershipId === membership.id);
+      const status: MySubscription['status'] =
+        subscription.accountMode === 'no-personal-account'
+          ? 'no-personal-account'
+          : today < subscription.startsOn
+            ? 'upcoming'
+            : today > subscription.endsOn
+              ? 'ended'
+              : 'active';
+      const byOrder = (a: MemberRole, b: MemberRole) => MEMBER_ROLES.indexOf(a) - MEMBER_ROLES.indexOf(b);
+      return {
+        subscriptionId: subscription.id,
+        subscriber: subscription.subscriber,
+        startsOn: subscription.startsOn,
+        endsOn: subscription.endsOn,
+        accountMode: subscription.accountMode,
+        status,
+        products: covered
+          .filter((c) => c.subscriptionId === subscription.id)
+          .map((c) => products.find((p) => p.id === c.productId)!)
+          .sort((a, b) => a.name.localeCompare(b.name, 'fr'))
+          .map((product) => {
+            const onProduct = mine.filter((r) => r.productId === product.id);
+            const whole = onProduct.filter((r) => r.section === '').map((r) => r.role);
+            const sectionCodes = covered.find(
+              (c) => c.subscriptionId === subscription.id && c.productId === product.id,
+            )!.sections;
+            return {
+              code: product.code,
+              name: product.name,
+              url: product.url,
+              roles: [...whole].sort(byOrder),
+              sections: product.sections
+                .filter((s) => sectionCodes.length === 0 || sectionCodes.includes(s.code))
+                .map((s) => ({
+                  code: s.code,
+                  name: s.name,
+                  roles: [
+                    ...new Set([...whole, ...onProduct.filter((r) => r.section === s.code).map((r) => r.role)]),
+                  ].sort(byOrder),
+                })),
+            };
+          })
+          .filter((p) => p.roles.length > 0 || p.sections.some((s) => s.roles.length > 0)),
+      };
+    });
   }
 
   private async modeConsequences(
