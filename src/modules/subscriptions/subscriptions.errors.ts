@@ -8,6 +8,7 @@ export enum SubscriptionsErrorCode {
   SUBSCRIPTION_NOT_FOUND = 'SUBSCRIPTION_NOT_FOUND',
   SEATS_EXHAUSTED = 'SEATS_EXHAUSTED',
   ALREADY_MEMBER = 'ALREADY_MEMBER',
+  MEMBER_NOT_FOUND = 'MEMBER_NOT_FOUND',
 }
 
 const kinds: Record<SubscriptionsErrorCode, ErrorKind> = {
@@ -18,6 +19,7 @@ const kinds: Record<SubscriptionsErrorCode, ErrorKind> = {
   [SubscriptionsErrorCode.SUBSCRIPTION_NOT_FOUND]: 'not_found',
   [SubscriptionsErrorCode.SEATS_EXHAUSTED]: 'conflict',
   [SubscriptionsErrorCode.ALREADY_MEMBER]: 'conflict',
+  [SubscriptionsErrorCode.MEMBER_NOT_FOUND]: 'not_found',
 };
 
 export class SubscriptionsError extends DomainError {

@@ -378,23 +378,7 @@ export class SubscriptionsService {
   ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const subscription = await this.findSubscription(manager, subscriptionId, true);
-      const covered = await manager.findBy(SubscriptionProduct, { subscriptionId });
-      const products = await manager.findBy(Product, { id: In(covered.map((c) => c.productId)) });
-      const rows: Array<Omit<MembershipRole, 'membershipRow' | 'productRow' | 'membershipId'>> = [];
-      for (const grant of grants) {
-        const product = products.find((p) => p.code === grant.productCode);
-        if (!product) throw invalid(`Le produit « ${grant.productCode} » n’est pas compris dans cet abonnement.`);
-        const coveredSections = covered.find((c) => c.productId === product.id)!.sections;
-        const section = grant.section ?? '';
-        if (
-          section &&
-          !(coveredSections.length === 0 ? product.sections.map((s) => s.code) : coveredSections).includes(section)
-        )
-          throw invalid(`La rubrique « ${section} » n’est pas comprise dans cet abonnement.`);
-        if (!MEMBER_ROLES.includes(grant.role)) throw invalid(`Rôle « ${String(grant.role)} » inconnu.`);
-        if (!rows.some((r) => r.productId === product.id && r.section === section && r.role === grant.role))
-          rows.push({ productId: product.id, section, role: grant.role });
-      }
+      const rows = await this.grantRows(manager, subscriptionId, grants);
       let membership = await manager.findOneBy(Membership, { subscriptionId, accountId });
       if (!membership) {
         const used = await manager.countBy(Membership, { subscriptionId });
@@ -422,6 +406,56 @@ export class SubscriptionsService {
         manager,
       );
     });
+  }
+
+  /**
+   * Holds a seat for a person about to be invited (`placeholder` stands for the account until it exists), after
+   * checking the grants: under the subscription's row lock, like `setMembership`. Returns the membership's id.
+   */
+  async reserveSeat(subscriptionId: string, grants: RoleGrant[], placeholder: string): Promise<string> {
+    return this.dataSource.transaction(async (manager) => {
+      const subscription = await this.findSubscription(manager, subscriptionId, true);
+      await this.grantRows(manager, subscriptionId, grants);
+      if ((await manager.countBy(Membership, { subscriptionId })) >= subscription.seats)
+        throw new SubscriptionsError(
+          SubscriptionsErrorCode.SEATS_EXHAUSTED,
+          `Toutes les places de l’abonnement sont prises (${subscription.seats}).`,
+        );
+      return (await manager.save(manager.create(Membership, { subscriptionId, accountId: placeholder }))).id;
+    });
+  }
+
+  /** The invited account takes its reserved seat, with its roles. */
+  async confirmReservation(
+    membershipId: string,
+    accountId: string,
+    grants: RoleGrant[],
+    actor: SubscriptionsActor,
+  ): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const membership = await manager.findOneByOrFail(Membership, { id: membershipId });
+      const rows = await this.grantRows(manager, membership.subscriptionId, grants);
+      await manager.update(Membership, { id: membershipId }, { accountId });
+      await manager.insert(
+        MembershipRole,
+        rows.map((r) => ({ ...r, membershipId })),
+      );
+      await this.audit.record(
+        {
+          actor,
+          action: 'subscriptions.membership.changed',
+          target: { type: 'subscription', id: membership.subscriptionId },
+          outcome: 'success',
+          details: { accountId, grants: grants.map((g) => `${g.productCode}/${g.section ?? '*'}/${g.role}`) },
+        },
+        manager,
+      );
+    });
+  }
+
+  /** Gives back a reserved seat (the invitation failed). */
+  async releaseReservation(membershipId: string): Promise<void> {
+    await this.dataSource.getRepository(Membership).delete({ id: membershipId });
   }
 
   /**
@@ -462,6 +496,20 @@ export class SubscriptionsService {
         await this.accountAccess.revokeSite(accountId, clientId);
     }
     return true;
+  }
+
+  /** The products and sections of a subscription, with their names: the rows of « ② Accès ». */
+  async accessGrid(subscriptionId: string): Promise<Array<{ code: string; name: string; sections: ProductSection[] }>> {
+    const subscription = await this.getSubscription(subscriptionId);
+    const products = await this.listProducts();
+    return subscription.products.map((covered) => {
+      const product = products.find((p) => p.code === covered.code)!;
+      return {
+        code: product.code,
+        name: product.name,
+        sections: product.sections.filter((s) => covered.sections.length === 0 || covered.sections.includes(s.code)),
+      };
+    });
   }
 
   /** Whether the account is a member of any subscription (the « Mes abonnements » menu entry). */
@@ -530,6 +578,32 @@ export class SubscriptionsService {
           .filter((p) => p.roles.length > 0 || p.sections.some((s) => s.roles.length > 0)),
       };
     });
+  }
+
+  /** Checks grants against what the subscription covers; returns the role rows to store. */
+  private async grantRows(
+    manager: EntityManager,
+    subscriptionId: string,
+    grants: RoleGrant[],
+  ): Promise<Array<Pick<MembershipRole, 'productId' | 'section' | 'role'>>> {
+    const covered = await manager.findBy(SubscriptionProduct, { subscriptionId });
+    const products = await manager.findBy(Product, { id: In(covered.map((c) => c.productId)) });
+    const rows: Array<Omit<MembershipRole, 'membershipRow' | 'productRow' | 'membershipId'>> = [];
+    for (const grant of grants) {
+      const product = products.find((p) => p.code === grant.productCode);
+      if (!product) throw invalid(`Le produit « ${grant.productCode} » n’est pas compris dans cet abonnement.`);
+      const coveredSections = covered.find((c) => c.productId === product.id)!.sections;
+      const section = grant.section ?? '';
+      if (
+        section &&
+        !(coveredSections.length === 0 ? product.sections.map((s) => s.code) : coveredSections).includes(section)
+      )
+        throw invalid(`La rubrique « ${section} » n’est pas comprise dans cet abonnement.`);
+      if (!MEMBER_ROLES.includes(grant.role)) throw invalid(`Rôle « ${String(grant.role)} » inconnu.`);
+      if (!rows.some((r) => r.productId === product.id && r.section === section && r.role === grant.role))
+        rows.push({ productId: product.id, section, role: grant.role });
+    }
+    return rows;
   }
 
   private async modeConsequences(
