@@ -15,3 +15,4 @@ export { ACCOUNT_MODES, type AccountMode } from './entities/subscription.entity'
 export { MEMBER_ROLES, type MemberRole } from './entities/membership-role.entity';
 export { subscriptionsCommands } from './cli/subscriptions.commands';
 export { SubscriptionsClock } from './subscriptions.clock';
+export { SubscriptionsExpiryJob, EXPIRY_WARNING_DAYS } from './subscriptions-expiry.job';

@@ -5,6 +5,7 @@ import { NotificationsModule } from '../notifications';
 import { ManageUsersController } from './pages/manage-users.controller';
 import { SubscriptionAdministrator } from './subscription-administrator.permission';
 import { UserManagementService } from './user-management.service';
+import { SubscriptionsExpiryJob } from './subscriptions-expiry.job';
 import { MenuRegistry } from '../../platform/views/menus';
 import { MySubscriptionsController } from './pages/my-subscriptions.controller';
 import { Membership } from './entities/membership.entity';
@@ -30,6 +31,7 @@ import { SubscriptionsService } from './subscriptions.service';
     ProductAccess,
     UserManagementService,
     SubscriptionAdministrator,
+    SubscriptionsExpiryJob,
   ],
   exports: [SubscriptionsService],
 })

@@ -37,6 +37,10 @@ export class Subscription {
   @Column({ name: 'account_mode', type: 'varchar', length: 32 })
   accountMode: AccountMode;
 
+  /** The last expiry warning sent to the administrators: 30 or 7 (days before the end), or none yet. */
+  @Column({ name: 'expiry_warning_days', type: 'smallint', nullable: true })
+  expiryWarningDays: number | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
