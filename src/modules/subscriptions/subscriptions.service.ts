@@ -476,7 +476,8 @@ export class SubscriptionsService {
           WHERE r.membership_id = $1`,
         [membership.id],
       );
-      await manager.delete(Membership, { id: membership.id });
+      // Another caller may have removed it meanwhile (the expiry job on two instances): only one removal counts.
+      if (!(await manager.delete(Membership, { id: membership.id })).affected) return undefined;
       await this.audit.record(
         {
           actor,
