@@ -160,6 +160,22 @@ describe('Subscriptions: « Gérer mes utilisateurs »', () => {
       `SELECT template FROM outbox_message WHERE recipient = 'louis.martin@cabinet-dupont.fr'`,
     );
     assert.equal(mail.template, 'account-invitation');
+
+    // « Renvoyer l’invitation », from the user's page while the account is pending.
+    const rights = await browser.get(`${app.url}/compte/utilisateurs/${a}/${invited.id}`);
+    const resent = await browser.submit(rights, /renvoyer$/, {});
+    assert.equal(resent.status, 200, resent.body.slice(0, 1500));
+    assert.match(resent.body, /Invitation renvoyée à Louis Martin/);
+    const [{ n }] = await app.dataSource.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM outbox_message WHERE recipient = 'louis.martin@cabinet-dupont.fr' AND template = 'account-invitation'`,
+    );
+    assert.equal(n, 2);
+    // Not for an active account, nor for another subscription's member.
+    const active = await browser.post(`${app.url}/compte/utilisateurs/${a}/${accounts['jp.dupont']}/renvoyer`, {
+      _csrf: /name="_csrf" value="([^"]+)"/.exec(rights.body)![1],
+    });
+    assert.equal(active.status, 400);
+    assert.match(active.body, /déjà activé/);
   });
 
   it('attaches the account that already has the address, tells its holder, and creates no second account', async () => {
@@ -263,6 +279,8 @@ describe('Subscriptions: « Gérer mes utilisateurs »', () => {
         { _csrf: csrf, members: [accounts['lea.bernard'], accounts['paul.martin']] },
       ],
       [`/compte/utilisateurs/nimporte-quoi/nouveau`, { _csrf: csrf, email: 'x@example.fr' }],
+      [`/compte/utilisateurs/${a}/${accounts['lea.bernard']}/renvoyer`, { _csrf: csrf }],
+      [`/compte/utilisateurs/${b}/${accounts['lea.bernard']}/renvoyer`, { _csrf: csrf }],
     ];
     for (const [path, fields] of posts) {
       const res = await browser.post(`${app.url}${path}`, fields);

@@ -176,6 +176,18 @@ export class UserManagementService {
     await this.subscriptions.setMembership(subscriptionId, accountId, grants, { type: 'account', id: actor });
   }
 
+  /** « Renvoyer l’invitation »: a new link for a user of this subscription who has not activated the account yet. */
+  async resendInvitation(
+    subscriptionId: string,
+    accountId: string,
+    admin: { id: string; name: string },
+  ): Promise<void> {
+    const user = await this.user(subscriptionId, accountId);
+    if (user.status !== 'pending')
+      throw new UserFormError({ resend: 'Ce compte est déjà activé : il n’y a pas d’invitation à renvoyer.' });
+    await this.identity.resendInvitation(accountId, { actor: { type: 'account', id: admin.id }, name: admin.name });
+  }
+
   /** « Supprimer »: the members leave the subscription (their accounts stay, their sessions on the products end). */
   async removeUsers(subscriptionId: string, accountIds: string[], actor: string): Promise<number> {
     if (accountIds.includes(actor))

@@ -72,9 +72,7 @@ export class ManageUsersController {
     @Body() form: CreateUserFormDto,
     @Res() res: Response,
   ): Promise<void> {
-    const me = await this.identity.findById(account.id);
-    const seats = await this.users.seats(subscriptionId);
-    const name = `${[me?.givenName, me?.familyName].filter(Boolean).join(' ') || me?.identifier} (${seats.subscriber})`;
+    const name = await this.adminName(account.id, subscriptionId);
     const input = {
       email: form.email ?? '',
       civility: form.civility ?? '',
@@ -99,6 +97,31 @@ export class ManageUsersController {
       if (!fields) throw error;
       res.status(400);
       await this.renderForm(res, subscriptionId, { values: input, errors: asLists(fields) });
+    }
+  }
+
+  @Permission(SubscriptionAdministrator, 'subscriptionId')
+  @HttpCode(200)
+  @Post(':subscriptionId/:accountId/renvoyer')
+  async resend(
+    @CurrentAccount() account: SignedInAccount,
+    @Param('subscriptionId') subscriptionId: string,
+    @Param('accountId') accountId: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    const user = await this.users.user(subscriptionId, accountId);
+    try {
+      await this.users.resendInvitation(subscriptionId, accountId, {
+        id: account.id,
+        name: await this.adminName(account.id, subscriptionId),
+      });
+      await this.renderList(res, subscriptionId, {
+        notice: `Invitation renvoyée à ${user.givenName} ${user.familyName}.`,
+      });
+    } catch (error) {
+      if (!(error instanceof UserFormError)) throw error;
+      res.status(400);
+      await this.renderList(res, subscriptionId, { errors: asLists(error.fields) });
     }
   }
 
@@ -140,6 +163,13 @@ export class ManageUsersController {
       res.status(400);
       await this.renderForm(res, subscriptionId, { user, values: { access: form.access }, errors: asLists(fields) });
     }
+  }
+
+  /** How the e-mails name the administrator: « Jean-Pierre Dupont (Cabinet Dupont) ». */
+  private async adminName(accountId: string, subscriptionId: string): Promise<string> {
+    const me = await this.identity.findById(accountId);
+    const { subscriber } = await this.users.seats(subscriptionId);
+    return `${[me?.givenName, me?.familyName].filter(Boolean).join(' ') || me?.identifier} (${subscriber})`;
   }
 
   private async renderList(res: Response, subscriptionId: string, data: Record<string, unknown>): Promise<void> {
