@@ -17,6 +17,8 @@ import { FranceconnectIdentity1795477605370 } from './1795477605370-franceconnec
 import { IdentityInvitations1796079011304 } from './1796079011304-identity-invitations';
 import { PlatformWebSessionClient1796079250178 } from './1796079250178-platform-web-session-client';
 import { AdminOperator1796082873293 } from './1796082873293-admin-operator';
+import { SubscriptionsModel1796083073984 } from './1796083073984-subscriptions-model';
+import { SubscriptionsExpiryWarning1796084565063 } from './1796084565063-subscriptions-expiry-warning';
 
 export const migrations = [
   PlatformAuditEvent1795463126976,
@@ -34,4 +36,6 @@ export const migrations = [
   IdentityInvitations1796079011304,
   PlatformWebSessionClient1796079250178,
   AdminOperator1796082873293,
+  SubscriptionsModel1796083073984,
+  SubscriptionsExpiryWarning1796084565063,
 ];

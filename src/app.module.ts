@@ -4,6 +4,7 @@ import { FranceConnectModule } from './modules/franceconnect';
 import { IdentityModule } from './modules/identity';
 import { NotificationsModule } from './modules/notifications';
 import { OidcModule } from './modules/oidc';
+import { SubscriptionsModule } from './modules/subscriptions';
 import { PlatformModule, type PlatformOptions } from './platform/platform.module';
 
 /** The platform: its foundation, then one module per domain (DESIGN.md), added as they are built. */
@@ -20,6 +21,7 @@ export class AppModule {
         OidcModule,
         NotificationsModule,
         AdminModule,
+        SubscriptionsModule,
         ...extraModules,
       ],
     };

@@ -4,6 +4,7 @@ import type { AppConfig } from '../config';
 import { IdentityError, IdentityErrorCode, IdentityService } from '../modules/identity';
 import { franceconnectUris } from '../modules/franceconnect';
 import { ClientRegistry, OidcProviderService } from '../modules/oidc';
+import { SubscriptionsService } from '../modules/subscriptions';
 import { deriveKey } from '../platform/crypto/secret-box';
 import { demoSiteUrls, startDemoSite } from './demo-site';
 import { startFranceConnectStandIn, type FranceConnectStandIn } from './franceconnect-stand-in';
@@ -19,7 +20,7 @@ export const DEMO_CLIENT_ID = 'site-demo';
 
 /**
  * Demo data for `npm start` on the embedded database (never in production): a demo account, and a demo site on
- * `PORT + 1` registered as a relying party. Idempotent: what exists is kept.
+ * `PORT + 1` registered as a relying party, with its subscriptions (`seedSubscriptions`). Idempotent: what exists is kept.
  */
 export async function startDemo(
   app: INestApplicationContext,
@@ -49,11 +50,60 @@ export async function startDemo(
     },
     (metadata) => oidc.validateClient(metadata),
   );
+  await seedSubscriptions(app, `http://localhost:${port}/`);
   const site = await startDemoSite({ port, issuer: config.issuer, clientId: DEMO_CLIENT_ID, clientSecret });
   logger.info(
     `Démonstration : site partenaire sur ${site.url} ; compte « ${DEMO_ACCOUNT.identifier} » (${DEMO_ACCOUNT.email}), mot de passe « ${DEMO_ACCOUNT.password} »`,
   );
   return () => site.close();
+}
+
+export const DEMO_PRODUCT_CODE = 'site-demo';
+
+/**
+ * The subscriptions' demo data (issue 15): the demo site as a product with two sections, one subscription in each
+ * account-management mode, the demo account administrator of the one in « gestion par administrateur ». The product
+ * does not require a subscription, so that every demo account still signs in to the demo site. Once only.
+ */
+async function seedSubscriptions(app: INestApplicationContext, siteUrl: string): Promise<void> {
+  const subscriptions = app.get(SubscriptionsService);
+  if ((await subscriptions.listProducts()).some((p) => p.code === DEMO_PRODUCT_CODE)) return;
+  await subscriptions.addProduct({
+    code: DEMO_PRODUCT_CODE,
+    name: 'Site de démonstration',
+    url: siteUrl,
+    sections: [
+      { code: 'actualites', name: 'Actualités' },
+      { code: 'jurisprudence', name: 'Jurisprudence' },
+    ],
+    clientIds: [DEMO_CLIENT_ID],
+    subscriptionRequired: false,
+  });
+  const today = new Date();
+  const startsOn = today.toISOString().slice(0, 10);
+  const endsOn = new Date(today.getTime() + 365 * 86_400_000).toISOString().slice(0, 10);
+  const ids: Record<string, string> = {};
+  for (const [subscriber, accountMode] of [
+    ['Cabinet Démo (gestion par administrateur)', 'administrator-managed'],
+    ['Étude Démo (auto-déclaration)', 'self-declaration'],
+    ['Bibliothèque Démo (pas de compte personnel)', 'no-personal-account'],
+  ] as const)
+    ids[accountMode] = (
+      await subscriptions.addSubscription({
+        subscriber,
+        products: [{ code: DEMO_PRODUCT_CODE }],
+        seats: 10,
+        startsOn,
+        endsOn,
+        accountMode,
+      })
+    ).id;
+  const admin = await app.get(IdentityService).findByEmail(DEMO_ACCOUNT.email);
+  if (admin)
+    await subscriptions.setMembership(ids['administrator-managed'], admin.id, [
+      { productCode: DEMO_PRODUCT_CODE, role: 'reader' },
+      { productCode: DEMO_PRODUCT_CODE, role: 'administrator' },
+    ]);
 }
 
 /**

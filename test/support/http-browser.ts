@@ -26,14 +26,18 @@ export class HttpBrowser {
 
   async post(
     url: string,
-    form: Record<string, string>,
+    form: Record<string, string | string[]>,
     stayOn?: string,
     files?: Record<string, { name: string; type: string; data: Buffer }>,
   ): Promise<{ url: string; status: number; body: string; location?: string }> {
-    if (!files) return this.request('POST', url, new URLSearchParams(form), stayOn);
+    // A list: several boxes of one name ticked, sent as repeated fields.
+    const pairs = Object.entries(form).flatMap(([name, value]) =>
+      (Array.isArray(value) ? value : [value]).map((v): [string, string] => [name, v]),
+    );
+    if (!files) return this.request('POST', url, new URLSearchParams(pairs), stayOn);
     // multipart/form-data, the fields first (as a browser sends them, in the order of the form).
     const multipart = new FormData();
-    for (const [name, value] of Object.entries(form)) multipart.append(name, value);
+    for (const [name, value] of pairs) multipart.append(name, value);
     for (const [name, file] of Object.entries(files)) {
       multipart.append(name, new Blob([new Uint8Array(file.data)], { type: file.type }), file.name);
     }
@@ -44,7 +48,7 @@ export class HttpBrowser {
   async submit(
     page: { url: string; body: string },
     action: RegExp,
-    fields: Record<string, string>,
+    fields: Record<string, string | string[]>,
     stayOn?: string,
     files?: Record<string, { name: string; type: string; data: Buffer }>,
   ): Promise<{ url: string; status: number; body: string; location?: string }> {

@@ -278,6 +278,12 @@ export class IdentityService {
     return counts;
   }
 
+  /** The account holding this e-mail address, if any (another module attaches it instead of inviting it again). */
+  async findByEmail(email: string): Promise<AccountView | undefined> {
+    const account = await this.accounts.findOneBy({ email: email.trim().toLowerCase() });
+    return account ? view(account) : undefined;
+  }
+
   async list(limit = 100): Promise<AccountView[]> {
     return (await this.accounts.find({ order: { createdAt: 'ASC' }, take: limit })).map(view);
   }

@@ -7,7 +7,7 @@ import { EMAIL } from './account-format';
 import { AccountSecrets } from './account-secrets';
 import { AccountService } from './account.service';
 import { ActivationLinks, invitationDeadline } from './activation-links';
-import { Account, type AccountProfile } from './entities/account.entity';
+import { Account, type AccountProfile, type Civility } from './entities/account.entity';
 import { IdentifierSuggestions } from './identifier-suggestions';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
 import { LEGAL_VERSIONS } from './legal';
@@ -19,6 +19,7 @@ export interface AccountInvitation {
   email: string;
   givenName: string;
   familyName: string;
+  civility?: Civility;
   profile?: AccountProfile;
   organisationName?: string;
   /** Who invites: recorded as the actor (an id), and named in the e-mail (« Martin SARL »). */
@@ -79,6 +80,7 @@ export class InvitationService {
           identifier,
           givenName,
           familyName,
+          civility: input.civility === 'madame' || input.civility === 'monsieur' ? input.civility : null,
           profile: input.profile ?? 'citoyen',
           organisationName: input.organisationName?.trim().slice(0, 200) || null,
           passwordHash: null,

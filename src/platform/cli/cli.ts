@@ -15,6 +15,7 @@ import { adminCommands } from '../../modules/admin';
 import { identityCommands } from '../../modules/identity';
 import { notificationsCommands } from '../../modules/notifications';
 import { oidcCommands, SigningKeyStore } from '../../modules/oidc';
+import { subscriptionsCommands } from '../../modules/subscriptions';
 import { migrationCommands } from './migration.commands';
 
 /**
@@ -39,6 +40,7 @@ export function buildProgram(runtime: CliRuntime = localRuntime(), output: CliOu
     ...oidcCommands(runtime),
     ...notificationsCommands(runtime),
     ...adminCommands(runtime),
+    ...subscriptionsCommands(runtime),
   ]) {
     // Commands added this way do not inherit the program's output and error settings by themselves.
     program.addCommand(command.copyInheritedSettings(program));

@@ -7,11 +7,12 @@ import {
   type Type,
 } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { PlatformError, PlatformErrorCode } from '../errors';
 import { firstPartySpaceOf, type FirstPartyClient } from '../first-party-clients';
 import type { WebSession } from '../first-party/web-session.entity';
 import { WebSessionStore } from '../first-party/web-session.store';
+import { HIDDEN_MENU_ENTRIES, MenuRegistry } from '../views/menus';
 
 export const ACCESS_POLICY = 'platform:access-policy';
 
@@ -104,6 +105,7 @@ export class AccessPolicyGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly moduleRef: ModuleRef,
     private readonly sessions: WebSessionStore,
+    private readonly menus: MenuRegistry,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -141,6 +143,9 @@ export class AccessPolicyGuard implements CanActivate {
     const account = session ? await accounts.findActive(session.accountId) : undefined;
     if (!session || !account || typeof token !== 'string') throw new SignInRequired(signInUrl(space, req));
     req[SIGNED_IN] = { space, session, token, account };
+    // The menu entries shown to some accounts only (MenuEntry.shownTo), for the page about to be rendered.
+    const res = context.switchToHttp().getResponse<Response>();
+    res.locals[HIDDEN_MENU_ENTRIES] = await this.menus.hiddenFor(account.id);
     return req[SIGNED_IN];
   }
 }

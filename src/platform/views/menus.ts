@@ -10,7 +10,15 @@ export interface MenuEntry {
   label: string;
   /** Position in the menu (lower first); leave gaps so that modules can slot in. */
   order: number;
+  /**
+   * Shown only to the signed-in accounts for which this says true (« Mes abonnements » to members); evaluated once per
+   * signed-in page, so keep it to one indexed query. Without it, the entry is shown to everyone.
+   */
+  shownTo?: (accountId: string) => Promise<boolean>;
 }
+
+/** `<menu>/<key>` of the conditional entries not shown to the signed-in account (left in `res.locals` by the guard). */
+export const HIDDEN_MENU_ENTRIES = 'hiddenMenuEntries';
 
 /**
  * Each module adds its entries to the shell's menus (usually in its module class's constructor); the layouts read
@@ -32,5 +40,21 @@ export class MenuRegistry {
 
   entries(menu: MenuName): readonly MenuEntry[] {
     return this.menus.get(menu) ?? [];
+  }
+
+  /** The entries to show: the unconditional ones, and the conditional ones not in `hidden` (none when unknown). */
+  visible(menu: MenuName, hidden: readonly string[] | undefined): MenuEntry[] {
+    return this.entries(menu).filter(
+      (e) => !e.shownTo || (hidden !== undefined && !hidden.includes(`${menu}/${e.key}`)),
+    );
+  }
+
+  /** `<menu>/<key>` of every conditional entry this account is not to see. */
+  async hiddenFor(accountId: string): Promise<string[]> {
+    const hidden: string[] = [];
+    for (const [menu, entries] of this.menus)
+      for (const entry of entries)
+        if (entry.shownTo && !(await entry.shownTo(accountId))) hidden.push(`${menu}/${entry.key}`);
+    return hidden;
   }
 }

@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
 import nunjucks from 'nunjucks';
 import type { AppConfig } from '../../config';
-import { MenuRegistry, type MenuName } from './menus';
+import { HIDDEN_MENU_ENTRIES, MenuRegistry, type MenuName } from './menus';
 
 /** The repository's root, found from this file whether it runs from `src/` or from the compiled `dist/src/`. */
 export function projectRoot(): string {
@@ -43,7 +43,10 @@ export function configureViews(app: NestExpressApplication, config: AppConfig): 
   env.addGlobal('franceconnectEnabled', config.franceconnect !== undefined);
   // The shell's menus, filled by the modules (menus.ts).
   const menus = app.get(MenuRegistry);
-  env.addGlobal('menu', (name: MenuName) => menus.entries(name));
+  // Nunjucks calls a global with the template's context as `this`: the guard's list of hidden entries is in it.
+  env.addGlobal('menu', function (this: { ctx?: Record<string, unknown> }, name: MenuName) {
+    return menus.visible(name, this.ctx?.[HIDDEN_MENU_ENTRIES] as string[] | undefined);
+  });
   app.setViewEngine('njk');
 
   // DSFR from the installed package, never from a CDN; long-lived caching since the package version is fixed.

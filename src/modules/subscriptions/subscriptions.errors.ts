@@ -1,0 +1,29 @@
+import { DomainError, type ErrorKind, type FieldErrors } from '../../platform/errors';
+
+export enum SubscriptionsErrorCode {
+  INVALID_INPUT = 'INVALID_INPUT',
+  PRODUCT_CODE_TAKEN = 'PRODUCT_CODE_TAKEN',
+  CLIENT_TAKEN = 'CLIENT_TAKEN',
+  PRODUCT_NOT_FOUND = 'PRODUCT_NOT_FOUND',
+  SUBSCRIPTION_NOT_FOUND = 'SUBSCRIPTION_NOT_FOUND',
+  SEATS_EXHAUSTED = 'SEATS_EXHAUSTED',
+  ALREADY_MEMBER = 'ALREADY_MEMBER',
+  MEMBER_NOT_FOUND = 'MEMBER_NOT_FOUND',
+}
+
+const kinds: Record<SubscriptionsErrorCode, ErrorKind> = {
+  [SubscriptionsErrorCode.INVALID_INPUT]: 'invalid',
+  [SubscriptionsErrorCode.PRODUCT_CODE_TAKEN]: 'conflict',
+  [SubscriptionsErrorCode.CLIENT_TAKEN]: 'conflict',
+  [SubscriptionsErrorCode.PRODUCT_NOT_FOUND]: 'not_found',
+  [SubscriptionsErrorCode.SUBSCRIPTION_NOT_FOUND]: 'not_found',
+  [SubscriptionsErrorCode.SEATS_EXHAUSTED]: 'conflict',
+  [SubscriptionsErrorCode.ALREADY_MEMBER]: 'conflict',
+  [SubscriptionsErrorCode.MEMBER_NOT_FOUND]: 'not_found',
+};
+
+export class SubscriptionsError extends DomainError {
+  constructor(code: SubscriptionsErrorCode, message: string, fields?: FieldErrors) {
+    super(code, kinds[code], message, fields);
+  }
+}

@@ -1,0 +1,55 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdentityModule } from '../identity';
+import { NotificationsModule } from '../notifications';
+import { ManageUsersController } from './pages/manage-users.controller';
+import { SubscriptionAdministrator } from './subscription-administrator.permission';
+import { UserManagementService } from './user-management.service';
+import { SubscriptionsExpiryJob } from './subscriptions-expiry.job';
+import { MenuRegistry } from '../../platform/views/menus';
+import { MySubscriptionsController } from './pages/my-subscriptions.controller';
+import { Membership } from './entities/membership.entity';
+import { MembershipRole } from './entities/membership-role.entity';
+import { ProductClient } from './entities/product-client.entity';
+import { Product } from './entities/product.entity';
+import { SubscriptionProduct } from './entities/subscription-product.entity';
+import { Subscription } from './entities/subscription.entity';
+import { ProductAccess } from './product-access';
+import { SubscriptionsClock } from './subscriptions.clock';
+import { SubscriptionsService } from './subscriptions.service';
+
+@Module({
+  imports: [
+    IdentityModule,
+    NotificationsModule,
+    TypeOrmModule.forFeature([Product, ProductClient, Subscription, SubscriptionProduct, Membership, MembershipRole]),
+  ],
+  controllers: [MySubscriptionsController, ManageUsersController],
+  providers: [
+    SubscriptionsService,
+    SubscriptionsClock,
+    ProductAccess,
+    UserManagementService,
+    SubscriptionAdministrator,
+    SubscriptionsExpiryJob,
+  ],
+  exports: [SubscriptionsService],
+})
+export class SubscriptionsModule {
+  constructor(menus: MenuRegistry, subscriptions: SubscriptionsService, users: UserManagementService) {
+    menus.add('account', {
+      key: 'subscriptions',
+      href: '/compte/abonnements',
+      label: 'Mes abonnements',
+      order: 15,
+      shownTo: (accountId) => subscriptions.isMember(accountId),
+    });
+    menus.add('account', {
+      key: 'users',
+      href: '/compte/utilisateurs',
+      label: 'Gérer mes utilisateurs',
+      order: 16,
+      shownTo: async (accountId) => (await users.administered(accountId)).length > 0,
+    });
+  }
+}

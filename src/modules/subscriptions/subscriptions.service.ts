@@ -1,0 +1,719 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { AuditService } from '../../platform/audit';
+import { AccountAccessPort } from '../identity';
+import { Membership } from './entities/membership.entity';
+import { MembershipRole, MEMBER_ROLES, type MemberRole } from './entities/membership-role.entity';
+import { ProductClient } from './entities/product-client.entity';
+import { Product, type ProductSection } from './entities/product.entity';
+import { SubscriptionProduct } from './entities/subscription-product.entity';
+import { ACCOUNT_MODES, Subscription, type AccountMode } from './entities/subscription.entity';
+import { SubscriptionsClock } from './subscriptions.clock';
+import { SubscriptionsError, SubscriptionsErrorCode } from './subscriptions.errors';
+
+export interface NewProduct {
+  code: string;
+  name: string;
+  url: string;
+  sections?: ProductSection[];
+  clientIds?: string[];
+  subscriptionRequired?: boolean;
+}
+
+export interface ProductView {
+  id: string;
+  code: string;
+  name: string;
+  url: string;
+  sections: ProductSection[];
+  clientIds: string[];
+  subscriptionRequired: boolean;
+}
+
+export interface NewSubscription {
+  subscriber: string;
+  /** Product codes, each with the section codes covered (all of them when omitted or empty). */
+  products: Array<{ code: string; sections?: string[] }>;
+  seats: number;
+  startsOn: string;
+  endsOn: string;
+  accountMode: AccountMode;
+}
+
+export interface SubscriptionView {
+  id: string;
+  subscriber: string;
+  seats: number;
+  seatsUsed: number;
+  startsOn: string;
+  endsOn: string;
+  accountMode: AccountMode;
+  products: Array<{ code: string; name: string; sections: string[] }>;
+}
+
+/** A role given on a product, on the whole product (`section` omitted) or on one of its sections. */
+export interface RoleGrant {
+  productCode: string;
+  section?: string;
+  role: MemberRole;
+}
+
+/** What changing a subscription's mode does, in French, shown to the operator before they confirm. */
+export interface ModeChange {
+  subscription: SubscriptionView;
+  from: AccountMode;
+  to: AccountMode;
+  consequences: string[];
+  applied: boolean;
+}
+
+/** An account's active memberships on the product of a client: what the access check and the claim read. */
+export interface ProductAccessView {
+  product: { code: string; name: string; subscriptionRequired: boolean };
+  memberships: Array<{
+    subscriptionId: string;
+    subscriber: string;
+    roles: MemberRole[];
+    /** The sections the member has a role on (a role on the whole product covers every section subscribed). */
+    sections: string[];
+  }>;
+}
+
+/** One product of an account's membership, as « Mes produits et statuts » shows it. */
+export interface MyProduct {
+  code: string;
+  name: string;
+  url: string;
+  /** Roles on the whole product. */
+  roles: MemberRole[];
+  /** The sections the subscription covers, each with the member's roles there (a whole-product role counts). */
+  sections: Array<{ code: string; name: string; roles: MemberRole[] }>;
+}
+
+export interface MySubscription {
+  subscriptionId: string;
+  subscriber: string;
+  startsOn: string;
+  endsOn: string;
+  accountMode: AccountMode;
+  /** `active`, `ended`, `upcoming`, or `no-personal-account` (personal accounts give no access in that mode). */
+  status: 'active' | 'ended' | 'upcoming' | 'no-personal-account';
+  products: MyProduct[];
+}
+
+/** Who acts: an operator at the command line (customer service), or an account. */
+export type SubscriptionsActor = { type: 'operator'; id?: string } | { type: 'account'; id: string };
+
+export const MODE_LABELS: Record<AccountMode, string> = {
+  'self-declaration': 'auto-déclaration',
+  'administrator-managed': 'gestion par administrateur',
+  'no-personal-account': 'pas de compte personnel',
+};
+
+const PRODUCT_CODE = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const SECTION_CODE = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+const invalid = (message: string) => new SubscriptionsError(SubscriptionsErrorCode.INVALID_INPUT, message);
+
+/** Today's date in Paris (`YYYY-MM-DD`): subscriptions start and end on calendar days of the publisher. */
+export function parisDate(at: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(at);
+}
+
+function isRealDate(value: string): boolean {
+  if (!DATE.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+/**
+ * Products, subscriptions and memberships: the module's use cases. Products and subscriptions are customer service's
+ * (the command line); memberships are what the access check and the claims read.
+ */
+@Injectable()
+export class SubscriptionsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly clock: SubscriptionsClock,
+    private readonly accountAccess: AccountAccessPort,
+  ) {}
+
+  /**
+   * The product a client belongs to, and the account's memberships that give access to it today: the subscription
+   * has started and not ended, its mode allows personal accounts, and the member has a role on this product.
+   * `undefined` when the client is no product's. Two indexed queries: it runs on each sign-in to each site.
+   */
+  async productAccess(clientId: string, accountId: string): Promise<ProductAccessView | undefined> {
+    const [product] = await this.dataSource.query<
+      Array<{ id: string; code: string; name: string; subscription_required: boolean; sections: ProductSection[] }>
+    >(
+      `SELECT p.id, p.code, p.name, p.subscription_required, p.sections
+         FROM product_client pc JOIN product p ON p.id = pc.product_id
+        WHERE pc.client_id = $1`,
+      [clientId],
+    );
+    if (!product) return undefined;
+    const rows = await this.dataSource.query<
+      Array<{ subscription_id: string; subscriber: string; covered: string[]; section: string; role: MemberRole }>
+    >(
+      `SELECT s.id AS subscription_id, s.subscriber, sp.sections AS covered, r.section, r.role
+         FROM membership m
+         JOIN subscription s ON s.id = m.subscription_id
+         JOIN subscription_product sp ON sp.subscription_id = s.id AND sp.product_id = $2
+         JOIN membership_role r ON r.membership_id = m.id AND r.product_id = $2
+        WHERE m.account_id = $1 AND s.starts_on <= $3 AND s.ends_on >= $3
+          AND s.account_mode <> 'no-personal-account'
+        ORDER BY s.created_at, s.id`,
+      [accountId, product.id, parisDate(this.clock.now())],
+    );
+    const memberships: ProductAccessView['memberships'] = [];
+    for (const row of rows) {
+      let entry = memberships.find((m) => m.subscriptionId === row.subscription_id);
+      if (!entry) {
+        entry = { subscriptionId: row.subscription_id, subscriber: row.subscriber, roles: [], sections: [] };
+        memberships.push(entry);
+      }
+      if (!entry.roles.includes(row.role)) entry.roles.push(row.role);
+      const subscribed = row.covered.length > 0 ? row.covered : product.sections.map((s) => s.code);
+      for (const section of row.section ? [row.section] : subscribed)
+        if (!entry.sections.includes(section)) entry.sections.push(section);
+    }
+    for (const entry of memberships) {
+      entry.roles.sort((a, b) => MEMBER_ROLES.indexOf(a) - MEMBER_ROLES.indexOf(b));
+      const order = product.sections.map((s) => s.code);
+      entry.sections.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    }
+    return {
+      product: { code: product.code, name: product.name, subscriptionRequired: product.subscription_required },
+      memberships,
+    };
+  }
+
+  async addProduct(input: NewProduct, actor: SubscriptionsActor = { type: 'operator' }): Promise<ProductView> {
+    const code = input.code.trim();
+    if (!PRODUCT_CODE.test(code))
+      throw invalid(
+        `Code de produit « ${code} » invalide : lettres minuscules, chiffres et tirets, 64 caractères au plus.`,
+      );
+    const name = input.name.trim();
+    if (!name || name.length > 200) throw invalid('Le nom du produit est obligatoire (200 caractères au plus).');
+    let url: URL;
+    try {
+      url = new URL(input.url);
+    } catch {
+      throw invalid(`Adresse du produit « ${input.url} » invalide : donnez une adresse complète (https://…).`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      throw invalid(`Adresse du produit « ${input.url} » invalide : elle doit commencer par https:// ou http://.`);
+    const sections = input.sections ?? [];
+    const seen = new Set<string>();
+    for (const section of sections) {
+      if (!SECTION_CODE.test(section.code))
+        throw invalid(`Code de rubrique « ${section.code} » invalide : lettres minuscules, chiffres et tirets.`);
+      if (seen.has(section.code)) throw invalid(`La rubrique « ${section.code} » est donnée deux fois.`);
+      if (!section.name.trim()) throw invalid(`La rubrique « ${section.code} » n’a pas de nom.`);
+      seen.add(section.code);
+    }
+    const clientIds = [...new Set(input.clientIds ?? [])];
+    return this.dataSource.transaction(async (manager) => {
+      if (await manager.existsBy(Product, { code }))
+        throw new SubscriptionsError(
+          SubscriptionsErrorCode.PRODUCT_CODE_TAKEN,
+          `Un produit porte déjà le code « ${code} ».`,
+        );
+      const taken = await manager.findBy(ProductClient, { clientId: In(clientIds) });
+      if (taken.length > 0)
+        throw new SubscriptionsError(
+          SubscriptionsErrorCode.CLIENT_TAKEN,
+          `Le client « ${taken[0].clientId} » appartient déjà à un autre produit.`,
+        );
+      const product = await manager.save(
+        manager.create(Product, {
+          code,
+          name,
+          url: url.toString(),
+          sections: sections.map((s) => ({ code: s.code, name: s.name.trim() })),
+          subscriptionRequired: input.subscriptionRequired ?? true,
+        }),
+      );
+      await manager.insert(
+        ProductClient,
+        clientIds.map((clientId) => ({ clientId, productId: product.id })),
+      );
+      await this.audit.record(
+        {
+          actor,
+          action: 'subscriptions.product.added',
+          target: { type: 'product', id: product.id },
+          outcome: 'success',
+          details: { code, clientIds },
+        },
+        manager,
+      );
+      return this.productView(product, clientIds);
+    });
+  }
+
+  async listProducts(): Promise<ProductView[]> {
+    const products = await this.dataSource.getRepository(Product).find({ order: { code: 'ASC' } });
+    const clients = await this.dataSource.getRepository(ProductClient).find({ order: { clientId: 'ASC' } });
+    return products.map((p) =>
+      this.productView(
+        p,
+        clients.filter((c) => c.productId === p.id).map((c) => c.clientId),
+      ),
+    );
+  }
+
+  async addSubscription(
+    input: NewSubscription,
+    actor: SubscriptionsActor = { type: 'operator' },
+  ): Promise<SubscriptionView> {
+    const subscriber = input.subscriber.trim();
+    if (!subscriber || subscriber.length > 200)
+      throw invalid('Le nom de l’abonné est obligatoire (200 caractères au plus).');
+    if (!Number.isInteger(input.seats) || input.seats < 1 || input.seats > 100_000)
+      throw invalid('Le nombre de places doit être un nombre entier entre 1 et 100 000.');
+    for (const [label, value] of [
+      ['début', input.startsOn],
+      ['fin', input.endsOn],
+    ])
+      if (!isRealDate(value)) throw invalid(`Date de ${label} « ${value} » invalide : attendue au format AAAA-MM-JJ.`);
+    if (input.endsOn < input.startsOn) throw invalid('La date de fin précède la date de début.');
+    if (!ACCOUNT_MODES.includes(input.accountMode)) throw invalid(modeError(input.accountMode));
+    if (input.products.length === 0) throw invalid('Un abonnement porte sur au moins un produit.');
+    return this.dataSource.transaction(async (manager) => {
+      const products = await this.productsByCode(
+        manager,
+        input.products.map((p) => p.code),
+      );
+      const subscription = await manager.save(
+        manager.create(Subscription, {
+          subscriber,
+          seats: input.seats,
+          startsOn: input.startsOn,
+          endsOn: input.endsOn,
+          accountMode: input.accountMode,
+        }),
+      );
+      for (const wanted of input.products) {
+        const product = products.get(wanted.code)!;
+        const sections = [...new Set(wanted.sections ?? [])];
+        for (const section of sections)
+          if (!product.sections.some((s) => s.code === section))
+            throw invalid(`Le produit « ${product.code} » n’a pas de rubrique « ${section} ».`);
+        await manager.insert(SubscriptionProduct, { subscriptionId: subscription.id, productId: product.id, sections });
+      }
+      await this.audit.record(
+        {
+          actor,
+          action: 'subscriptions.subscription.added',
+          target: { type: 'subscription', id: subscription.id },
+          outcome: 'success',
+          details: { products: input.products.map((p) => p.code), seats: input.seats, accountMode: input.accountMode },
+        },
+        manager,
+      );
+      return this.view(manager, subscription);
+    });
+  }
+
+  async listSubscriptions(): Promise<SubscriptionView[]> {
+    const manager = this.dataSource.manager;
+    const subscriptions = await manager.find(Subscription, { order: { subscriber: 'ASC', createdAt: 'ASC' } });
+    const views: SubscriptionView[] = [];
+    for (const subscription of subscriptions) views.push(await this.view(manager, subscription));
+    return views;
+  }
+
+  async getSubscription(id: string): Promise<SubscriptionView> {
+    return this.view(this.dataSource.manager, await this.findSubscription(this.dataSource.manager, id));
+  }
+
+  /**
+   * Changes the account-management mode, an operator's action (the seed's note #2: customer service). Without
+   * `confirm`, changes nothing and says what would happen; with it, applies the change and records it in the audit
+   * trail with the consequences shown.
+   */
+  async setMode(
+    id: string,
+    to: AccountMode,
+    options: { confirm: boolean; actor?: SubscriptionsActor },
+  ): Promise<ModeChange> {
+    if (!ACCOUNT_MODES.includes(to)) throw invalid(modeError(to));
+    return this.dataSource.transaction(async (manager) => {
+      const subscription = await this.findSubscription(manager, id, true);
+      const from = subscription.accountMode;
+      const consequences = await this.modeConsequences(manager, subscription, to);
+      if (!options.confirm || from === to)
+        return { subscription: await this.view(manager, subscription), from, to, consequences, applied: false };
+      subscription.accountMode = to;
+      await manager.save(subscription);
+      await this.audit.record(
+        {
+          actor: options.actor ?? { type: 'operator' },
+          action: 'subscriptions.mode.changed',
+          target: { type: 'subscription', id },
+          outcome: 'success',
+          details: { from, to, consequences },
+        },
+        manager,
+      );
+      return { subscription: await this.view(manager, subscription), from, to, consequences, applied: true };
+    });
+  }
+
+  /**
+   * Makes an account a member of a subscription with these roles (or replaces its roles), within the seats. The
+   * subscription's row is locked while seats are counted, so that concurrent additions never exceed them.
+   */
+  async setMembership(
+    subscriptionId: string,
+    accountId: string,
+    grants: RoleGrant[],
+    actor: SubscriptionsActor = { type: 'operator' },
+  ): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const subscription = await this.findSubscription(manager, subscriptionId, true);
+      const rows = await this.grantRows(manager, subscriptionId, grants);
+      let membership = await manager.findOneBy(Membership, { subscriptionId, accountId });
+      if (!membership) {
+        const used = await manager.countBy(Membership, { subscriptionId });
+        if (used >= subscription.seats)
+          throw new SubscriptionsError(
+            SubscriptionsErrorCode.SEATS_EXHAUSTED,
+            `Toutes les places de l’abonnement sont prises (${subscription.seats}).`,
+          );
+        membership = await manager.save(manager.create(Membership, { subscriptionId, accountId }));
+      }
+      await manager.delete(MembershipRole, { membershipId: membership.id });
+      if (rows.length > 0)
+        await manager.insert(
+          MembershipRole,
+          rows.map((r) => ({ ...r, membershipId: membership.id })),
+        );
+      await this.audit.record(
+        {
+          actor,
+          action: 'subscriptions.membership.changed',
+          target: { type: 'subscription', id: subscriptionId },
+          outcome: 'success',
+          details: { accountId, grants: grants.map((g) => `${g.productCode}/${g.section ?? '*'}/${g.role}`) },
+        },
+        manager,
+      );
+    });
+  }
+
+  /**
+   * Holds a seat for a person about to be invited (`placeholder` stands for the account until it exists), after
+   * checking the grants: under the subscription's row lock, like `setMembership`. Returns the membership's id.
+   */
+  async reserveSeat(subscriptionId: string, grants: RoleGrant[], placeholder: string): Promise<string> {
+    return this.dataSource.transaction(async (manager) => {
+      const subscription = await this.findSubscription(manager, subscriptionId, true);
+      await this.grantRows(manager, subscriptionId, grants);
+      if ((await manager.countBy(Membership, { subscriptionId })) >= subscription.seats)
+        throw new SubscriptionsError(
+          SubscriptionsErrorCode.SEATS_EXHAUSTED,
+          `Toutes les places de l’abonnement sont prises (${subscription.seats}).`,
+        );
+      return (await manager.save(manager.create(Membership, { subscriptionId, accountId: placeholder }))).id;
+    });
+  }
+
+  /** The invited account takes its reserved seat, with its roles. */
+  async confirmReservation(
+    membershipId: string,
+    accountId: string,
+    grants: RoleGrant[],
+    actor: SubscriptionsActor,
+  ): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const membership = await manager.findOneByOrFail(Membership, { id: membershipId });
+      const rows = await this.grantRows(manager, membership.subscriptionId, grants);
+      await manager.update(Membership, { id: membershipId }, { accountId });
+      await manager.insert(
+        MembershipRole,
+        rows.map((r) => ({ ...r, membershipId })),
+      );
+      await this.audit.record(
+        {
+          actor,
+          action: 'subscriptions.membership.changed',
+          target: { type: 'subscription', id: membership.subscriptionId },
+          outcome: 'success',
+          details: { accountId, grants: grants.map((g) => `${g.productCode}/${g.section ?? '*'}/${g.role}`) },
+        },
+        manager,
+      );
+    });
+  }
+
+  /** Gives back a reserved seat (the invitation failed). */
+  async releaseReservation(membershipId: string): Promise<void> {
+    await this.dataSource.getRepository(Membership).delete({ id: membershipId });
+  }
+
+  /**
+   * Ends an account's membership (the account itself stays). Its grants and tokens on the subscription's products
+   * are then revoked, on the clients it no longer has access to by another subscription: its sessions on those
+   * products end. Returns whether it was a member.
+   */
+  async removeMembership(
+    subscriptionId: string,
+    accountId: string,
+    actor: SubscriptionsActor = { type: 'operator' },
+  ): Promise<boolean> {
+    const clientIds = await this.dataSource.transaction(async (manager) => {
+      const membership = await manager.findOneBy(Membership, { subscriptionId, accountId });
+      if (!membership) return undefined;
+      const clients = await manager.query<Array<{ client_id: string }>>(
+        `SELECT DISTINCT pc.client_id FROM membership_role r JOIN product_client pc ON pc.product_id = r.product_id
+          WHERE r.membership_id = $1`,
+        [membership.id],
+      );
+      // Another caller may have removed it meanwhile (the expiry job on two instances): only one removal counts.
+      if (!(await manager.delete(Membership, { id: membership.id })).affected) return undefined;
+      await this.audit.record(
+        {
+          actor,
+          action: 'subscriptions.membership.removed',
+          target: { type: 'subscription', id: subscriptionId },
+          outcome: 'success',
+          details: { accountId },
+        },
+        manager,
+      );
+      return clients.map((c) => c.client_id);
+    });
+    if (!clientIds) return false;
+    for (const clientId of clientIds) {
+      const access = await this.productAccess(clientId, accountId);
+      if (access && access.product.subscriptionRequired && access.memberships.length === 0)
+        await this.accountAccess.revokeSite(accountId, clientId);
+    }
+    return true;
+  }
+
+  /** The products and sections of a subscription, with their names: the rows of « ② Accès ». */
+  async accessGrid(subscriptionId: string): Promise<Array<{ code: string; name: string; sections: ProductSection[] }>> {
+    const subscription = await this.getSubscription(subscriptionId);
+    const products = await this.listProducts();
+    return subscription.products.map((covered) => {
+      const product = products.find((p) => p.code === covered.code)!;
+      return {
+        code: product.code,
+        name: product.name,
+        sections: product.sections.filter((s) => covered.sections.length === 0 || covered.sections.includes(s.code)),
+      };
+    });
+  }
+
+  /** Whether the account is a member of any subscription (the « Mes abonnements » menu entry). */
+  async isMember(accountId: string): Promise<boolean> {
+    return this.dataSource.getRepository(Membership).existsBy({ accountId });
+  }
+
+  /** The account's memberships, with per product and section its roles: « Mes produits et statuts ». */
+  async mySubscriptions(accountId: string): Promise<MySubscription[]> {
+    const manager = this.dataSource.manager;
+    const memberships = await manager.findBy(Membership, { accountId });
+    if (memberships.length === 0) return [];
+    const subscriptions = await manager.find(Subscription, {
+      where: { id: In(memberships.map((m) => m.subscriptionId)) },
+      order: { subscriber: 'ASC', createdAt: 'ASC' },
+    });
+    const covered = await manager.findBy(SubscriptionProduct, { subscriptionId: In(subscriptions.map((s) => s.id)) });
+    const products = await manager.findBy(Product, { id: In(covered.map((c) => c.productId)) });
+    const roles = await manager.findBy(MembershipRole, { membershipId: In(memberships.map((m) => m.id)) });
+    const today = parisDate(this.clock.now());
+    return subscriptions.map((subscription) => {
+      const membership = memberships.find((m) => m.subscriptionId === subscription.id)!;
+      const mine = roles.filter((r) => r.membershipId === membership.id);
+      const status: MySubscription['status'] =
+        subscription.accountMode === 'no-personal-account'
+          ? 'no-personal-account'
+          : today < subscription.startsOn
+            ? 'upcoming'
+            : today > subscription.endsOn
+              ? 'ended'
+              : 'active';
+      const byOrder = (a: MemberRole, b: MemberRole) => MEMBER_ROLES.indexOf(a) - MEMBER_ROLES.indexOf(b);
+      return {
+        subscriptionId: subscription.id,
+        subscriber: subscription.subscriber,
+        startsOn: subscription.startsOn,
+        endsOn: subscription.endsOn,
+        accountMode: subscription.accountMode,
+        status,
+        products: covered
+          .filter((c) => c.subscriptionId === subscription.id)
+          .map((c) => products.find((p) => p.id === c.productId)!)
+          .sort((a, b) => a.name.localeCompare(b.name, 'fr'))
+          .map((product) => {
+            const onProduct = mine.filter((r) => r.productId === product.id);
+            const whole = onProduct.filter((r) => r.section === '').map((r) => r.role);
+            const sectionCodes = covered.find(
+              (c) => c.subscriptionId === subscription.id && c.productId === product.id,
+            )!.sections;
+            return {
+              code: product.code,
+              name: product.name,
+              url: product.url,
+              roles: [...whole].sort(byOrder),
+              sections: product.sections
+                .filter((s) => sectionCodes.length === 0 || sectionCodes.includes(s.code))
+                .map((s) => ({
+                  code: s.code,
+                  name: s.name,
+                  roles: [
+                    ...new Set([...whole, ...onProduct.filter((r) => r.section === s.code).map((r) => r.role)]),
+                  ].sort(byOrder),
+                })),
+            };
+          })
+          .filter((p) => p.roles.length > 0 || p.sections.some((s) => s.roles.length > 0)),
+      };
+    });
+  }
+
+  /** Checks grants against what the subscription covers; returns the role rows to store. */
+  private async grantRows(
+    manager: EntityManager,
+    subscriptionId: string,
+    grants: RoleGrant[],
+  ): Promise<Array<Pick<MembershipRole, 'productId' | 'section' | 'role'>>> {
+    const covered = await manager.findBy(SubscriptionProduct, { subscriptionId });
+    const products = await manager.findBy(Product, { id: In(covered.map((c) => c.productId)) });
+    const rows: Array<Omit<MembershipRole, 'membershipRow' | 'productRow' | 'membershipId'>> = [];
+    for (const grant of grants) {
+      const product = products.find((p) => p.code === grant.productCode);
+      if (!product) throw invalid(`Le produit « ${grant.productCode} » n’est pas compris dans cet abonnement.`);
+      const coveredSections = covered.find((c) => c.productId === product.id)!.sections;
+      const section = grant.section ?? '';
+      if (
+        section &&
+        !(coveredSections.length === 0 ? product.sections.map((s) => s.code) : coveredSections).includes(section)
+      )
+        throw invalid(`La rubrique « ${section} » n’est pas comprise dans cet abonnement.`);
+      if (!MEMBER_ROLES.includes(grant.role)) throw invalid(`Rôle « ${String(grant.role)} » inconnu.`);
+      if (!rows.some((r) => r.productId === product.id && r.section === section && r.role === grant.role))
+        rows.push({ productId: product.id, section, role: grant.role });
+    }
+    return rows;
+  }
+
+  private async modeConsequences(
+    manager: EntityManager,
+    subscription: Subscription,
+    to: AccountMode,
+  ): Promise<string[]> {
+    const from = subscription.accountMode;
+    if (from === to) return [`L’abonnement est déjà en mode « ${MODE_LABELS[to]} » : rien ne change.`];
+    const members = await manager.countBy(Membership, { subscriptionId: subscription.id });
+    const [{ administrators }] = await manager.query<Array<{ administrators: number }>>(
+      `SELECT count(DISTINCT m.id)::int AS administrators FROM membership m
+         JOIN membership_role r ON r.membership_id = m.id AND r.role = 'administrator'
+        WHERE m.subscription_id = $1`,
+      [subscription.id],
+    );
+    const out = [`Mode « ${MODE_LABELS[from]} » → « ${MODE_LABELS[to]} ».`];
+    switch (to) {
+      case 'no-personal-account':
+        out.push(
+          `${members} compte(s) personnel(s) membre(s) perdront l’accès aux produits par cet abonnement dès leur prochaine connexion (les comptes restent, leurs droits sont conservés).`,
+          'Seuls les codes d’accès de l’abonnement donneront accès aux produits.',
+        );
+        break;
+      case 'self-declaration':
+        out.push(
+          'Chaque utilisateur pourra créer seul son compte personnel.',
+          from === 'administrator-managed'
+            ? `Les administrateurs (${administrators}) ne pourront plus créer de comptes pour leurs collaborateurs.`
+            : `${members} compte(s) personnel(s) membre(s) retrouveront l’accès aux produits.`,
+        );
+        break;
+      case 'administrator-managed':
+        out.push(
+          'Seuls les administrateurs de l’abonnement pourront créer des comptes pour leurs collaborateurs.',
+          administrators === 0
+            ? 'Attention : l’abonnement n’a encore aucun administrateur ; personne ne pourra créer de comptes.'
+            : `${administrators} administrateur(s) pourront gérer les utilisateurs.`,
+        );
+        if (from === 'no-personal-account')
+          out.push(`${members} compte(s) personnel(s) membre(s) retrouveront l’accès aux produits.`);
+        break;
+      default: {
+        const never: never = to;
+        throw new Error(`mode inconnu ${String(never)}`);
+      }
+    }
+    out.push(`Places : ${members} utilisée(s) sur ${subscription.seats}.`);
+    return out;
+  }
+
+  private async productsByCode(manager: EntityManager, codes: string[]): Promise<Map<string, Product>> {
+    const unique = [...new Set(codes)];
+    if (unique.length !== codes.length) throw invalid('Un même produit est donné deux fois.');
+    const products = await manager.findBy(Product, { code: In(unique) });
+    const byCode = new Map(products.map((p) => [p.code, p]));
+    const missing = unique.find((code) => !byCode.has(code));
+    if (missing)
+      throw new SubscriptionsError(SubscriptionsErrorCode.PRODUCT_NOT_FOUND, `Produit « ${missing} » inconnu.`);
+    return byCode;
+  }
+
+  private async findSubscription(manager: EntityManager, id: string, lock = false): Promise<Subscription> {
+    const notFound = new SubscriptionsError(
+      SubscriptionsErrorCode.SUBSCRIPTION_NOT_FOUND,
+      `Abonnement « ${id} » introuvable.`,
+    );
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw notFound;
+    const subscription = await manager.findOne(Subscription, {
+      where: { id },
+      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+    if (!subscription) throw notFound;
+    return subscription;
+  }
+
+  private async view(manager: EntityManager, subscription: Subscription): Promise<SubscriptionView> {
+    const covered = await manager.findBy(SubscriptionProduct, { subscriptionId: subscription.id });
+    const products = covered.length ? await manager.findBy(Product, { id: In(covered.map((c) => c.productId)) }) : [];
+    return {
+      id: subscription.id,
+      subscriber: subscription.subscriber,
+      seats: subscription.seats,
+      seatsUsed: await manager.countBy(Membership, { subscriptionId: subscription.id }),
+      startsOn: subscription.startsOn,
+      endsOn: subscription.endsOn,
+      accountMode: subscription.accountMode,
+      products: covered
+        .map((c) => {
+          const product = products.find((p) => p.id === c.productId)!;
+          return { code: product.code, name: product.name, sections: c.sections };
+        })
+        .sort((a, b) => a.code.localeCompare(b.code)),
+    };
+  }
+
+  private productView(product: Product, clientIds: string[]): ProductView {
+    return {
+      id: product.id,
+      code: product.code,
+      name: product.name,
+      url: product.url,
+      sections: product.sections,
+      clientIds,
+      subscriptionRequired: product.subscriptionRequired,
+    };
+  }
+}
+
+function modeError(mode: string): string {
+  return `Mode « ${mode} » inconnu : auto-declaration, gestion-administrateur ou sans-compte (ou ${ACCOUNT_MODES.join(', ')}).`;
+}
