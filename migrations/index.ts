@@ -16,6 +16,7 @@ import { IdentityDocument1795475360519 } from './1795475360519-identity-document
 import { FranceconnectIdentity1795477605370 } from './1795477605370-franceconnect-identity';
 import { IdentityInvitations1796079011304 } from './1796079011304-identity-invitations';
 import { PlatformWebSessionClient1796079250178 } from './1796079250178-platform-web-session-client';
+import { SecondaryAccountsCompanyAccount1796082967050 } from './1796082967050-secondary-accounts-company-account';
 
 export const migrations = [
   PlatformAuditEvent1795463126976,
@@ -32,4 +33,5 @@ export const migrations = [
   FranceconnectIdentity1795477605370,
   IdentityInvitations1796079011304,
   PlatformWebSessionClient1796079250178,
+  SecondaryAccountsCompanyAccount1796082967050,
 ];

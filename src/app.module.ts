@@ -3,6 +3,7 @@ import { FranceConnectModule } from './modules/franceconnect';
 import { IdentityModule } from './modules/identity';
 import { NotificationsModule } from './modules/notifications';
 import { OidcModule } from './modules/oidc';
+import { SecondaryAccountsModule } from './modules/secondary-accounts';
 import { PlatformModule, type PlatformOptions } from './platform/platform.module';
 
 /** The platform: its foundation, then one module per domain (DESIGN.md), added as they are built. */
@@ -18,6 +19,7 @@ export class AppModule {
         FranceConnectModule,
         OidcModule,
         NotificationsModule,
+        SecondaryAccountsModule,
         ...extraModules,
       ],
     };

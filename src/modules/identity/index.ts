@@ -1,5 +1,12 @@
 export { IdentityModule } from './identity.module';
-export { IdentityService, type AccountActor, type AccountView, type NewAccount } from './identity.service';
+export {
+  IdentityService,
+  type AccountActor,
+  type AccountView,
+  type CompanyRegistration,
+  type NewAccount,
+} from './identity.service';
+export { parseSiren, parseSiret } from './organisation-numbers';
 export type { AccountInvitation } from './invitation.service';
 export { IdentityError, IdentityErrorCode } from './identity.errors';
 export { DEVICE_COOKIE, SignInThrottle, THROTTLE_RULES, deviceCookie, tooManyAttempts } from './sign-in.throttle';

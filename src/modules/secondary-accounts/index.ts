@@ -1,0 +1,3 @@
+export { SecondaryAccountsModule } from './secondary-accounts.module';
+export { CompanyAccounts } from './company-accounts.service';
+export { SecondaryAccountsError, SecondaryAccountsErrorCode } from './secondary-accounts.errors';

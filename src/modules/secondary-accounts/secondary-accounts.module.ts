@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdentityModule } from '../identity';
+import { CompanyAccounts } from './company-accounts.service';
+import { CompanyAccount } from './entities/company-account.entity';
+
+/**
+ * Company accounts and their secondary accounts (« Gestion des Comptes », docs/company-accounts.md): the primary
+ * account of a company's registration, its identity and options, quota-limited secondary accounts.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([CompanyAccount]), IdentityModule],
+  providers: [CompanyAccounts],
+  exports: [CompanyAccounts],
+})
+export class SecondaryAccountsModule {}
