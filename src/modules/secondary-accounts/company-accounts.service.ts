@@ -4,7 +4,9 @@ import type { DataSource, Repository } from 'typeorm';
 import { AuditService } from '../../platform/audit';
 import { OnDomainEvent } from '../../platform/events';
 import { IdentityService, parseSiret, type IdentityEvents } from '../identity';
+import { readIdentity, type IdentityValues } from './company-identity';
 import { CompanyAccount } from './entities/company-account.entity';
+import { SecondaryAccountsError, SecondaryAccountsErrorCode } from './secondary-accounts.errors';
 
 /**
  * Company accounts (« Gestion des Comptes »): a company's registration (Entreprise profile) becomes its primary
@@ -82,6 +84,36 @@ export class CompanyAccounts {
         );
     });
     return this.ofAccount(accountId);
+  }
+
+  /**
+   * Saves the « Identité » tab of a company account (the NIC checked with the SIREN's SIRET key); `FORM_INVALID` with
+   * a French message per field otherwise. Audited.
+   */
+  async updateIdentity(companyId: string, form: IdentityValues, by: string): Promise<CompanyAccount> {
+    const company = await this.companies.findOneBy({ id: companyId });
+    if (!company)
+      throw new SecondaryAccountsError(SecondaryAccountsErrorCode.COMPANY_ACCOUNT_NOT_FOUND, 'Compte introuvable.');
+    const { values, errors } = readIdentity(company.siren, form);
+    if (Object.keys(errors).length > 0)
+      throw new SecondaryAccountsError(
+        SecondaryAccountsErrorCode.FORM_INVALID,
+        'Le formulaire contient des erreurs.',
+        errors,
+      );
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(CompanyAccount).update({ id: companyId }, values);
+      await this.audit.record(
+        {
+          actor: { type: 'account', id: by },
+          action: 'secondary-accounts.identity.updated',
+          target: { type: 'company_account', id: companyId },
+          outcome: 'success',
+        },
+        manager,
+      );
+    });
+    return (await this.companies.findOneBy({ id: companyId }))!;
   }
 
   /** An Entreprise account becomes a primary company account when activated. */

@@ -3,6 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdentityModule } from '../identity';
 import { CompanyAccounts } from './company-accounts.service';
 import { CompanyAccount } from './entities/company-account.entity';
+import { CompanyAccountController } from './pages/company-account.controller';
+import { PrimaryCompanyAccount } from './pages/primary-company-account.check';
 
 /**
  * Company accounts and their secondary accounts (« Gestion des Comptes », docs/company-accounts.md): the primary
@@ -10,7 +12,8 @@ import { CompanyAccount } from './entities/company-account.entity';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([CompanyAccount]), IdentityModule],
-  providers: [CompanyAccounts],
+  controllers: [CompanyAccountController],
+  providers: [CompanyAccounts, PrimaryCompanyAccount],
   exports: [CompanyAccounts],
 })
 export class SecondaryAccountsModule {}

@@ -1,0 +1,98 @@
+import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { CurrentAccount, Permission, type SignedInAccount } from '../../../platform/http/access-policy';
+import { CompanyAccounts } from '../company-accounts.service';
+import { PrimaryCompanyAccount } from './primary-company-account.check';
+import { copyResponsable, IDENTITY_FIELDS, identityValues, type IdentityValues } from '../company-identity';
+import { IdentityFormDto } from '../dto/identity-form.dto';
+import {
+  COMPANY_PROFILES,
+  COMPANY_STATUSES,
+  COMPANY_TYPES,
+  STREET_SUFFIXES,
+  type CompanyAccount,
+} from '../entities/company-account.entity';
+import { SecondaryAccountsError, SecondaryAccountsErrorCode } from '../secondary-accounts.errors';
+
+const VIEWS = 'modules/secondary-accounts/views';
+
+/** « Gestion des Comptes »: the primary account's summary and its « Identité » tab. */
+@Permission(PrimaryCompanyAccount)
+@Controller('compte/entreprise')
+export class CompanyAccountController {
+  constructor(private readonly companies: CompanyAccounts) {}
+
+  @Get()
+  async page(@CurrentAccount() me: SignedInAccount, @Res() res: Response): Promise<void> {
+    const company = (await this.companies.primaryOfAccount(me.id))!;
+    this.render(res, company, identityValues(company), {});
+  }
+
+  @Post('identite')
+  @HttpCode(200)
+  async save(@CurrentAccount() me: SignedInAccount, @Body() form: IdentityFormDto, @Res() res: Response) {
+    const company = (await this.companies.primaryOfAccount(me.id))!;
+    let values = {} as IdentityValues;
+    for (const field of IDENTITY_FIELDS) values[field] = form[field] ?? '';
+    // « Copier les informations du responsable »: the form comes back with the contact filled in, not yet saved.
+    if (form.copier) {
+      values = copyResponsable(values, form.copier === 'technique' ? 'technical' : 'administrative');
+      return this.render(res, company, values, {}, undefined, form.copier);
+    }
+    try {
+      const saved = await this.companies.updateIdentity(company.id, values, me.id);
+      this.render(res, saved, identityValues(saved), {}, 'Les informations de votre compte ont été enregistrées.');
+    } catch (error) {
+      if (
+        !(error instanceof SecondaryAccountsError) ||
+        error.code !== (SecondaryAccountsErrorCode.FORM_INVALID as string)
+      )
+        throw error;
+      this.render(res.status(400), company, values, error.fields ?? {});
+    }
+  }
+
+  private render(
+    res: Response,
+    company: CompanyAccount,
+    values: IdentityValues,
+    errors: object,
+    notice?: string,
+    copied?: string,
+  ): void {
+    res.render(`${VIEWS}/company-account.njk`, {
+      title: 'Gestion des Comptes',
+      section: 'entreprise',
+      company: summary(company),
+      values,
+      errors,
+      errorCount: Object.keys(errors).length,
+      notice,
+      copied,
+      suffixes: STREET_SUFFIXES,
+    });
+  }
+}
+
+/** The summary at the top of « Gestion des Comptes » (the seed's first block). */
+export function summary(company: CompanyAccount) {
+  return {
+    fileNumber: company.fileNumber,
+    login: company.login,
+    type: COMPANY_TYPES[company.type],
+    profile: COMPANY_PROFILES[company.profile],
+    status: COMPANY_STATUSES[company.status],
+    siren: company.siren,
+    siret: company.nic ? company.siren + company.nic : null,
+    name: company.name,
+    responsable: [
+      company.civility === 'madame' ? 'Madame' : company.civility === 'monsieur' ? 'Monsieur' : '',
+      company.givenName,
+      company.familyName,
+    ]
+      .filter(Boolean)
+      .join(' '),
+    createdAt: company.createdAt.toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' }),
+    test: company.test,
+  };
+}
