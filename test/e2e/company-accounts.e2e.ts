@@ -76,6 +76,7 @@ describe('« Gestion des Comptes » (company accounts, pages)', () => {
     assert.equal(page.status, 200, page.body.slice(0, 1500));
     assert.ok(page.url.endsWith('/compte/entreprise'));
     assert.match(page.body, /<h1>Gestion des Comptes<\/h1>/);
+    assert.match(page.body, /href="\/compte\/entreprise" aria-current="page">Gestion des Comptes</, 'menu entry');
     const [{ file_number }] = await app.dataSource.query<Array<{ file_number: number }>>(
       `SELECT file_number FROM company_account WHERE login = 'asp1ent'`,
     );
@@ -165,6 +166,8 @@ describe('« Gestion des Comptes » (company accounts, pages)', () => {
   it('is for primary company accounts only: another person gets 403, a signed-out visitor the sign-in', async () => {
     const { browser, page } = await signIn('citoyen', '/compte');
     assert.equal(page.status, 200);
+    assert.match(page.body, /Mon profil/);
+    assert.doesNotMatch(page.body, /Gestion des Comptes/, 'no menu entry for a person without a company');
     const refused = await browser.get(`${app.url}/compte/entreprise`, app.url);
     assert.equal(refused.status, 403);
     const form = await browser.post(`${app.url}/compte/entreprise/identite`, { name: 'Pirate' }, app.url);

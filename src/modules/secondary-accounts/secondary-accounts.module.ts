@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { MenuRegistry } from '../../platform/views/menus';
 import { IdentityModule } from '../identity';
 import { CompanyAccounts } from './company-accounts.service';
 import { CompanyAccount } from './entities/company-account.entity';
@@ -16,4 +17,16 @@ import { PrimaryCompanyAccount } from './pages/primary-company-account.check';
   providers: [CompanyAccounts, PrimaryCompanyAccount],
   exports: [CompanyAccounts],
 })
-export class SecondaryAccountsModule {}
+export class SecondaryAccountsModule {
+  constructor(menus: MenuRegistry, companies: CompanyAccounts) {
+    // « Gestion des Comptes », in the account space's menu of a company's primary account only.
+    menus.defineAudience('company-primary', async (accountId) => Boolean(await companies.primaryOfAccount(accountId)));
+    menus.add('account', {
+      key: 'entreprise',
+      href: '/compte/entreprise',
+      label: 'Gestion des Comptes',
+      order: 45,
+      audience: 'company-primary',
+    });
+  }
+}

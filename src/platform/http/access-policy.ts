@@ -7,11 +7,12 @@ import {
   type Type,
 } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { PlatformError, PlatformErrorCode } from '../errors';
 import { firstPartySpaceOf, type FirstPartyClient } from '../first-party-clients';
 import type { WebSession } from '../first-party/web-session.entity';
 import { WebSessionStore } from '../first-party/web-session.store';
+import { MenuRegistry } from '../views/menus';
 
 export const ACCESS_POLICY = 'platform:access-policy';
 
@@ -141,6 +142,9 @@ export class AccessPolicyGuard implements CanActivate {
     const account = session ? await accounts.findActive(session.accountId) : undefined;
     if (!session || !account || typeof token !== 'string') throw new SignInRequired(signInUrl(space, req));
     req[SIGNED_IN] = { space, session, token, account };
+    // The menu entries meant for some accounts only (`MenuEntry.audience`), read by the space's layout.
+    const res = context.switchToHttp().getResponse<Response>();
+    res.locals.menuAudiences = await this.moduleRef.get(MenuRegistry, { strict: false }).audiencesOf(account.id);
     return req[SIGNED_IN];
   }
 }

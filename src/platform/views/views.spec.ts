@@ -72,4 +72,17 @@ describe('Page shell templates', () => {
     assert.match(html, /action="\/admin\/deconnexion"/);
     assert.doesNotMatch(html, /Mon profil/);
   });
+
+  it('shows an entry with an audience only to the accounts of that audience', async () => {
+    const menus = new MenuRegistry();
+    menus.add('account', { key: 'profil', href: '/compte/profil', label: 'Mon profil', order: 10 });
+    menus.add('account', { key: 'entreprise', href: '/compte/entreprise', label: 'G', order: 20, audience: 'firm' });
+    menus.defineAudience('firm', (id) => Promise.resolve(id === 'a'));
+    assert.deepEqual(await menus.audiencesOf('a'), ['firm']);
+    assert.deepEqual(await menus.audiencesOf('b'), []);
+    const keys = (audiences?: string[]) => menus.entries('account', audiences).map((e) => e.key);
+    assert.deepEqual(keys(['firm']), ['profil', 'entreprise']);
+    assert.deepEqual(keys([]), ['profil']);
+    assert.deepEqual(keys(), ['profil']);
+  });
 });

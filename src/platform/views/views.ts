@@ -43,7 +43,7 @@ export function configureViews(app: NestExpressApplication, config: AppConfig): 
   env.addGlobal('franceconnectEnabled', config.franceconnect !== undefined);
   // The shell's menus, filled by the modules (menus.ts).
   const menus = app.get(MenuRegistry);
-  env.addGlobal('menu', (name: MenuName) => menus.entries(name));
+  env.addGlobal('menu', (name: MenuName, audiences?: string[]) => menus.entries(name, audiences));
   app.setViewEngine('njk');
 
   // DSFR from the installed package, never from a CDN; long-lived caching since the package version is fixed.
