@@ -43,7 +43,7 @@ describe('« Gestion des Comptes » (company accounts, pages)', () => {
     return id;
   };
 
-  const signIn = async (login: string, target = '/compte/entreprise') => {
+  const signIn = async (login: string, target = '/compte/entreprise/identite') => {
     const browser = new HttpBrowser();
     let page = await browser.get(`${app.url}${target}`, app.url);
     page = await browser.submit(page, /identifiant$/, { identifier: login }, app.url);
@@ -72,9 +72,12 @@ describe('« Gestion des Comptes » (company accounts, pages)', () => {
   after(async () => app.close());
 
   it('shows the primary account’s summary and its « Identité » tab, after sign-in', async () => {
-    const { page } = await signIn('asp1ent');
-    assert.equal(page.status, 200, page.body.slice(0, 1500));
-    assert.ok(page.url.endsWith('/compte/entreprise'));
+    const { browser, page: home } = await signIn('asp1ent', '/compte/entreprise');
+    assert.equal(home.status, 200, home.body.slice(0, 1500));
+    assert.ok(home.url.endsWith('/compte/entreprise'));
+    assert.match(home.body, /href="\/compte\/entreprise\/identite">Modifier</);
+    assert.match(home.body, /0 compte\(s\) secondaire\(s\) trouvé\(s\)/);
+    const page = await browser.get(`${app.url}/compte/entreprise/identite`, app.url);
     assert.match(page.body, /<h1>Gestion des Comptes<\/h1>/);
     assert.match(page.body, /href="\/compte\/entreprise" aria-current="page">Gestion des Comptes</, 'menu entry');
     const [{ file_number }] = await app.dataSource.query<Array<{ file_number: number }>>(

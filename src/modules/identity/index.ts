@@ -18,3 +18,4 @@ export type { IdentityEvents, IdentityAccountEvent } from './identity.events';
 export { AccountAccessPort, type AccountAccess, type ConsentedSite, type OpenSession } from './account-access';
 export { AccountService, type CertifiedIdentity } from './account.service';
 export { LEGAL_VERSIONS } from './legal';
+export { checkPassword, describePasswordProblems } from './password-policy';

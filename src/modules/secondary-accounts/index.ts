@@ -1,3 +1,4 @@
 export { SecondaryAccountsModule } from './secondary-accounts.module';
 export { CompanyAccounts } from './company-accounts.service';
 export { SecondaryAccountsError, SecondaryAccountsErrorCode } from './secondary-accounts.errors';
+export { SecondaryAccounts, type NewSecondaryAccount } from './secondary-accounts.service';

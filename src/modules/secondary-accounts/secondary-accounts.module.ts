@@ -6,6 +6,8 @@ import { CompanyAccounts } from './company-accounts.service';
 import { CompanyAccount } from './entities/company-account.entity';
 import { CompanyAccountController } from './pages/company-account.controller';
 import { PrimaryCompanyAccount } from './pages/primary-company-account.check';
+import { SecondaryAccountsController } from './pages/secondary-accounts.controller';
+import { SecondaryAccounts } from './secondary-accounts.service';
 
 /**
  * Company accounts and their secondary accounts (« Gestion des Comptes », docs/company-accounts.md): the primary
@@ -13,9 +15,9 @@ import { PrimaryCompanyAccount } from './pages/primary-company-account.check';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([CompanyAccount]), IdentityModule],
-  controllers: [CompanyAccountController],
-  providers: [CompanyAccounts, PrimaryCompanyAccount],
-  exports: [CompanyAccounts],
+  controllers: [CompanyAccountController, SecondaryAccountsController],
+  providers: [CompanyAccounts, SecondaryAccounts, PrimaryCompanyAccount],
+  exports: [CompanyAccounts, SecondaryAccounts],
 })
 export class SecondaryAccountsModule {
   constructor(menus: MenuRegistry, companies: CompanyAccounts) {

@@ -57,10 +57,14 @@ export class CompanyAccount {
   @Generated('increment')
   fileNumber: number;
 
-  /** The identity account that signs in as this company account; references `account(id)`. */
+  /**
+   * The identity account that signs in as this company account; references `account(id)`. Empty only for the
+   * moment a secondary account is being created (its row holds the quota and the login while identity creates the
+   * account).
+   */
   @ForeignKey('Account', { onDelete: 'CASCADE', name: 'FK_company_account_account' })
-  @Column({ name: 'account_id', type: 'uuid' })
-  accountId: string;
+  @Column({ name: 'account_id', type: 'uuid', nullable: true })
+  accountId: string | null;
 
   /** A secondary account's primary account (null for a primary one). */
   @ForeignKey(() => CompanyAccount, { onDelete: 'CASCADE', name: 'FK_company_account_primary' })
@@ -93,6 +97,18 @@ export class CompanyAccount {
   /** A test account (« Test »), kept apart from real declarations. */
   @Column({ type: 'boolean', default: false })
   test: boolean;
+
+  /** « Nombre de comptes secondaires souhaités » (a primary's): how many secondary accounts with a mailbox it may have. */
+  @Column({ name: 'secondary_quota', type: 'integer', default: 0 })
+  secondaryQuota: number;
+
+  /** « Compte secondaire autonome »: chooses its own téléprocédures (within its primary's). */
+  @Column({ type: 'boolean', default: false })
+  autonomous: boolean;
+
+  /** « BAL »: the account has a mailbox (counted by the primary's quota). */
+  @Column({ name: 'has_mailbox', type: 'boolean', default: false })
+  hasMailbox: boolean;
 
   /** Mandataire social. */
   @Column({ name: 'legal_representative', type: 'varchar', length: 200, nullable: true })

@@ -1,16 +1,19 @@
-import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentAccount, Permission, type SignedInAccount } from '../../../platform/http/access-policy';
 import { CompanyAccounts } from '../company-accounts.service';
 import { PrimaryCompanyAccount } from './primary-company-account.check';
 import { copyResponsable, IDENTITY_FIELDS, identityValues, type IdentityValues } from '../company-identity';
 import { IdentityFormDto } from '../dto/identity-form.dto';
+import { SecondarySearchDto } from '../dto/secondary-forms.dto';
+import { SecondaryAccounts } from '../secondary-accounts.service';
 import {
   COMPANY_PROFILES,
   COMPANY_STATUSES,
   COMPANY_TYPES,
   STREET_SUFFIXES,
   type CompanyAccount,
+  type CompanyStatus,
 } from '../entities/company-account.entity';
 import { SecondaryAccountsError, SecondaryAccountsErrorCode } from '../secondary-accounts.errors';
 
@@ -20,10 +23,47 @@ const VIEWS = 'modules/secondary-accounts/views';
 @Permission(PrimaryCompanyAccount)
 @Controller('compte/entreprise')
 export class CompanyAccountController {
-  constructor(private readonly companies: CompanyAccounts) {}
+  constructor(
+    private readonly companies: CompanyAccounts,
+    private readonly secondaries: SecondaryAccounts,
+  ) {}
 
+  /** The summary, the search and the list of secondary accounts. */
   @Get()
-  async page(@CurrentAccount() me: SignedInAccount, @Res() res: Response): Promise<void> {
+  async home(
+    @CurrentAccount() me: SignedInAccount,
+    @Query() query: SecondarySearchDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    const company = (await this.companies.primaryOfAccount(me.id))!;
+    const search = { siret: query.siret, status: query.statut as CompanyStatus | undefined, name: query.nom };
+    const secondaries = await this.secondaries.list(company, search);
+    res.render(`${VIEWS}/home.njk`, {
+      title: 'Gestion des Comptes',
+      section: 'entreprise',
+      company: summary(company),
+      search: query,
+      statuses: Object.entries(COMPANY_STATUSES).map(([value, label]) => ({ value, label })),
+      secondaries: secondaries.map((s) => ({
+        id: s.id,
+        closed: s.status === 'closed',
+        ...summary(s),
+        hasMailbox: s.hasMailbox,
+      })),
+      quota: company.secondaryQuota,
+      mailboxesUsed: await this.secondaries.mailboxesUsed(company),
+      notice: query.cree
+        ? `Le compte secondaire ${query.cree} a été créé.`
+        : query.desactive
+          ? `Le compte secondaire ${query.desactive} a été désactivé : ses sessions ont été fermées.`
+          : query.reactive
+            ? `Le compte secondaire ${query.reactive} a été réactivé.`
+            : undefined,
+    });
+  }
+
+  @Get('identite')
+  async identity(@CurrentAccount() me: SignedInAccount, @Res() res: Response): Promise<void> {
     const company = (await this.companies.primaryOfAccount(me.id))!;
     this.render(res, company, identityValues(company), {});
   }
