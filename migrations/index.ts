@@ -17,6 +17,7 @@ import { FranceconnectIdentity1795477605370 } from './1795477605370-franceconnec
 import { IdentityInvitations1796079011304 } from './1796079011304-identity-invitations';
 import { PlatformWebSessionClient1796079250178 } from './1796079250178-platform-web-session-client';
 import { SecondaryAccountsCompanyAccount1796082967050 } from './1796082967050-secondary-accounts-company-account';
+import { SecondaryAccountsTeleprocedure1796084089883 } from './1796084089883-secondary-accounts-teleprocedure';
 
 export const migrations = [
   PlatformAuditEvent1795463126976,
@@ -34,4 +35,5 @@ export const migrations = [
   IdentityInvitations1796079011304,
   PlatformWebSessionClient1796079250178,
   SecondaryAccountsCompanyAccount1796082967050,
+  SecondaryAccountsTeleprocedure1796084089883,
 ];

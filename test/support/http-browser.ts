@@ -24,14 +24,16 @@ export class HttpBrowser {
 
   async post(
     url: string,
-    form: Record<string, string>,
+    /** A `URLSearchParams` to send a field several times (checkboxes). */
+    form: Record<string, string> | URLSearchParams,
     stayOn?: string,
     files?: Record<string, { name: string; type: string; data: Buffer }>,
   ): Promise<{ url: string; status: number; body: string; location?: string }> {
     if (!files) return this.request('POST', url, new URLSearchParams(form), stayOn);
     // multipart/form-data, the fields first (as a browser sends them, in the order of the form).
     const multipart = new FormData();
-    for (const [name, value] of Object.entries(form)) multipart.append(name, value);
+    for (const [name, value] of form instanceof URLSearchParams ? form : Object.entries(form))
+      multipart.append(name, value);
     for (const [name, file] of Object.entries(files)) {
       multipart.append(name, new Blob([new Uint8Array(file.data)], { type: file.type }), file.name);
     }

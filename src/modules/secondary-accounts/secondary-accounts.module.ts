@@ -4,20 +4,22 @@ import { MenuRegistry } from '../../platform/views/menus';
 import { IdentityModule } from '../identity';
 import { CompanyAccounts } from './company-accounts.service';
 import { CompanyAccount } from './entities/company-account.entity';
+import { CompanyTeleprocedure, Teleprocedure } from './entities/teleprocedure.entity';
 import { CompanyAccountController } from './pages/company-account.controller';
 import { PrimaryCompanyAccount } from './pages/primary-company-account.check';
 import { SecondaryAccountsController } from './pages/secondary-accounts.controller';
 import { SecondaryAccounts } from './secondary-accounts.service';
+import { Teleprocedures } from './teleprocedures.service';
 
 /**
  * Company accounts and their secondary accounts (« Gestion des Comptes », docs/company-accounts.md): the primary
  * account of a company's registration, its identity and options, quota-limited secondary accounts.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([CompanyAccount]), IdentityModule],
+  imports: [TypeOrmModule.forFeature([CompanyAccount, Teleprocedure, CompanyTeleprocedure]), IdentityModule],
   controllers: [CompanyAccountController, SecondaryAccountsController],
-  providers: [CompanyAccounts, SecondaryAccounts, PrimaryCompanyAccount],
-  exports: [CompanyAccounts, SecondaryAccounts],
+  providers: [CompanyAccounts, SecondaryAccounts, Teleprocedures, PrimaryCompanyAccount],
+  exports: [CompanyAccounts, SecondaryAccounts, Teleprocedures],
 })
 export class SecondaryAccountsModule {
   constructor(menus: MenuRegistry, companies: CompanyAccounts) {

@@ -12,6 +12,7 @@ import {
 } from '../identity';
 import { CompanyAccount, type CompanyStatus } from './entities/company-account.entity';
 import { SecondaryAccountsError, SecondaryAccountsErrorCode } from './secondary-accounts.errors';
+import { Teleprocedures } from './teleprocedures.service';
 
 /** What the primary sends to create a secondary account (« Créer un compte secondaire »). */
 export interface NewSecondaryAccount {
@@ -21,6 +22,8 @@ export interface NewSecondaryAccount {
   passwordConfirmation: string;
   autonomous: boolean;
   mailbox: boolean;
+  /** Codes of téléprocédures, never beyond the primary's. */
+  teleprocedures?: string[];
 }
 
 /** The search of the list (« Masque de recherche »). */
@@ -44,6 +47,7 @@ export class SecondaryAccounts {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly identity: IdentityService,
     private readonly audit: AuditService,
+    private readonly teleprocedures: Teleprocedures,
   ) {}
 
   async list(primary: CompanyAccount, search: SecondarySearch = {}): Promise<CompanyAccount[]> {
@@ -104,7 +108,7 @@ export class SecondaryAccounts {
           );
       }
       if (await repository.existsBy({ login })) throw formInvalid({ name: [takenMessage(login)] });
-      return repository.save(
+      const row = await repository.save(
         repository.create({
           accountId: null,
           primaryId: locked.id,
@@ -125,6 +129,8 @@ export class SecondaryAccounts {
           phone: locked.phone,
         }),
       );
+      await this.teleprocedures.setForSecondary(manager, locked.id, row.id, input.teleprocedures ?? []);
+      return row;
     });
 
     let accountId: string;

@@ -8,6 +8,7 @@ import { CliError } from './cli-error';
 import { identityCommands } from '../../modules/identity';
 import { notificationsCommands } from '../../modules/notifications';
 import { oidcCommands } from '../../modules/oidc';
+import { teleproceduresCommands } from '../../modules/secondary-accounts';
 import { migrationCommands } from './migration.commands';
 
 /**
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
     ...identityCommands(runtime),
     ...oidcCommands(runtime),
     ...notificationsCommands(runtime),
+    ...teleproceduresCommands(runtime),
   ])
     program.addCommand(command);
   return program;

@@ -19,4 +19,20 @@ export class NewSecondaryFormDto extends FormDto {
   @TextField(200) passwordConfirmation?: string;
   @CheckboxField() autonomous?: string;
   @CheckboxField() mailbox?: string;
+  /** Checkboxes: one code, or several. */
+  @IsOptional()
+  @IsString({ each: true, message: 'Choisissez des téléprocédures de la liste.' })
+  @MaxLength(32, { each: true, message: 'Choisissez des téléprocédures de la liste.' })
+  teleprocedures?: string | string[];
+}
+
+/** The « Options » tab of the primary account. */
+export class PrimaryOptionsFormDto extends FormDto {
+  @TextField(10) quota?: string;
+  @IsOptional()
+  @IsString({ each: true, message: 'Choisissez des téléprocédures de la liste.' })
+  @MaxLength(32, { each: true, message: 'Choisissez des téléprocédures de la liste.' })
+  teleprocedures?: string | string[];
+  /** « Tout sélectionner »: every téléprocédure of the catalogue. */
+  @ChoiceField(['oui']) tout?: string;
 }

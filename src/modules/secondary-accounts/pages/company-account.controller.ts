@@ -5,12 +5,12 @@ import { CompanyAccounts } from '../company-accounts.service';
 import { PrimaryCompanyAccount } from './primary-company-account.check';
 import { copyResponsable, IDENTITY_FIELDS, identityValues, type IdentityValues } from '../company-identity';
 import { IdentityFormDto } from '../dto/identity-form.dto';
-import { SecondarySearchDto } from '../dto/secondary-forms.dto';
+import { PrimaryOptionsFormDto, SecondarySearchDto } from '../dto/secondary-forms.dto';
+import { Teleprocedures } from '../teleprocedures.service';
+import { codes, summary } from './page-helpers';
 import { SecondaryAccounts } from '../secondary-accounts.service';
 import {
-  COMPANY_PROFILES,
   COMPANY_STATUSES,
-  COMPANY_TYPES,
   STREET_SUFFIXES,
   type CompanyAccount,
   type CompanyStatus,
@@ -26,6 +26,7 @@ export class CompanyAccountController {
   constructor(
     private readonly companies: CompanyAccounts,
     private readonly secondaries: SecondaryAccounts,
+    private readonly teleprocedures: Teleprocedures,
   ) {}
 
   /** The summary, the search and the list of secondary accounts. */
@@ -66,6 +67,71 @@ export class CompanyAccountController {
   async identity(@CurrentAccount() me: SignedInAccount, @Res() res: Response): Promise<void> {
     const company = (await this.companies.primaryOfAccount(me.id))!;
     this.render(res, company, identityValues(company), {});
+  }
+
+  @Get('options')
+  async options(@CurrentAccount() me: SignedInAccount, @Res() res: Response): Promise<void> {
+    const company = (await this.companies.primaryOfAccount(me.id))!;
+    await this.renderOptions(
+      res,
+      company,
+      { quota: String(company.secondaryQuota), teleprocedures: await this.teleprocedures.of(company.id) },
+      {},
+    );
+  }
+
+  @Post('options')
+  @HttpCode(200)
+  async saveOptions(
+    @CurrentAccount() me: SignedInAccount,
+    @Body() form: PrimaryOptionsFormDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    const company = (await this.companies.primaryOfAccount(me.id))!;
+    const values = {
+      quota: form.quota ?? '',
+      teleprocedures: form.tout ? (await this.teleprocedures.list()).map((t) => t.code) : codes(form.teleprocedures),
+    };
+    try {
+      await this.teleprocedures.savePrimaryOptions(company, values, me.id);
+    } catch (error) {
+      if (
+        !(error instanceof SecondaryAccountsError) ||
+        error.code !== (SecondaryAccountsErrorCode.FORM_INVALID as string)
+      )
+        throw error;
+      return this.renderOptions(res.status(400), company, values, error.fields ?? {});
+    }
+    const saved = (await this.companies.primaryOfAccount(me.id))!;
+    await this.renderOptions(
+      res,
+      saved,
+      { quota: String(saved.secondaryQuota), teleprocedures: await this.teleprocedures.of(saved.id) },
+      {},
+      'Les options de votre compte ont été enregistrées.',
+    );
+  }
+
+  private async renderOptions(
+    res: Response,
+    company: CompanyAccount,
+    values: { quota: string; teleprocedures: string[] },
+    errors: object,
+    notice?: string,
+  ): Promise<void> {
+    res.render(`${VIEWS}/options.njk`, {
+      title: 'Gestion des Comptes — Options',
+      section: 'entreprise',
+      company: summary(company),
+      values,
+      errors,
+      errorCount: Object.keys(errors).length,
+      notice,
+      catalogue: (await this.teleprocedures.list()).map((t) => ({
+        ...t,
+        checked: values.teleprocedures.includes(t.code),
+      })),
+    });
   }
 
   @Post('identite')
@@ -112,27 +178,4 @@ export class CompanyAccountController {
       suffixes: STREET_SUFFIXES,
     });
   }
-}
-
-/** The summary at the top of « Gestion des Comptes » (the seed's first block). */
-export function summary(company: CompanyAccount) {
-  return {
-    fileNumber: company.fileNumber,
-    login: company.login,
-    type: COMPANY_TYPES[company.type],
-    profile: COMPANY_PROFILES[company.profile],
-    status: COMPANY_STATUSES[company.status],
-    siren: company.siren,
-    siret: company.nic ? company.siren + company.nic : null,
-    name: company.name,
-    responsable: [
-      company.civility === 'madame' ? 'Madame' : company.civility === 'monsieur' ? 'Monsieur' : '',
-      company.givenName,
-      company.familyName,
-    ]
-      .filter(Boolean)
-      .join(' '),
-    createdAt: company.createdAt.toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' }),
-    test: company.test,
-  };
 }

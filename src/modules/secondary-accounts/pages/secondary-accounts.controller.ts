@@ -6,7 +6,8 @@ import { NewSecondaryFormDto } from '../dto/secondary-forms.dto';
 import type { CompanyAccount } from '../entities/company-account.entity';
 import { SecondaryAccountsError, SecondaryAccountsErrorCode } from '../secondary-accounts.errors';
 import { SecondaryAccounts } from '../secondary-accounts.service';
-import { summary } from './company-account.controller';
+import { Teleprocedures } from '../teleprocedures.service';
+import { codes, summary } from './page-helpers';
 import { PrimaryCompanyAccount } from './primary-company-account.check';
 
 const VIEWS = 'modules/secondary-accounts/views';
@@ -18,11 +19,12 @@ export class SecondaryAccountsController {
   constructor(
     private readonly companies: CompanyAccounts,
     private readonly secondaries: SecondaryAccounts,
+    private readonly teleprocedures: Teleprocedures,
   ) {}
 
   @Get('nouveau')
   async form(@CurrentAccount() me: SignedInAccount, @Res() res: Response): Promise<void> {
-    await this.render(res, await this.primary(me), {}, {});
+    await this.render(res, await this.primary(me), { teleprocedures: [] }, {});
   }
 
   @Post('nouveau')
@@ -33,7 +35,12 @@ export class SecondaryAccountsController {
     @Res() res: Response,
   ): Promise<void> {
     const primary = await this.primary(me);
-    const values = { name: form.name ?? '', autonomous: form.autonomous === 'oui', mailbox: form.mailbox === 'oui' };
+    const values = {
+      name: form.name ?? '',
+      autonomous: form.autonomous === 'oui',
+      mailbox: form.mailbox === 'oui',
+      teleprocedures: codes(form.teleprocedures),
+    };
     try {
       const created = await this.secondaries.create(
         primary,
@@ -82,10 +89,11 @@ export class SecondaryAccountsController {
   private async render(
     res: Response,
     primary: CompanyAccount,
-    values: object,
+    values: { teleprocedures: string[] },
     errors: object,
     refusal?: string,
   ): Promise<void> {
+    const held = new Set(await this.teleprocedures.of(primary.id));
     res.render(`${VIEWS}/new-secondary.njk`, {
       title: 'Créer un compte secondaire',
       section: 'entreprise',
@@ -96,6 +104,10 @@ export class SecondaryAccountsController {
       refusal,
       quota: primary.secondaryQuota,
       mailboxesUsed: await this.secondaries.mailboxesUsed(primary),
+      // Only the primary's téléprocédures are offered: a secondary account never holds more.
+      catalogue: (await this.teleprocedures.list())
+        .filter((t) => held.has(t.code))
+        .map((t) => ({ ...t, checked: values.teleprocedures.includes(t.code) })),
     });
   }
 }
