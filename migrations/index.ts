@@ -17,7 +17,9 @@ import { FranceconnectIdentity1795477605370 } from './1795477605370-franceconnec
 import { IdentityInvitations1796079011304 } from './1796079011304-identity-invitations';
 import { PlatformWebSessionClient1796079250178 } from './1796079250178-platform-web-session-client';
 import { AdminOperator1796082873293 } from './1796082873293-admin-operator';
+import { SecondaryAccountsCompanyAccount1796082967050 } from './1796082967050-secondary-accounts-company-account';
 import { SubscriptionsModel1796083073984 } from './1796083073984-subscriptions-model';
+import { SecondaryAccountsTeleprocedure1796084089883 } from './1796084089883-secondary-accounts-teleprocedure';
 import { SubscriptionsExpiryWarning1796084565063 } from './1796084565063-subscriptions-expiry-warning';
 
 export const migrations = [
@@ -36,6 +38,8 @@ export const migrations = [
   IdentityInvitations1796079011304,
   PlatformWebSessionClient1796079250178,
   AdminOperator1796082873293,
+  SecondaryAccountsCompanyAccount1796082967050,
   SubscriptionsModel1796083073984,
+  SecondaryAccountsTeleprocedure1796084089883,
   SubscriptionsExpiryWarning1796084565063,
 ];

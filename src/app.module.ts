@@ -5,6 +5,7 @@ import { IdentityModule } from './modules/identity';
 import { NotificationsModule } from './modules/notifications';
 import { OidcModule } from './modules/oidc';
 import { SubscriptionsModule } from './modules/subscriptions';
+import { SecondaryAccountsModule } from './modules/secondary-accounts';
 import { PlatformModule, type PlatformOptions } from './platform/platform.module';
 
 /** The platform: its foundation, then one module per domain (DESIGN.md), added as they are built. */
@@ -22,6 +23,7 @@ export class AppModule {
         NotificationsModule,
         AdminModule,
         SubscriptionsModule,
+        SecondaryAccountsModule,
         ...extraModules,
       ],
     };

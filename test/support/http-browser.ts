@@ -26,14 +26,18 @@ export class HttpBrowser {
 
   async post(
     url: string,
-    form: Record<string, string | string[]>,
+    /** A list, or a `URLSearchParams`, sends a field several times (checkboxes). */
+    form: Record<string, string | string[]> | URLSearchParams,
     stayOn?: string,
     files?: Record<string, { name: string; type: string; data: Buffer }>,
   ): Promise<{ url: string; status: number; body: string; location?: string }> {
     // A list: several boxes of one name ticked, sent as repeated fields.
-    const pairs = Object.entries(form).flatMap(([name, value]) =>
-      (Array.isArray(value) ? value : [value]).map((v): [string, string] => [name, v]),
-    );
+    const pairs: Array<[string, string]> =
+      form instanceof URLSearchParams
+        ? [...form]
+        : Object.entries(form).flatMap(([name, value]) =>
+            (Array.isArray(value) ? value : [value]).map((v): [string, string] => [name, v]),
+          );
     if (!files) return this.request('POST', url, new URLSearchParams(pairs), stayOn);
     // multipart/form-data, the fields first (as a browser sends them, in the order of the form).
     const multipart = new FormData();

@@ -51,6 +51,26 @@ export interface AccountView {
   createdAt: Date;
 }
 
+/** What a company's registration (Entreprise profile) recorded: read by « Gestion des Comptes » (secondary-accounts). */
+export interface CompanyRegistration {
+  accountId: string;
+  identifier: string;
+  email: string;
+  organisationName: string | null;
+  siren: string | null;
+  siret: string | null;
+  civility: Account['civility'];
+  givenName: string | null;
+  familyName: string | null;
+  phone: string | null;
+  addressLine: string | null;
+  addressComplement: string | null;
+  postalCode: string | null;
+  city: string | null;
+  country: string | null;
+  createdAt: Date;
+}
+
 /**
  * People and their credentials: identity's public face. Other modules get an `AccountView` (never the entity, never
  * its password hash) and these use cases; they learn what happens to accounts through identity's domain events.
@@ -282,6 +302,30 @@ export class IdentityService {
   async findByEmail(email: string): Promise<AccountView | undefined> {
     const account = await this.accounts.findOneBy({ email: email.trim().toLowerCase() });
     return account ? view(account) : undefined;
+  }
+
+  /** The registration of an Entreprise account (its SIREN/SIRET, organisation, responsable), or `undefined`. */
+  async companyRegistration(accountId: string): Promise<CompanyRegistration | undefined> {
+    const a = await this.accounts.findOneBy({ id: accountId, profile: 'entreprise' });
+    if (!a) return undefined;
+    return {
+      accountId: a.id,
+      identifier: a.identifier,
+      email: a.email,
+      organisationName: a.organisationName,
+      siren: a.siren,
+      siret: a.siret,
+      civility: a.civility,
+      givenName: a.givenName,
+      familyName: a.familyName,
+      phone: a.landlinePhone ?? a.mobilePhone,
+      addressLine: a.addressLine,
+      addressComplement: a.addressComplement,
+      postalCode: a.postalCode,
+      city: a.city,
+      country: a.country,
+      createdAt: a.createdAt,
+    };
   }
 
   async list(limit = 100): Promise<AccountView[]> {

@@ -4,8 +4,10 @@ export {
   type AccountActor,
   type AccountSearch,
   type AccountView,
+  type CompanyRegistration,
   type NewAccount,
 } from './identity.service';
+export { parseSiren, parseSiret } from './organisation-numbers';
 export type { AccountInvitation } from './invitation.service';
 export { IdentityError, IdentityErrorCode } from './identity.errors';
 export { DEVICE_COOKIE, SignInThrottle, THROTTLE_RULES, deviceCookie, tooManyAttempts } from './sign-in.throttle';
@@ -17,3 +19,4 @@ export type { IdentityEvents, IdentityAccountEvent } from './identity.events';
 export { AccountAccessPort, type AccountAccess, type ConsentedSite, type OpenSession } from './account-access';
 export { AccountService, type CertifiedIdentity } from './account.service';
 export { LEGAL_VERSIONS } from './legal';
+export { checkPassword, describePasswordProblems } from './password-policy';

@@ -16,6 +16,7 @@ import { identityCommands } from '../../modules/identity';
 import { notificationsCommands } from '../../modules/notifications';
 import { oidcCommands, SigningKeyStore } from '../../modules/oidc';
 import { subscriptionsCommands } from '../../modules/subscriptions';
+import { teleproceduresCommands } from '../../modules/secondary-accounts';
 import { migrationCommands } from './migration.commands';
 
 /**
@@ -41,6 +42,7 @@ export function buildProgram(runtime: CliRuntime = localRuntime(), output: CliOu
     ...notificationsCommands(runtime),
     ...adminCommands(runtime),
     ...subscriptionsCommands(runtime),
+    ...teleproceduresCommands(runtime),
   ]) {
     // Commands added this way do not inherit the program's output and error settings by themselves.
     program.addCommand(command.copyInheritedSettings(program));

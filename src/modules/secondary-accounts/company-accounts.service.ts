@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { DataSource, Repository } from 'typeorm';
+import { AuditService } from '../../platform/audit';
+import { OnDomainEvent } from '../../platform/events';
+import { IdentityService, parseSiret, type IdentityEvents } from '../identity';
+import { readIdentity, type IdentityValues } from './company-identity';
+import { CompanyAccount } from './entities/company-account.entity';
+import { SecondaryAccountsError, SecondaryAccountsErrorCode } from './secondary-accounts.errors';
+
+/**
+ * Company accounts (« Gestion des Comptes »): a company's registration (Entreprise profile) becomes its primary
+ * account once activated; existing ones were moved by the migration `SecondaryAccountsCompanyAccount`.
+ */
+@Injectable()
+export class CompanyAccounts {
+  constructor(
+    @InjectRepository(CompanyAccount) private readonly companies: Repository<CompanyAccount>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly identity: IdentityService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The company account an identity account signs in as, or `undefined`. */
+  async ofAccount(accountId: string): Promise<CompanyAccount | undefined> {
+    return (await this.companies.findOneBy({ accountId })) ?? undefined;
+  }
+
+  /** The primary company account an identity account signs in as, or `undefined`. */
+  async primaryOfAccount(accountId: string): Promise<CompanyAccount | undefined> {
+    return (await this.companies.findOneBy({ accountId, profile: 'primary' })) ?? undefined;
+  }
+
+  /**
+   * Creates the primary company account of an Entreprise registration, once (idempotent); nothing for another
+   * profile. The SIRET recorded at registration is split into SIREN and NIC; a SIREN alone leaves the NIC empty.
+   */
+  async ensurePrimary(accountId: string): Promise<CompanyAccount | undefined> {
+    const existing = await this.ofAccount(accountId);
+    if (existing) return existing;
+    const registration = await this.identity.companyRegistration(accountId);
+    const siret = registration?.siret ? parseSiret(registration.siret) : undefined;
+    const siren = siret?.slice(0, 9) ?? registration?.siren;
+    if (!registration || !siren) return undefined;
+    await this.dataSource.transaction(async (manager) => {
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(CompanyAccount)
+        .values({
+          accountId,
+          login: registration.identifier,
+          siren,
+          nic: siret?.slice(9) ?? null,
+          name: registration.organisationName ?? '',
+          type: 'entreprise',
+          profile: 'primary',
+          status: 'open',
+          civility: registration.civility,
+          familyName: registration.familyName,
+          givenName: registration.givenName,
+          streetName: registration.addressLine,
+          addressComplement: registration.addressComplement,
+          postalCode: registration.postalCode,
+          city: registration.city,
+          country: registration.country,
+          email: registration.email,
+          phone: registration.phone,
+        })
+        .orIgnore()
+        .returning(['id'])
+        .execute();
+      const id = (inserted.raw as Array<{ id: string }>)[0]?.id;
+      if (id)
+        await this.audit.record(
+          {
+            actor: { type: 'system' },
+            action: 'secondary-accounts.primary.created',
+            target: { type: 'company_account', id },
+            outcome: 'success',
+            details: { accountId },
+          },
+          manager,
+        );
+    });
+    return this.ofAccount(accountId);
+  }
+
+  /**
+   * Saves the « Identité » tab of a company account (the NIC checked with the SIREN's SIRET key); `FORM_INVALID` with
+   * a French message per field otherwise. Audited.
+   */
+  async updateIdentity(companyId: string, form: IdentityValues, by: string): Promise<CompanyAccount> {
+    const company = await this.companies.findOneBy({ id: companyId });
+    if (!company)
+      throw new SecondaryAccountsError(SecondaryAccountsErrorCode.COMPANY_ACCOUNT_NOT_FOUND, 'Compte introuvable.');
+    const { values, errors } = readIdentity(company.siren, form);
+    if (Object.keys(errors).length > 0)
+      throw new SecondaryAccountsError(
+        SecondaryAccountsErrorCode.FORM_INVALID,
+        'Le formulaire contient des erreurs.',
+        errors,
+      );
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(CompanyAccount).update({ id: companyId }, values);
+      await this.audit.record(
+        {
+          actor: { type: 'account', id: by },
+          action: 'secondary-accounts.identity.updated',
+          target: { type: 'company_account', id: companyId },
+          outcome: 'success',
+        },
+        manager,
+      );
+    });
+    return (await this.companies.findOneBy({ id: companyId }))!;
+  }
+
+  /** An Entreprise account becomes a primary company account when activated. */
+  @OnDomainEvent('identity.account.activated')
+  async onActivated(event: IdentityEvents['identity.account.activated']): Promise<void> {
+    await this.ensurePrimary(event.accountId);
+  }
+}

@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MenuRegistry } from '../../platform/views/menus';
+import { IdentityModule } from '../identity';
+import { CompanyAccounts } from './company-accounts.service';
+import { CompanyAccount } from './entities/company-account.entity';
+import { CompanyTeleprocedure, Teleprocedure } from './entities/teleprocedure.entity';
+import { CompanyAccountController } from './pages/company-account.controller';
+import { PrimaryCompanyAccount } from './pages/primary-company-account.check';
+import { SecondaryAccountsController } from './pages/secondary-accounts.controller';
+import { SecondaryAccounts } from './secondary-accounts.service';
+import { Teleprocedures } from './teleprocedures.service';
+
+/**
+ * Company accounts and their secondary accounts (« Gestion des Comptes », docs/company-accounts.md): the primary
+ * account of a company's registration, its identity and options, quota-limited secondary accounts.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([CompanyAccount, Teleprocedure, CompanyTeleprocedure]), IdentityModule],
+  controllers: [CompanyAccountController, SecondaryAccountsController],
+  providers: [CompanyAccounts, SecondaryAccounts, Teleprocedures, PrimaryCompanyAccount],
+  exports: [CompanyAccounts, SecondaryAccounts, Teleprocedures],
+})
+export class SecondaryAccountsModule {
+  constructor(menus: MenuRegistry, companies: CompanyAccounts) {
+    // « Gestion des Comptes », in the account space's menu of a company's primary account only.
+    menus.add('account', {
+      key: 'entreprise',
+      href: '/compte/entreprise',
+      label: 'Gestion des Comptes',
+      order: 45,
+      shownTo: async (accountId) => Boolean(await companies.primaryOfAccount(accountId)),
+    });
+  }
+}

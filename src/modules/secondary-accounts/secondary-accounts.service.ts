@@ -1,0 +1,223 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { DataSource, Repository } from 'typeorm';
+import { AuditService } from '../../platform/audit';
+import type { FieldErrors } from '../../platform/errors';
+import {
+  checkPassword,
+  describePasswordProblems,
+  IdentityError,
+  IdentityErrorCode,
+  IdentityService,
+} from '../identity';
+import { CompanyAccount, type CompanyStatus } from './entities/company-account.entity';
+import { SecondaryAccountsError, SecondaryAccountsErrorCode } from './secondary-accounts.errors';
+import { Teleprocedures } from './teleprocedures.service';
+
+/** What the primary sends to create a secondary account (« Créer un compte secondaire »). */
+export interface NewSecondaryAccount {
+  /** The name before the primary's suffix: `cs1` gives `cs1.asp1ent`. */
+  name: string;
+  password: string;
+  passwordConfirmation: string;
+  autonomous: boolean;
+  mailbox: boolean;
+  /** Codes of téléprocédures, never beyond the primary's. */
+  teleprocedures?: string[];
+}
+
+/** The search of the list (« Masque de recherche »). */
+export interface SecondarySearch {
+  siret?: string;
+  status?: CompanyStatus;
+  name?: string;
+}
+
+const NAME = /^[a-z0-9][a-z0-9_-]{0,29}$/;
+
+/**
+ * A primary's secondary accounts: listed, created (name suffixed by the primary's login, within the quota of accounts
+ * with a mailbox), deactivated and reactivated. Every use case takes the primary company account and reaches only its
+ * own secondaries: another company's id is « introuvable ».
+ */
+@Injectable()
+export class SecondaryAccounts {
+  constructor(
+    @InjectRepository(CompanyAccount) private readonly companies: Repository<CompanyAccount>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly identity: IdentityService,
+    private readonly audit: AuditService,
+    private readonly teleprocedures: Teleprocedures,
+  ) {}
+
+  async list(primary: CompanyAccount, search: SecondarySearch = {}): Promise<CompanyAccount[]> {
+    const query = this.companies
+      .createQueryBuilder('c')
+      .where('c.primary_id = :primary', { primary: primary.id })
+      .andWhere('c.account_id IS NOT NULL')
+      .orderBy('c.login', 'ASC');
+    const siret = search.siret?.replace(/[\s.-]/g, '');
+    if (siret) query.andWhere(`c.siren || COALESCE(c.nic, '') LIKE :siret`, { siret: `${escapeLike(siret)}%` });
+    if (search.status) query.andWhere('c.status = :status', { status: search.status });
+    const name = search.name?.trim().toLowerCase();
+    if (name) query.andWhere('(c.login LIKE :name OR lower(c.name) LIKE :name)', { name: `%${escapeLike(name)}%` });
+    return query.getMany();
+  }
+
+  /** How many secondary accounts with a mailbox the primary has (what its quota counts). */
+  async mailboxesUsed(primary: CompanyAccount): Promise<number> {
+    return this.companies.countBy({ primaryId: primary.id, hasMailbox: true });
+  }
+
+  /**
+   * Creates a secondary account: `<name>.<primary login>`, an active identity account with the password the primary
+   * chose, inheriting the primary's SIREN, NIC, raison sociale, type and responsable. With a mailbox, refused
+   * (`QUOTA_REACHED`) once the primary's quota of accounts with a mailbox is reached, even under concurrent creations:
+   * the primary's row is locked while the new row (holding the quota and the login) is written, and identity creates
+   * the account after that commit, on its own connection.
+   */
+  async create(primary: CompanyAccount, input: NewSecondaryAccount, by: string): Promise<CompanyAccount> {
+    const name = input.name.trim().toLowerCase();
+    const login = `${name}.${primary.login}`;
+    const errors: FieldErrors = {};
+    if (!NAME.test(name) || login.length > 64)
+      errors.name = [
+        'Le nom de compte compte 1 à 30 caractères : lettres minuscules sans accent, chiffres, tiret ou tiret bas.',
+      ];
+    const check = checkPassword(input.password, [name, login, primary.name]);
+    if (check.problems.length > 0) errors.password = [describePasswordProblems(check.problems)];
+    if (input.password !== input.passwordConfirmation)
+      errors.passwordConfirmation = ['Les deux mots de passe ne sont pas identiques.'];
+    if (Object.keys(errors).length > 0) throw formInvalid(errors);
+
+    const reserved = await this.dataSource.transaction(async (manager) => {
+      const repository = manager.getRepository(CompanyAccount);
+      const locked = await repository.findOne({
+        where: { id: primary.id, profile: 'primary' },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!locked) throw notFound();
+      if (input.mailbox) {
+        const used = await repository.countBy({ primaryId: locked.id, hasMailbox: true });
+        if (used >= locked.secondaryQuota)
+          throw new SecondaryAccountsError(
+            SecondaryAccountsErrorCode.QUOTA_REACHED,
+            locked.secondaryQuota === 0
+              ? 'Aucun compte secondaire avec boîte mail n’est prévu : indiquez d’abord le nombre de comptes secondaires souhaités dans l’onglet « Options » du compte principal.'
+              : `Le nombre de comptes secondaires avec boîte mail prévu (${locked.secondaryQuota}) est atteint : augmentez-le dans l’onglet « Options » du compte principal, ou créez le compte sans boîte mail.`,
+          );
+      }
+      if (await repository.existsBy({ login })) throw formInvalid({ name: [takenMessage(login)] });
+      const row = await repository.save(
+        repository.create({
+          accountId: null,
+          primaryId: locked.id,
+          login,
+          siren: locked.siren,
+          nic: locked.nic,
+          name: locked.name,
+          type: locked.type,
+          profile: 'secondary',
+          status: 'open',
+          test: locked.test,
+          autonomous: input.autonomous,
+          hasMailbox: input.mailbox,
+          civility: locked.civility,
+          familyName: locked.familyName,
+          givenName: locked.givenName,
+          email: locked.email,
+          phone: locked.phone,
+        }),
+      );
+      await this.teleprocedures.setForSecondary(manager, locked.id, row.id, input.teleprocedures ?? []);
+      return row;
+    });
+
+    let accountId: string;
+    try {
+      const holder = await this.identity.findById(primary.accountId ?? '');
+      accountId = (
+        await this.identity.createActiveAccount({
+          identifier: login,
+          // Without a mailbox, the service messages go to the primary's address (tagged, the account table wanting
+          // one address per account); the mailbox slice gives mailbox accounts their own address.
+          email: tagged(holder?.email ?? primary.email ?? '', login),
+          password: input.password,
+          givenName: primary.givenName ?? undefined,
+          familyName: primary.familyName ?? undefined,
+        })
+      ).id;
+    } catch (error) {
+      await this.companies.delete({ id: reserved.id });
+      if (
+        error instanceof IdentityError &&
+        [IdentityErrorCode.IDENTIFIER_TAKEN, IdentityErrorCode.EMAIL_TAKEN].includes(error.code as IdentityErrorCode)
+      )
+        throw formInvalid({ name: [takenMessage(login)] });
+      throw error;
+    }
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(CompanyAccount).update({ id: reserved.id }, { accountId });
+      await this.audit.record(
+        {
+          actor: { type: 'account', id: by },
+          action: 'secondary-accounts.secondary.created',
+          target: { type: 'company_account', id: reserved.id },
+          outcome: 'success',
+          details: { primaryId: primary.id, mailbox: input.mailbox, autonomous: input.autonomous },
+        },
+        manager,
+      );
+    });
+    return { ...reserved, accountId };
+  }
+
+  /**
+   * « La croix rouge »: the account stays in the list, closed; its identity account is disabled, which ends every
+   * session and grant at once (relying parties told by back-channel logout).
+   */
+  async deactivate(primary: CompanyAccount, secondaryId: string, by: string): Promise<CompanyAccount> {
+    return this.setStatus(primary, secondaryId, 'closed', by);
+  }
+
+  /** Reactivates a deactivated secondary account: open again, sign-in allowed. */
+  async reactivate(primary: CompanyAccount, secondaryId: string, by: string): Promise<CompanyAccount> {
+    return this.setStatus(primary, secondaryId, 'open', by);
+  }
+
+  private async setStatus(primary: CompanyAccount, secondaryId: string, status: 'open' | 'closed', by: string) {
+    const secondary = await this.companies.findOneBy({ id: secondaryId, primaryId: primary.id, profile: 'secondary' });
+    if (!secondary?.accountId) throw notFound();
+    const actor = { type: 'account' as const, id: by };
+    if (status === 'closed') await this.identity.disable(secondary.accountId, actor);
+    else await this.identity.enable(secondary.accountId, actor);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(CompanyAccount).update({ id: secondary.id }, { status });
+      await this.audit.record(
+        {
+          actor,
+          action:
+            status === 'closed'
+              ? 'secondary-accounts.secondary.deactivated'
+              : 'secondary-accounts.secondary.reactivated',
+          target: { type: 'company_account', id: secondary.id },
+          outcome: 'success',
+        },
+        manager,
+      );
+    });
+    return { ...secondary, status };
+  }
+}
+
+function tagged(email: string, login: string): string {
+  const at = email.lastIndexOf('@');
+  return `${email.slice(0, at)}+${login}${email.slice(at)}`;
+}
+
+const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+const takenMessage = (login: string) => `Le compte « ${login} » existe déjà : choisissez un autre nom.`;
+const formInvalid = (fields: FieldErrors) =>
+  new SecondaryAccountsError(SecondaryAccountsErrorCode.FORM_INVALID, 'Le formulaire contient des erreurs.', fields);
+const notFound = () =>
+  new SecondaryAccountsError(SecondaryAccountsErrorCode.COMPANY_ACCOUNT_NOT_FOUND, 'Compte secondaire introuvable.');
