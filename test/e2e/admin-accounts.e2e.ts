@@ -66,7 +66,7 @@ describe('AdminModule: accounts in the console (search, page, support actions, l
     });
 
     it('answers 404, not 500, for an unknown or malformed account id', async () => {
-      for (const id of ['00000000-0000-4000-8000-000000000000', 'pas-un-uuid']) {
+      for (const id of ['d3adbeef-c0de-4fab-bcde-fedcbafedcba', 'pas-un-uuid']) {
         const page = await lecture.get(`${app.url}/admin/comptes/${id}`, app.url);
         assert.equal(page.status, 404, id);
         assert.match(page.body, /Compte introuvable/);

@@ -88,7 +88,7 @@ describe('AdminModule: the outbox in the console (list, detail, retry; recipient
   });
 
   it('answers 404 for an unknown or malformed message id', async () => {
-    for (const id of ['00000000-0000-4000-8000-000000000000', 'pas-un-uuid']) {
+    for (const id of ['d3adbeef-c0de-4fab-bcde-fedcbafedcba', 'pas-un-uuid']) {
       assert.equal((await support.get(`${app.url}/admin/envois/${id}`, app.url)).status, 404, id);
     }
   });

@@ -248,7 +248,7 @@ describe('subscriptions commands', () => {
         /^Erreur : Abonnement « nimporte » introuvable\.$/,
       );
       assert.match(
-        (await run('subscriptions:set-mode', '00000000-0000-4000-8000-000000000000', 'sans-compte', '--confirm'))
+        (await run('subscriptions:set-mode', 'd3adbeef-c0de-4fab-bcde-fedcbafedcba', 'sans-compte', '--confirm'))
           .error ?? '',
         /introuvable/,
       );
