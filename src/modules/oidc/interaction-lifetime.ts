@@ -53,7 +53,9 @@ export class InteractionLifetime {
         });
         next();
       },
-      (error: unknown) => next(error),
+      // The cap is about storage, not a secret: when its count cannot be read (the database is away), the request goes
+      // on to the provider, which answers the outage itself (503 `server_error`).
+      () => next(),
     );
   };
 
