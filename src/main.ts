@@ -52,29 +52,12 @@ async function main(): Promise<void> {
           return undefined;
         })
       : undefined;
-    await app.listen(config.http.port, config.http.host);
-    logger.info(
-      { port: config.http.port, database: database.embedded ? 'embedded' : 'server' },
-      `Plateforme démarrée : ${config.publicUrl}`,
-    );
-
-    // The demo account and demo site come with the embedded default only, never in production.
-    // It is a convenience: a port already taken on PORT + 1 must not stop the platform itself.
-    const stopDemo =
-      devTools && database.embedded
-        ? await devTools.startDemo(app, config, logger).catch((error: unknown) => {
-            logger.warn({ err: error }, `Site de démonstration non démarré (port ${config.http.port + 1} occupé ?)`);
-            return undefined;
-          })
-        : undefined;
-
-    // METRICS_PORT: the metrics on a loopback port of their own, out of the public server.
-    const metricsServer =
-      config.metrics.port === undefined
-        ? undefined
-        : await startMetricsServer(config, app.get(MetricsService).registry);
-    if (metricsServer) logger.info(`Mesures sur http://127.0.0.1:${config.metrics.port}/metrics`);
-
+    // The signal handlers come before the server answers: a SIGTERM sent as soon as /health says ready (an orchestrator,
+    // a test) stops the platform cleanly even while the demo site or the metrics server are still starting.
+    const running: {
+      stopDemo?: Awaited<ReturnType<NonNullable<typeof devTools>['startDemo']>>;
+      metricsServer?: Awaited<ReturnType<typeof startMetricsServer>>;
+    } = {};
     // SIGTERM: no new request, those in flight finish, the outbox hands back what it holds, the database closes; all
     // within the orchestrators' 10 seconds, or the process ends anyway.
     let stopping = false;
@@ -88,9 +71,9 @@ async function main(): Promise<void> {
         process.exit(1);
       }, STOP_DEADLINE_MS).unref();
       void drainHttpServer(app.getHttpServer())
-        .then(() => metricsServer?.close())
+        .then(() => running.metricsServer?.close())
         .then(() => cliSocket?.close())
-        .then(() => stopDemo?.())
+        .then(() => running.stopDemo?.())
         .then(() => standIn?.standIn.close())
         .then(() => app.close())
         .then(() => database?.close())
@@ -107,6 +90,28 @@ async function main(): Promise<void> {
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
+    await app.listen(config.http.port, config.http.host);
+    logger.info(
+      { port: config.http.port, database: database.embedded ? 'embedded' : 'server' },
+      `Plateforme démarrée : ${config.publicUrl}`,
+    );
+
+    // The demo account and demo site come with the embedded default only, never in production.
+    // It is a convenience: a port already taken on PORT + 1 must not stop the platform itself.
+    running.stopDemo =
+      devTools && database.embedded
+        ? await devTools.startDemo(app, config, logger).catch((error: unknown) => {
+            logger.warn({ err: error }, `Site de démonstration non démarré (port ${config.http.port + 1} occupé ?)`);
+            return undefined;
+          })
+        : undefined;
+
+    // METRICS_PORT: the metrics on a loopback port of their own, out of the public server.
+    running.metricsServer =
+      config.metrics.port === undefined
+        ? undefined
+        : await startMetricsServer(config, app.get(MetricsService).registry);
+    if (running.metricsServer) logger.info(`Mesures sur http://127.0.0.1:${config.metrics.port}/metrics`);
   } catch (error) {
     await database?.close().catch(() => undefined);
     fatal(error);
