@@ -133,8 +133,8 @@ export class AuditService {
       const prefix = filter.action.replace(/[\\%_]/g, (c) => `\\${c}`);
       query.andWhere('event.action LIKE :action', { action: `${prefix}%` });
     }
-    if (filter.from) query.andWhere('event.occurred_at >= :from', { from: filter.from });
-    if (filter.to) query.andWhere('event.occurred_at < :to', { to: filter.to });
+    if (filter.from) query.andWhere('event.occurred_at >= :since', { since: filter.from });
+    if (filter.to) query.andWhere('event.occurred_at < :until', { until: filter.to });
     if (filter.beforeId) query.andWhere('event.id < :beforeId', { beforeId: filter.beforeId });
     return query.take(Math.min(Math.max(limit, 1), 10_000)).getMany();
   }
