@@ -40,7 +40,20 @@ function queryValues(req: Request): string[] {
 }
 
 /**
- * Refuses, before anything reads them: control characters or lone surrogates in the query string of any route, and in
+ * The path's segments, decoded as the router decodes route parameters; `undefined` when a percent escape is malformed
+ * (`%E0%A4%A`), which the router would otherwise turn into a 500 or hand over as it is.
+ */
+function pathSegments(req: Request): string[] | undefined {
+  try {
+    return req.path.split('/').map((segment) => decodeURIComponent(segment));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Refuses, before anything reads them: control characters or lone surrogates in the path (a route parameter such as
+ * `/compte/securite/sites/a%00b/retirer`) and the query string of any route, and in
  * the provider's form and JSON bodies (mounted before the platform's body parsers, the provider is guarded here). Under
  * `/oidc` the refusal is the spec-shaped OAuth error (RFC 6749 §5.2 `invalid_request`), elsewhere the French error
  * page.
@@ -48,7 +61,9 @@ function queryValues(req: Request): string[] {
 export function inputGuardBeforeProvider(): RequestHandler {
   const readProviderBody = express.raw({ type: PROVIDER_TYPES, limit: PROVIDER_BODY_LIMIT });
   return (req: Request, res: Response, next: NextFunction) => {
-    if (hasForbiddenCharacters(queryValues(req))) return refuse(req, res, 400, MESSAGE);
+    const segments = pathSegments(req);
+    if (!segments || hasForbiddenCharacters(segments) || hasForbiddenCharacters(queryValues(req)))
+      return refuse(req, res, 400, MESSAGE);
     if (!req.path.startsWith('/oidc/') || req.method !== 'POST') return next();
     if (!req.is(PROVIDER_TYPES)) return next();
     readProviderBody(req, res, (error?: unknown) => {
