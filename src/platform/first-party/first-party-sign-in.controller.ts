@@ -99,7 +99,10 @@ export function firstPartySignInController(space: FirstPartyClient): Type {
           outcome: 'failure',
           details: { clientId: space.clientId, reason: (error as Error).message },
         });
-        throw new PlatformError(PlatformErrorCode.SIGN_IN_FAILED);
+        // A forged or replayed callback is the request's fault (400); only an unreachable provider is a 503.
+        throw new PlatformError(
+          unreachable(error) ? PlatformErrorCode.SIGN_IN_UNAVAILABLE : PlatformErrorCode.SIGN_IN_FAILED,
+        );
       }
       const claims = tokens.claims()!;
       const token = await this.sessions.open({
@@ -201,4 +204,17 @@ export function firstPartySignInController(space: FirstPartyClient): Type {
 function cookie(req: Request, name: string): string | undefined {
   const value = (req.cookies as Record<string, unknown> | undefined)?.[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** Whether a failed code exchange means the provider could not be reached (network error or 5xx), not a bad callback. */
+function unreachable(error: unknown): boolean {
+  let current = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (current instanceof TypeError && /fetch failed/i.test(current.message)) return true;
+    const { code, status } = current as { code?: unknown; status?: unknown };
+    if (typeof code === 'string' && /^(ECONN|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR)/.test(code)) return true;
+    if (typeof status === 'number' && status >= 500) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
