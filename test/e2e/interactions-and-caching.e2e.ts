@@ -144,6 +144,9 @@ describe('Interactions and caching', () => {
       assert.equal(res.status, 200, path);
       assert.match(res.headers.get('cache-control') ?? '', /no-store/, path);
     }
+    // An invitation link's page names the person invited, whatever its answer.
+    const invitation = await fetch(`${app.url}/invitation/${'a'.repeat(43)}`);
+    assert.match(invitation.headers.get('cache-control') ?? '', /no-store/, '/invitation');
     const home = await fetch(`${app.url}/`);
     assert.doesNotMatch(home.headers.get('cache-control') ?? '', /no-store/);
   });
