@@ -8,6 +8,7 @@ import {
   isDatabaseUnavailable,
   reportDatabaseUnavailable,
 } from '../database/database-unavailable';
+import { CONCURRENT_WRITE_MESSAGE, isConcurrentWrite } from '../database/concurrent-write';
 import { DomainError, type ErrorKind, type FieldErrors } from '../errors';
 import { LOGGER } from '../logging/logger';
 import { SignInRequired } from './access-policy';
@@ -112,6 +113,8 @@ export class DomainErrorFilter implements ExceptionFilter {
     if (error instanceof DomainError) {
       return { status: statusOfKind[error.kind], code: error.code, message: error.message, fields: error.fields };
     }
+    // A write lost to a concurrent one (unique constraint, serialization, deadlock): a 409 to retry, not a 500.
+    if (isConcurrentWrite(error)) return { status: 409, code: 'CONCURRENT_CHANGE', message: CONCURRENT_WRITE_MESSAGE };
     const status = error instanceof HttpException ? error.getStatus() : (clientErrorStatus(error) ?? 500);
     if (status >= 500) return { status, code: 'INTERNAL_ERROR', message: genericMessages[500] };
     return {
