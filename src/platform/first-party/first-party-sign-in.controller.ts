@@ -115,17 +115,21 @@ export function firstPartySignInController(space: FirstPartyClient): Type {
       res.redirect(303, pending.returnTo ?? space.path);
     }
 
-    /** Ends the space's session, then the provider's (which shows its confirmation and notifies other sites). */
+    /**
+     * Ends the space's session if there is one, then the provider's (which shows its confirmation and notifies other
+     * sites).
+     */
     @FirstPartyEndpoint()
     @Post('deconnexion')
     async signOut(@Req() req: Request, @Res() res: Response): Promise<void> {
       const token = cookie(req, space.sessionCookie);
       const session = await this.sessions.find(token, space.clientId);
       res.clearCookie(space.sessionCookie, this.cookieOptions());
-      if (!session || !token) return res.redirect(303, '/');
-      await this.sessions.close(token);
+      if (session && token) await this.sessions.close(token);
+      // Without the space's session (expired, or ended elsewhere) the provider's may still be open: it is asked to end
+      // it too, without a hint, so the person confirms there instead of staying signed in to every other site.
       const url = oidcClient.buildEndSessionUrl(await this.client(), {
-        id_token_hint: session.idToken,
+        ...(session ? { id_token_hint: session.idToken } : {}),
         post_logout_redirect_uri: `${this.config.publicUrl}${space.postLogoutPath}`,
       });
       res.redirect(303, url.toString());
