@@ -10,7 +10,7 @@ import type { ProviderHooks } from '../../platform/provider-hooks';
 import { renderView } from '../../platform/views/views';
 import type { IdentityService } from '../identity';
 import type { NotificationsService, OutboxWorker } from '../notifications';
-import { claimsConfiguration, findAccount, supportedScopes } from './account-claims';
+import { claimsConfiguration, findAccount, supportedScopes, tokenAccountStillAllowed } from './account-claims';
 import type { ClientRegistry } from './client.registry';
 import type { GrantRepository } from './grant.repository';
 import { INTERACTION_TTL } from './interaction-lifetime';
@@ -140,8 +140,13 @@ export function providerConfiguration(deps: ProviderDependencies, keys: JWK[]): 
       backchannelLogout: { enabled: true },
       introspection: {
         enabled: true,
-        // A client introspects only the tokens issued to itself.
-        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+        // A client introspects only the tokens issued to itself, and a person's token is active only while the account
+        // is and the access checks still let it in on that site.
+        allowedPolicy: async (_ctx, client, token) => {
+          if (token.clientId !== client.clientId) return false;
+          const accountId = 'accountId' in token ? token.accountId : undefined;
+          return !accountId || tokenAccountStillAllowed(identity, hooks, accountId, client.clientId);
+        },
       },
       revocation: {
         enabled: true,
