@@ -23,6 +23,7 @@ import { MetricsService } from './metrics/metrics.service';
 import { FileStorage, LocalDiskStorage } from './storage/file-storage';
 import { HomeController } from './views/home.controller';
 import { MenuRegistry } from './views/menus';
+import { useHttpsSpaceCookies } from './first-party-clients';
 
 export interface PlatformOptions {
   config: AppConfig;
@@ -42,6 +43,7 @@ export interface PlatformOptions {
 export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
     const https = options.config.publicUrl.startsWith('https:');
+    useHttpsSpaceCookies(https);
     return {
       module: PlatformModule,
       imports: [

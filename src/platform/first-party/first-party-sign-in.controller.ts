@@ -6,7 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../../config';
 import { AuditService } from '../audit';
 import { SecretBox } from '../crypto/secret-box';
 import { PlatformError, PlatformErrorCode } from '../errors';
-import { firstPartyClientSecret, type FirstPartyClient } from '../first-party-clients';
+import { firstPartyClientSecret, spaceCookie, type FirstPartyClient } from '../first-party-clients';
 import { FirstPartyEndpoint, safeReturnPath } from '../http/access-policy';
 import { SkipCsrf } from '../http/csrf';
 import { WebSessionStore } from './web-session.store';
@@ -36,7 +36,6 @@ export function firstPartySignInController(space: FirstPartyClient): Type {
     private configuration: Promise<oidcClient.Configuration> | undefined;
     private jwksSet: ReturnType<typeof createRemoteJWKSet> | undefined;
     private readonly box: SecretBox;
-    private readonly secure: boolean;
 
     constructor(
       @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -44,7 +43,6 @@ export function firstPartySignInController(space: FirstPartyClient): Type {
       private readonly audit: AuditService,
     ) {
       this.box = new SecretBox(config.secretKey, `first-party-sign-in:${space.clientId}`);
-      this.secure = config.publicUrl.startsWith('https:');
     }
 
     /** `?retour=` the page to come back to; `?fournisseur=franceconnect` goes straight to FranceConnect. */
@@ -70,15 +68,22 @@ export function firstPartySignInController(space: FirstPartyClient): Type {
         nonce: pending.nonce,
         ...(provider === 'franceconnect' ? { idp_hint: 'franceconnect' } : {}),
       });
-      res.cookie(space.pendingCookie, this.box.sealTicket(pending, PENDING_MS), this.cookieOptions(PENDING_MS));
+      res.cookie(
+        spaceCookie(space, space.pendingCookie).name,
+        this.box.sealTicket(pending, PENDING_MS),
+        this.cookieOptions(spaceCookie(space, space.pendingCookie), PENDING_MS),
+      );
       res.redirect(303, url.toString());
     }
 
     @FirstPartyEndpoint()
     @Get('connexion/retour')
     async callback(@Req() req: Request, @Res() res: Response): Promise<void> {
-      const pending = this.box.openTicket<PendingSignIn>(cookie(req, space.pendingCookie));
-      res.clearCookie(space.pendingCookie, this.cookieOptions());
+      const pending = this.box.openTicket<PendingSignIn>(cookie(req, spaceCookie(space, space.pendingCookie).name));
+      res.clearCookie(
+        spaceCookie(space, space.pendingCookie).name,
+        this.cookieOptions(spaceCookie(space, space.pendingCookie)),
+      );
       if (!pending) return res.redirect(303, `${space.path}/connexion`);
       const current = new URL(req.originalUrl, this.config.publicUrl);
       // The person refused or aborted: back to the home page, nothing else to say.
@@ -111,7 +116,11 @@ export function firstPartySignInController(space: FirstPartyClient): Type {
         oidcSid: typeof claims.sid === 'string' ? claims.sid : null,
         idToken: tokens.id_token!,
       });
-      res.cookie(space.sessionCookie, token, this.cookieOptions());
+      res.cookie(
+        spaceCookie(space, space.sessionCookie).name,
+        token,
+        this.cookieOptions(spaceCookie(space, space.sessionCookie)),
+      );
       res.redirect(303, pending.returnTo ?? space.path);
     }
 
@@ -122,9 +131,12 @@ export function firstPartySignInController(space: FirstPartyClient): Type {
     @FirstPartyEndpoint()
     @Post('deconnexion')
     async signOut(@Req() req: Request, @Res() res: Response): Promise<void> {
-      const token = cookie(req, space.sessionCookie);
+      const token = cookie(req, spaceCookie(space, space.sessionCookie).name);
       const session = await this.sessions.find(token, space.clientId);
-      res.clearCookie(space.sessionCookie, this.cookieOptions());
+      res.clearCookie(
+        spaceCookie(space, space.sessionCookie).name,
+        this.cookieOptions(spaceCookie(space, space.sessionCookie)),
+      );
       if (session && token) await this.sessions.close(token);
       // Without the space's session (expired, or ended elsewhere) the provider's may still be open: it is asked to end
       // it too, without a hint, so the person confirms there instead of staying signed in to every other site.
@@ -197,8 +209,9 @@ export function firstPartySignInController(space: FirstPartyClient): Type {
       return this.jwksSet;
     }
 
-    private cookieOptions(maxAge?: number): CookieOptions {
-      return { httpOnly: true, secure: this.secure, sameSite: 'lax', path: space.path, ...(maxAge ? { maxAge } : {}) };
+    private cookieOptions(cookie: { path: string; secure: boolean }, maxAge?: number): CookieOptions {
+      const { path, secure } = cookie;
+      return { httpOnly: true, secure, sameSite: 'lax', path, ...(maxAge ? { maxAge } : {}) };
     }
   }
   Object.defineProperty(FirstPartySignInController, 'name', { value: `FirstPartySignIn(${space.path})` });

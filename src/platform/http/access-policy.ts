@@ -9,7 +9,7 @@ import {
 import { ModuleRef, Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { PlatformError, PlatformErrorCode } from '../errors';
-import { firstPartySpaceOf, type FirstPartyClient } from '../first-party-clients';
+import { firstPartySpaceOf, spaceCookie, type FirstPartyClient } from '../first-party-clients';
 import type { WebSession } from '../first-party/web-session.entity';
 import { WebSessionStore } from '../first-party/web-session.store';
 import { HIDDEN_MENU_ENTRIES, MenuRegistry } from '../views/menus';
@@ -137,7 +137,7 @@ export class AccessPolicyGuard implements CanActivate {
     const space = firstPartySpaceOf(req.path);
     // A signed-in route outside every registered space has no sign-in to offer: refused (and the inventory test fails).
     if (!space) throw new PlatformError(PlatformErrorCode.ACCESS_DENIED);
-    const token = (req.cookies as Record<string, unknown> | undefined)?.[space.sessionCookie];
+    const token = (req.cookies as Record<string, unknown> | undefined)?.[spaceCookie(space, space.sessionCookie).name];
     const session = typeof token === 'string' ? await this.sessions.find(token, space.clientId) : undefined;
     const accounts = this.moduleRef.get<SignedInAccounts>(SIGNED_IN_ACCOUNTS, { strict: false });
     const account = session ? await accounts.findActive(session.accountId) : undefined;
