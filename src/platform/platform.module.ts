@@ -5,6 +5,7 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { Logger } from 'pino';
 import { ConfigModule, type AppConfig } from '../config';
+import { ApiModule } from './api/api.module';
 import { AuditModule } from './audit';
 import { DatabaseModule, type MigrationPolicy } from './database/database.module';
 import type { DatabaseEndpoint } from './database/database-endpoint';
@@ -52,6 +53,7 @@ export class PlatformModule {
         AuditModule,
         EventEmitterModule.forRoot(),
         FirstPartySessionsModule,
+        ApiModule,
         ...(options.runJobs ? [ScheduleModule.forRoot()] : []),
       ],
       controllers: [HomeController, HealthController, MetricsController],

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
+import { ApiTokenVerifier } from '../api/api-access';
 import { PlatformError, PlatformErrorCode } from '../errors';
 import { firstPartySpaceOf, spaceCookie, type FirstPartyClient } from '../first-party-clients';
 import type { WebSession } from '../first-party/web-session.entity';
@@ -34,7 +35,11 @@ export type AccessPolicy =
   /** Sign-in, callback, sign-out and back-channel routes of a first-party space: signed out by nature. */
   | { kind: 'first-party-endpoint' }
   | { kind: 'signed-in' }
-  | { kind: 'permission'; check: Type<PermissionCheck>; args: string[] };
+  | { kind: 'permission'; check: Type<PermissionCheck>; args: string[] }
+  /** A JSON API route: a bearer access token with these scopes (`@ApiScopes()`, `platform/api`). */
+  | { kind: 'api'; scopes: string[] }
+  /** The API's own documentation (`/api/docs`): readable without a token, and the only such route under `/api`. */
+  | { kind: 'api-documentation' };
 
 /** The route is open to anyone, signed in or not. Refused under the spaces and `/api` (route inventory). */
 export const Public = () => SetMetadata(ACCESS_POLICY, { kind: 'public' } satisfies AccessPolicy);
@@ -117,7 +122,14 @@ export class AccessPolicyGuard implements CanActivate {
     switch (policy.kind) {
       case 'public':
       case 'first-party-endpoint':
+      case 'api-documentation':
         return true;
+      case 'api': {
+        const http = context.switchToHttp();
+        const verifier = this.moduleRef.get(ApiTokenVerifier, { strict: false });
+        await verifier.authenticate(http.getRequest<Request>(), http.getResponse<Response>(), policy.scopes);
+        return true;
+      }
       case 'signed-in':
         await this.signIn(context);
         return true;

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import express from 'express';
+import { isApiPath, problemDetails, sendProblem } from '../api/problem-details';
 import { requestContext } from './request-context';
 
 /**
@@ -94,6 +95,8 @@ export function inputGuardAfterParsers(): RequestHandler {
     if (req.path.startsWith('/oidc/')) return next();
     if (hasForbiddenCharacters(req.query) || hasForbiddenCharacters(req.body)) return refuse(req, res, 400, MESSAGE);
     if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method) && req.body === undefined) {
+      // An API action may have no body at all (`POST …/disable`, `DELETE`); a page's form always has one.
+      if (!req.headers['content-type'] && isApiPath(req.path)) return next();
       if (!req.headers['content-type']) return refuse(req, res, 400, 'La requête ne contient pas de formulaire.');
       if (!req.is(ACCEPTED_TYPES))
         return refuse(req, res, 415, 'Le format des données envoyées n’est pas pris en charge.');
@@ -131,7 +134,15 @@ function refuse(req: Request, res: Response, status: number, message: string): v
     res.json({ error: 'invalid_request', error_description: message });
     return;
   }
-  if (req.path.startsWith('/api/') || !req.accepts('html')) {
+  if (isApiPath(req.path)) {
+    const code = { 400: 'MALFORMED_REQUEST', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' }[status];
+    sendProblem(
+      res,
+      problemDetails({ status, code: code ?? `HTTP_${status}`, detail: message, instance: req.path, requestId }),
+    );
+    return;
+  }
+  if (!req.accepts('html')) {
     res.json({ error: { status, code: `HTTP_${status}`, message, requestId } });
     return;
   }
