@@ -23,6 +23,7 @@ import { SecondaryAccountsTeleprocedure1796084089883 } from './1796084089883-sec
 import { SubscriptionsExpiryWarning1796084565063 } from './1796084565063-subscriptions-expiry-warning';
 import { OidcResourceServer1796093713409 } from './1796093713409-oidc-resource-server';
 import { PlatformApiIdempotency1796093713410 } from './1796093713410-platform-api-idempotency';
+import { PlatformPayments1796093855921 } from './1796093855921-platform-payments';
 
 export const migrations = [
   PlatformAuditEvent1795463126976,
@@ -46,4 +47,5 @@ export const migrations = [
   SubscriptionsExpiryWarning1796084565063,
   OidcResourceServer1796093713409,
   PlatformApiIdempotency1796093713410,
+  PlatformPayments1796093855921,
 ];

@@ -6,6 +6,7 @@ import { NotificationsModule } from './modules/notifications';
 import { OidcModule } from './modules/oidc';
 import { SubscriptionsModule } from './modules/subscriptions';
 import { SecondaryAccountsModule } from './modules/secondary-accounts';
+import { PaymentsModule } from './platform/payments';
 import { PlatformModule, type PlatformOptions } from './platform/platform.module';
 
 /** The platform: its foundation, then one module per domain (DESIGN.md), added as they are built. */
@@ -24,6 +25,7 @@ export class AppModule {
         AdminModule,
         SubscriptionsModule,
         SecondaryAccountsModule,
+        PaymentsModule,
         ...extraModules,
       ],
     };

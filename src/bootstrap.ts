@@ -13,6 +13,7 @@ import type { AppConfig } from './config';
 import type { DatabaseEndpoint } from './platform/database/database-endpoint';
 import type { MigrationPolicy } from './platform/database/database.module';
 import { CSRF_PROTECTION, type CsrfProtection } from './platform/http/csrf';
+import { WEBHOOK_PATH_PREFIX, type RequestWithRawBody } from './platform/payments/payments-webhook.controller';
 import { bodyParserErrors, inputGuardAfterParsers, inputGuardBeforeProvider } from './platform/http/input-guard';
 import { noStoreForPersonalData } from './platform/http/no-store';
 import { requestIdMiddleware } from './platform/http/request-id.middleware';
@@ -99,7 +100,15 @@ export async function createApplication(options: ApplicationOptions): Promise<Ne
   configureViews(app, config);
   app.use(cookieParser());
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
-  app.use(express.json({ limit: '1mb' }));
+  // The payment webhooks keep their raw body: the provider's signature is computed over the bytes as sent.
+  app.use(
+    express.json({
+      limit: '1mb',
+      verify: (req: RequestWithRawBody, _res, body) => {
+        if (req.url?.startsWith(WEBHOOK_PATH_PREFIX)) req.rawBody = body;
+      },
+    }),
+  );
   app.use(bodyParserErrors());
   app.use(inputGuardAfterParsers());
   app.use(app.get<CsrfProtection>(CSRF_PROTECTION).middleware);

@@ -39,6 +39,22 @@ async function main(): Promise<void> {
     logger.info(`Démonstration : simulation de FranceConnect sur ${standIn.standIn.issuer}`);
   }
 
+  // Likewise the local test payment provider on PORT + 3, when payments go to the test provider and none is given.
+  const payments =
+    devTools && !config.database.url && config.payments.provider === 'test' && !config.payments.testProviderUrl
+      ? await devTools.startLocalPaymentProvider(config).catch((error: unknown) => {
+          logger.warn(
+            { err: error },
+            `Prestataire de paiement de test non démarré (port ${config.http.port + 3} occupé ?)`,
+          );
+          return undefined;
+        })
+      : undefined;
+  if (payments) {
+    config = payments.config;
+    logger.info(`Démonstration : prestataire de paiement de test sur ${payments.provider.url}`);
+  }
+
   let database: DatabaseEndpoint | undefined;
   try {
     database = await openDatabase(config);
@@ -75,6 +91,7 @@ async function main(): Promise<void> {
         .then(() => cliSocket?.close())
         .then(() => running.stopDemo?.())
         .then(() => standIn?.standIn.close())
+        .then(() => payments?.provider.close())
         .then(() => app.close())
         .then(() => database?.close())
         .then(

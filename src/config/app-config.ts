@@ -30,6 +30,8 @@ export interface AppConfig {
   /** FranceConnect v2, when configured (all three settings); `undefined` hides the button. */
   franceconnect: FranceConnectConfig | undefined;
   registration: { contractNumber: 'off' | 'optional' | 'required' };
+  /** Online payments (invoices): the provider the platform sends payers to. */
+  payments: PaymentsConfig;
   logLevel: LogLevel;
   /** `/metrics`: bearer token required when set; on its own loopback port when `port` is set. */
   metrics: { token: string | undefined; port: number | undefined };
@@ -48,3 +50,21 @@ export interface FranceConnectConfig {
   /** FC's own session lifetime: an older FC sign-in skips FC's logout. */
   sessionLifetimeMinutes: number;
 }
+
+export type PaymentsConfig =
+  /** Production without `PAYMENT_PROVIDER`: no online payment (`startPayment` answers that it is unavailable). */
+  | { provider: 'none' }
+  | {
+      provider: 'test';
+      /** The local test provider; `undefined` when none runs (online payment then unavailable). */
+      testProviderUrl: string | undefined;
+    }
+  | {
+      provider: 'stripe';
+      stripe: {
+        secretKey: string;
+        webhookSecret: string;
+        /** `undefined`: Stripe's own API. */
+        apiUrl: string | undefined;
+      };
+    };

@@ -275,6 +275,47 @@ export const variables = {
     secret: false,
     parse: integer(1, 65535),
   },
+  PAYMENT_PROVIDER: {
+    description:
+      'Where invoices are paid online: `test` (a local test provider with a hosted payment page, for development; refused in production) or `stripe` (Stripe Checkout, with `STRIPE_SECRET_KEY` and `STRIPE_WEBHOOK_SECRET`). Unset: `test` outside production, no online payment in production. See docs/payments.md.',
+    default: undefined,
+    secret: false,
+    parse: oneOf(['test', 'stripe'] as const),
+  },
+  PAYMENT_TEST_PROVIDER_URL: {
+    description:
+      'Address of the local test payment provider (`PAYMENT_PROVIDER=test`). Unset outside production on the embedded database, `npm start` runs it on `PORT + 3` and uses it.',
+    default: undefined,
+    secret: false,
+    parse: httpUrl,
+  },
+  STRIPE_SECRET_KEY: {
+    description:
+      'Stripe secret API key (`sk_live_…`, or `sk_test_…` in Stripe’s test mode). Required with `PAYMENT_PROVIDER=stripe`.',
+    default: undefined,
+    secret: true,
+    parse: (raw: string) =>
+      /^(sk|rk)_(live|test)_\S+$/.test(raw.trim())
+        ? ok(raw.trim())
+        : fail('une clé secrète Stripe commence par sk_live_ ou sk_test_'),
+  },
+  STRIPE_WEBHOOK_SECRET: {
+    description:
+      'Signing secret of the Stripe webhook endpoint `${PUBLIC_URL}/paiements/webhooks/stripe` (`whsec_…`). Required with `PAYMENT_PROVIDER=stripe`.',
+    default: undefined,
+    secret: true,
+    parse: (raw: string) =>
+      /^whsec_\S+$/.test(raw.trim())
+        ? ok(raw.trim())
+        : fail('le secret de signature d’un webhook Stripe commence par whsec_'),
+  },
+  STRIPE_API_URL: {
+    description:
+      'Stripe’s API address. Leave unset (`https://api.stripe.com`); set it only to talk to a local stand-in such as `stripe-mock` in tests.',
+    default: undefined,
+    secret: false,
+    parse: httpUrl,
+  },
   LOG_LEVEL: {
     description: 'Minimum level of the logs: fatal, error, warn, info, debug, trace or silent.',
     default: 'info',

@@ -105,6 +105,64 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('PAYMENT_PROVIDER', () => {
+    it('is the test provider outside production, and nothing in production when unset', () => {
+      assert.equal(loadConfig({ DATA_DIR: tempDir(), SECRET_KEY: KEY }).config.payments.provider, 'test');
+      const production = loadConfig({
+        DATA_DIR: tempDir(),
+        SECRET_KEY: KEY,
+        NODE_ENV: 'production',
+        SMTP_URL: 'smtp://localhost:25',
+      });
+      assert.equal(production.config.payments.provider, 'none');
+    });
+
+    it('refuses the test provider in production, and Stripe without its keys', () => {
+      assert.throws(
+        () =>
+          loadConfig({
+            DATA_DIR: tempDir(),
+            SECRET_KEY: KEY,
+            NODE_ENV: 'production',
+            SMTP_URL: 'smtp://localhost:25',
+            PAYMENT_PROVIDER: 'test',
+          }),
+        /PAYMENT_PROVIDER : le prestataire de test est refusé en production/,
+      );
+      assert.throws(
+        () => loadConfig({ DATA_DIR: tempDir(), SECRET_KEY: KEY, PAYMENT_PROVIDER: 'stripe' }),
+        (error: unknown) =>
+          /STRIPE_SECRET_KEY : obligatoire/.test(String(error)) &&
+          /STRIPE_WEBHOOK_SECRET : obligatoire/.test(String(error)),
+      );
+      assert.throws(
+        () =>
+          loadConfig({
+            DATA_DIR: tempDir(),
+            SECRET_KEY: KEY,
+            PAYMENT_PROVIDER: 'stripe',
+            STRIPE_SECRET_KEY: 'pk_test_publique',
+            STRIPE_WEBHOOK_SECRET: 'whsec_x',
+          }),
+        /STRIPE_SECRET_KEY : une clé secrète Stripe commence par sk_live_ ou sk_test_/,
+      );
+    });
+
+    it('takes Stripe with its keys', () => {
+      const { config } = loadConfig({
+        DATA_DIR: tempDir(),
+        SECRET_KEY: KEY,
+        PAYMENT_PROVIDER: 'stripe',
+        STRIPE_SECRET_KEY: 'sk_test_abc',
+        STRIPE_WEBHOOK_SECRET: 'whsec_abc',
+      });
+      assert.deepEqual(config.payments, {
+        provider: 'stripe',
+        stripe: { secretKey: 'sk_test_abc', webhookSecret: 'whsec_abc', apiUrl: undefined },
+      });
+    });
+  });
+
   describe('docs/configuration.md', () => {
     it('documents every variable with its default and whether it is secret', () => {
       const doc = readFileSync(join(projectRoot(), 'docs', 'configuration.md'), 'utf8');

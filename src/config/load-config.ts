@@ -74,6 +74,16 @@ export function loadConfig(env: Env, cwd = process.cwd()): LoadedConfig {
   if (isProduction && values.DATABASE_URL === undefined) {
     warnings.push('Base de données embarquée en production : elle ne sert qu’une seule instance.');
   }
+  const paymentProvider = values.PAYMENT_PROVIDER as 'test' | 'stripe' | undefined;
+  if (isProduction && paymentProvider === 'test') {
+    problems.push('PAYMENT_PROVIDER : le prestataire de test est refusé en production (stripe)');
+  }
+  if (paymentProvider === 'stripe') {
+    if (values.STRIPE_SECRET_KEY === undefined)
+      problems.push('STRIPE_SECRET_KEY : obligatoire avec PAYMENT_PROVIDER=stripe');
+    if (values.STRIPE_WEBHOOK_SECRET === undefined)
+      problems.push('STRIPE_WEBHOOK_SECRET : obligatoire avec PAYMENT_PROVIDER=stripe');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   let secretKey = values.SECRET_KEY as string | undefined;
@@ -121,6 +131,19 @@ export function loadConfig(env: Env, cwd = process.cwd()): LoadedConfig {
     registration: {
       contractNumber: values.REGISTRATION_CONTRACT_NUMBER as AppConfig['registration']['contractNumber'],
     },
+    payments:
+      paymentProvider === 'stripe'
+        ? {
+            provider: 'stripe',
+            stripe: {
+              secretKey: values.STRIPE_SECRET_KEY as string,
+              webhookSecret: values.STRIPE_WEBHOOK_SECRET as string,
+              apiUrl: values.STRIPE_API_URL as string | undefined,
+            },
+          }
+        : paymentProvider === 'test' || !isProduction
+          ? { provider: 'test', testProviderUrl: values.PAYMENT_TEST_PROVIDER_URL as string | undefined }
+          : { provider: 'none' },
     logLevel: values.LOG_LEVEL as AppConfig['logLevel'],
     metrics: { token: values.METRICS_TOKEN as string | undefined, port: values.METRICS_PORT as number | undefined },
   };

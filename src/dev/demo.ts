@@ -8,6 +8,8 @@ import { SubscriptionsService } from '../modules/subscriptions';
 import { deriveKey } from '../platform/crypto/secret-box';
 import { demoSiteUrls, startDemoSite } from './demo-site';
 import { startFranceConnectStandIn, type FranceConnectStandIn } from './franceconnect-stand-in';
+import { testProviderSecret } from '../platform/payments';
+import { startTestPaymentProvider, type TestPaymentProviderServer } from './test-payment-provider';
 
 export const DEMO_ACCOUNT = {
   email: 'demo@exemple.fr',
@@ -137,4 +139,16 @@ export async function startLocalFranceConnect(
       },
     },
   };
+}
+
+/**
+ * The local test payment provider for `npm start` (never in production): started on `PORT + 3`, sharing with the
+ * platform a secret derived from `SECRET_KEY`, and a configuration that points the platform at it.
+ */
+export async function startLocalPaymentProvider(
+  config: AppConfig,
+  port = config.http.port + 3,
+): Promise<{ provider: TestPaymentProviderServer; config: AppConfig }> {
+  const provider = await startTestPaymentProvider({ port, secret: testProviderSecret(config.secretKey) });
+  return { provider, config: { ...config, payments: { provider: 'test', testProviderUrl: provider.url } } };
 }
