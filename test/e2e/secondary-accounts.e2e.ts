@@ -60,7 +60,14 @@ describe('Secondary accounts (« Gestion de vos comptes secondaires »)', () => 
     )[0];
 
   before(async () => {
-    app = await startTestApp();
+    // Mailboxes offered (their webhook is queued, not delivered: no outbox worker runs here).
+    app = await startTestApp({
+      env: {
+        MAILBOX_DOMAIN: 'boites.example.fr',
+        MAILBOX_WEBHOOK_URL: 'http://127.0.0.1:9/boites',
+        MAILBOX_WEBHOOK_SECRET: `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
+      },
+    });
     const oidc = app.app.get(OidcProviderService);
     const { clientSecret } = await app.app
       .get(ClientRegistry)

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MenuRegistry } from '../../platform/views/menus';
 import { IdentityModule } from '../identity';
+import { NotificationsModule } from '../notifications';
+import { Mailboxes } from './mailboxes.service';
 import { CompanyAccounts } from './company-accounts.service';
 import { CompanyAccount } from './entities/company-account.entity';
 import { CompanyTeleprocedure, Teleprocedure } from './entities/teleprocedure.entity';
@@ -16,9 +18,13 @@ import { Teleprocedures } from './teleprocedures.service';
  * account of a company's registration, its identity and options, quota-limited secondary accounts.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([CompanyAccount, Teleprocedure, CompanyTeleprocedure]), IdentityModule],
+  imports: [
+    TypeOrmModule.forFeature([CompanyAccount, Teleprocedure, CompanyTeleprocedure]),
+    IdentityModule,
+    NotificationsModule,
+  ],
   controllers: [CompanyAccountController, SecondaryAccountsController],
-  providers: [CompanyAccounts, SecondaryAccounts, Teleprocedures, PrimaryCompanyAccount],
+  providers: [CompanyAccounts, SecondaryAccounts, Teleprocedures, PrimaryCompanyAccount, Mailboxes],
   exports: [CompanyAccounts, SecondaryAccounts, Teleprocedures],
 })
 export class SecondaryAccountsModule {
