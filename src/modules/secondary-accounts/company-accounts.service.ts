@@ -37,6 +37,14 @@ export class CompanyAccounts {
     return (await this.companies.findOneBy({ accountId })) ?? undefined;
   }
 
+  /** The company account an identity account signs in as, with its primary (itself for a primary), or `undefined`. */
+  async withPrimary(accountId: string): Promise<{ company: CompanyAccount; primary: CompanyAccount } | undefined> {
+    const company = await this.ofAccount(accountId);
+    if (!company) return undefined;
+    const primary = company.primaryId ? await this.companies.findOneBy({ id: company.primaryId }) : company;
+    return primary ? { company, primary } : undefined;
+  }
+
   /** The primary company account an identity account signs in as, or `undefined`. */
   async primaryOfAccount(accountId: string): Promise<CompanyAccount | undefined> {
     return (await this.companies.findOneBy({ accountId, profile: 'primary' })) ?? undefined;

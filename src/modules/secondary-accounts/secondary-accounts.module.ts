@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { MenuRegistry } from '../../platform/views/menus';
 import { IdentityModule } from '../identity';
 import { NotificationsModule } from '../notifications';
+import { CompanyAccess } from './company-access';
 import { Mailboxes } from './mailboxes.service';
 import { CompanyAccounts } from './company-accounts.service';
 import { CompanyAccount } from './entities/company-account.entity';
@@ -24,7 +25,7 @@ import { Teleprocedures } from './teleprocedures.service';
     NotificationsModule,
   ],
   controllers: [CompanyAccountController, SecondaryAccountsController],
-  providers: [CompanyAccounts, SecondaryAccounts, Teleprocedures, PrimaryCompanyAccount, Mailboxes],
+  providers: [CompanyAccounts, SecondaryAccounts, Teleprocedures, PrimaryCompanyAccount, Mailboxes, CompanyAccess],
   exports: [CompanyAccounts, SecondaryAccounts, Teleprocedures],
 })
 export class SecondaryAccountsModule {
