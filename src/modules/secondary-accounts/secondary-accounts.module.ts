@@ -4,6 +4,7 @@ import { MenuRegistry } from '../../platform/views/menus';
 import { IdentityModule } from '../identity';
 import { NotificationsModule } from '../notifications';
 import { CompanyAccess } from './company-access';
+import { CompanyAccountsDemo } from './company-accounts.demo';
 import { Mailboxes } from './mailboxes.service';
 import { CompanyAccounts } from './company-accounts.service';
 import { CompanyAccount } from './entities/company-account.entity';
@@ -25,8 +26,16 @@ import { Teleprocedures } from './teleprocedures.service';
     NotificationsModule,
   ],
   controllers: [CompanyAccountController, SecondaryAccountsController],
-  providers: [CompanyAccounts, SecondaryAccounts, Teleprocedures, PrimaryCompanyAccount, Mailboxes, CompanyAccess],
-  exports: [CompanyAccounts, SecondaryAccounts, Teleprocedures],
+  providers: [
+    CompanyAccounts,
+    SecondaryAccounts,
+    Teleprocedures,
+    PrimaryCompanyAccount,
+    Mailboxes,
+    CompanyAccess,
+    CompanyAccountsDemo,
+  ],
+  exports: [CompanyAccounts, SecondaryAccounts, Teleprocedures, CompanyAccountsDemo],
 })
 export class SecondaryAccountsModule {
   constructor(menus: MenuRegistry, companies: CompanyAccounts) {
