@@ -22,6 +22,8 @@ import { SubscriptionsModel1796083073984 } from './1796083073984-subscriptions-m
 import { SecondaryAccountsTeleprocedure1796084089883 } from './1796084089883-secondary-accounts-teleprocedure';
 import { SubscriptionsExpiryWarning1796084565063 } from './1796084565063-subscriptions-expiry-warning';
 import { SecondaryAccountsBillingOptionsMailbox1796093693348 } from './1796093693348-secondary-accounts-billing-options-mailbox';
+import { OidcResourceServer1796093713409 } from './1796093713409-oidc-resource-server';
+import { PlatformApiIdempotency1796093713410 } from './1796093713410-platform-api-idempotency';
 
 export const migrations = [
   PlatformAuditEvent1795463126976,
@@ -44,4 +46,6 @@ export const migrations = [
   SecondaryAccountsTeleprocedure1796084089883,
   SubscriptionsExpiryWarning1796084565063,
   SecondaryAccountsBillingOptionsMailbox1796093693348,
+  OidcResourceServer1796093713409,
+  PlatformApiIdempotency1796093713410,
 ];
