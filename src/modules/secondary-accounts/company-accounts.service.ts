@@ -45,6 +45,11 @@ export class CompanyAccounts {
     return primary ? { company, primary } : undefined;
   }
 
+  /** A primary company account by its id, or `undefined`. */
+  async primaryById(id: string): Promise<CompanyAccount | undefined> {
+    return (await this.companies.findOneBy({ id, profile: 'primary' })) ?? undefined;
+  }
+
   /** The primary company account an identity account signs in as, or `undefined`. */
   async primaryOfAccount(accountId: string): Promise<CompanyAccount | undefined> {
     return (await this.companies.findOneBy({ accountId, profile: 'primary' })) ?? undefined;

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { MenuRegistry } from '../../platform/views/menus';
 import { IdentityModule } from '../identity';
 import { NotificationsModule } from '../notifications';
+import { CompanyAccountsApiController } from './api/company-accounts-api.controller';
 import { CompanyAccess } from './company-access';
 import { CompanyAccountsDemo } from './company-accounts.demo';
 import { Mailboxes } from './mailboxes.service';
@@ -25,7 +26,7 @@ import { Teleprocedures } from './teleprocedures.service';
     IdentityModule,
     NotificationsModule,
   ],
-  controllers: [CompanyAccountController, SecondaryAccountsController],
+  controllers: [CompanyAccountController, SecondaryAccountsController, CompanyAccountsApiController],
   providers: [
     CompanyAccounts,
     SecondaryAccounts,

@@ -10,6 +10,7 @@ import {
   IdentityError,
   IdentityErrorCode,
   IdentityService,
+  type AccountActor,
 } from '../identity';
 import { CompanyAccounts } from './company-accounts.service';
 import type { IdentityValues } from './company-identity';
@@ -43,6 +44,9 @@ export interface SecondarySearch {
   siret?: string;
   status?: CompanyStatus;
   name?: string;
+  /** A page of the list (the API): the logins after this one, at most `limit`. */
+  afterLogin?: string;
+  limit?: number;
 }
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,29}$/;
@@ -185,6 +189,8 @@ export class SecondaryAccounts {
     if (search.status) query.andWhere('c.status = :status', { status: search.status });
     const name = search.name?.trim().toLowerCase();
     if (name) query.andWhere('(c.login LIKE :name OR lower(c.name) LIKE :name)', { name: `%${escapeLike(name)}%` });
+    if (search.afterLogin !== undefined) query.andWhere('c.login > :after', { after: search.afterLogin });
+    if (search.limit !== undefined) query.take(search.limit);
     return query.getMany();
   }
 
@@ -200,7 +206,12 @@ export class SecondaryAccounts {
    * the primary's row is locked while the new row (holding the quota and the login) is written, and identity creates
    * the account after that commit, on its own connection.
    */
-  async create(primary: CompanyAccount, input: NewSecondaryAccount, by: string): Promise<CompanyAccount> {
+  async create(
+    primary: CompanyAccount,
+    input: NewSecondaryAccount,
+    by: string | AccountActor,
+  ): Promise<CompanyAccount> {
+    const actor = actorOf(by);
     const name = input.name.trim().toLowerCase();
     const login = `${name}.${primary.login}`;
     const errors: FieldErrors = {};
@@ -286,7 +297,7 @@ export class SecondaryAccounts {
         await this.mailboxes.announce(manager, 'mailbox.created', reserved, reserved.mailboxAddress, primary.login);
       await this.audit.record(
         {
-          actor: { type: 'account', id: by },
+          actor,
           action: 'secondary-accounts.secondary.created',
           target: { type: 'company_account', id: reserved.id },
           outcome: 'success',
@@ -302,18 +313,23 @@ export class SecondaryAccounts {
    * « La croix rouge »: the account stays in the list, closed; its identity account is disabled, which ends every
    * session and grant at once (relying parties told by back-channel logout).
    */
-  async deactivate(primary: CompanyAccount, secondaryId: string, by: string): Promise<CompanyAccount> {
+  async deactivate(primary: CompanyAccount, secondaryId: string, by: string | AccountActor): Promise<CompanyAccount> {
     return this.setStatus(primary, secondaryId, 'closed', by);
   }
 
   /** Reactivates a deactivated secondary account: open again, sign-in allowed. */
-  async reactivate(primary: CompanyAccount, secondaryId: string, by: string): Promise<CompanyAccount> {
+  async reactivate(primary: CompanyAccount, secondaryId: string, by: string | AccountActor): Promise<CompanyAccount> {
     return this.setStatus(primary, secondaryId, 'open', by);
   }
 
-  private async setStatus(primary: CompanyAccount, secondaryId: string, status: 'open' | 'closed', by: string) {
+  private async setStatus(
+    primary: CompanyAccount,
+    secondaryId: string,
+    status: 'open' | 'closed',
+    by: string | AccountActor,
+  ) {
     const secondary = await this.get(primary, secondaryId);
-    const actor = { type: 'account' as const, id: by };
+    const actor = actorOf(by);
     if (status === 'closed') await this.identity.disable(secondary.accountId!, actor);
     else await this.identity.enable(secondary.accountId!, actor);
     await this.dataSource.transaction(async (manager) => {
@@ -334,6 +350,10 @@ export class SecondaryAccounts {
     return { ...secondary, status };
   }
 }
+
+/** Who acts: a signed-in account (its id), or another actor (an API client). */
+const actorOf = (by: string | AccountActor): AccountActor =>
+  typeof by === 'string' ? { type: 'account', id: by } : by;
 
 function tagged(email: string, login: string): string {
   const at = email.lastIndexOf('@');
