@@ -27,6 +27,8 @@ export interface AppConfig {
     gateway: { url: string; token: string } | undefined;
   };
   outbox: { leaseSeconds: number };
+  /** Company accounts' mailboxes: their domain and the mail system's webhook; `undefined`: no mailbox offered. */
+  mailboxes: { domain: string; webhookUrl: string; webhookSecret: string } | undefined;
   /** FranceConnect v2, when configured (all three settings); `undefined` hides the button. */
   franceconnect: FranceConnectConfig | undefined;
   registration: { contractNumber: 'off' | 'optional' | 'required' };

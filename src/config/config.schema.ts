@@ -119,6 +119,21 @@ function smtpUrl(raw: string): Parsed<string> {
   return ok(raw);
 }
 
+function webhookSecret(raw: string): Parsed<string> {
+  const value = raw.trim();
+  const base64 = value.startsWith('whsec_') ? value.slice(6) : '';
+  return /^[A-Za-z0-9+/]+={0,2}$/.test(base64) && Buffer.from(base64, 'base64').length >= 24
+    ? ok(value)
+    : fail('secret invalide : « whsec_ » suivi de 24 octets ou plus en base64 (whsec_$(openssl rand -base64 32))');
+}
+
+function domainName(raw: string): Parsed<string> {
+  const value = raw.trim().toLowerCase();
+  return /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(value) || value === 'localhost'
+    ? ok(value)
+    : fail('nom de domaine invalide (exemple : boites.example.fr)');
+}
+
 function mailbox(raw: string): Parsed<string> {
   return /^[^<>@\s]+@[^<>@\s]+$|^[^<>]*<[^<>@\s]+@[^<>@\s]+>$/.test(raw.trim())
     ? ok(raw.trim())
@@ -205,6 +220,27 @@ export const variables = {
     default: undefined,
     secret: true,
     parse: (raw: string) => (raw.trim() ? ok(raw.trim()) : fail('le jeton est vide')),
+  },
+  MAILBOX_DOMAIN: {
+    description:
+      'Domain of the mailboxes (« BAL ») of company accounts: a secondary account with a mailbox gets `<login>@<MAILBOX_DOMAIN>`. The platform runs no mail server: it records the address and announces it to the mail system by a signed webhook (`MAILBOX_WEBHOOK_URL`, see docs/company-accounts.md). Unset: « Créer une boîte mail » is not offered.',
+    default: undefined,
+    secret: false,
+    parse: domainName,
+  },
+  MAILBOX_WEBHOOK_URL: {
+    description:
+      'The mail system’s endpoint that creates and removes mailboxes: the platform POSTs `mailbox.created` / `mailbox.removed` events as JSON through the outbox, signed with Standard Webhooks headers (HMAC-SHA256 with `MAILBOX_WEBHOOK_SECRET`). Required with `MAILBOX_DOMAIN`.',
+    default: undefined,
+    secret: false,
+    parse: httpUrl,
+  },
+  MAILBOX_WEBHOOK_SECRET: {
+    description:
+      'The secret that signs the mailbox webhooks (Standard Webhooks: `whsec_` followed by base64, 24 bytes or more; `openssl rand -base64 32`, prefixed). Required with `MAILBOX_DOMAIN`.',
+    default: undefined,
+    secret: true,
+    parse: webhookSecret,
   },
   OUTBOX_LEASE_SECONDS: {
     description:

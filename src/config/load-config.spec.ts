@@ -71,6 +71,37 @@ describe('loadConfig', () => {
       assert.throws(() => loadConfig({ DATA_DIR: tempDir(), DATABASE_URL: 'mysql://h/db' }), /postgres:\/\//);
     });
 
+    it('takes the mailboxes’ domain with its signed webhook, all three or none, and refuses bad ones', () => {
+      const secret = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
+      const { config } = loadConfig({
+        DATA_DIR: tempDir(),
+        MAILBOX_DOMAIN: 'Boites.Example.fr',
+        MAILBOX_WEBHOOK_URL: 'https://mail.example.fr/boites',
+        MAILBOX_WEBHOOK_SECRET: secret,
+      });
+      assert.deepEqual(config.mailboxes, {
+        domain: 'boites.example.fr',
+        webhookUrl: 'https://mail.example.fr/boites',
+        webhookSecret: secret,
+      });
+      assert.equal(loadConfig({ DATA_DIR: tempDir() }).config.mailboxes, undefined);
+      assert.throws(
+        () => loadConfig({ DATA_DIR: tempDir(), MAILBOX_DOMAIN: 'boites.example.fr' }),
+        (error: ConfigError) => error.message.includes('définissez les trois ou aucun'),
+      );
+      assert.throws(
+        () =>
+          loadConfig({
+            DATA_DIR: tempDir(),
+            MAILBOX_DOMAIN: 'pas un domaine',
+            MAILBOX_WEBHOOK_URL: 'https://mail.example.fr/boites',
+            MAILBOX_WEBHOOK_SECRET: 'court',
+          }),
+        (error: ConfigError) =>
+          error.message.includes('MAILBOX_DOMAIN') && error.message.includes('MAILBOX_WEBHOOK_SECRET'),
+      );
+    });
+
     it('refuses a short SECRET_KEY', () => {
       assert.throws(
         () => loadConfig({ DATA_DIR: tempDir(), SECRET_KEY: 'court' }),

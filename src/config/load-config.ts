@@ -55,6 +55,13 @@ export function loadConfig(env: Env, cwd = process.cwd()): LoadedConfig {
   if ((values.SMS_GATEWAY_URL === undefined) !== (values.SMS_GATEWAY_TOKEN === undefined)) {
     problems.push('SMS_GATEWAY_URL et SMS_GATEWAY_TOKEN : définissez les deux ou aucun');
   }
+  const mailboxSet = [values.MAILBOX_DOMAIN, values.MAILBOX_WEBHOOK_URL, values.MAILBOX_WEBHOOK_SECRET];
+  if (mailboxSet.some((v) => v !== undefined) && mailboxSet.some((v) => v === undefined)) {
+    problems.push('MAILBOX_DOMAIN, MAILBOX_WEBHOOK_URL et MAILBOX_WEBHOOK_SECRET : définissez les trois ou aucun');
+  }
+  if (isProduction && (values.MAILBOX_WEBHOOK_URL as string | undefined)?.startsWith('http:')) {
+    problems.push('MAILBOX_WEBHOOK_URL : https:// obligatoire en production');
+  }
   const franceconnectSet = [
     values.FRANCECONNECT_ISSUER,
     values.FRANCECONNECT_CLIENT_ID,
@@ -118,6 +125,14 @@ export function loadConfig(env: Env, cwd = process.cwd()): LoadedConfig {
           : { url: values.SMS_GATEWAY_URL as string, token: values.SMS_GATEWAY_TOKEN as string },
     },
     outbox: { leaseSeconds: values.OUTBOX_LEASE_SECONDS as number },
+    mailboxes:
+      values.MAILBOX_DOMAIN === undefined
+        ? undefined
+        : {
+            domain: values.MAILBOX_DOMAIN as string,
+            webhookUrl: values.MAILBOX_WEBHOOK_URL as string,
+            webhookSecret: values.MAILBOX_WEBHOOK_SECRET as string,
+          },
     franceconnect:
       values.FRANCECONNECT_ISSUER === undefined
         ? undefined

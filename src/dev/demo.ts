@@ -4,6 +4,7 @@ import type { AppConfig } from '../config';
 import { IdentityError, IdentityErrorCode, IdentityService } from '../modules/identity';
 import { franceconnectUris } from '../modules/franceconnect';
 import { ClientRegistry, OidcProviderService } from '../modules/oidc';
+import { CompanyAccountsDemo, DEMO_COMPANY } from '../modules/secondary-accounts';
 import { SubscriptionsService } from '../modules/subscriptions';
 import { deriveKey } from '../platform/crypto/secret-box';
 import { demoSiteUrls, startDemoSite } from './demo-site';
@@ -53,9 +54,13 @@ export async function startDemo(
     (metadata) => oidc.validateClient(metadata),
   );
   await seedSubscriptions(app, `http://localhost:${port}/`);
+  await app.get(CompanyAccountsDemo).seed();
   const site = await startDemoSite({ port, issuer: config.issuer, clientId: DEMO_CLIENT_ID, clientSecret });
   logger.info(
     `Démonstration : site partenaire sur ${site.url} ; compte « ${DEMO_ACCOUNT.identifier} » (${DEMO_ACCOUNT.email}), mot de passe « ${DEMO_ACCOUNT.password} »`,
+  );
+  logger.info(
+    `Démonstration : « Gestion des Comptes » du compte principal « ${DEMO_COMPANY.login} » et de ses comptes secondaires (tbn1.asp1ent…), mot de passe « ${DEMO_COMPANY.password} »`,
   );
   return () => site.close();
 }

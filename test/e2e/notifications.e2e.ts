@@ -253,6 +253,11 @@ describe('E-mail templates', () => {
       recoveryUrl: 'https://compte.example.fr/mot-de-passe-oublie',
     },
     'account-deleted': { givenName: 'Marie', identifier: 'marie.dupont', deletedAt: '23 novembre 2026 à 10:00' },
+    'company-password-changed': {
+      salutation: 'Monsieur',
+      accountName: 'cs1.asp1ent',
+      changedAt: '1 décembre 2026 à 10:00',
+    },
     'activity-digest': { items: [{ text: 'Un document a été partagé', path: '/compte' }, { text: 'Un dossier créé' }] },
   };
   const smsExamples: { [N in SmsTemplateName]: SmsTemplateData[N] } = {

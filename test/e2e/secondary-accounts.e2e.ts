@@ -60,7 +60,14 @@ describe('Secondary accounts (« Gestion de vos comptes secondaires »)', () => 
     )[0];
 
   before(async () => {
-    app = await startTestApp();
+    // Mailboxes offered (their webhook is queued, not delivered: no outbox worker runs here).
+    app = await startTestApp({
+      env: {
+        MAILBOX_DOMAIN: 'boites.example.fr',
+        MAILBOX_WEBHOOK_URL: 'http://127.0.0.1:9/boites',
+        MAILBOX_WEBHOOK_SECRET: `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
+      },
+    });
     const oidc = app.app.get(OidcProviderService);
     const { clientSecret } = await app.app
       .get(ClientRegistry)
@@ -191,6 +198,60 @@ describe('Secondary accounts (« Gestion de vos comptes secondaires »)', () => 
       redirectUri: REDIRECT_URI,
     });
     assert.ok(back.tokens?.access_token);
+  });
+
+  it('gives sites the `company` claim, and refuses a closed account at every site (provider access check)', async () => {
+    const metadata = site.serverMetadata();
+    assert.ok(metadata.scopes_supported?.includes('company'));
+    assert.ok(metadata.claims_supported?.includes('company'));
+    const secondaryId = (await secondary('cs1.asp1ent')).id;
+    await app.dataSource.query(
+      `INSERT INTO teleprocedure (code, description) VALUES ('AED', 'Attestation') ON CONFLICT DO NOTHING`,
+    );
+    await app.dataSource.query(
+      `INSERT INTO company_teleprocedure (company_account_id, teleprocedure_code)
+       SELECT id, 'AED' FROM company_account WHERE login IN ('asp1ent', 'cs1.asp1ent') ON CONFLICT DO NOTHING`,
+    );
+    const { tokens } = await passwordCodeFlow(site, app.url, {
+      identifier: 'cs1.asp1ent',
+      password: SECONDARY_PASSWORD,
+      redirectUri: REDIRECT_URI,
+      scope: 'openid company',
+    });
+    const expected = {
+      siren: '079555421',
+      siret: '07955542100019',
+      name: 'SOCIETE ASP1ENT',
+      account_type: 'secondary',
+      primary_login: 'asp1ent',
+      teleprocedures: ['AED'],
+    };
+    assert.deepEqual(tokens!.claims()!.company, expected);
+    const info = await client.fetchUserInfo(site, tokens!.access_token, client.skipSubjectCheck);
+    assert.deepEqual(info.company, expected);
+    const primary = await passwordCodeFlow(site, app.url, {
+      identifier: 'asp1ent',
+      password: PASSWORD,
+      redirectUri: REDIRECT_URI,
+      scope: 'openid company',
+    });
+    assert.deepEqual(primary.tokens!.claims()!.company, { ...expected, account_type: 'primary' });
+
+    // « Fermé » (an operator's closing, the migration of a closed account) refuses the sign-in, though the identity
+    // account is still active; what the site holds stops working at userinfo.
+    await app.dataSource.query(`UPDATE company_account SET status = 'closed' WHERE id = $1`, [secondaryId]);
+    await assert.rejects(client.fetchUserInfo(site, tokens!.access_token, client.skipSubjectCheck));
+    const refused = await passwordCodeFlow(site, app.url, {
+      identifier: 'cs1.asp1ent',
+      password: SECONDARY_PASSWORD,
+      redirectUri: REDIRECT_URI,
+      scope: 'openid company',
+    });
+    assert.equal(refused.tokens, undefined);
+    assert.equal(refused.page.status, 403);
+    assert.match(refused.page.body, /Le compte secondaire cs1\.asp1ent est désactivé/);
+    assert.match(refused.page.body, /Demandez au compte principal asp1ent de le réactiver/);
+    await app.dataSource.query(`UPDATE company_account SET status = 'open' WHERE id = $1`, [secondaryId]);
   });
 
   it('keeps company B out of company A’s secondary accounts (ids changed in URLs)', async () => {

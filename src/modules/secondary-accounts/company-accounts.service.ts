@@ -3,7 +3,16 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
 import { AuditService } from '../../platform/audit';
 import { OnDomainEvent } from '../../platform/events';
-import { IdentityService, parseSiret, type IdentityEvents } from '../identity';
+import {
+  AccountService,
+  IdentityError,
+  IdentityErrorCode,
+  IdentityService,
+  parseSiret,
+  type IdentityEvents,
+} from '../identity';
+import { NotificationsService } from '../notifications';
+import { frenchDateTime, readBilling, type BillingValues } from './company-billing';
 import { readIdentity, type IdentityValues } from './company-identity';
 import { CompanyAccount } from './entities/company-account.entity';
 import { SecondaryAccountsError, SecondaryAccountsErrorCode } from './secondary-accounts.errors';
@@ -18,12 +27,27 @@ export class CompanyAccounts {
     @InjectRepository(CompanyAccount) private readonly companies: Repository<CompanyAccount>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly identity: IdentityService,
+    private readonly accounts: AccountService,
+    private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
   ) {}
 
   /** The company account an identity account signs in as, or `undefined`. */
   async ofAccount(accountId: string): Promise<CompanyAccount | undefined> {
     return (await this.companies.findOneBy({ accountId })) ?? undefined;
+  }
+
+  /** The company account an identity account signs in as, with its primary (itself for a primary), or `undefined`. */
+  async withPrimary(accountId: string): Promise<{ company: CompanyAccount; primary: CompanyAccount } | undefined> {
+    const company = await this.ofAccount(accountId);
+    if (!company) return undefined;
+    const primary = company.primaryId ? await this.companies.findOneBy({ id: company.primaryId }) : company;
+    return primary ? { company, primary } : undefined;
+  }
+
+  /** A primary company account by its id, or `undefined`. */
+  async primaryById(id: string): Promise<CompanyAccount | undefined> {
+    return (await this.companies.findOneBy({ id, profile: 'primary' })) ?? undefined;
   }
 
   /** The primary company account an identity account signs in as, or `undefined`. */
@@ -56,6 +80,7 @@ export class CompanyAccounts {
           type: 'entreprise',
           profile: 'primary',
           status: 'open',
+          billingDate: parisDate(new Date()),
           civility: registration.civility,
           familyName: registration.familyName,
           givenName: registration.givenName,
@@ -116,9 +141,103 @@ export class CompanyAccounts {
     return (await this.companies.findOneBy({ id: companyId }))!;
   }
 
+  /**
+   * Saves the « Facturation » tab of a primary account: « Utiliser l'adresse du responsable pour la facturation », or
+   * a billing address of its own. Audited.
+   */
+  async updateBilling(primary: CompanyAccount, form: BillingValues, by: string): Promise<CompanyAccount> {
+    if (primary.profile !== 'primary')
+      throw new SecondaryAccountsError(
+        SecondaryAccountsErrorCode.COMPANY_ACCOUNT_NOT_FOUND,
+        'La facturation est celle du compte principal.',
+      );
+    const { values, errors } = readBilling(form);
+    if (Object.keys(errors).length > 0)
+      throw new SecondaryAccountsError(
+        SecondaryAccountsErrorCode.FORM_INVALID,
+        'Le formulaire contient des erreurs.',
+        errors,
+      );
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(CompanyAccount).update({ id: primary.id }, values);
+      await this.audit.record(
+        {
+          actor: { type: 'account', id: by },
+          action: 'secondary-accounts.billing.updated',
+          target: { type: 'company_account', id: primary.id },
+          outcome: 'success',
+        },
+        manager,
+      );
+    });
+    return (await this.companies.findOneBy({ id: primary.id }))!;
+  }
+
+  /**
+   * « Mot de passe » of the signed-in company account: the current one, then the new one twice (identity's use case
+   * and policy; the other sessions end). The responsable receives the notice (`onPasswordChanged`).
+   */
+  async changeOwnPassword(
+    accountId: string,
+    input: { currentPassword: string; password: string; passwordConfirmation: string },
+    keep: { webToken: string; sid: string | null },
+  ): Promise<void> {
+    try {
+      await this.accounts.changePassword(accountId, input, {
+        keepWebToken: keep.webToken,
+        keepSid: keep.sid,
+        via: 'account',
+      });
+    } catch (error) {
+      if (error instanceof IdentityError && error.code === (IdentityErrorCode.FORM_INVALID as string))
+        throw new SecondaryAccountsError(
+          SecondaryAccountsErrorCode.FORM_INVALID,
+          'Le formulaire contient des erreurs.',
+          error.fields,
+        );
+      throw error;
+    }
+  }
+
+  /**
+   * The declarations portal's notice: when a company account's password is changed or reset (« Mot de passe », a
+   * recovery link, or the primary resetting a secondary's), its responsable is told by e-mail. The password reset a
+   * switch to a mailbox required is then done.
+   */
+  @OnDomainEvent('identity.account.password-changed')
+  async onPasswordChanged(event: IdentityEvents['identity.account.password-changed']): Promise<void> {
+    const company = await this.ofAccount(event.accountId);
+    if (!company) return;
+    await this.dataSource.transaction(async (manager) => {
+      if (company.passwordResetRequired)
+        await manager.getRepository(CompanyAccount).update({ id: company.id }, { passwordResetRequired: false });
+      if (company.email)
+        await this.notifications.enqueueEmail(manager, {
+          to: company.email,
+          template: 'company-password-changed',
+          data: {
+            salutation:
+              company.civility === 'madame'
+                ? 'Madame'
+                : company.civility === 'monsieur'
+                  ? 'Monsieur'
+                  : 'Madame, Monsieur',
+            accountName: company.login,
+            changedAt: frenchDateTime(event.occurredAt),
+          },
+          idempotencyKey: `company-password-changed:${company.id}:${event.occurredAt.getTime()}`,
+        });
+    });
+  }
+
   /** An Entreprise account becomes a primary company account when activated. */
   @OnDomainEvent('identity.account.activated')
   async onActivated(event: IdentityEvents['identity.account.activated']): Promise<void> {
     await this.ensurePrimary(event.accountId);
   }
+}
+
+/** Today's date in Paris, as a `date` column holds it (`2026-12-01`). */
+function parisDate(date: Date): string {
+  return date.toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
 }

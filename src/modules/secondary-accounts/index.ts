@@ -4,3 +4,4 @@ export { SecondaryAccountsError, SecondaryAccountsErrorCode } from './secondary-
 export { SecondaryAccounts, type NewSecondaryAccount } from './secondary-accounts.service';
 export { Teleprocedures } from './teleprocedures.service';
 export { teleproceduresCommands } from './cli/teleprocedures.commands';
+export { CompanyAccountsDemo, DEMO_COMPANY } from './company-accounts.demo';

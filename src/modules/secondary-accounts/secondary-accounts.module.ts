@@ -2,6 +2,11 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MenuRegistry } from '../../platform/views/menus';
 import { IdentityModule } from '../identity';
+import { NotificationsModule } from '../notifications';
+import { CompanyAccountsApiController } from './api/company-accounts-api.controller';
+import { CompanyAccess } from './company-access';
+import { CompanyAccountsDemo } from './company-accounts.demo';
+import { Mailboxes } from './mailboxes.service';
 import { CompanyAccounts } from './company-accounts.service';
 import { CompanyAccount } from './entities/company-account.entity';
 import { CompanyTeleprocedure, Teleprocedure } from './entities/teleprocedure.entity';
@@ -16,10 +21,22 @@ import { Teleprocedures } from './teleprocedures.service';
  * account of a company's registration, its identity and options, quota-limited secondary accounts.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([CompanyAccount, Teleprocedure, CompanyTeleprocedure]), IdentityModule],
-  controllers: [CompanyAccountController, SecondaryAccountsController],
-  providers: [CompanyAccounts, SecondaryAccounts, Teleprocedures, PrimaryCompanyAccount],
-  exports: [CompanyAccounts, SecondaryAccounts, Teleprocedures],
+  imports: [
+    TypeOrmModule.forFeature([CompanyAccount, Teleprocedure, CompanyTeleprocedure]),
+    IdentityModule,
+    NotificationsModule,
+  ],
+  controllers: [CompanyAccountController, SecondaryAccountsController, CompanyAccountsApiController],
+  providers: [
+    CompanyAccounts,
+    SecondaryAccounts,
+    Teleprocedures,
+    PrimaryCompanyAccount,
+    Mailboxes,
+    CompanyAccess,
+    CompanyAccountsDemo,
+  ],
+  exports: [CompanyAccounts, SecondaryAccounts, Teleprocedures, CompanyAccountsDemo],
 })
 export class SecondaryAccountsModule {
   constructor(menus: MenuRegistry, companies: CompanyAccounts) {

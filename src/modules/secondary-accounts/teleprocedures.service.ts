@@ -3,7 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { AuditService } from '../../platform/audit';
 import type { FieldErrors } from '../../platform/errors';
-import { CompanyAccount } from './entities/company-account.entity';
+import { CompanyAccount, STATEMENTS_MAILBOXES, type StatementsMailbox } from './entities/company-account.entity';
 import { CompanyTeleprocedure, Teleprocedure } from './entities/teleprocedure.entity';
 import { SecondaryAccountsError, SecondaryAccountsErrorCode } from './secondary-accounts.errors';
 
@@ -14,11 +14,38 @@ export interface NewTeleprocedure {
   documentTypes?: string[];
 }
 
+/** « Relevés de Comptes » and « Archivage à valeur probatoire », on the « Options » tab of any company account. */
+export interface ServiceOptions {
+  statementsSubscribed: boolean;
+  statementsAlert: boolean;
+  /** `default` or `dedicated`, as sent. */
+  statementsMailbox: string;
+  archivingSubscribed: boolean;
+}
+
 /** What the « Options » tab of a primary account sends. */
 export interface PrimaryOptions {
   /** « Nombre de comptes secondaires souhaités », as typed. */
   quota: string;
   teleprocedures: string[];
+  services?: ServiceOptions;
+}
+
+/**
+ * Reads the services' switches: the collection-error alert and the receiving mailbox only mean something with the
+ * subscription to the statements' collection.
+ */
+export function readServices(options: ServiceOptions, errors: FieldErrors): Partial<CompanyAccount> {
+  if (!(options.statementsMailbox in STATEMENTS_MAILBOXES))
+    errors.statementsMailbox = ['Choisissez la boîte de réception des relevés dans la liste.'];
+  return {
+    statementsSubscribed: options.statementsSubscribed,
+    statementsAlert: options.statementsSubscribed && options.statementsAlert,
+    statementsMailbox: (options.statementsMailbox in STATEMENTS_MAILBOXES
+      ? options.statementsMailbox
+      : 'default') as StatementsMailbox,
+    archivingSubscribed: options.archivingSubscribed,
+  };
 }
 
 const CODE = /^[A-Z0-9][A-Z0-9-]{0,31}$/;
@@ -77,6 +104,7 @@ export class Teleprocedures {
     if (!/^\d{1,4}$/.test(quotaText))
       errors.quota = ['Indiquez un nombre entier de comptes secondaires, entre 0 et 9999.'];
     const codes = await this.known(options.teleprocedures, errors);
+    const services = options.services ? readServices(options.services, errors) : {};
     if (Object.keys(errors).length > 0) throw formInvalid(errors);
     await this.dataSource.transaction(async (manager) => {
       const companies = manager.getRepository(CompanyAccount);
@@ -86,7 +114,7 @@ export class Teleprocedures {
         throw formInvalid({
           quota: [`Vous avez déjà ${used} compte(s) secondaire(s) avec boîte mail : le nombre ne peut être inférieur.`],
         });
-      await companies.update({ id: primary.id }, { secondaryQuota: quota });
+      await companies.update({ id: primary.id }, { secondaryQuota: quota, ...services });
       await this.replace(manager, primary.id, codes);
       // A secondary account never holds more than its primary.
       const secondaries = (await companies.findBy({ primaryId: primary.id })).map((s) => s.id);
@@ -105,7 +133,7 @@ export class Teleprocedures {
           action: 'secondary-accounts.options.updated',
           target: { type: 'company_account', id: primary.id },
           outcome: 'success',
-          details: { quota, teleprocedures: codes },
+          details: { quota, teleprocedures: codes, ...services },
         },
         manager,
       );

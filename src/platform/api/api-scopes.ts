@@ -7,6 +7,9 @@ export const API_SCOPES = {
   'subscriptions:write': 'Gérer les abonnements, leurs membres et leurs codes d’accès',
   'client-space:read': 'Lire l’espace client d’un cabinet (le cabinet lié au client)',
   'client-space:write': 'Gérer l’espace client d’un cabinet (le cabinet lié au client)',
+  'company-accounts:read':
+    'Lire un compte entreprise principal et ses comptes secondaires (l’entreprise liée au client)',
+  'company-accounts:write': 'Créer, désactiver et réactiver les comptes secondaires (l’entreprise liée au client)',
   'admin:read': 'Consulter l’administration : comptes, clients, clés, file d’envoi, journal d’audit',
   'admin:write': 'Agir sur l’administration : comptes, clients, clés, file d’envoi',
 } as const;

@@ -48,6 +48,11 @@ export interface TemplateData {
   /** To the old address, when a change is asked for. */
   'email-change-warning': { givenName: string; identifier: string; newEmail: string; recoveryUrl: string };
   'account-deleted': { givenName: string; identifier: string; deletedAt: string };
+  /**
+   * « Gestion des Comptes »: to a company account's responsable when the account's password is changed or reset (the
+   * declarations portal's notice). `salutation`: « Madame », « Monsieur » or « Madame, Monsieur ».
+   */
+  'company-password-changed': { salutation: string; accountName: string; changedAt: string };
   /** A digest (see `DIGEST_WINDOWS`): the items enqueued for one person over the window, in one e-mail. */
   'activity-digest': { items: DigestItem[] };
 }
@@ -72,6 +77,7 @@ export const TEMPLATE_NAMES: readonly TemplateName[] = [
   'email-change-confirm',
   'email-change-warning',
   'account-deleted',
+  'company-password-changed',
   'activity-digest',
 ];
 

@@ -26,13 +26,47 @@ export class NewSecondaryFormDto extends FormDto {
   teleprocedures?: string | string[];
 }
 
-/** The « Options » tab of the primary account. */
-export class PrimaryOptionsFormDto extends FormDto {
-  @TextField(10) quota?: string;
+/** The services' switches, on the « Options » tab of any company account. */
+export class ServiceOptionsFormDto extends FormDto {
+  @CheckboxField() statementsSubscribed?: string;
+  @CheckboxField() statementsAlert?: string;
+  @TextField(16) statementsMailbox?: string;
+  @CheckboxField() archivingSubscribed?: string;
   @IsOptional()
   @IsString({ each: true, message: 'Choisissez des téléprocédures de la liste.' })
   @MaxLength(32, { each: true, message: 'Choisissez des téléprocédures de la liste.' })
   teleprocedures?: string | string[];
-  /** « Tout sélectionner »: every téléprocédure of the catalogue. */
+  /** « Tout sélectionner ». */
   @ChoiceField(['oui']) tout?: string;
+}
+
+/** The « Options » tab of a secondary account, as its primary sends it. */
+export class SecondaryOptionsFormDto extends ServiceOptionsFormDto {
+  @CheckboxField() mailbox?: string;
+  @CheckboxField() autonomous?: string;
+}
+
+/** The « Facturation » tab of the primary account. */
+export class BillingFormDto extends FormDto {
+  @CheckboxField() useResponsableAddress?: string;
+  @TextField(10) billingStreetNumber?: string;
+  @TextField(16) billingStreetSuffix?: string;
+  @TextField(200) billingStreetName?: string;
+  @TextField(200) billingAddressComplement?: string;
+  @TextField(64) billingPoBox?: string;
+  @TextField(16) billingPostalCode?: string;
+  @TextField(128) billingCity?: string;
+  @TextField(64) billingCountry?: string;
+}
+
+/** « Mot de passe »: the current one (the account's own), then the new one twice. */
+export class CompanyPasswordFormDto extends FormDto {
+  @TextField(200) currentPassword?: string;
+  @TextField(200) password?: string;
+  @TextField(200) passwordConfirmation?: string;
+}
+
+/** The « Options » tab of the primary account (« Tout sélectionner »: every téléprocédure of the catalogue). */
+export class PrimaryOptionsFormDto extends ServiceOptionsFormDto {
+  @TextField(10) quota?: string;
 }

@@ -26,6 +26,13 @@ export type CompanyProfile = keyof typeof COMPANY_PROFILES;
 export const COMPANY_STATUSES = { open: 'Ouvert', closed: 'Fermé', validated: 'Demande validée' } as const;
 export type CompanyStatus = keyof typeof COMPANY_STATUSES;
 
+/** « Boite de réception des relevés »: the account's own mailbox, or one dedicated to statements. */
+export const STATEMENTS_MAILBOXES = {
+  default: 'Boîte par défaut de mon compte',
+  dedicated: 'Boîte dédiée aux relevés',
+} as const;
+export type StatementsMailbox = keyof typeof STATEMENTS_MAILBOXES;
+
 /** Street-number suffixes (« Suffixe voie »). */
 export const STREET_SUFFIXES = ['bis', 'ter', 'quater', 'quinquies'] as const;
 
@@ -47,6 +54,7 @@ export const STREET_SUFFIXES = ['bis', 'ter', 'quater', 'quinquies'] as const;
   `("profile" = 'primary' AND "primary_id" IS NULL) OR ("profile" = 'secondary' AND "primary_id" IS NOT NULL)`,
 )
 @Check('CHK_company_account_siren', `"siren" ~ '^[0-9]{9}$'`)
+@Check('CHK_company_account_statements_mailbox', `"statements_mailbox" IN ('default', 'dedicated')`)
 @Check('CHK_company_account_nic', `"nic" IS NULL OR "nic" ~ '^[0-9]{5}$'`)
 export class CompanyAccount {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_company_account' })
@@ -177,6 +185,66 @@ export class CompanyAccount {
 
   @Column({ name: 'administrative_contact_phone', type: 'varchar', length: 20, nullable: true })
   administrativeContactPhone: string | null;
+
+  /** « Date de facturation » (a primary's): when billing started; the creation date unless an operator set another. */
+  @Column({ name: 'billing_date', type: 'date', nullable: true })
+  billingDate: string | null;
+
+  /** « Utiliser l'adresse du responsable pour la facturation ». */
+  @Column({ name: 'billing_uses_responsable_address', type: 'boolean', default: true })
+  billingUsesResponsableAddress: boolean;
+
+  /** The billing address, split as the seed splits it (used when the responsable's is not). */
+  @Column({ name: 'billing_street_number', type: 'varchar', length: 10, nullable: true })
+  billingStreetNumber: string | null;
+
+  @Column({ name: 'billing_street_suffix', type: 'varchar', length: 16, nullable: true })
+  billingStreetSuffix: string | null;
+
+  @Column({ name: 'billing_street_name', type: 'varchar', length: 200, nullable: true })
+  billingStreetName: string | null;
+
+  @Column({ name: 'billing_address_complement', type: 'varchar', length: 200, nullable: true })
+  billingAddressComplement: string | null;
+
+  @Column({ name: 'billing_po_box', type: 'varchar', length: 64, nullable: true })
+  billingPoBox: string | null;
+
+  @Column({ name: 'billing_postal_code', type: 'varchar', length: 16, nullable: true })
+  billingPostalCode: string | null;
+
+  @Column({ name: 'billing_city', type: 'varchar', length: 128, nullable: true })
+  billingCity: string | null;
+
+  @Column({ name: 'billing_country', type: 'varchar', length: 64, nullable: true })
+  billingCountry: string | null;
+
+  /** « Relevés de Comptes »: subscription to the collection of bank statements. */
+  @Column({ name: 'statements_subscribed', type: 'boolean', default: false })
+  statementsSubscribed: boolean;
+
+  /** « Alerte erreur de collecte ». */
+  @Column({ name: 'statements_alert', type: 'boolean', default: false })
+  statementsAlert: boolean;
+
+  /** « Boite de réception des relevés »: the account's own mailbox (`default`) or one dedicated to statements. */
+  @Column({ name: 'statements_mailbox', type: 'varchar', length: 16, default: 'default' })
+  statementsMailbox: StatementsMailbox;
+
+  /** « Archivage à valeur probatoire »: subscription to the certified archiving service. */
+  @Column({ name: 'archiving_subscribed', type: 'boolean', default: false })
+  archivingSubscribed: boolean;
+
+  /** The mailbox's address (`<login>@<MAILBOX_DOMAIN>`) once provisioned; null without a mailbox. */
+  @Column({ name: 'mailbox_address', type: 'varchar', length: 254, nullable: true })
+  mailboxAddress: string | null;
+
+  /**
+   * A secondary account switched to a mailbox: its holder must reset the password before using the mailbox (the seed's
+   * warning); cleared by the next password change.
+   */
+  @Column({ name: 'password_reset_required', type: 'boolean', default: false })
+  passwordResetRequired: boolean;
 
   /** Date de création. */
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

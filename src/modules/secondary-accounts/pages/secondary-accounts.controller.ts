@@ -1,18 +1,34 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import type { FieldErrors } from '../../../platform/errors';
 import { CurrentAccount, Permission, type SignedInAccount } from '../../../platform/http/access-policy';
 import { CompanyAccounts } from '../company-accounts.service';
-import { NewSecondaryFormDto } from '../dto/secondary-forms.dto';
+import { copyResponsable, IDENTITY_FIELDS, identityValues, type IdentityValues } from '../company-identity';
+import { IdentityFormDto } from '../dto/identity-form.dto';
+import { CompanyPasswordFormDto, NewSecondaryFormDto, SecondaryOptionsFormDto } from '../dto/secondary-forms.dto';
 import type { CompanyAccount } from '../entities/company-account.entity';
 import { SecondaryAccountsError, SecondaryAccountsErrorCode } from '../secondary-accounts.errors';
 import { SecondaryAccounts } from '../secondary-accounts.service';
 import { Teleprocedures } from '../teleprocedures.service';
 import { codes, summary } from './page-helpers';
 import { PrimaryCompanyAccount } from './primary-company-account.check';
+import {
+  isFormInvalid,
+  optionsValues,
+  renderIdentity,
+  renderOptions,
+  renderPassword,
+  secondaryTabs,
+  sentOptions,
+  type OptionsValues,
+} from './tab-views';
 
 const VIEWS = 'modules/secondary-accounts/views';
 
-/** A primary's secondary accounts: create, deactivate (« la croix rouge »), reactivate. */
+/**
+ * A primary's secondary accounts: create, modify (the tabs Identité, Options, Mot de passe: no « Facturation », no
+ * quota), deactivate (« la croix rouge »), reactivate. Every id is looked up among the signed-in primary's own.
+ */
 @Permission(PrimaryCompanyAccount)
 @Controller('compte/entreprise/comptes-secondaires')
 export class SecondaryAccountsController {
@@ -76,6 +92,172 @@ export class SecondaryAccountsController {
   ): Promise<void> {
     const done = await this.secondaries.reactivate(await this.primary(me), id, me.id);
     res.redirect(303, `/compte/entreprise?reactive=${encodeURIComponent(done.login)}`);
+  }
+
+  /** « Modifier » (the pencil of the list): the secondary account's tabs, « Identité » first. */
+  @Get(':id')
+  async edit(@Param('id', ParseUUIDPipe) id: string, @Res() res: Response): Promise<void> {
+    res.redirect(303, `/compte/entreprise/comptes-secondaires/${id}/identite`);
+  }
+
+  @Get(':id/identite')
+  async identity(
+    @CurrentAccount() me: SignedInAccount,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    const secondary = await this.secondaries.get(await this.primary(me), id);
+    renderIdentity(res, secondaryTabs(secondary), identityValues(secondary), {});
+  }
+
+  @Post(':id/identite')
+  @HttpCode(200)
+  async saveIdentity(
+    @CurrentAccount() me: SignedInAccount,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() form: IdentityFormDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    const primary = await this.primary(me);
+    const secondary = await this.secondaries.get(primary, id);
+    let values = {} as IdentityValues;
+    for (const field of IDENTITY_FIELDS) values[field] = form[field] ?? '';
+    if (form.copier) {
+      values = copyResponsable(values, form.copier === 'technique' ? 'technical' : 'administrative');
+      return renderIdentity(res, secondaryTabs(secondary), values, {}, undefined, form.copier);
+    }
+    try {
+      const saved = await this.secondaries.updateIdentity(primary, id, values, me.id);
+      renderIdentity(
+        res,
+        secondaryTabs(saved),
+        identityValues(saved),
+        {},
+        `Les informations du compte ${saved.login} ont été enregistrées.`,
+      );
+    } catch (error) {
+      if (!isFormInvalid(error)) throw error;
+      renderIdentity(res.status(400), secondaryTabs(secondary), values, error.fields ?? {});
+    }
+  }
+
+  @Get(':id/options')
+  async options(
+    @CurrentAccount() me: SignedInAccount,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    const primary = await this.primary(me);
+    const secondary = await this.secondaries.get(primary, id);
+    await this.renderOptions(
+      res,
+      primary,
+      secondary,
+      optionsValues(secondary, await this.teleprocedures.of(secondary.id)),
+      {},
+    );
+  }
+
+  @Post(':id/options')
+  @HttpCode(200)
+  async saveOptions(
+    @CurrentAccount() me: SignedInAccount,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() form: SecondaryOptionsFormDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    const primary = await this.primary(me);
+    const secondary = await this.secondaries.get(primary, id);
+    const values = {
+      ...sentOptions(form, await this.offered(primary)),
+      mailbox: form.mailbox === 'oui',
+      autonomous: form.autonomous === 'oui',
+    };
+    try {
+      const { secondary: saved, mailboxSwitchedOn } = await this.secondaries.updateOptions(
+        primary,
+        id,
+        { ...values, services: values },
+        me.id,
+      );
+      await this.renderOptions(
+        res,
+        primary,
+        saved,
+        optionsValues(saved, await this.teleprocedures.of(saved.id)),
+        {},
+        `Les options du compte ${saved.login} ont été enregistrées.`,
+        mailboxSwitchedOn,
+      );
+    } catch (error) {
+      if (!(error instanceof SecondaryAccountsError)) throw error;
+      if (error.code === (SecondaryAccountsErrorCode.QUOTA_REACHED as string))
+        return this.renderOptions(res.status(409), primary, secondary, values, { mailbox: [error.message] });
+      if (!isFormInvalid(error)) throw error;
+      await this.renderOptions(res.status(400), primary, secondary, values, error.fields ?? {});
+    }
+  }
+
+  @Get(':id/mot-de-passe')
+  async password(
+    @CurrentAccount() me: SignedInAccount,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    renderPassword(res, secondaryTabs(await this.secondaries.get(await this.primary(me), id)), {});
+  }
+
+  @Post(':id/mot-de-passe')
+  @HttpCode(200)
+  async resetPassword(
+    @CurrentAccount() me: SignedInAccount,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() form: CompanyPasswordFormDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    const primary = await this.primary(me);
+    const secondary = await this.secondaries.get(primary, id);
+    try {
+      const saved = await this.secondaries.resetPassword(
+        primary,
+        id,
+        { password: form.password ?? '', passwordConfirmation: form.passwordConfirmation ?? '' },
+        me.id,
+      );
+      renderPassword(
+        res,
+        secondaryTabs(saved),
+        {},
+        `Le mot de passe du compte ${saved.login} a été réinitialisé : ses sessions ont été fermées et son responsable en a été averti par e-mail.`,
+      );
+    } catch (error) {
+      if (!isFormInvalid(error)) throw error;
+      renderPassword(res.status(400), secondaryTabs(secondary), error.fields ?? {});
+    }
+  }
+
+  /** The téléprocédures a secondary may hold: its primary's. */
+  private async offered(primary: CompanyAccount) {
+    const held = new Set(await this.teleprocedures.of(primary.id));
+    return (await this.teleprocedures.list()).filter((t) => held.has(t.code));
+  }
+
+  private async renderOptions(
+    res: Response,
+    primary: CompanyAccount,
+    secondary: CompanyAccount,
+    values: OptionsValues,
+    errors: FieldErrors,
+    notice?: string,
+    mailboxWarning?: boolean,
+  ): Promise<void> {
+    renderOptions(res, secondaryTabs(secondary), values, errors, {
+      offered: await this.offered(primary),
+      quota: primary.secondaryQuota,
+      mailboxesUsed: await this.secondaries.mailboxesUsed(primary),
+      notice,
+      mailboxWarning,
+    });
   }
 
   private async primary(me: SignedInAccount): Promise<CompanyAccount> {
