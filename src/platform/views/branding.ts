@@ -78,13 +78,17 @@ export function brandColourProblem(raw: string): string | undefined {
   return undefined;
 }
 
-/** Why a logo address cannot be used, in French, or `undefined`: a path on this site (`/…`) or an `https:` URL. */
+/**
+ * Why a logo address cannot be used, in French, or `undefined`: a path on this site (`/…`), an `https:` URL, or an
+ * `http:` URL on this machine (development: the demo site's logo).
+ */
 export function brandLogoProblem(raw: string): string | undefined {
   const value = raw.trim();
   if (/^\/(?!\/)[^\s"'<>\\]*$/.test(value)) return undefined;
   try {
     const url = new URL(value);
     if (url.protocol === 'https:') return undefined;
+    if (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) return undefined;
   } catch {
     // Falls through to the message.
   }
