@@ -94,7 +94,7 @@ export class LegalDocumentsService implements OnApplicationBootstrap, OnApplicat
     else if (body.length > 100_000) errors.body = ['Le texte dépasse 100 000 caractères.'];
     if ([version, title, body].some((v) => v.includes('\u0000')))
       errors.body = ['Le texte contient un caractère interdit.'];
-    if (version === DEFAULT_LEGAL_VERSION || (await this.documents.existsBy({ kind, version })))
+    if (!errors.version && (version === DEFAULT_LEGAL_VERSION || (await this.documents.existsBy({ kind, version }))))
       errors.version = [`La version ${version} existe déjà : choisissez un nouveau numéro.`];
     if (Object.keys(errors).length) throw new LegalPublicationError(errors);
     let saved: LegalDocument;
