@@ -25,6 +25,7 @@ import { SecondaryAccountsBillingOptionsMailbox1796093693348 } from './179609369
 import { OidcResourceServer1796093713409 } from './1796093713409-oidc-resource-server';
 import { PlatformApiIdempotency1796093713410 } from './1796093713410-platform-api-idempotency';
 import { PlatformPayments1796093855921 } from './1796093855921-platform-payments';
+import { LegalDocuments1796094672500 } from './1796094672500-legal-documents';
 
 export const migrations = [
   PlatformAuditEvent1795463126976,
@@ -50,4 +51,5 @@ export const migrations = [
   OidcResourceServer1796093713409,
   PlatformApiIdempotency1796093713410,
   PlatformPayments1796093855921,
+  LegalDocuments1796094672500,
 ];

@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { AdminModule } from './modules/admin';
 import { FranceConnectModule } from './modules/franceconnect';
 import { IdentityModule } from './modules/identity';
+import { LegalModule } from './modules/legal';
 import { NotificationsModule } from './modules/notifications';
 import { OidcModule } from './modules/oidc';
 import { SubscriptionsModule } from './modules/subscriptions';
@@ -26,6 +27,7 @@ export class AppModule {
         SubscriptionsModule,
         SecondaryAccountsModule,
         PaymentsModule,
+        LegalModule,
         ...extraModules,
       ],
     };

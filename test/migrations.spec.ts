@@ -25,7 +25,7 @@ describe('migrations', () => {
     for (const file of files)
       assert.match(
         file,
-        /^\d{13}-(platform|oidc|identity|franceconnect|subscriptions|secondary-accounts|client-space|notifications|admin)-/,
+        /^\d{13}-(platform|oidc|identity|franceconnect|subscriptions|secondary-accounts|client-space|notifications|admin|legal)-/,
       );
   });
 

@@ -35,6 +35,16 @@ export interface AppConfig {
   /** Online payments (invoices): the provider the platform sends payers to. */
   payments: PaymentsConfig;
   logLevel: LogLevel;
+  /** The pages' look: `neutre` (default) or `dsfr` (opt-in, its package installed by the operator). */
+  theme: 'neutre' | 'dsfr';
+  /** The deployment's brand (a page may show another: `src/platform/views/branding.ts`). */
+  brand: {
+    name: string;
+    logoUrl: string | undefined;
+    /** `#rrggbb`, checked for contrast. */
+    primaryColor: string;
+    support: { email: string | undefined; phone: string | undefined };
+  };
   /** `/metrics`: bearer token required when set; on its own loopback port when `port` is set. */
   metrics: { token: string | undefined; port: number | undefined };
 }

@@ -5,6 +5,7 @@
  */
 
 import ipaddr from 'ipaddr.js';
+import { brandColourProblem, brandLogoProblem, normaliseHexColour } from '../platform/views/branding';
 
 export type Environment = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -351,6 +352,55 @@ export const variables = {
     default: undefined,
     secret: false,
     parse: httpUrl,
+  },
+  UI_THEME: {
+    description:
+      'Look of the pages: `neutre` (the platform’s own theme, open font, no State mark) or `dsfr` (the State design system, for a State service on a `.gouv.fr` site only; its package is not part of the default install, see docs/adr/0003-neutral-theme.md).',
+    default: 'neutre',
+    secret: false,
+    parse: oneOf(['neutre', 'dsfr'] as const),
+  },
+  BRAND_NAME: {
+    description: 'Name of the service shown in the header, the footer, the page titles and the e-mails.',
+    default: 'Plateforme d’identité',
+    secret: false,
+    parse: (raw: string) => (raw.trim() && raw.trim().length <= 80 ? ok(raw.trim()) : fail('entre 1 et 80 caractères')),
+  },
+  BRAND_LOGO: {
+    description:
+      'Logo shown beside the name in the header: a path on the platform (`/…`) or an `https://` address (the CSP allows images from `https:` origins for logos). Unset: the name alone.',
+    default: undefined,
+    secret: false,
+    parse: (raw: string) => {
+      const problem = brandLogoProblem(raw);
+      return problem ? fail(problem) : ok(raw.trim());
+    },
+  },
+  BRAND_PRIMARY_COLOR: {
+    description:
+      'Main colour of the pages (buttons, links, header rule), `#rrggbb`. Refused below a contrast of 4.5:1 against white (WCAG 2.1 AA), the ratio named in the message.',
+    default: '#0f5c63',
+    secret: false,
+    parse: (raw: string) => {
+      const problem = brandColourProblem(raw);
+      return problem ? fail(problem) : ok(normaliseHexColour(raw)!);
+    },
+  },
+  BRAND_SUPPORT_EMAIL: {
+    description: 'Support address shown in the footer of every page. Unset: not shown.',
+    default: undefined,
+    secret: false,
+    parse: (raw: string) =>
+      /^[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+$/.test(raw.trim())
+        ? ok(raw.trim())
+        : fail('adresse invalide (exemple : support@example.fr)'),
+  },
+  BRAND_SUPPORT_PHONE: {
+    description: 'Support telephone number shown in the footer (as written, e.g. `01 23 45 67 89`). Unset: not shown.',
+    default: undefined,
+    secret: false,
+    parse: (raw: string) =>
+      /^\+?[0-9 .()-]{4,30}$/.test(raw.trim()) ? ok(raw.trim()) : fail('numéro invalide (exemple : 01 23 45 67 89)'),
   },
   LOG_LEVEL: {
     description: 'Minimum level of the logs: fatal, error, warn, info, debug, trace or silent.',

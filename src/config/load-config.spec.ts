@@ -194,6 +194,57 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('theme and brand', () => {
+    it('defaults to the neutral theme and the platform’s name and colour', () => {
+      const { config } = loadConfig({ DATA_DIR: tempDir() });
+      assert.equal(config.theme, 'neutre');
+      assert.deepEqual(config.brand, {
+        name: 'Plateforme d’identité',
+        logoUrl: undefined,
+        primaryColor: '#0f5c63',
+        support: { email: undefined, phone: undefined },
+      });
+    });
+
+    it('takes the brand from BRAND_*', () => {
+      const { config } = loadConfig({
+        DATA_DIR: tempDir(),
+        BRAND_NAME: ' Mon Assureur ',
+        BRAND_LOGO: '/assets/favicon.svg',
+        BRAND_PRIMARY_COLOR: '#7A1F5C',
+        BRAND_SUPPORT_EMAIL: 'aide@assureur.example',
+        BRAND_SUPPORT_PHONE: '01 23 45 67 89',
+      });
+      assert.deepEqual(config.brand, {
+        name: 'Mon Assureur',
+        logoUrl: '/assets/favicon.svg',
+        primaryColor: '#7a1f5c',
+        support: { email: 'aide@assureur.example', phone: '01 23 45 67 89' },
+      });
+    });
+
+    it('refuses a brand colour below WCAG AA, naming the ratio, and a logo outside https', () => {
+      assert.throws(
+        () => loadConfig({ DATA_DIR: tempDir(), BRAND_PRIMARY_COLOR: '#ffdd00', BRAND_LOGO: 'http://x.example/l.png' }),
+        (error: ConfigError) =>
+          error.problems.some((p) =>
+            p.startsWith('BRAND_PRIMARY_COLOR : le contraste de #ffdd00 avec le blanc est de 1,34:1'),
+          ) && error.problems.some((p) => p.startsWith('BRAND_LOGO : ')),
+      );
+    });
+
+    it('refuses UI_THEME=dsfr, in French and telling how, when the DSFR is not installed', () => {
+      assert.throws(
+        () => loadConfig({ DATA_DIR: tempDir(), UI_THEME: 'dsfr' }, tempDir()),
+        (error: ConfigError) =>
+          error.problems.some(
+            (p) =>
+              p.startsWith('UI_THEME : le thème « dsfr » demande le paquet @gouvfr/dsfr') && p.includes('npm install'),
+          ),
+      );
+    });
+  });
+
   describe('docs/configuration.md', () => {
     it('documents every variable with its default and whether it is secret', () => {
       const doc = readFileSync(join(projectRoot(), 'docs', 'configuration.md'), 'utf8');

@@ -91,6 +91,14 @@ export function loadConfig(env: Env, cwd = process.cwd()): LoadedConfig {
     if (values.STRIPE_WEBHOOK_SECRET === undefined)
       problems.push('STRIPE_WEBHOOK_SECRET : obligatoire avec PAYMENT_PROVIDER=stripe');
   }
+  if (values.UI_THEME === 'dsfr' && !dsfrInstalled(cwd)) {
+    problems.push(
+      'UI_THEME : le thème « dsfr » demande le paquet @gouvfr/dsfr, qui n’est pas installé. Il est réservé aux services de l’État ' +
+        '(sites en .gouv.fr). Pour l’installer, acceptez ses conditions d’utilisation (cp config/dsfr.yml.example .dsfr.yml) ' +
+        'puis lancez « npm install --no-save @gouvfr/dsfr@1.15.3 » (voir docs/adr/0003-neutral-theme.md) ; ' +
+        'sinon, retirez UI_THEME ou choisissez « neutre ».',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   let secretKey = values.SECRET_KEY as string | undefined;
@@ -160,9 +168,32 @@ export function loadConfig(env: Env, cwd = process.cwd()): LoadedConfig {
           ? { provider: 'test', testProviderUrl: values.PAYMENT_TEST_PROVIDER_URL as string | undefined }
           : { provider: 'none' },
     logLevel: values.LOG_LEVEL as AppConfig['logLevel'],
+    theme: values.UI_THEME as AppConfig['theme'],
+    brand: {
+      name: values.BRAND_NAME as string,
+      logoUrl: values.BRAND_LOGO as string | undefined,
+      primaryColor: values.BRAND_PRIMARY_COLOR as string,
+      support: {
+        email: values.BRAND_SUPPORT_EMAIL as string | undefined,
+        phone: values.BRAND_SUPPORT_PHONE as string | undefined,
+      },
+    },
     metrics: { token: values.METRICS_TOKEN as string | undefined, port: values.METRICS_PORT as number | undefined },
   };
   return { config, warnings };
+}
+
+/** Whether `@gouvfr/dsfr` can be loaded (the operator's opt-in install). */
+export function dsfrInstalled(cwd = process.cwd()): boolean {
+  for (const base of [cwd, __dirname]) {
+    try {
+      require.resolve('@gouvfr/dsfr/package.json', { paths: [base] });
+      return true;
+    } catch {
+      // Not installed from there.
+    }
+  }
+  return false;
 }
 
 /** The configuration of this process's environment: the one place that reads `process.env`. */

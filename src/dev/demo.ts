@@ -45,6 +45,8 @@ export async function startDemo(
       client_id: DEMO_CLIENT_ID,
       client_secret: clientSecret,
       client_name: 'Site de démonstration',
+      // Shown beside « Pour accéder à Site de démonstration » on the sign-in pages.
+      logo_uri: `${config.publicUrl}/assets/exemple-logo.svg`,
       redirect_uris: [urls.redirectUri],
       post_logout_redirect_uris: [urls.postLogoutUri],
       backchannel_logout_uri: urls.backchannelUri,

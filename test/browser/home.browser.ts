@@ -33,15 +33,16 @@ describe('Home page in a browser', { skip: browserSkipReason() }, () => {
     return { page, response, consoleErrors, outside };
   }
 
-  it('loads in French with the DSFR, without console errors or outside requests', async () => {
+  it('loads in French in the neutral theme, without console errors or outside requests', async () => {
     const { page, response, consoleErrors, outside } = await visit('/');
     assert.equal(response?.status(), 200);
     assert.equal(await page.title(), 'Accueil - Plateforme d’identité');
     assert.equal(await page.getAttribute('html', 'lang'), 'fr');
     assert.equal(await page.locator('h1').innerText(), 'Un seul compte pour tous vos services en ligne');
-    // The DSFR stylesheet applied (its Marianne font), and its script ran (it marks <html> with data-fr-js).
-    assert.match(await page.evaluate<string>('getComputedStyle(document.body).fontFamily'), /Marianne/);
-    await page.waitForFunction(`document.documentElement.hasAttribute('data-fr-js')`);
+    // The neutral theme applied: its open font (self-hosted), no State mark, no Marianne.
+    assert.match(await page.evaluate<string>('getComputedStyle(document.body).fontFamily'), /^"Inter Variable"/);
+    await page.waitForFunction(`document.fonts.check('16px "Inter Variable"')`);
+    assert.doesNotMatch(await page.content(), /Marianne|République française|\/dsfr\//);
     const link = page.getByRole('link', { name: 'Se connecter à mon compte' });
     assert.equal(await link.getAttribute('href'), '/compte');
     assert.deepEqual(consoleErrors, []);

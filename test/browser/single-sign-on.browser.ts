@@ -46,6 +46,12 @@ describe('Single sign-on in a browser: demo site, then the account space', { ski
     await page.getByRole('link', { name: 'Se connecter avec la plateforme d’identité' }).click();
     await page.waitForURL(/\/interaction\//);
     assert.equal(await page.locator('h1').innerText(), 'Connexion');
+    // The site's name and logo (its client metadata `client_name` and `logo_uri`).
+    assert.match(await page.locator('main').innerText(), /Pour accéder à Site de démonstration/);
+    assert.equal(
+      await page.locator('img.relying-party-logo').getAttribute('src'),
+      `${app.url}/assets/exemple-logo.svg`,
+    );
     await screenshot(page, 'connexion-identifiant');
     await page.getByLabel('Identifiant ou adresse électronique').fill(DEMO_ACCOUNT.identifier);
     await page.getByRole('button', { name: 'Continuer' }).click();

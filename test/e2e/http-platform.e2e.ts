@@ -88,22 +88,42 @@ describe('HTTP platform', () => {
   after(async () => app.close());
 
   describe('home page', () => {
-    it('is French, DSFR-styled, and offers to sign in', async () => {
+    it('is French, in the neutral theme, and offers to sign in', async () => {
       const res = await request(app.url).get('/');
       assert.equal(res.status, 200);
       assert.match(res.headers['content-type'], /text\/html/);
       assert.match(res.text, /<html lang="fr"/);
       assert.match(res.text, /<title>Accueil - Plateforme d’identité<\/title>/);
-      assert.match(res.text, /href="\/dsfr\/dsfr\.min\.css"/);
+      assert.match(res.text, /href="\/assets\/theme-neutre\.css"/);
+      assert.doesNotMatch(res.text, /\/dsfr\//, 'le DSFR n’est chargé qu’avec UI_THEME=dsfr');
+      for (const link of ['/cgu', '/donnees-personnelles', '/mentions-legales', '/accessibilite']) {
+        assert.match(res.text, new RegExp(`href="${link}"`), `pied de page : ${link}`);
+      }
       assert.match(res.text, /Se connecter à mon compte/);
       assert.doesNotMatch(res.text, /https?:\/\/(?!127\.0\.0\.1)[^"\s]*\.(css|js)/, 'aucune ressource venant d’un CDN');
     });
 
-    it('serves DSFR from the installed package', async () => {
-      const res = await request(app.url).get('/dsfr/dsfr.min.css');
+    it('serves the theme, its font and its CSS base from the installed packages, and no DSFR', async () => {
+      for (const path of [
+        '/assets/theme-neutre.css',
+        '/theme/normalize/modern-normalize.css',
+        '/theme/police/inter-latin-wght-normal.woff2',
+      ]) {
+        const res = await request(app.url).get(path);
+        assert.equal(res.status, 200, path);
+      }
+      assert.equal((await request(app.url).get('/theme/police/absent.woff2')).status, 404);
+      assert.equal((await request(app.url).get('/dsfr/dsfr.min.css')).status, 404);
+    });
+
+    it('serves a brand colour as a stylesheet, and refuses an unreadable one', async () => {
+      const res = await request(app.url).get('/theme/marque.css?couleur=7a1f5c');
       assert.equal(res.status, 200);
       assert.match(res.headers['content-type'], /text\/css/);
-      assert.equal((await request(app.url).get('/dsfr/absent.css')).status, 404);
+      assert.match(res.text, /--brand-primary: #7a1f5c;/);
+      assert.equal((await request(app.url).get('/theme/marque.css?couleur=ffdd00')).status, 404);
+      assert.equal((await request(app.url).get('/theme/marque.css?couleur=%3C%2Fstyle%3E')).status, 404);
+      assert.equal((await request(app.url).get('/theme/marque.css')).status, 404);
     });
   });
 

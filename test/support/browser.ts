@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { projectRoot } from '../../src/platform/views/views';
+import { checkAccessibilityOnEveryPage, checkPage } from './axe';
 
 /** Debian's Chromium (`apt-get install chromium`); never a browser downloaded by a test tool. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -11,8 +12,9 @@ export function browserSkipReason(): string | false {
   return process.env.TEST_SKIP_BROWSER || (existsSync(CHROMIUM_PATH) ? false : `Chromium absent (${CHROMIUM_PATH})`);
 }
 
+/** Chromium, with axe-core run on every page it loads (`checkAccessibilityOnEveryPage`: `close()` reports). */
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     // This machine has no network but loopback: Chromium's own background traffic is turned off.
     args: [
@@ -26,10 +28,15 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-dev-shm-usage',
     ],
   });
+  return checkAccessibilityOnEveryPage(browser);
 }
 
-/** Keeps a full-page screenshot under `test-results/screenshots/` (git-ignored) and returns its path. */
+/**
+ * Keeps a full-page screenshot under `test-results/screenshots/` (git-ignored) and returns its path; checks the page
+ * with axe-core first (its violations fail the test file when the browser closes).
+ */
 export async function screenshot(page: Page, name: string): Promise<string> {
+  await checkPage(page);
   const dir = join(projectRoot(), 'test-results', 'screenshots');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.png`);

@@ -23,7 +23,8 @@ function headers(options: { https: boolean; formActionOrigins?: string[] }, rest
         'default-src': ["'self'"],
         'script-src': ["'self'"],
         'style-src': ["'self'"],
-        'img-src': ["'self'", 'data:'],
+        // `https:`: the logos of brands and relying parties (`logo_uri`), which live on their own sites.
+        'img-src': ["'self'", 'data:', 'https:'],
         'font-src': ["'self'"],
         'connect-src': ["'self'"],
         'object-src': ["'none'"],

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import nunjucks from 'nunjucks';
+import { DEFAULT_PRIMARY_COLOR, resolveBrand, type Brand } from './branding';
 import { MenuRegistry } from './menus';
 import { projectRoot } from './views';
 
@@ -63,6 +64,9 @@ describe('Page shell templates', () => {
     const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(src), { autoescape: true });
     env.addGlobal('menu', (name: 'account' | 'console') => menus.entries(name));
     env.addGlobal('csrfToken', () => 'jeton');
+    env.addGlobal('resolveBrand', (page?: Brand) =>
+      resolveBrand({ name: 'Plateforme', primaryColor: DEFAULT_PRIMARY_COLOR }, page),
+    );
     const html = env.render('platform/views/console-layout.njk', { section: 'comptes' });
     const links = [...html.matchAll(/<a class="fr-sidemenu__link" href="([^"]+)"( aria-current="page")?>/g)];
     assert.deepEqual(

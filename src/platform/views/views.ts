@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
 import nunjucks from 'nunjucks';
 import type { AppConfig } from '../../config';
+import { brandStylesheet, resolveBrand, type Brand } from './branding';
 import { HIDDEN_MENU_ENTRIES, MenuRegistry, type MenuName } from './menus';
 
 /** The repository's root, found from this file whether it runs from `src/` or from the compiled `dist/src/`. */
@@ -37,7 +38,11 @@ export function configureViews(app: NestExpressApplication, config: AppConfig): 
     noCache: !config.isProduction,
     express: app.getHttpAdapter().getInstance(),
   }));
-  env.addGlobal('serviceName', 'Plateforme d’identité');
+  env.addGlobal('serviceName', config.brand.name);
+  env.addGlobal('uiTheme', config.theme);
+  env.addGlobal('support', config.brand.support);
+  // The brand a page shows: its own `brand` (render context) over the deployment's (`BRAND_*`).
+  env.addGlobal('resolveBrand', (page?: Brand) => resolveBrand(config.brand, page));
   env.addGlobal('publicUrl', config.publicUrl);
   // Shows the FranceConnect button (sign-in and registration pages) when FranceConnect is configured.
   env.addGlobal('franceconnectEnabled', config.franceconnect !== undefined);
@@ -49,13 +54,26 @@ export function configureViews(app: NestExpressApplication, config: AppConfig): 
   });
   app.setViewEngine('njk');
 
-  // DSFR from the installed package, never from a CDN; long-lived caching since the package version is fixed.
-  const dsfr = join(dirname(require.resolve('@gouvfr/dsfr/package.json')), 'dist');
   const cache = config.isProduction ? '7d' : 0;
-  app.use('/dsfr', express.static(dsfr, { maxAge: cache, index: false, fallthrough: false }));
-  app.use(
-    '/assets',
-    express.static(join(root, 'src/platform/views/assets'), { maxAge: cache, index: false, fallthrough: false }),
-  );
+  const serve = (path: string) => express.static(path, { maxAge: cache, index: false, fallthrough: false });
+  // Every file from the installed packages, never from a CDN; long-lived caching since their versions are fixed.
+  const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
+  app.use('/theme/police', serve(join(packageDir('@fontsource-variable/inter'), 'files')));
+  app.use('/theme/normalize', serve(packageDir('modern-normalize')));
+  // The brand colour of a page, as a stylesheet (the CSP forbids inline styles); an unusable colour is a 404.
+  app.use('/theme/marque.css', (req: express.Request, res: express.Response) => {
+    const css = brandStylesheet(req.query.couleur);
+    if (!css) {
+      res.status(404).type('text/plain').send('Couleur inconnue');
+      return;
+    }
+    res
+      .type('text/css')
+      .set('Cache-Control', config.isProduction ? 'public, max-age=604800' : 'no-cache')
+      .send(css);
+  });
+  // The State design system, for a State deployment that installed it (UI_THEME=dsfr; checked by the configuration).
+  if (config.theme === 'dsfr') app.use('/dsfr', serve(join(packageDir('@gouvfr/dsfr'), 'dist')));
+  app.use('/assets', serve(join(root, 'src/platform/views/assets')));
   return env;
 }

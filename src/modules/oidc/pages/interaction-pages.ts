@@ -4,6 +4,7 @@ import { isDatabaseUnavailable } from '../../../platform/database/database-unava
 import { OidcError, OidcErrorCode } from '../oidc.errors';
 import { OidcProviderService } from '../oidc-provider.service';
 import { InteractionLifetime } from '../interaction-lifetime';
+import { brandLogoProblem } from '../../../platform/views/branding';
 
 export type InteractionDetails = Awaited<ReturnType<OidcProviderService['provider']['interactionDetails']>>;
 
@@ -47,6 +48,8 @@ export class InteractionPages {
     res.render(view, {
       uid: details.uid,
       clientName: client?.clientName ?? client?.clientId ?? 'ce site',
+      // The site's logo (standard client metadata `logo_uri`), beside « Pour accéder à <site> »: https or this site only.
+      clientLogoUrl: client?.logoUri && !brandLogoProblem(client.logoUri) ? client.logoUri : undefined,
       franceconnectRequired: requiresFranceConnect(details),
       ...data,
     });
