@@ -370,7 +370,7 @@ describe('JSON API layer', () => {
   });
 
   describe('cursor pagination', () => {
-    it('walks a list page by page until next_cursor is null', async () => {
+    it('walks a list page by page until nextCursor is null', async () => {
       const seen: number[] = [];
       let cursor: string | null = null;
       let pages = 0;
@@ -381,7 +381,7 @@ describe('JSON API layer', () => {
           .auth(readerToken, { type: 'bearer' });
         assert.equal(res.status, 200);
         seen.push(...(res.body.data as Array<{ id: number }>).map((n) => n.id));
-        cursor = res.body.next_cursor as string | null;
+        cursor = res.body.nextCursor as string | null;
         pages += 1;
       } while (cursor && pages < 10);
       assert.deepEqual(seen, [1, 2, 3, 4, 5, 6, 7]);

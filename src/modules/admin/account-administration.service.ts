@@ -6,6 +6,16 @@ import { AdminError, AdminErrorCode } from './admin.errors';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * Who acts in the console's operations: an operator (its account id, from the console and the command line), or a
+ * client of the administration API (`{ type: 'client', id: clientId }`). Recorded as the audit trail's actor.
+ */
+export type AdminActor = string | { type: 'operator' | 'client'; id: string };
+
+export function auditActor(actor: AdminActor): { type: 'operator' | 'client'; id: string } {
+  return typeof actor === 'string' ? { type: 'operator', id: actor } : actor;
+}
+
 export type AccountAction =
   'disabled' | 'enabled' | 'activation_resent' | 'password_reset_sent' | 'sessions_ended' | 'throttle_cleared';
 
@@ -35,15 +45,16 @@ export class AccountAdministrationService {
    * Deletes the account after its identifier was typed again (`confirmation`); a form error on that field otherwise.
    * Audited `admin.account.deleted` with the status before (the account is gone after).
    */
-  async delete(operatorId: string, accountId: string, confirmation: string | undefined): Promise<AccountView> {
+  async delete(actor: AdminActor, accountId: string, confirmation: string | undefined): Promise<AccountView> {
     const before = await this.get(accountId);
     if ((confirmation ?? '').trim().toLowerCase() !== before.identifier) {
       throw new AdminError(AdminErrorCode.CONFIRMATION_MISMATCH, 'La confirmation ne correspond pas.', {
         confirmation: [`Saisissez exactement l’identifiant du compte : ${before.identifier}`],
       });
     }
-    const by = { type: 'operator' as const, id: operatorId };
-    await this.identity.deleteAccount(accountId, by);
+    const by = auditActor(actor);
+    // Identity records who deleted the account as an operator; a client of the API is named in the audit event below.
+    await this.identity.deleteAccount(accountId, { type: 'operator', id: by.id });
     await this.audit.record({
       actor: by,
       action: 'admin.account.deleted',
@@ -54,9 +65,9 @@ export class AccountAdministrationService {
     return before;
   }
 
-  async act(operatorId: string, accountId: string, action: AccountAction): Promise<AccountView> {
+  async act(actor: AdminActor, accountId: string, action: AccountAction): Promise<AccountView> {
     const before = await this.get(accountId);
-    const by = { type: 'operator' as const, id: operatorId };
+    const by = auditActor(actor);
     let details: Record<string, unknown>;
     switch (action) {
       case 'disabled':

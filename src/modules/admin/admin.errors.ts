@@ -8,6 +8,7 @@ export enum AdminErrorCode {
   CONFIRMATION_MISMATCH = 'CONFIRMATION_MISMATCH',
   INVALID_ROLE = 'INVALID_ROLE',
   MESSAGE_NOT_FOUND = 'MESSAGE_NOT_FOUND',
+  MESSAGE_NOT_FAILED = 'MESSAGE_NOT_FAILED',
   OPERATOR_NOT_FOUND = 'OPERATOR_NOT_FOUND',
   STEP_UP_REQUIRED = 'STEP_UP_REQUIRED',
 }
@@ -20,6 +21,7 @@ const kinds: Record<AdminErrorCode, ErrorKind> = {
   [AdminErrorCode.CONFIRMATION_MISMATCH]: 'invalid',
   [AdminErrorCode.INVALID_ROLE]: 'invalid',
   [AdminErrorCode.MESSAGE_NOT_FOUND]: 'not_found',
+  [AdminErrorCode.MESSAGE_NOT_FAILED]: 'conflict',
   [AdminErrorCode.OPERATOR_NOT_FOUND]: 'not_found',
   [AdminErrorCode.STEP_UP_REQUIRED]: 'forbidden',
 };

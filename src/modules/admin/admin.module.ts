@@ -20,6 +20,11 @@ import { OidcModule } from '../oidc';
 import { FranceConnectModule } from '../franceconnect';
 import { AccountAdministrationService } from './account-administration.service';
 import { StepUp } from './step-up';
+import { AdminAccountsApiController } from './api/admin-accounts.api.controller';
+import { AdminAuditApiController } from './api/admin-audit.api.controller';
+import { AdminClientsApiController } from './api/admin-clients.api.controller';
+import { AdminKeysApiController } from './api/admin-keys.api.controller';
+import { AdminOutboxApiController } from './api/admin-outbox.api.controller';
 
 /** The operators' console (`/admin`): its shell, the operators and their roles, the dashboard. */
 @Module({
@@ -38,6 +43,12 @@ import { StepUp } from './step-up';
     SigningKeysController,
     OutboxController,
     AuditTrailController,
+    // The administration API (/api/v1/admin): the same services, for operator clients (admin:read, admin:write).
+    AdminAccountsApiController,
+    AdminClientsApiController,
+    AdminKeysApiController,
+    AdminOutboxApiController,
+    AdminAuditApiController,
   ],
   providers: [
     OperatorsService,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../../platform/audit';
 import { isFirstPartyClient } from '../../platform/first-party-clients';
 import { ClientRegistry, OidcError, OidcErrorCode, OidcProviderService, type ClientMetadata } from '../oidc';
+import { auditActor, type AdminActor } from './account-administration.service';
 import { AdminError, AdminErrorCode } from './admin.errors';
 import type { ClientFormDto } from './dto/client-form.dto';
 
@@ -48,7 +49,11 @@ export class RelyingPartiesService {
   }
 
   /** Registers a site; returns its generated secret (shown once) for a confidential client. */
-  async create(operatorId: string, form: ClientFormDto): Promise<{ clientId: string; clientSecret?: string }> {
+  async create(
+    actor: AdminActor,
+    form: ClientFormDto,
+    extra: { apiBinding?: { kind: string; id: string } } = {},
+  ): Promise<{ clientId: string; clientSecret?: string }> {
     const grantTypes = [
       ...(form.grantAuthorizationCode ? ['authorization_code'] : []),
       ...(form.grantRefreshToken ? ['refresh_token'] : []),
@@ -75,6 +80,7 @@ export class RelyingPartiesService {
       ...(form.tokenEndpointAuthMethod ? { token_endpoint_auth_method: form.tokenEndpointAuthMethod } : {}),
       ...(form.name?.trim() ? { client_name: form.name.trim() } : {}),
       ...(form.requirePar ? { require_pushed_authorization_requests: true } : {}),
+      ...(extra.apiBinding ? { api_binding: extra.apiBinding } : {}),
     };
     let added: { clientId: string; clientSecret?: string };
     try {
@@ -88,7 +94,7 @@ export class RelyingPartiesService {
     }
     const { client_secret: _secret, ...recorded } = metadata;
     await this.audit.record({
-      actor: { type: 'operator', id: operatorId },
+      actor: auditActor(actor),
       action: 'admin.client.created',
       target: { type: 'client', id: clientId },
       outcome: 'success',
@@ -98,14 +104,14 @@ export class RelyingPartiesService {
   }
 
   /** A new secret, shown once; the old one is refused from now on. */
-  async rotateSecret(operatorId: string, clientId: string): Promise<string> {
+  async rotateSecret(actor: AdminActor, clientId: string): Promise<string> {
     const client = await this.get(clientId);
     if (client.firstParty || client.authMethod === 'none') {
       throw new AdminError(AdminErrorCode.CLIENT_INVALID, 'Ce site n’a pas de secret à renouveler ici.');
     }
     const secret = await this.registry.rotateSecret(clientId);
     await this.audit.record({
-      actor: { type: 'operator', id: operatorId },
+      actor: auditActor(actor),
       action: 'admin.client.secret_rotated',
       target: { type: 'client', id: clientId },
       outcome: 'success',

@@ -24,7 +24,7 @@ export class CursorPageQuery {
 /** One page of a list: its items, and the cursor of the next page (null on the last one). */
 export interface Page<T> {
   data: T[];
-  next_cursor: string | null;
+  nextCursor: string | null;
 }
 
 /** The cursor of a position in a list: the values of its sort keys (a date and an id, say), opaque to the client. */
@@ -65,7 +65,7 @@ export function pageOf<Row, Item = Row>(
   const last = items.at(-1);
   return {
     data: items.map(toItem),
-    next_cursor: rows.length > limit && last !== undefined ? encodeCursor(positionOf(last)) : null,
+    nextCursor: rows.length > limit && last !== undefined ? encodeCursor(positionOf(last)) : null,
   };
 }
 
@@ -73,10 +73,10 @@ export function pageOf<Row, Item = Row>(
 export function pageSchema(item: JsonSchema): JsonSchema {
   return {
     type: 'object',
-    required: ['data', 'next_cursor'],
+    required: ['data', 'nextCursor'],
     properties: {
       data: { type: 'array', items: item },
-      next_cursor: { type: ['string', 'null'], description: 'À renvoyer en ?cursor= pour la page suivante.' },
+      nextCursor: { type: ['string', 'null'], description: 'À renvoyer en ?cursor= pour la page suivante.' },
     },
   };
 }
