@@ -22,6 +22,7 @@ import { SubscriptionsModel1796083073984 } from './1796083073984-subscriptions-m
 import { SecondaryAccountsTeleprocedure1796084089883 } from './1796084089883-secondary-accounts-teleprocedure';
 import { SubscriptionsExpiryWarning1796084565063 } from './1796084565063-subscriptions-expiry-warning';
 import { PlatformPayments1796093855921 } from './1796093855921-platform-payments';
+import { OidcClientDisabled1796096557729 } from './1796096557729-oidc-client-disabled';
 
 export const migrations = [
   PlatformAuditEvent1795463126976,
@@ -44,4 +45,5 @@ export const migrations = [
   SecondaryAccountsTeleprocedure1796084089883,
   SubscriptionsExpiryWarning1796084565063,
   PlatformPayments1796093855921,
+  OidcClientDisabled1796096557729,
 ];
