@@ -26,6 +26,7 @@ import { OidcResourceServer1796093713409 } from './1796093713409-oidc-resource-s
 import { PlatformApiIdempotency1796093713410 } from './1796093713410-platform-api-idempotency';
 import { PlatformPayments1796093855921 } from './1796093855921-platform-payments';
 import { LegalDocuments1796094672500 } from './1796094672500-legal-documents';
+import { OidcClientDisabled1796096557729 } from './1796096557729-oidc-client-disabled';
 
 export const migrations = [
   PlatformAuditEvent1795463126976,
@@ -52,4 +53,5 @@ export const migrations = [
   PlatformApiIdempotency1796093713410,
   PlatformPayments1796093855921,
   LegalDocuments1796094672500,
+  OidcClientDisabled1796096557729,
 ];

@@ -5,6 +5,7 @@ import { ADMIN_PASSWORD, makeAccount } from '../support/admin';
 import { accessibilityViolations } from '../support/axe';
 import { browserSkipReason, launchBrowser, screenshot } from '../support/browser';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { ClientRegistry, OidcProviderService } from '../../src/modules/oidc';
 
 /** The operators' console in Chromium: each main screen for super-admin and lecture, checked by axe-core. */
 describe('The operators’ console in a browser', { skip: browserSkipReason() }, () => {
@@ -18,6 +19,17 @@ describe('The operators’ console in a browser', { skip: browserSkipReason() },
     await makeAccount(app, 'sarah.super', 'super-admin');
     await makeAccount(app, 'leon.lecture', 'lecture');
     target = (await makeAccount(app, 'camille.cible', undefined, { givenName: 'Camille', familyName: 'Cible' })).id;
+    const provider = app.app.get(OidcProviderService);
+    await app.app.get(ClientRegistry).add(
+      {
+        client_id: 'site-navigateur',
+        client_name: 'Site du navigateur',
+        redirect_uris: ['http://127.0.0.1:9/retour'],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+      },
+      (metadata) => provider.validateClient(metadata),
+    );
   });
   after(async () => {
     await browser?.close();
@@ -54,6 +66,14 @@ describe('The operators’ console in a browser', { skip: browserSkipReason() },
     await check(page, '/admin/sites', /Sites/, 'console-sites');
     await check(page, '/admin/sites/nouveau', /Nouveau site/, 'console-site-nouveau');
     await check(page, '/admin/sites/plateforme-compte', /Mon compte/, 'console-site');
+    await check(page, '/admin/sites/site-navigateur/modifier', /Modifier le site/, 'console-site-modifier');
+    await page.fill('#logoUri', 'https://logo.example.fr/logo.png');
+    await page.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    await page.waitForSelector('text=Les modifications du site sont enregistrées');
+    await page.getByRole('button', { name: 'Désactiver le site' }).click();
+    await page.waitForSelector('text=Le site est désactivé');
+    assert.deepEqual(await accessibilityViolations(page), [], 'axe-core sur le site désactivé');
+    await screenshot(page, 'console-site-desactive');
     await check(page, '/admin/cles', /Clés de signature/, 'console-cles');
     await check(page, '/admin/envois', /Envois/, 'console-envois');
     await check(page, '/admin/journal', /Journal d’audit/, 'console-journal');

@@ -162,6 +162,17 @@ describe('AdminModule: operators and the console space', () => {
       assert.ok(lastRow, 'the current hour is the last row');
       assert.deepEqual([Number(lastRow[1]), Number(lastRow[2])], [thisHour.ok, thisHour.failed]);
       assert.equal([...page.body.matchAll(/<tr data-hour=/g)].length, 24);
+      // The chart draws the same figures: 24 bars a series, the busiest value at full height (120).
+      const heights = (series: string) =>
+        [...page.body.matchAll(new RegExp(`height="(\\d+)" fill="#[0-9a-f]+" data-bar="${series}"`, 'g'))].map((m) =>
+          Number(m[1]),
+        );
+      const signIns = heights('sign-ins');
+      const failures = heights('failures');
+      assert.equal(signIns.length, 24);
+      assert.equal(failures.length, 24);
+      assert.equal(Math.max(...signIns, ...failures), 120);
+      assert.equal(signIns[23] > 0, thisHour.ok > 0, 'the current hour’s sign-ins have a bar');
     });
   });
 });

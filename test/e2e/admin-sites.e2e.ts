@@ -5,6 +5,7 @@ import { ADMIN_PASSWORD, csrfOf, makeAccount, signInToConsole } from '../support
 import { passwordCodeFlow } from '../support/code-flow';
 import type { HttpBrowser } from '../support/http-browser';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { ClientRegistry } from '../../src/modules/oidc';
 
 const REDIRECT_URI = 'http://127.0.0.1:9/callback';
 
@@ -115,13 +116,95 @@ describe('AdminModule: relying parties in the console (list, create, rotate a se
     assert.ok(!JSON.stringify(rotation.details).includes(fresh));
   });
 
+  it('edits a site with the provider’s check (before/after in the trail), then disables it (sign-in and tokens refused) and enables it again', async () => {
+    const secret = (await app.app.get(ClientRegistry).find('site-essai'))!.client_secret!;
+    const edit = await superAdmin.get(`${app.url}/admin/sites/site-essai/modifier`, app.url);
+    assert.equal(edit.status, 200);
+    assert.match(edit.body, /Modifier le site « site-essai »/);
+    const badLogo = await superAdmin.submit(
+      edit,
+      /\/admin\/sites\/site-essai$/,
+      form({ logoUri: 'http://logo.example.fr/logo.png' }),
+      app.url,
+    );
+    assert.equal(badLogo.status, 400);
+    assert.match(badLogo.body, /Adresse https:\/\/ attendue/);
+    const refused = await superAdmin.submit(
+      edit,
+      /\/admin\/sites\/site-essai$/,
+      form({ redirectUris: 'pas-une-adresse' }),
+      app.url,
+    );
+    assert.equal(refused.status, 400);
+    assert.match(refused.body, /Métadonnées du client refusées/);
+    const stored = async () =>
+      (
+        await app.dataSource.query<Array<{ metadata: Record<string, unknown> }>>(
+          `SELECT metadata FROM oidc_client WHERE client_id = 'site-essai'`,
+        )
+      )[0].metadata;
+    assert.deepEqual((await stored()).redirect_uris, [REDIRECT_URI]);
+
+    const saved = await superAdmin.submit(
+      edit,
+      /\/admin\/sites\/site-essai$/,
+      form({
+        name: 'Site d’essai renommé',
+        postLogoutRedirectUris: 'http://127.0.0.1:9/au-revoir',
+        logoUri: 'https://logo.example.fr/logo.png',
+        grantRefreshToken: '',
+      }),
+      app.url,
+    );
+    assert.equal(saved.status, 200);
+    assert.match(saved.body, /Les modifications du site sont enregistrées/);
+    const after = await stored();
+    assert.equal(after.client_name, 'Site d’essai renommé');
+    assert.equal(after.logo_uri, 'https://logo.example.fr/logo.png');
+    assert.deepEqual(after.grant_types, ['authorization_code']);
+    assert.equal(after.token_endpoint_auth_method, 'client_secret_basic');
+    assert.equal(await tokenStatus('site-essai', secret), 400, 'the secret is kept');
+    const [updated] = await app.dataSource.query<
+      Array<{ actor_id: string; details: { before: Record<string, unknown>; after: Record<string, unknown> } }>
+    >(`SELECT actor_id, details FROM audit_event WHERE action = 'admin.client.updated' AND target_id = 'site-essai'`);
+    assert.equal(updated.actor_id, superAdminId);
+    assert.equal(updated.details.before.client_name, 'Site d’essai');
+    assert.equal(updated.details.after.client_name, 'Site d’essai renommé');
+
+    const sitePage = await superAdmin.get(`${app.url}/admin/sites/site-essai`, app.url);
+    const disabled = await superAdmin.submit(sitePage, /\/admin\/sites\/site-essai\/desactiver$/, {}, app.url);
+    assert.equal(disabled.status, 200);
+    assert.match(disabled.body, /Le site est désactivé/);
+    assert.equal(await tokenStatus('site-essai', secret), 401, 'a disabled site is unknown to the provider');
+    const authorize = await fetch(
+      `${app.config.issuer}/auth?${new URLSearchParams({ client_id: 'site-essai', response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI, code_challenge: 'a'.repeat(43), code_challenge_method: 'S256' }).toString()}`,
+      { redirect: 'manual' },
+    );
+    assert.equal(authorize.status, 400, 'no sign-in starts for a disabled site');
+    const enabled = await superAdmin.submit(disabled, /\/admin\/sites\/site-essai\/reactiver$/, {}, app.url);
+    assert.equal(enabled.status, 200);
+    assert.equal(await tokenStatus('site-essai', secret), 400);
+    const actions = await app.dataSource.query<Array<{ action: string; details: unknown }>>(
+      `SELECT action, details FROM audit_event WHERE action IN ('admin.client.disabled', 'admin.client.enabled') AND target_id = 'site-essai' ORDER BY occurred_at, id`,
+    );
+    assert.deepEqual(
+      actions.map((a) => [a.action, a.details]),
+      [
+        ['admin.client.disabled', { before: { disabled: false }, after: { disabled: true } }],
+        ['admin.client.enabled', { before: { disabled: true }, after: { disabled: false } }],
+      ],
+    );
+    // The platform's own spaces are neither edited nor disabled here.
+    assert.equal((await superAdmin.get(`${app.url}/admin/sites/plateforme-console/modifier`, app.url)).status, 400);
+  });
+
   it('lets support list the sites but not create one nor rotate a secret (403, nothing changed)', async () => {
     const list = await support.get(`${app.url}/admin/sites`, app.url);
     assert.equal(list.status, 200);
     assert.match(list.body, /plateforme-console/);
     assert.doesNotMatch(list.body, /Nouveau site/);
     const sitePage = await support.get(`${app.url}/admin/sites/site-essai`, app.url);
-    assert.doesNotMatch(sitePage.body, /Renouveler le secret/);
+    assert.doesNotMatch(sitePage.body, /Renouveler le secret|Modifier le site|Désactiver le site/);
     assert.equal((await support.get(`${app.url}/admin/sites/nouveau`, app.url)).status, 403);
     const token = csrfOf(list.body);
     const before = await app.dataSource.query(`SELECT secret_sealed FROM oidc_client WHERE client_id = 'site-essai'`);
@@ -129,8 +212,15 @@ describe('AdminModule: relying parties in the console (list, create, rotate a se
       (await support.post(`${app.url}/admin/sites`, { _csrf: token, ...form({ clientId: 'autre' }) }, app.url)).status,
       403,
     );
+    for (const path of ['secret', 'desactiver', 'reactiver'])
+      assert.equal(
+        (await support.post(`${app.url}/admin/sites/site-essai/${path}`, { _csrf: token }, app.url)).status,
+        403,
+      );
+    assert.equal((await support.get(`${app.url}/admin/sites/site-essai/modifier`, app.url)).status, 403);
     assert.equal(
-      (await support.post(`${app.url}/admin/sites/site-essai/secret`, { _csrf: token }, app.url)).status,
+      (await support.post(`${app.url}/admin/sites/site-essai`, { _csrf: token, ...form({ name: 'piraté' }) }, app.url))
+        .status,
       403,
     );
     assert.deepEqual(

@@ -16,6 +16,10 @@ export interface RelyingPartyView {
   scope: string | null;
   authMethod: string;
   requirePar: boolean;
+  /** `logo_uri`: the site's logo (https), shown on the sign-in page. */
+  logoUri: string | null;
+  /** Disabled from the console: the provider does not know it while so. */
+  disabled: boolean;
   /** One of the platform's own spaces (its secret is derived from SECRET_KEY: not rotated here). */
   firstParty: boolean;
 }
@@ -39,13 +43,13 @@ export class RelyingPartiesService {
   ) {}
 
   async list(): Promise<RelyingPartyView[]> {
-    return (await this.registry.list()).map(({ clientId, metadata }) => toView(clientId, metadata));
+    return (await this.registry.list()).map(({ clientId, metadata, disabled }) => toView(clientId, metadata, disabled));
   }
 
   async get(clientId: string): Promise<RelyingPartyView> {
-    const found = await this.registry.find(clientId);
+    const found = await this.registry.describe(clientId);
     if (!found) throw new AdminError(AdminErrorCode.CLIENT_NOT_FOUND, 'Site introuvable.');
-    return toView(clientId, found);
+    return toView(clientId, found.metadata, found.disabled);
   }
 
   /** Registers a site; returns its generated secret (shown once) for a confidential client. */
@@ -54,32 +58,16 @@ export class RelyingPartiesService {
     form: ClientFormDto,
     extra: { apiBinding?: { kind: string; id: string } } = {},
   ): Promise<{ clientId: string; clientSecret?: string }> {
-    const grantTypes = [
-      ...(form.grantAuthorizationCode ? ['authorization_code'] : []),
-      ...(form.grantRefreshToken ? ['refresh_token'] : []),
-      ...(form.grantClientCredentials ? ['client_credentials'] : []),
-    ];
     const clientId = (form.clientId ?? '').trim();
     const fields: Record<string, string[]> = {};
     if (!/^[A-Za-z0-9._-]{3,100}$/.test(clientId)) {
       fields.clientId = ['De 3 à 100 caractères : lettres sans accent, chiffres, point, tiret ou tiret bas.'];
     }
-    if (grantTypes.length === 0) fields.grantTypes = ['Choisissez au moins un type d’autorisation.'];
-    if (Object.keys(fields).length) {
-      throw new AdminError(AdminErrorCode.CLIENT_INVALID, 'Le formulaire contient des erreurs.', fields);
-    }
-    const postLogout = lines(form.postLogoutRedirectUris);
+    const built = metadataFrom(form, fields);
     const metadata: ClientMetadata = {
       client_id: clientId,
-      redirect_uris: lines(form.redirectUris),
-      grant_types: grantTypes,
-      response_types: grantTypes.includes('authorization_code') ? ['code'] : [],
-      ...(postLogout.length ? { post_logout_redirect_uris: postLogout } : {}),
-      ...(form.backchannelLogoutUri?.trim() ? { backchannel_logout_uri: form.backchannelLogoutUri.trim() } : {}),
-      ...(form.scope?.trim() ? { scope: form.scope.trim().split(/\s+/).join(' ') } : {}),
+      ...built,
       ...(form.tokenEndpointAuthMethod ? { token_endpoint_auth_method: form.tokenEndpointAuthMethod } : {}),
-      ...(form.name?.trim() ? { client_name: form.name.trim() } : {}),
-      ...(form.requirePar ? { require_pushed_authorization_requests: true } : {}),
       ...(extra.apiBinding ? { api_binding: extra.apiBinding } : {}),
     };
     let added: { clientId: string; clientSecret?: string };
@@ -103,6 +91,67 @@ export class RelyingPartiesService {
     return added;
   }
 
+  /**
+   * Changes a site's metadata (not its id nor its authentication method), with the provider's check as at creation.
+   * Not for the platform's own spaces, which the platform registers itself at each start.
+   */
+  async update(operatorId: string, clientId: string, form: ClientFormDto): Promise<RelyingPartyView> {
+    const site = await this.get(clientId);
+    if (site.firstParty)
+      throw new AdminError(AdminErrorCode.CLIENT_INVALID, 'Les espaces de la plateforme ne se modifient pas ici.');
+    const fields: Record<string, string[]> = {};
+    const built = metadataFrom(form, fields);
+    const current = (await this.registry.describe(clientId))!.metadata;
+    // Kept as registered: the authentication method (a change would need a new secret) and what the form does not show.
+    const {
+      client_name: _n,
+      redirect_uris: _r,
+      post_logout_redirect_uris: _p,
+      backchannel_logout_uri: _b,
+      grant_types: _g,
+      response_types: _t,
+      scope: _s,
+      require_pushed_authorization_requests: _par,
+      logo_uri: _l,
+      ...kept
+    } = current;
+    const metadata = { ...kept, ...built };
+    let before: Record<string, unknown>;
+    try {
+      before = await this.registry.update(clientId, metadata, (m) => this.provider.validateClient(m));
+    } catch (error) {
+      if (!(error instanceof OidcError)) throw error;
+      throw new AdminError(AdminErrorCode.CLIENT_INVALID, 'Le formulaire contient des erreurs.', {
+        metadata: [error.message],
+      });
+    }
+    await this.audit.record({
+      actor: { type: 'operator', id: operatorId },
+      action: 'admin.client.updated',
+      target: { type: 'client', id: clientId },
+      outcome: 'success',
+      details: { before, after: metadata },
+    });
+    return this.get(clientId);
+  }
+
+  /** Disables a site (sign-ins and its tokens refused at once), or enables it again. */
+  async setDisabled(operatorId: string, clientId: string, disabled: boolean): Promise<RelyingPartyView> {
+    const site = await this.get(clientId);
+    if (site.firstParty)
+      throw new AdminError(AdminErrorCode.CLIENT_INVALID, 'Les espaces de la plateforme ne se désactivent pas.');
+    if (await this.registry.setDisabled(clientId, disabled)) {
+      await this.audit.record({
+        actor: { type: 'operator', id: operatorId },
+        action: disabled ? 'admin.client.disabled' : 'admin.client.enabled',
+        target: { type: 'client', id: clientId },
+        outcome: 'success',
+        details: { before: { disabled: !disabled }, after: { disabled } },
+      });
+    }
+    return this.get(clientId);
+  }
+
   /** A new secret, shown once; the old one is refused from now on. */
   async rotateSecret(actor: AdminActor, clientId: string): Promise<string> {
     const client = await this.get(clientId);
@@ -122,7 +171,56 @@ export class RelyingPartiesService {
   }
 }
 
-function toView(clientId: string, metadata: Record<string, unknown>): RelyingPartyView {
+/**
+ * The metadata the form gives (create and edit): URIs one a line, grant types, scopes, PAR, logo. Adds to `fields` what
+ * the form itself gets wrong; the rest is the provider's check.
+ */
+function metadataFrom(form: ClientFormDto, fields: Record<string, string[]>): Record<string, unknown> {
+  const grantTypes = [
+    ...(form.grantAuthorizationCode ? ['authorization_code'] : []),
+    ...(form.grantRefreshToken ? ['refresh_token'] : []),
+    ...(form.grantClientCredentials ? ['client_credentials'] : []),
+  ];
+  if (grantTypes.length === 0) fields.grantTypes = ['Choisissez au moins un type d’autorisation.'];
+  const logo = form.logoUri?.trim();
+  if (logo && !/^https:\/\/[^\s]+$/.test(logo))
+    fields.logoUri = ['Adresse https:// attendue (par exemple https://site.example.fr/logo.png).'];
+  if (Object.keys(fields).length) {
+    throw new AdminError(AdminErrorCode.CLIENT_INVALID, 'Le formulaire contient des erreurs.', fields);
+  }
+  const postLogout = lines(form.postLogoutRedirectUris);
+  return {
+    redirect_uris: lines(form.redirectUris),
+    grant_types: grantTypes,
+    response_types: grantTypes.includes('authorization_code') ? ['code'] : [],
+    ...(postLogout.length ? { post_logout_redirect_uris: postLogout } : {}),
+    ...(form.backchannelLogoutUri?.trim() ? { backchannel_logout_uri: form.backchannelLogoutUri.trim() } : {}),
+    ...(form.scope?.trim() ? { scope: form.scope.trim().split(/\s+/).join(' ') } : {}),
+    ...(form.name?.trim() ? { client_name: form.name.trim() } : {}),
+    ...(form.requirePar ? { require_pushed_authorization_requests: true } : {}),
+    ...(logo ? { logo_uri: logo } : {}),
+  };
+}
+
+/** The form's values for a registered site (the edit form). */
+export function formValuesOf(site: RelyingPartyView): Record<string, string | undefined> {
+  return {
+    clientId: site.clientId,
+    name: site.name === site.clientId ? '' : site.name,
+    redirectUris: site.redirectUris.join('\n'),
+    postLogoutRedirectUris: site.postLogoutRedirectUris.join('\n'),
+    backchannelLogoutUri: site.backchannelLogoutUri ?? '',
+    scope: site.scope ?? '',
+    grantAuthorizationCode: site.grantTypes.includes('authorization_code') ? 'oui' : undefined,
+    grantRefreshToken: site.grantTypes.includes('refresh_token') ? 'oui' : undefined,
+    grantClientCredentials: site.grantTypes.includes('client_credentials') ? 'oui' : undefined,
+    tokenEndpointAuthMethod: site.authMethod,
+    requirePar: site.requirePar ? 'oui' : undefined,
+    logoUri: site.logoUri ?? '',
+  };
+}
+
+function toView(clientId: string, metadata: Record<string, unknown>, disabled: boolean): RelyingPartyView {
   const strings = (value: unknown) => (Array.isArray(value) ? value.filter((v) => typeof v === 'string') : []);
   return {
     clientId,
@@ -137,6 +235,8 @@ function toView(clientId: string, metadata: Record<string, unknown>): RelyingPar
         ? metadata.token_endpoint_auth_method
         : 'client_secret_basic',
     requirePar: metadata.require_pushed_authorization_requests === true,
+    logoUri: typeof metadata.logo_uri === 'string' ? metadata.logo_uri : null,
+    disabled,
     firstParty: isFirstPartyClient(clientId),
   };
 }

@@ -80,22 +80,66 @@ export class ClientRegistry {
     return secret;
   }
 
+  /**
+   * Changes a client's metadata (not its id nor its secret), checked by the provider as at registration; returns the
+   * metadata before the change. The provider reads the client again at each use: the change applies at once.
+   */
+  async update(
+    clientId: string,
+    metadata: Record<string, unknown>,
+    validate: (metadata: ClientMetadata) => Promise<void>,
+  ): Promise<Record<string, unknown>> {
+    const client = await this.clients.findOneBy({ clientId });
+    if (!client) throw new OidcError(OidcErrorCode.CLIENT_NOT_FOUND, `Aucun client « ${clientId} ».`);
+    const { client_id: _id, client_secret: _secret, ...rest } = metadata;
+    try {
+      await validate({
+        ...rest,
+        client_id: clientId,
+        ...(client.secretSealed ? { client_secret: this.box.open(client.secretSealed) } : {}),
+      });
+    } catch (error) {
+      const description = (error as { error_description?: string }).error_description ?? (error as Error).message;
+      throw new OidcError(OidcErrorCode.INVALID_CLIENT_METADATA, `Métadonnées du client refusées : ${description}`);
+    }
+    const before = client.metadata;
+    client.metadata = rest;
+    await this.clients.save(client);
+    return before;
+  }
+
+  /** Disables (or enables again) a client: while disabled, the provider does not know it. Returns whether it changed. */
+  async setDisabled(clientId: string, disabled: boolean): Promise<boolean> {
+    const client = await this.clients.findOneBy({ clientId });
+    if (!client) throw new OidcError(OidcErrorCode.CLIENT_NOT_FOUND, `Aucun client « ${clientId} ».`);
+    if ((client.disabledAt !== null) === disabled) return false;
+    await this.clients.update({ clientId }, { disabledAt: disabled ? new Date() : null });
+    return true;
+  }
+
+  /** A client as the console shows it, disabled or not (never its secret). */
+  async describe(clientId: string): Promise<{ metadata: Record<string, unknown>; disabled: boolean } | undefined> {
+    const client = await this.clients.findOneBy({ clientId });
+    return client ? { metadata: client.metadata, disabled: client.disabledAt !== null } : undefined;
+  }
+
   async remove(clientId: string): Promise<void> {
     const { affected } = await this.clients.delete({ clientId });
     if (!affected) throw new OidcError(OidcErrorCode.CLIENT_NOT_FOUND, `Aucun client « ${clientId} ».`);
   }
 
-  async list(): Promise<Array<{ clientId: string; metadata: Record<string, unknown> }>> {
-    return (await this.clients.find({ order: { clientId: 'ASC' } })).map(({ clientId, metadata }) => ({
+  async list(): Promise<Array<{ clientId: string; metadata: Record<string, unknown>; disabled: boolean }>> {
+    return (await this.clients.find({ order: { clientId: 'ASC' } })).map(({ clientId, metadata, disabledAt }) => ({
       clientId,
       metadata,
+      disabled: disabledAt !== null,
     }));
   }
 
-  /** The metadata the provider loads, secret included. */
+  /** The metadata the provider loads, secret included; nothing for a disabled client. */
   async find(clientId: string): Promise<ClientMetadata | undefined> {
     const client = await this.clients.findOneBy({ clientId });
-    if (!client) return undefined;
+    if (!client || client.disabledAt) return undefined;
     return {
       ...withLogoutSession(client.metadata),
       client_id: client.clientId,

@@ -2,7 +2,7 @@ import { CheckboxField, ChoiceField, FormDto, TextField } from '../../../platfor
 
 export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
 
-/** « Nouveau site » in the console: the same metadata as `clients:add`, one URI a line. */
+/** « Nouveau site » and « Modifier le site » in the console: the same metadata as `clients:add`, one URI a line. */
 export class ClientFormDto extends FormDto {
   @TextField(255) clientId?: string;
   @TextField(200) name?: string;
@@ -15,4 +15,5 @@ export class ClientFormDto extends FormDto {
   @CheckboxField() grantClientCredentials?: string;
   @ChoiceField(AUTH_METHODS) tokenEndpointAuthMethod?: string;
   @CheckboxField() requirePar?: string;
+  @TextField(2000) logoUri?: string;
 }

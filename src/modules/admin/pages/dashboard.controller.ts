@@ -5,6 +5,10 @@ import { renderConsolePage } from '../admin-space';
 import { DashboardService } from '../dashboard.service';
 import { OperatorRoles } from '../operator-roles';
 
+const CHART_HEIGHT = 120;
+const CHART_LEFT = 36;
+const HOUR_WIDTH = 26;
+
 /** « Tableau de bord »: the console's home, real figures only. */
 @Permission(OperatorRoles, 'lecture')
 @Controller('admin')
@@ -25,8 +29,24 @@ export class DashboardController {
       sms: 'SMS (passerelle)',
       webhook: 'Appels sortants (webhooks)',
     };
+    // The chart's geometry (an SVG drawn on the server: no script, no inline style under the CSP): per hour, a bar for
+    // the sign-ins and one for the failures, scaled to the busiest hour.
+    const peak = Math.max(1, ...figures.perHour.flatMap((h) => [h.signIns, h.failures]));
+    const height = (value: number) => Math.round((value / peak) * CHART_HEIGHT);
     renderConsolePage(req, res, 'dashboard', 'dashboard', 'Tableau de bord', {
       figures,
+      chart: {
+        height: CHART_HEIGHT,
+        peak,
+        bars: figures.perHour.map((h, index) => ({
+          x: CHART_LEFT + index * HOUR_WIDTH,
+          signIns: height(h.signIns),
+          failures: height(h.failures),
+          label: time.format(h.hour),
+          showLabel: index % 3 === 0,
+        })),
+        width: CHART_LEFT + 24 * HOUR_WIDTH,
+      },
       perHour: figures.perHour.map((h) => ({ ...h, label: time.format(h.hour) })),
       delivery: Object.entries(figures.delivery).map(([channel, h]) => ({
         channel,

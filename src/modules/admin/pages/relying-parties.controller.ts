@@ -4,9 +4,10 @@ import { CurrentSession, Permission, type SignedInContext } from '../../../platf
 import { renderConsolePage } from '../admin-space';
 import { AdminError, AdminErrorCode } from '../admin.errors';
 import { AccountActionFormDto } from '../dto/account-action-form.dto';
+import { FormDto } from '../../../platform/http/form-fields';
 import { AUTH_METHODS, ClientFormDto } from '../dto/client-form.dto';
 import { OperatorRoles } from '../operator-roles';
-import { RelyingPartiesService } from '../relying-parties.service';
+import { formValuesOf, RelyingPartiesService } from '../relying-parties.service';
 import { StepUp } from '../step-up';
 
 const NEW_VALUES = {
@@ -62,6 +63,73 @@ export class RelyingPartiesController {
     renderConsolePage(req, res, 'site', 'sites', 'Site', { site: await this.sites.get(clientId.slice(0, 255)) });
   }
 
+  @Permission(OperatorRoles, 'super-admin')
+  @Get(':clientId/modifier')
+  async edition(@Param('clientId') clientId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const site = await this.sites.get(clientId.slice(0, 255));
+    if (site.firstParty)
+      throw new AdminError(AdminErrorCode.CLIENT_INVALID, 'Les espaces de la plateforme ne se modifient pas ici.');
+    this.renderForm(req, res, formValuesOf(site), {}, true);
+  }
+
+  @Permission(OperatorRoles, 'super-admin')
+  @Post(':clientId')
+  async update(
+    @CurrentSession() me: SignedInContext,
+    @Param('clientId') clientId: string,
+    @Body() form: ClientFormDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const current = await this.sites.get(clientId.slice(0, 255));
+    try {
+      const site = await this.sites.update(me.account.id, current.clientId, form);
+      renderConsolePage(req, res.status(200), 'site', 'sites', 'Site', {
+        site,
+        notice: 'Les modifications du site sont enregistrées.',
+      });
+    } catch (error) {
+      if (!(error instanceof AdminError) || !error.fields) throw error;
+      const { _csrf, ...values } = form;
+      this.renderForm(
+        req,
+        res.status(400),
+        { ...values, clientId: current.clientId, tokenEndpointAuthMethod: current.authMethod },
+        error.fields,
+        true,
+      );
+    }
+  }
+
+  @Permission(OperatorRoles, 'super-admin')
+  @Post(':clientId/desactiver')
+  async disable(
+    @CurrentSession() me: SignedInContext,
+    @Param('clientId') clientId: string,
+    @Body() _form: FormDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const site = await this.sites.setDisabled(me.account.id, clientId.slice(0, 255), true);
+    renderConsolePage(req, res.status(200), 'site', 'sites', 'Site', {
+      site,
+      notice: 'Le site est désactivé : ses connexions et ses jetons sont refusés.',
+    });
+  }
+
+  @Permission(OperatorRoles, 'super-admin')
+  @Post(':clientId/reactiver')
+  async enable(
+    @CurrentSession() me: SignedInContext,
+    @Param('clientId') clientId: string,
+    @Body() _form: FormDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const site = await this.sites.setDisabled(me.account.id, clientId.slice(0, 255), false);
+    renderConsolePage(req, res.status(200), 'site', 'sites', 'Site', { site, notice: 'Le site est réactivé.' });
+  }
+
   /** Renewing a secret is dangerous: the password again after 5 minutes (step-up). */
   @Permission(OperatorRoles, 'super-admin')
   @Post(':clientId/secret')
@@ -92,8 +160,15 @@ export class RelyingPartiesController {
     });
   }
 
-  private renderForm(req: Request, res: Response, values: object, errors: Record<string, string[]>): void {
-    renderConsolePage(req, res, 'site-form', 'sites', 'Nouveau site', {
+  private renderForm(
+    req: Request,
+    res: Response,
+    values: object,
+    errors: Record<string, string[]>,
+    editing = false,
+  ): void {
+    renderConsolePage(req, res, 'site-form', 'sites', editing ? 'Modifier le site' : 'Nouveau site', {
+      editing,
       values,
       errors,
       errorCount: Object.keys(errors).length,

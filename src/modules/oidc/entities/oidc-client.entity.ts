@@ -13,6 +13,10 @@ export class OidcClient {
   @Column({ name: 'secret_sealed', type: 'text', nullable: true })
   secretSealed: string | null;
 
+  /** Disabled from the console: the provider no longer knows the client (sign-ins and tokens refused). */
+  @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
+  disabledAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
