@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { AdminModule } from './modules/admin';
+import { ClientSpaceModule } from './modules/client-space';
 import { FranceConnectModule } from './modules/franceconnect';
 import { IdentityModule } from './modules/identity';
 import { NotificationsModule } from './modules/notifications';
@@ -24,6 +25,7 @@ export class AppModule {
         AdminModule,
         SubscriptionsModule,
         SecondaryAccountsModule,
+        ClientSpaceModule,
         ...extraModules,
       ],
     };

@@ -6,6 +6,7 @@ import { franceconnectUris } from '../modules/franceconnect';
 import { ClientRegistry, OidcProviderService } from '../modules/oidc';
 import { SubscriptionsService } from '../modules/subscriptions';
 import { deriveKey } from '../platform/crypto/secret-box';
+import { DEMO_CLIENT, seedClientSpace } from './client-space-demo';
 import { demoSiteUrls, startDemoSite } from './demo-site';
 import { startFranceConnectStandIn, type FranceConnectStandIn } from './franceconnect-stand-in';
 
@@ -51,9 +52,13 @@ export async function startDemo(
     (metadata) => oidc.validateClient(metadata),
   );
   await seedSubscriptions(app, `http://localhost:${port}/`);
+  await seedClientSpace(app, DEMO_ACCOUNT.email);
   const site = await startDemoSite({ port, issuer: config.issuer, clientId: DEMO_CLIENT_ID, clientSecret });
   logger.info(
     `Démonstration : site partenaire sur ${site.url} ; compte « ${DEMO_ACCOUNT.identifier} » (${DEMO_ACCOUNT.email}), mot de passe « ${DEMO_ACCOUNT.password} »`,
+  );
+  logger.info(
+    `Démonstration : espace cabinet ${config.publicUrl}/espace-cabinet (compte « ${DEMO_ACCOUNT.identifier} ») ; espace client ${config.publicUrl}/espace-client (« ${DEMO_CLIENT.email} », même mot de passe)`,
   );
   return () => site.close();
 }
