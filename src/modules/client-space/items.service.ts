@@ -7,7 +7,6 @@ import { NotificationsService } from '../notifications';
 import { ClientSpaceError, ClientSpaceErrorCode, formInvalid, notFound, UUID } from './client-space.errors';
 import type { Dossier } from './entities/dossier.entity';
 import type { FirmClient } from './entities/firm-client.entity';
-import { Firm } from './entities/firm.entity';
 import { SharedItem, type ItemDetails, type ItemKind } from './entities/shared-item.entity';
 import { FirmsService } from './firms.service';
 
@@ -197,6 +196,8 @@ export class ItemsService {
     }
     const fileKey = input.file ? `client-space/documents/${randomUUID()}` : null;
     if (input.file && fileKey) await this.storage.put(fileKey, input.file.data);
+    // Read before the transaction: the embedded database has one connection, never held while waiting on another.
+    const recipients = input.share ? await this.recipients(dossier) : undefined;
     return this.dataSource.transaction(async (manager) => {
       const item = await manager.getRepository(SharedItem).save(
         manager.getRepository(SharedItem).create({
@@ -214,7 +215,7 @@ export class ItemsService {
           sharedAt: null,
         }),
       );
-      if (input.share) await this.shareIn(manager, item, dossier);
+      if (recipients) await this.shareIn(manager, item, dossier, recipients);
       return item;
     });
   }
@@ -224,7 +225,8 @@ export class ItemsService {
     const item = await this.itemOfFirm(firmId, itemId);
     if (item.sharedAt) return;
     const dossier = await this.firms.dossier(firmId, item.dossierId);
-    await this.dataSource.transaction((manager) => this.shareIn(manager, item, dossier));
+    const recipients = await this.recipients(dossier);
+    await this.dataSource.transaction((manager) => this.shareIn(manager, item, dossier, recipients));
   }
 
   async unshare(firmId: string, itemId: string): Promise<void> {
@@ -233,7 +235,19 @@ export class ItemsService {
     await this.dataSource.getRepository(SharedItem).update({ id: item.id }, { sharedAt: null });
   }
 
-  private async shareIn(manager: EntityManager, item: SharedItem, dossier: Dossier): Promise<void> {
+  /** The firm's name and the addresses of the dossier's clients, for the digest. */
+  private async recipients(dossier: Dossier): Promise<{ firm: string; emails: string[] }> {
+    const firm = await this.firms.firm(dossier.firmId);
+    const clients = await this.firms.clientsOfDossier(dossier.id);
+    return { firm: firm.name, emails: clients.map((c) => c.contact.email) };
+  }
+
+  private async shareIn(
+    manager: EntityManager,
+    item: SharedItem,
+    dossier: Dossier,
+    recipients: { firm: string; emails: string[] },
+  ): Promise<void> {
     const shared = await manager
       .createQueryBuilder()
       .update(SharedItem)
@@ -242,12 +256,16 @@ export class ItemsService {
       .execute();
     if (!shared.affected) return;
     item.sharedAt = new Date();
-    const firm = await manager.getRepository(Firm).findOneByOrFail({ id: item.firmId });
-    for (const client of await this.firms.clientsOfDossier(dossier.id)) {
+    for (const email of recipients.emails) {
       await this.notifications.enqueueDigestItem(manager, {
-        to: client.contact.email,
+        to: email,
         template: 'client-space-digest',
-        item: { kind: item.kind, firm: firm.name, dossier: `${dossier.number} - ${dossier.label}`, title: item.title },
+        item: {
+          kind: item.kind,
+          firm: recipients.firm,
+          dossier: `${dossier.number} - ${dossier.label}`,
+          title: item.title,
+        },
       });
     }
   }
@@ -356,6 +374,7 @@ export class ItemsService {
       keys.push(key);
     }
     const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
+    const interlocutor = await this.firms.interlocutor(dossier);
     return this.dataSource.transaction(async (manager) => {
       const repository = manager.getRepository(SharedItem);
       const saved: SharedItem[] = [];
@@ -380,7 +399,6 @@ export class ItemsService {
           ),
         );
       }
-      const interlocutor = await this.firms.interlocutor(dossier);
       await this.notifications.enqueueDigestItem(manager, {
         to: interlocutor.email,
         template: 'activity-digest',

@@ -42,13 +42,16 @@ export class RequestsService {
     const requested = normaliseContact(input);
     const fields = contactProblems(requested, { partial: false });
     if (Object.keys(fields).length) throw formInvalid(fields);
+    // Read before the transaction (one connection on the embedded database): the interlocutor of a dossier of theirs.
+    const [first] = await this.firms.dossiersOfClient(client);
+    const interlocutor = first && (await this.firms.interlocutor(first));
     return this.dataSource.transaction(async (manager) => {
       const repository = manager.getRepository(ContactChangeRequest);
       const request = await repository.save(
         repository.create({ firmId: client.firmId, clientId: client.id, requested, status: 'en-attente' }),
       );
-      for (const dossier of await this.firms.dossiersOfClient(client)) {
-        const interlocutor = await this.firms.interlocutor(dossier);
+      // One line to the interlocutor is enough: the firm's home page lists the request.
+      if (interlocutor)
         await this.notifications.enqueueDigestItem(manager, {
           to: interlocutor.email,
           template: 'activity-digest',
@@ -57,8 +60,6 @@ export class RequestsService {
             path: `/espace-cabinet/cabinets/${client.firmId}`,
           },
         });
-        break; // one line is enough: the firm's home page lists the request
-      }
       return request;
     });
   }
