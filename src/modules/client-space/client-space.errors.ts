@@ -55,3 +55,8 @@ export const formInvalid = (fields: Record<string, string>): ClientSpaceError =>
   );
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A unique index refused the row (two requests at once): PostgreSQL's `unique_violation`. */
+export const isUniqueViolation = (error: unknown): boolean =>
+  (error as { driverError?: { code?: string }; code?: string } | null)?.driverError?.code === '23505' ||
+  (error as { code?: string } | null)?.code === '23505';

@@ -5,7 +5,14 @@ import { DataSource, In } from 'typeorm';
 import { FileStorage } from '../../platform/storage/file-storage';
 import { IdentityError, IdentityService } from '../identity';
 import { NotificationsService } from '../notifications';
-import { ClientSpaceError, ClientSpaceErrorCode, formInvalid, notFound, UUID } from './client-space.errors';
+import {
+  ClientSpaceError,
+  ClientSpaceErrorCode,
+  formInvalid,
+  isUniqueViolation,
+  notFound,
+  UUID,
+} from './client-space.errors';
 import { Dossier, DossierClient } from './entities/dossier.entity';
 import { FirmClient, type ClientContact } from './entities/firm-client.entity';
 import { Firm, FirmStaff, STAFF_ROLES, type StaffRole } from './entities/firm.entity';
@@ -126,9 +133,10 @@ export class FirmsService {
       });
     }
     const staff = this.dataSource.getRepository(FirmStaff);
-    if (await staff.existsBy({ firmId, accountId: account.id }))
-      throw new ClientSpaceError(ClientSpaceErrorCode.ALREADY_EXISTS, 'Ce compte fait déjà partie du cabinet.');
-    return staff.save(
+    const already = () =>
+      new ClientSpaceError(ClientSpaceErrorCode.ALREADY_EXISTS, 'Ce compte fait déjà partie du cabinet.');
+    if (await staff.existsBy({ firmId, accountId: account.id })) throw already();
+    const saved = staff.save(
       staff.create({
         firmId,
         accountId: account.id,
@@ -137,6 +145,10 @@ export class FirmsService {
         displayName: `${(account.familyName ?? '').toUpperCase()} ${account.givenName ?? ''}`.trim() || account.email,
       }),
     );
+    return saved.catch((error: unknown) => {
+      if (isUniqueViolation(error)) throw already();
+      throw error;
+    });
   }
 
   async staffOf(firmId: string): Promise<FirmStaff[]> {
@@ -189,7 +201,7 @@ export class FirmsService {
       },
     });
     const accountId = account.id;
-    return this.dataSource.transaction(async (manager) => {
+    const created = this.dataSource.transaction(async (manager) => {
       const client = await manager
         .getRepository(FirmClient)
         .save(manager.getRepository(FirmClient).create({ firmId, accountId, kind, companyName, contact }));
@@ -199,6 +211,10 @@ export class FirmsService {
         item: { kind: 'acces', firm: firm.name, dossier: '', title: '' },
       });
       return client;
+    });
+    return created.catch((error: unknown) => {
+      if (isUniqueViolation(error)) throw formInvalid({ email: 'Cette personne est déjà cliente du cabinet.' });
+      throw error;
     });
   }
 
@@ -253,7 +269,7 @@ export class FirmsService {
     if (!fields.number && (await this.dataSource.getRepository(Dossier).existsBy({ firmId, number })))
       fields.number = 'Un dossier du cabinet porte déjà ce numéro.';
     if (Object.keys(fields).length) throw formInvalid(fields);
-    return this.dataSource.transaction(async (manager) => {
+    const created = this.dataSource.transaction(async (manager) => {
       const dossier = await manager
         .getRepository(Dossier)
         .save(manager.getRepository(Dossier).create({ firmId, number, label, interlocutorId: staff!.id }));
@@ -261,6 +277,10 @@ export class FirmsService {
         .getRepository(DossierClient)
         .insert(clients.map((c) => ({ dossierId: dossier.id, clientId: c.id })));
       return dossier;
+    });
+    return created.catch((error: unknown) => {
+      if (isUniqueViolation(error)) throw formInvalid({ number: 'Un dossier du cabinet porte déjà ce numéro.' });
+      throw error;
     });
   }
 
