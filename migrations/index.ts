@@ -21,6 +21,8 @@ import { SecondaryAccountsCompanyAccount1796082967050 } from './1796082967050-se
 import { SubscriptionsModel1796083073984 } from './1796083073984-subscriptions-model';
 import { SecondaryAccountsTeleprocedure1796084089883 } from './1796084089883-secondary-accounts-teleprocedure';
 import { SubscriptionsExpiryWarning1796084565063 } from './1796084565063-subscriptions-expiry-warning';
+import { OidcResourceServer1796093713409 } from './1796093713409-oidc-resource-server';
+import { PlatformApiIdempotency1796093713410 } from './1796093713410-platform-api-idempotency';
 import { ClientSpaceModel1796094222052 } from './1796094222052-client-space-model';
 
 export const migrations = [
@@ -43,5 +45,7 @@ export const migrations = [
   SubscriptionsModel1796083073984,
   SecondaryAccountsTeleprocedure1796084089883,
   SubscriptionsExpiryWarning1796084565063,
+  OidcResourceServer1796093713409,
+  PlatformApiIdempotency1796093713410,
   ClientSpaceModel1796094222052,
 ];

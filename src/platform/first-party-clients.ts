@@ -53,6 +53,22 @@ export function registerFirstPartyClient(space: FirstPartySpace): FirstPartyClie
   return client;
 }
 
+let httpsCookies = false;
+
+/** Called once at boot with whether `PUBLIC_URL` is HTTPS: the spaces' cookies then take the `__Host-` prefix. */
+export function useHttpsSpaceCookies(https: boolean): void {
+  httpsCookies = https;
+}
+
+/**
+ * A space's cookie (`space.sessionCookie` or `space.pendingCookie`) as it travels: over HTTPS `__Host-<name>` with
+ * `Path=/`, so that neither a sibling subdomain nor a plain-HTTP page can set or shadow it; over plain HTTP
+ * (development) its plain name, scoped to the space's path.
+ */
+export function spaceCookie(space: FirstPartyClient, name: string): { name: string; path: string; secure: boolean } {
+  return httpsCookies ? { name: `__Host-${name}`, path: '/', secure: true } : { name, path: space.path, secure: false };
+}
+
 /** The registered space a path belongs to (the longest matching prefix), if any. */
 export function firstPartySpaceOf(path: string): FirstPartyClient | undefined {
   let found: FirstPartyClient | undefined;

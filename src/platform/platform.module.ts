@@ -5,6 +5,7 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { Logger } from 'pino';
 import { ConfigModule, type AppConfig } from '../config';
+import { ApiModule } from './api/api.module';
 import { AuditModule } from './audit';
 import { DatabaseModule, type MigrationPolicy } from './database/database.module';
 import type { DatabaseEndpoint } from './database/database-endpoint';
@@ -23,6 +24,7 @@ import { MetricsService } from './metrics/metrics.service';
 import { FileStorage, LocalDiskStorage } from './storage/file-storage';
 import { HomeController } from './views/home.controller';
 import { MenuRegistry } from './views/menus';
+import { useHttpsSpaceCookies } from './first-party-clients';
 
 export interface PlatformOptions {
   config: AppConfig;
@@ -42,6 +44,7 @@ export interface PlatformOptions {
 export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
     const https = options.config.publicUrl.startsWith('https:');
+    useHttpsSpaceCookies(https);
     return {
       module: PlatformModule,
       imports: [
@@ -50,6 +53,7 @@ export class PlatformModule {
         AuditModule,
         EventEmitterModule.forRoot(),
         FirstPartySessionsModule,
+        ApiModule,
         ...(options.runJobs ? [ScheduleModule.forRoot()] : []),
       ],
       controllers: [HomeController, HealthController, MetricsController],

@@ -65,6 +65,21 @@ describe('First-party component: a second space signs in by SSO and ends by back
     assert.equal(client.metadata.backchannel_logout_uri, `${app.url}/espace-essai/deconnexion/canal-arriere`);
   });
 
+  it('still ends the provider’s session when the space’s own session has already expired', async () => {
+    const browser = new HttpBrowser();
+    let page = await browser.get(`${app.url}/compte`, app.url);
+    page = await browser.submit(page, /identifiant$/, { identifier: 'alice@example.fr' }, app.url);
+    page = await browser.submit(page, /mot-de-passe$/, { password: PASSWORD }, app.url);
+    assert.equal(page.url, `${app.url}/compte`);
+    // The page stays open while the space's session expires; then « Se déconnecter ».
+    await app.dataSource.query(`DELETE FROM web_session WHERE client_id = 'plateforme-compte'`);
+    const confirm = await browser.submit(page, /\/compte\/deconnexion$/, {}, app.url);
+    assert.match(confirm.body, /Se déconnecter \?/);
+    await browser.submit(confirm, /session\/end\/confirm$/, { logout: 'yes' }, app.url);
+    const again = await browser.get(`${app.url}/compte`, app.url);
+    assert.match(again.url, /\/interaction\//, 'the provider asks to sign in again');
+  });
+
   it('signs in to the second space without a password after /compte, then a back-channel logout ends it', async () => {
     const browser = new HttpBrowser();
     let page = await browser.get(`${app.url}/compte`, app.url);

@@ -161,11 +161,14 @@ describe('HTTP platform', () => {
       assert.ok(res.text.includes(res.headers['x-request-id']));
     });
 
-    it('answers JSON under /api', async () => {
+    it('answers problem details under /api (RFC 9457)', async () => {
       const res = await request(app.url).get('/api/v1/nulle-part');
       assert.equal(res.status, 404);
-      assert.equal(res.body.error.code, 'NOT_FOUND');
-      assert.equal(res.body.error.requestId, res.headers['x-request-id']);
+      assert.match(res.headers['content-type'], /^application\/problem\+json/);
+      const problem = JSON.parse(res.text) as { code: string; requestId: string; status: number };
+      assert.equal(problem.code, 'NOT_FOUND');
+      assert.equal(problem.status, 404);
+      assert.equal(problem.requestId, res.headers['x-request-id']);
     });
 
     it('maps a domain error to its status and keeps its French message', async () => {

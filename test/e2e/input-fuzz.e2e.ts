@@ -208,6 +208,23 @@ describe('Bad input on every route (fuzz)', () => {
   });
   after(async () => app.close());
 
+  it('refuses a NUL, a lone surrogate or a malformed escape in a path parameter of a signed-in route with a 400', async () => {
+    for (const value of ['a%00b', 'a%ED%A0%80b', '%E0%A4%A']) {
+      const res = await fetch(`${app.url}/compte/securite/sites/${value}/retirer`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          accept: 'text/html',
+          'content-type': 'application/x-www-form-urlencoded',
+          cookie: browser.cookieHeaderFor(app.url),
+        },
+        body: new URLSearchParams({ _csrf: csrf }).toString(),
+      });
+      assert.equal(res.status, 400, value);
+      assert.match(await res.text(), /caractères non autorisés/);
+    }
+  });
+
   it('never answers 5xx to the bad-input catalogue, on the whole route inventory and the provider’s endpoints', async () => {
     const routes = inventory(app, { uid, profile: 'citoyen', clientId: 'site' });
     // The same routes with a NUL, then a malformed escape, in every path parameter.

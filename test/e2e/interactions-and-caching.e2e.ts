@@ -84,6 +84,26 @@ describe('Interactions and caching', () => {
     assert.ok(done.location?.startsWith(REDIRECT_URI), `${done.status} ${done.body.slice(0, 300)}`);
   });
 
+  it('extends an interaction once only: shown again near its end, it is not given another hour', async () => {
+    const browser = new HttpBrowser();
+    const page = await browser.get(await authorizationUrl(), app.url);
+    const uid = /\/interaction\/([^/?#]+)/.exec(page.url)![1];
+    // Fifty-nine minutes later: a minute is left.
+    await app.dataSource.query(
+      `UPDATE oidc_payload SET expires_at = now() + interval '60 seconds',
+         payload = payload || jsonb_build_object('iat', extract(epoch FROM now())::int - 3540,
+                                                 'exp', extract(epoch FROM now())::int + 60)
+       WHERE model = 'Interaction' AND id = $1`,
+      [uid],
+    );
+    const again = await fetch(`${app.url}/interaction/${uid}`, {
+      headers: { cookie: browser.cookieHeaderFor(app.url), accept: 'text/html' },
+    });
+    assert.equal(again.status, 200);
+    const left = await secondsLeft(uid);
+    assert.ok(left !== undefined && left <= 60, `reste ${left} s`);
+  });
+
   it('extends the provider’s interaction cookies with the interaction', async () => {
     const res = await fetch(await authorizationUrl(), { redirect: 'manual' });
     const location = new URL(res.headers.get('location')!, app.url).toString();
@@ -144,6 +164,9 @@ describe('Interactions and caching', () => {
       assert.equal(res.status, 200, path);
       assert.match(res.headers.get('cache-control') ?? '', /no-store/, path);
     }
+    // An invitation link's page names the person invited, whatever its answer.
+    const invitation = await fetch(`${app.url}/invitation/${'a'.repeat(43)}`);
+    assert.match(invitation.headers.get('cache-control') ?? '', /no-store/, '/invitation');
     const home = await fetch(`${app.url}/`);
     assert.doesNotMatch(home.headers.get('cache-control') ?? '', /no-store/);
   });

@@ -395,7 +395,7 @@ describe('OpenID provider (end to end, openid-client as the relying party)', () 
       const forged = await browser.get(
         `${app.url}/compte/connexion/retour?code=faux&state=faux&iss=${encodeURIComponent(app.config.issuer)}`,
       );
-      assert.equal(forged.status, 503);
+      assert.equal(forged.status, 400);
       assert.match(forged.body, /La connexion à votre compte n’a pas pu aboutir/);
       const after = await browser.get(`${app.url}/compte`, app.url);
       assert.doesNotMatch(after.body, /<h1>Mon compte<\/h1>/);

@@ -247,6 +247,21 @@ describe('Subscriptions towards the products: access check and the subscriptions
     }
   });
 
+  it('answers inactive at introspection once the access checks refuse the token’s account on the product', async () => {
+    const { tokens } = await signIn(new HttpBrowser(), 'avocat-web', 'jp.dupont');
+    const introspect = async () =>
+      (await client.tokenIntrospection(configs['avocat-web'], tokens!.access_token)).active;
+    assert.equal(await introspect(), true);
+    const clock = app.app.get(SubscriptionsClock);
+    try {
+      clock.now = () => new Date('2027-01-01T10:00:00Z');
+      assert.equal(await introspect(), false, 'the subscription has ended');
+    } finally {
+      clock.now = () => new Date('2026-06-15T10:00:00Z');
+    }
+    assert.equal(await introspect(), true);
+  });
+
   it('lets anyone into a product that does not require a subscription, with an empty claim', async () => {
     await service.addProduct({
       code: 'revue',

@@ -57,7 +57,8 @@ export const isUnder = (path: string, prefix: string) => path === prefix || path
 /**
  * What the access policy forbids, one line per faulty route: no policy; `@Public()` under a space or the API;
  * `@FirstPartyEndpoint()` outside the first-party component; `@SignedIn()` or `@Permission()` outside every registered
- * space (`inSpace` tells).
+ * space (`inSpace` tells); under `/api`, anything but `@ApiScopes(...)` with at least one scope (the documentation
+ * page of `ApiDocsController` aside), and `@ApiScopes()` outside `/api`.
  */
 export function policyProblems(routes: Route[], inSpace: (path: string) => boolean): string[] {
   const problems: string[] = [];
@@ -70,6 +71,17 @@ export function policyProblems(routes: Route[], inSpace: (path: string) => boole
       problems.push(`${route} : @FirstPartyEndpoint() hors du composant de connexion`);
     else if ((r.policy.kind === 'signed-in' || r.policy.kind === 'permission') && !inSpace(r.path))
       problems.push(`${route} : connexion demandée hors de tout espace`);
+    else if (r.policy.kind === 'api' && (!isUnder(r.path, '/api') || r.policy.scopes.length === 0))
+      problems.push(`${route} : @ApiScopes() hors de /api ou sans portée`);
+    else if (r.policy.kind === 'api-documentation' && r.controller !== 'ApiDocsController')
+      problems.push(`${route} : documentation d’API hors de /api/docs`);
+    else if (isUnder(r.path, '/api') && r.policy.kind !== 'api' && r.policy.kind !== 'api-documentation')
+      problems.push(`${route} : route d’API sans @ApiScopes()`);
   }
   return problems;
+}
+
+/** The routes of the JSON API that take a token (every `/api` route but its documentation), with their scopes. */
+export function apiRoutes(routes: Route[]): Array<Route & { scopes: string[] }> {
+  return routes.flatMap((r) => (r.policy?.kind === 'api' ? [{ ...r, scopes: r.policy.scopes }] : []));
 }

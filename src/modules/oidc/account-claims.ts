@@ -24,8 +24,7 @@ export function findAccount(identity: IdentityService, hooks: ProviderHooks): Fi
     // A site the person may no longer reach gets no more tokens (code or refresh token) nor userinfo with those it
     // holds: the access checks run here too, not only at sign-in (`invalid_grant`, `invalid_token`).
     if (clientId && (ctx.oidc.route === 'token' || ctx.oidc.route === 'userinfo')) {
-      for (const rule of hooks.accessChecks)
-        if (await rule.check({ accountId: account.id, clientId })) return undefined;
+      if (await refusedByAccessChecks(hooks, account.id, clientId)) return undefined;
     }
     return {
       accountId: account.id,
@@ -52,6 +51,28 @@ export function findAccount(identity: IdentityService, hooks: ProviderHooks): Fi
       },
     };
   };
+}
+
+/** Whether one of the modules' access checks refuses this account on this site. */
+async function refusedByAccessChecks(hooks: ProviderHooks, accountId: string, clientId: string): Promise<boolean> {
+  for (const rule of hooks.accessChecks) if (await rule.check({ accountId, clientId })) return true;
+  return false;
+}
+
+/**
+ * Whether a token issued to `clientId` for `accountId` still stands at introspection: the account is active and the
+ * access checks still let it in (the same rules as at the token and userinfo endpoints), so a resource server that
+ * introspects learns at once that a disabled or removed person's token is no longer good.
+ */
+export async function tokenAccountStillAllowed(
+  identity: IdentityService,
+  hooks: ProviderHooks,
+  accountId: string,
+  clientId: string,
+): Promise<boolean> {
+  const account = await identity.findById(accountId);
+  if (!account || account.status !== 'active') return false;
+  return !(await refusedByAccessChecks(hooks, account.id, clientId));
 }
 
 /** The `claims` configuration: standard scopes and the contributors' ones (discovery lists them all). */

@@ -5,3 +5,4 @@ export { SigningKeyStore } from './signing-key.store';
 export { oidcCommands } from './cli/oidc.commands';
 export { INTERACTION_TTL, InteractionLifetime } from './interaction-lifetime';
 export { OidcError, OidcErrorCode } from './oidc.errors';
+export { ResourceServerRegistry, type ResourceServerRecord } from './resource-server.registry';

@@ -60,12 +60,13 @@ export class InteractionLifetime {
   };
 
   /**
-   * The first page of an interaction: it now lives an hour, and so do the provider's two cookies that lead back to it
+   * The first page of an interaction: it now lives an hour from then (once: never longer), and so do the provider's two cookies that lead back to it
    * (set with the provider's own signed-cookie machinery, as it set them).
    */
   async markUsed(provider: OidcProviderService['provider'], interaction: Interaction, req: Request, res: Response) {
-    const remaining = (interaction.exp ?? 0) - Math.floor(Date.now() / 1000);
-    if (remaining > INTERACTION_TTL.unused) return;
+    // Once only: an interaction given its hour is not extended again, however often its pages are shown.
+    const { iat = 0, exp = 0 } = interaction;
+    if (exp - iat > INTERACTION_TTL.unused) return;
     await interaction.save(INTERACTION_TTL.used);
     const ctx = provider.createContext(req, res);
     const options = { httpOnly: true, sameSite: 'lax' as const, maxAge: INTERACTION_TTL.used * 1000 };

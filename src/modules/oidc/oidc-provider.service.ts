@@ -7,6 +7,7 @@ import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config';
+import type { ApiTokenKeys } from '../../platform/api/api-access';
 import { AuditService } from '../../platform/audit';
 import { ExclusiveJobRunner } from '../../platform/jobs/exclusive-job.runner';
 import { LOGGER } from '../../platform/logging/logger';
@@ -18,6 +19,7 @@ import { ClientRegistry, type ClientMetadata } from './client.registry';
 import { answerDatabaseOutages } from './database-outage';
 import { GrantRepository } from './grant.repository';
 import { providerConfiguration } from './provider-configuration';
+import { ResourceServerRegistry } from './resource-server.registry';
 import { SigningKeyStore } from './signing-key.store';
 
 /** How often an instance checks whether the signing keys changed (`keys:rotate` on another instance). */
@@ -28,8 +30,10 @@ const KEY_REFRESH_MS = 30_000;
  * they change the provider is rebuilt in place, so that a rotation reaches every running instance without a restart.
  */
 @Injectable()
-export class OidcProviderService implements OnModuleDestroy {
+export class OidcProviderService implements OnModuleDestroy, ApiTokenKeys {
   private current: Provider | undefined;
+  /** The public half of the provider's keys, for the JSON API's token checks (`platform/api`). */
+  private publicKeys: JWK[] = [];
   /** The provider's request handler, built once per provider (Koa composes its middleware on each `callback()`). */
   private handler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
   private fingerprint = '';
@@ -48,6 +52,7 @@ export class OidcProviderService implements OnModuleDestroy {
     private readonly outbox: OutboxWorker,
     private readonly grants: GrantRepository,
     private readonly hooks: ProviderHooks,
+    private readonly resources: ResourceServerRegistry,
   ) {}
 
   /** Creates the signing keys on first start and builds the provider. Called by the application at start. */
@@ -98,11 +103,19 @@ export class OidcProviderService implements OnModuleDestroy {
     void this.handler(req, res);
   };
 
-  /** Rebuilds the provider when the published or signing keys changed. */
+  /** The provider's published keys, without their private parts (`ApiTokenKeys`). */
+  publishedKeys(): JWK[] {
+    return this.publicKeys;
+  }
+
+  /** Rebuilds the provider when the published or signing keys, or the registered APIs' scopes, changed. */
   async refreshKeys(now = new Date()): Promise<boolean> {
-    const { keys, fingerprint } = await this.keys.providerKeys(now);
+    const { keys, fingerprint: keysFingerprint } = await this.keys.providerKeys(now);
+    const apiScopes = await this.resources.allScopes();
+    const fingerprint = `${keysFingerprint}|${apiScopes.join(' ')}`;
     if (fingerprint === this.fingerprint) return false;
-    this.current = this.build(keys);
+    this.current = this.build(keys, apiScopes);
+    this.publicKeys = keys.map(publicJwk);
     this.handler = this.current.callback();
     this.fingerprint = fingerprint;
     this.logger.info({ keys: fingerprint }, 'Clés de signature chargées');
@@ -163,7 +176,7 @@ export class OidcProviderService implements OnModuleDestroy {
     });
   }
 
-  private build(keys: JWK[]): Provider {
+  private build(keys: JWK[], apiScopes: string[]): Provider {
     // Provider events fire outside any request handler: a failed audit write is logged, never left unhandled.
     const audit = {
       record: (record: Parameters<AuditService['record']>[0]) =>
@@ -182,8 +195,10 @@ export class OidcProviderService implements OnModuleDestroy {
         notifications: this.notifications,
         outbox: this.outbox,
         hooks: this.hooks,
+        resources: this.resources,
       },
       keys,
+      apiScopes,
     );
     this.hooks.seal();
     const provider = new Provider(this.config.issuer, configuration);
@@ -218,4 +233,10 @@ export class OidcProviderService implements OnModuleDestroy {
     });
     return provider;
   }
+}
+
+/** A JWK without its private members (RFC 7518 §6.2.2, §6.3.2; RFC 8037 §2). */
+function publicJwk(key: JWK): JWK {
+  const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, oth: _oth, ...rest } = key as JWK & { oth?: unknown };
+  return rest;
 }

@@ -10,11 +10,13 @@ import type { ProviderHooks } from '../../platform/provider-hooks';
 import { renderView } from '../../platform/views/views';
 import type { IdentityService } from '../identity';
 import type { NotificationsService, OutboxWorker } from '../notifications';
-import { claimsConfiguration, findAccount, supportedScopes } from './account-claims';
+import { claimsConfiguration, findAccount, supportedScopes, tokenAccountStillAllowed } from './account-claims';
 import type { ClientRegistry } from './client.registry';
 import type { GrantRepository } from './grant.repository';
 import { INTERACTION_TTL } from './interaction-lifetime';
 import { PostgresAdapter } from './postgres.adapter';
+import { resourceIndicatorsConfiguration } from './resource-indicators';
+import type { ResourceServerRegistry } from './resource-server.registry';
 import { signInPolicy } from './sign-in-policy';
 
 /** Lifetimes, in seconds. */
@@ -40,6 +42,7 @@ export interface ProviderDependencies {
   notifications: NotificationsService;
   outbox: OutboxWorker;
   hooks: ProviderHooks;
+  resources: ResourceServerRegistry;
 }
 
 /**
@@ -47,15 +50,24 @@ export interface ProviderDependencies {
  * checks in the interaction policy, claims contributors in `claims`, `scopes` and `findAccount`). No state of its own:
  * the provider is rebuilt from it when the keys change.
  */
-export function providerConfiguration(deps: ProviderDependencies, keys: JWK[]): Configuration {
+export function providerConfiguration(
+  deps: ProviderDependencies,
+  keys: JWK[],
+  apiScopes: string[] = [],
+): Configuration {
   const { config, logger, dataSource, clients, grants, identity, notifications, outbox, hooks } = deps;
+  // Resource servers (RFC 8707) and JWT access tokens (RFC 9068): resource-indicators.ts.
+  const apis = resourceIndicatorsConfiguration(deps.resources);
   return {
     adapter: (name: string) => new PostgresAdapter(name, dataSource, clients),
     clients: [],
     jwks: { keys: keys },
     findAccount: findAccount(identity, hooks),
     claims: claimsConfiguration(hooks),
-    scopes: supportedScopes(hooks),
+    // The APIs' scopes too, so that a client can be registered with them (`scope`).
+    scopes: [...new Set([...supportedScopes(hooks), ...apiScopes])],
+    extraTokenClaims: apis.extraTokenClaims,
+    extraClientMetadata: apis.extraClientMetadata,
     responseTypes: ['code'],
     // RFC 9700 §2.1.1: PKCE (S256, the only method this provider supports) for every client.
     pkce: { required: () => true },
@@ -137,11 +149,17 @@ export function providerConfiguration(deps: ProviderDependencies, keys: JWK[]): 
       devInteractions: { enabled: false },
       claimsParameter: { enabled: true },
       clientCredentials: { enabled: true },
+      resourceIndicators: apis.resourceIndicators,
       backchannelLogout: { enabled: true },
       introspection: {
         enabled: true,
-        // A client introspects only the tokens issued to itself.
-        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+        // A client introspects only the tokens issued to itself, and a person's token is active only while the account
+        // is and the access checks still let it in on that site.
+        allowedPolicy: async (_ctx, client, token) => {
+          if (token.clientId !== client.clientId) return false;
+          const accountId = 'accountId' in token ? token.accountId : undefined;
+          return !accountId || tokenAccountStillAllowed(identity, hooks, accountId, client.clientId);
+        },
       },
       revocation: {
         enabled: true,

@@ -3,7 +3,15 @@
  * decided in one place, `DomainErrorFilter`.
  */
 export type ErrorKind =
-  'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'rate_limited' | 'unavailable';
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  /** Understood but refused as sent (422): an `Idempotency-Key` reused with another body, say. */
+  | 'unprocessable'
+  | 'rate_limited'
+  | 'unavailable';
 
 /** Per-field messages, for forms and for the JSON API (`{ email: ['Adresse invalide'] }`). */
 export type FieldErrors = Record<string, string[]>;

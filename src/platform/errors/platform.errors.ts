@@ -6,6 +6,7 @@ export enum PlatformErrorCode {
   ACCESS_DENIED = 'ACCESS_DENIED',
   SIGN_IN_REQUIRED = 'SIGN_IN_REQUIRED',
   SIGN_IN_FAILED = 'SIGN_IN_FAILED',
+  SIGN_IN_UNAVAILABLE = 'SIGN_IN_UNAVAILABLE',
   NOT_FOUND = 'NOT_FOUND',
 }
 
@@ -14,7 +15,8 @@ const kinds: Record<PlatformErrorCode, ErrorKind> = {
   [PlatformErrorCode.CSRF_TOKEN_INVALID]: 'forbidden',
   [PlatformErrorCode.ACCESS_DENIED]: 'forbidden',
   [PlatformErrorCode.SIGN_IN_REQUIRED]: 'unauthenticated',
-  [PlatformErrorCode.SIGN_IN_FAILED]: 'unavailable',
+  [PlatformErrorCode.SIGN_IN_FAILED]: 'invalid',
+  [PlatformErrorCode.SIGN_IN_UNAVAILABLE]: 'unavailable',
   [PlatformErrorCode.NOT_FOUND]: 'not_found',
 };
 
@@ -26,6 +28,8 @@ const messages: Record<PlatformErrorCode, string> = {
   [PlatformErrorCode.SIGN_IN_REQUIRED]: 'Connectez-vous pour accéder à cette page.',
   [PlatformErrorCode.SIGN_IN_FAILED]:
     'La connexion à votre compte n’a pas pu aboutir. Revenez à la page d’accueil et réessayez.',
+  [PlatformErrorCode.SIGN_IN_UNAVAILABLE]:
+    'La connexion à votre compte n’a pas pu aboutir : le service est momentanément indisponible. Réessayez dans quelques instants.',
   [PlatformErrorCode.NOT_FOUND]: 'La page que vous cherchez est introuvable.',
 };
 

@@ -6,7 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../../config';
 import { AuditService } from '../audit';
 import { SecretBox } from '../crypto/secret-box';
 import { PlatformError, PlatformErrorCode } from '../errors';
-import { firstPartyClientSecret, type FirstPartyClient } from '../first-party-clients';
+import { firstPartyClientSecret, spaceCookie, type FirstPartyClient } from '../first-party-clients';
 import { FirstPartyEndpoint, safeReturnPath } from '../http/access-policy';
 import { SkipCsrf } from '../http/csrf';
 import { WebSessionStore } from './web-session.store';
@@ -36,7 +36,6 @@ export function firstPartySignInController(space: FirstPartyClient): Type {
     private configuration: Promise<oidcClient.Configuration> | undefined;
     private jwksSet: ReturnType<typeof createRemoteJWKSet> | undefined;
     private readonly box: SecretBox;
-    private readonly secure: boolean;
 
     constructor(
       @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -44,7 +43,6 @@ export function firstPartySignInController(space: FirstPartyClient): Type {
       private readonly audit: AuditService,
     ) {
       this.box = new SecretBox(config.secretKey, `first-party-sign-in:${space.clientId}`);
-      this.secure = config.publicUrl.startsWith('https:');
     }
 
     /** `?retour=` the page to come back to; `?fournisseur=franceconnect` goes straight to FranceConnect. */
@@ -70,15 +68,22 @@ export function firstPartySignInController(space: FirstPartyClient): Type {
         nonce: pending.nonce,
         ...(provider === 'franceconnect' ? { idp_hint: 'franceconnect' } : {}),
       });
-      res.cookie(space.pendingCookie, this.box.sealTicket(pending, PENDING_MS), this.cookieOptions(PENDING_MS));
+      res.cookie(
+        spaceCookie(space, space.pendingCookie).name,
+        this.box.sealTicket(pending, PENDING_MS),
+        this.cookieOptions(spaceCookie(space, space.pendingCookie), PENDING_MS),
+      );
       res.redirect(303, url.toString());
     }
 
     @FirstPartyEndpoint()
     @Get('connexion/retour')
     async callback(@Req() req: Request, @Res() res: Response): Promise<void> {
-      const pending = this.box.openTicket<PendingSignIn>(cookie(req, space.pendingCookie));
-      res.clearCookie(space.pendingCookie, this.cookieOptions());
+      const pending = this.box.openTicket<PendingSignIn>(cookie(req, spaceCookie(space, space.pendingCookie).name));
+      res.clearCookie(
+        spaceCookie(space, space.pendingCookie).name,
+        this.cookieOptions(spaceCookie(space, space.pendingCookie)),
+      );
       if (!pending) return res.redirect(303, `${space.path}/connexion`);
       const current = new URL(req.originalUrl, this.config.publicUrl);
       // The person refused or aborted: back to the home page, nothing else to say.
@@ -99,7 +104,10 @@ export function firstPartySignInController(space: FirstPartyClient): Type {
           outcome: 'failure',
           details: { clientId: space.clientId, reason: (error as Error).message },
         });
-        throw new PlatformError(PlatformErrorCode.SIGN_IN_FAILED);
+        // A forged or replayed callback is the request's fault (400); only an unreachable provider is a 503.
+        throw new PlatformError(
+          unreachable(error) ? PlatformErrorCode.SIGN_IN_UNAVAILABLE : PlatformErrorCode.SIGN_IN_FAILED,
+        );
       }
       const claims = tokens.claims()!;
       const token = await this.sessions.open({
@@ -108,21 +116,32 @@ export function firstPartySignInController(space: FirstPartyClient): Type {
         oidcSid: typeof claims.sid === 'string' ? claims.sid : null,
         idToken: tokens.id_token!,
       });
-      res.cookie(space.sessionCookie, token, this.cookieOptions());
+      res.cookie(
+        spaceCookie(space, space.sessionCookie).name,
+        token,
+        this.cookieOptions(spaceCookie(space, space.sessionCookie)),
+      );
       res.redirect(303, pending.returnTo ?? space.path);
     }
 
-    /** Ends the space's session, then the provider's (which shows its confirmation and notifies other sites). */
+    /**
+     * Ends the space's session if there is one, then the provider's (which shows its confirmation and notifies other
+     * sites).
+     */
     @FirstPartyEndpoint()
     @Post('deconnexion')
     async signOut(@Req() req: Request, @Res() res: Response): Promise<void> {
-      const token = cookie(req, space.sessionCookie);
+      const token = cookie(req, spaceCookie(space, space.sessionCookie).name);
       const session = await this.sessions.find(token, space.clientId);
-      res.clearCookie(space.sessionCookie, this.cookieOptions());
-      if (!session || !token) return res.redirect(303, '/');
-      await this.sessions.close(token);
+      res.clearCookie(
+        spaceCookie(space, space.sessionCookie).name,
+        this.cookieOptions(spaceCookie(space, space.sessionCookie)),
+      );
+      if (session && token) await this.sessions.close(token);
+      // Without the space's session (expired, or ended elsewhere) the provider's may still be open: it is asked to end
+      // it too, without a hint, so the person confirms there instead of staying signed in to every other site.
       const url = oidcClient.buildEndSessionUrl(await this.client(), {
-        id_token_hint: session.idToken,
+        ...(session ? { id_token_hint: session.idToken } : {}),
         post_logout_redirect_uri: `${this.config.publicUrl}${space.postLogoutPath}`,
       });
       res.redirect(303, url.toString());
@@ -190,8 +209,9 @@ export function firstPartySignInController(space: FirstPartyClient): Type {
       return this.jwksSet;
     }
 
-    private cookieOptions(maxAge?: number): CookieOptions {
-      return { httpOnly: true, secure: this.secure, sameSite: 'lax', path: space.path, ...(maxAge ? { maxAge } : {}) };
+    private cookieOptions(cookie: { path: string; secure: boolean }, maxAge?: number): CookieOptions {
+      const { path, secure } = cookie;
+      return { httpOnly: true, secure, sameSite: 'lax', path, ...(maxAge ? { maxAge } : {}) };
     }
   }
   Object.defineProperty(FirstPartySignInController, 'name', { value: `FirstPartySignIn(${space.path})` });
@@ -201,4 +221,17 @@ export function firstPartySignInController(space: FirstPartyClient): Type {
 function cookie(req: Request, name: string): string | undefined {
   const value = (req.cookies as Record<string, unknown> | undefined)?.[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** Whether a failed code exchange means the provider could not be reached (network error or 5xx), not a bad callback. */
+function unreachable(error: unknown): boolean {
+  let current = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (current instanceof TypeError && /fetch failed/i.test(current.message)) return true;
+    const { code, status } = current as { code?: unknown; status?: unknown };
+    if (typeof code === 'string' && /^(ECONN|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR)/.test(code)) return true;
+    if (typeof status === 'number' && status >= 500) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }

@@ -8,8 +8,9 @@ import {
 } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
+import { ApiTokenVerifier } from '../api/api-access';
 import { PlatformError, PlatformErrorCode } from '../errors';
-import { firstPartySpaceOf, type FirstPartyClient } from '../first-party-clients';
+import { firstPartySpaceOf, spaceCookie, type FirstPartyClient } from '../first-party-clients';
 import type { WebSession } from '../first-party/web-session.entity';
 import { WebSessionStore } from '../first-party/web-session.store';
 import { HIDDEN_MENU_ENTRIES, MenuRegistry } from '../views/menus';
@@ -34,7 +35,11 @@ export type AccessPolicy =
   /** Sign-in, callback, sign-out and back-channel routes of a first-party space: signed out by nature. */
   | { kind: 'first-party-endpoint' }
   | { kind: 'signed-in' }
-  | { kind: 'permission'; check: Type<PermissionCheck>; args: string[] };
+  | { kind: 'permission'; check: Type<PermissionCheck>; args: string[] }
+  /** A JSON API route: a bearer access token with these scopes (`@ApiScopes()`, `platform/api`). */
+  | { kind: 'api'; scopes: string[] }
+  /** The API's own documentation (`/api/docs`): readable without a token, and the only such route under `/api`. */
+  | { kind: 'api-documentation' };
 
 /** The route is open to anyone, signed in or not. Refused under the spaces and `/api` (route inventory). */
 export const Public = () => SetMetadata(ACCESS_POLICY, { kind: 'public' } satisfies AccessPolicy);
@@ -117,7 +122,14 @@ export class AccessPolicyGuard implements CanActivate {
     switch (policy.kind) {
       case 'public':
       case 'first-party-endpoint':
+      case 'api-documentation':
         return true;
+      case 'api': {
+        const http = context.switchToHttp();
+        const verifier = this.moduleRef.get(ApiTokenVerifier, { strict: false });
+        await verifier.authenticate(http.getRequest<Request>(), http.getResponse<Response>(), policy.scopes);
+        return true;
+      }
       case 'signed-in':
         await this.signIn(context);
         return true;
@@ -137,7 +149,7 @@ export class AccessPolicyGuard implements CanActivate {
     const space = firstPartySpaceOf(req.path);
     // A signed-in route outside every registered space has no sign-in to offer: refused (and the inventory test fails).
     if (!space) throw new PlatformError(PlatformErrorCode.ACCESS_DENIED);
-    const token = (req.cookies as Record<string, unknown> | undefined)?.[space.sessionCookie];
+    const token = (req.cookies as Record<string, unknown> | undefined)?.[spaceCookie(space, space.sessionCookie).name];
     const session = typeof token === 'string' ? await this.sessions.find(token, space.clientId) : undefined;
     const accounts = this.moduleRef.get<SignedInAccounts>(SIGNED_IN_ACCOUNTS, { strict: false });
     const account = session ? await accounts.findActive(session.accountId) : undefined;

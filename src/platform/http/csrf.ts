@@ -4,6 +4,7 @@ import { Reflector } from '@nestjs/core';
 import { doubleCsrf } from 'csrf-csrf';
 import type { NextFunction, Request, Response } from 'express';
 import { PlatformError, PlatformErrorCode } from '../errors';
+import { ACCESS_POLICY, type AccessPolicy } from './access-policy';
 
 /** Name of the hidden form field that carries the token. */
 export const CSRF_FIELD = '_csrf';
@@ -70,6 +71,12 @@ export class CsrfGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     if (SAFE_METHODS.has(req.method)) return true;
     if (this.reflector.getAllAndOverride<boolean>(SKIP_CSRF, [context.getHandler(), context.getClass()])) return true;
+    // The JSON API authenticates each request with a bearer token, never with an ambient cookie: nothing to forge.
+    const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (policy?.kind === 'api') return true;
     if (!this.csrf.isValid(req)) throw new PlatformError(PlatformErrorCode.CSRF_TOKEN_INVALID);
     return true;
   }

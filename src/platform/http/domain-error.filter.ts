@@ -8,6 +8,9 @@ import {
   isDatabaseUnavailable,
   reportDatabaseUnavailable,
 } from '../database/database-unavailable';
+import { ApiCatalog } from '../api/api-catalog';
+import { isApiPath, problemDetails, sendProblem } from '../api/problem-details';
+import { CONCURRENT_WRITE_MESSAGE, isConcurrentWrite } from '../database/concurrent-write';
 import { DomainError, type ErrorKind, type FieldErrors } from '../errors';
 import { LOGGER } from '../logging/logger';
 import { SignInRequired } from './access-policy';
@@ -19,6 +22,7 @@ const statusOfKind: Record<ErrorKind, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  unprocessable: 422,
   rate_limited: 429,
   unavailable: 503,
 };
@@ -68,7 +72,10 @@ interface Problem {
  */
 @Catch()
 export class DomainErrorFilter implements ExceptionFilter {
-  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+  constructor(
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly apiCatalog: ApiCatalog,
+  ) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw error;
@@ -82,6 +89,7 @@ export class DomainErrorFilter implements ExceptionFilter {
     if (outage) res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_S));
 
     const requestId = requestContext.current()?.requestId ?? String(res.getHeader('x-request-id') ?? '');
+    if (isApiPath(req.path)) return this.sendApiProblem(req, res, error, problem, requestId);
     const json = req.path.startsWith('/api/') || !req.accepts('html');
     // A signed-out page request goes to its space's sign-in, which brings the person back (access-policy.ts).
     if (error instanceof SignInRequired && !json) return res.redirect(303, error.signInUrl);
@@ -108,10 +116,35 @@ export class DomainErrorFilter implements ExceptionFilter {
     );
   }
 
+  /**
+   * Under `/api`: problem details (RFC 9457), in French, never an HTML page. A path that exists with other methods
+   * gets 405 and `Allow` rather than 404.
+   */
+  private sendApiProblem(req: Request, res: Response, error: unknown, problem: Problem, requestId: string): void {
+    let { status, code, message } = problem;
+    if (status === 404 && !(error instanceof DomainError)) {
+      const allowed = this.apiCatalog.allowedMethods(req.path);
+      if (allowed.length > 0 && !allowed.includes(req.method)) {
+        res.setHeader('Allow', allowed.join(', '));
+        status = 405;
+        code = 'METHOD_NOT_ALLOWED';
+        message = `Cette adresse n’accepte pas la méthode ${req.method} (méthodes possibles : ${allowed.join(', ')}).`;
+      } else {
+        message = 'Aucune ressource à cette adresse.';
+      }
+    }
+    sendProblem(
+      res,
+      problemDetails({ status, code, detail: message, instance: req.path, requestId, fields: problem.fields }),
+    );
+  }
+
   private toProblem(error: unknown): Problem {
     if (error instanceof DomainError) {
       return { status: statusOfKind[error.kind], code: error.code, message: error.message, fields: error.fields };
     }
+    // A write lost to a concurrent one (unique constraint, serialization, deadlock): a 409 to retry, not a 500.
+    if (isConcurrentWrite(error)) return { status: 409, code: 'CONCURRENT_CHANGE', message: CONCURRENT_WRITE_MESSAGE };
     const status = error instanceof HttpException ? error.getStatus() : (clientErrorStatus(error) ?? 500);
     if (status >= 500) return { status, code: 'INTERNAL_ERROR', message: genericMessages[500] };
     return {

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import express from 'express';
+import { isApiPath, problemDetails, sendProblem } from '../api/problem-details';
 import { requestContext } from './request-context';
 
 /**
@@ -40,7 +41,20 @@ function queryValues(req: Request): string[] {
 }
 
 /**
- * Refuses, before anything reads them: control characters or lone surrogates in the query string of any route, and in
+ * The path's segments, decoded as the router decodes route parameters; `undefined` when a percent escape is malformed
+ * (`%E0%A4%A`), which the router would otherwise turn into a 500 or hand over as it is.
+ */
+function pathSegments(req: Request): string[] | undefined {
+  try {
+    return req.path.split('/').map((segment) => decodeURIComponent(segment));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Refuses, before anything reads them: control characters or lone surrogates in the path (a route parameter such as
+ * `/compte/securite/sites/a%00b/retirer`) and the query string of any route, and in
  * the provider's form and JSON bodies (mounted before the platform's body parsers, the provider is guarded here). Under
  * `/oidc` the refusal is the spec-shaped OAuth error (RFC 6749 §5.2 `invalid_request`), elsewhere the French error
  * page.
@@ -48,7 +62,9 @@ function queryValues(req: Request): string[] {
 export function inputGuardBeforeProvider(): RequestHandler {
   const readProviderBody = express.raw({ type: PROVIDER_TYPES, limit: PROVIDER_BODY_LIMIT });
   return (req: Request, res: Response, next: NextFunction) => {
-    if (hasForbiddenCharacters(queryValues(req))) return refuse(req, res, 400, MESSAGE);
+    const segments = pathSegments(req);
+    if (!segments || hasForbiddenCharacters(segments) || hasForbiddenCharacters(queryValues(req)))
+      return refuse(req, res, 400, MESSAGE);
     if (!req.path.startsWith('/oidc/') || req.method !== 'POST') return next();
     if (!req.is(PROVIDER_TYPES)) return next();
     readProviderBody(req, res, (error?: unknown) => {
@@ -79,6 +95,8 @@ export function inputGuardAfterParsers(): RequestHandler {
     if (req.path.startsWith('/oidc/')) return next();
     if (hasForbiddenCharacters(req.query) || hasForbiddenCharacters(req.body)) return refuse(req, res, 400, MESSAGE);
     if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method) && req.body === undefined) {
+      // An API action may have no body at all (`POST …/disable`, `DELETE`); a page's form always has one.
+      if (!req.headers['content-type'] && isApiPath(req.path)) return next();
       if (!req.headers['content-type']) return refuse(req, res, 400, 'La requête ne contient pas de formulaire.');
       if (!req.is(ACCEPTED_TYPES))
         return refuse(req, res, 415, 'Le format des données envoyées n’est pas pris en charge.');
@@ -116,7 +134,15 @@ function refuse(req: Request, res: Response, status: number, message: string): v
     res.json({ error: 'invalid_request', error_description: message });
     return;
   }
-  if (req.path.startsWith('/api/') || !req.accepts('html')) {
+  if (isApiPath(req.path)) {
+    const code = { 400: 'MALFORMED_REQUEST', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' }[status];
+    sendProblem(
+      res,
+      problemDetails({ status, code: code ?? `HTTP_${status}`, detail: message, instance: req.path, requestId }),
+    );
+    return;
+  }
+  if (!req.accepts('html')) {
     res.json({ error: { status, code: `HTTP_${status}`, message, requestId } });
     return;
   }

@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 
 /**
  * Paths whose answers carry personal data or belong to a signed-in person: the account space, the steps of a sign-in,
- * registration, activation and recovery (identifiers, tickets, links), FranceConnect's pages, the JSON API and the
+ * registration, activation, invitation and recovery (identifiers, tickets, links), FranceConnect's pages, the JSON API and the
  * development mailbox. The spaces still to come (`/espace-client`, `/espace-cabinet`, `/admin`) are listed already.
  * The provider sets `no-store` on its own endpoints (token, userinfo, introspection, authorization, logout).
  */
@@ -11,6 +11,7 @@ const PERSONAL = [
   '/interaction/',
   '/inscription',
   '/activation',
+  '/invitation',
   '/mot-de-passe-oublie',
   '/identifiant-oublie',
   '/franceconnect',

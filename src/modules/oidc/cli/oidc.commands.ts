@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { CliRuntime } from '../../../platform/cli/cli-context';
 import { CliError } from '../../../platform/cli/cli-error';
+import { FIRM_BOUND_SCOPES, parseApiBinding, type ApiScope } from '../../../platform/api/api-scopes';
+import { ResourceServerRegistry } from '../resource-server.registry';
 import { ClientRegistry, type ClientMetadata } from '../client.registry';
 import { OidcError } from '../oidc.errors';
 import { OidcProviderService } from '../oidc-provider.service';
@@ -23,9 +25,10 @@ interface AddOptions {
   dpop?: boolean;
   jwks?: string;
   jwksUri?: string;
+  apiBinding?: string;
 }
 
-/** `clients:add`, `clients:list`, `clients:remove`, `keys:rotate`, `keys:list`. */
+/** `clients:add`, `clients:list`, `clients:remove`, `keys:rotate`, `resources:add|list|remove`. */
 export function oidcCommands({ withApplication }: CliRuntime): Command[] {
   const add = new Command('clients:add')
     .description('enregistre un site (client OpenID Connect)')
@@ -45,7 +48,14 @@ export function oidcCommands({ withApplication }: CliRuntime): Command[] {
     .option('--dpop', 'jetons d’accès liés à une clé du site (DPoP, RFC 9449)')
     .option('--jwks <fichier>', 'clés publiques du site (JWKS, fichier JSON) pour private_key_jwt')
     .option('--jwks-uri <uri>', 'adresse des clés publiques du site (JWKS) pour private_key_jwt')
+    .option('--api-binding <kind:id>', 'rattache le client à une entité pour l’API (firm:<id> pour client-space:*)')
     .action(async (options: AddOptions) => {
+      const binding = options.apiBinding === undefined ? undefined : parseApiBinding(options.apiBinding);
+      if (options.apiBinding !== undefined && !binding)
+        throw new CliError(`--api-binding attend « type:identifiant » (firm:<id>), pas « ${options.apiBinding} ».`);
+      const scopes = options.scope?.split(' ') ?? [];
+      if (scopes.some((scope) => FIRM_BOUND_SCOPES.includes(scope as ApiScope)) && binding?.kind !== 'firm')
+        throw new CliError('Les portées client-space:* demandent --api-binding firm:<id> (le cabinet du client).');
       const grantTypes = options.grantTypes ?? ['authorization_code', 'refresh_token'];
       const keys = clientKeys(options);
       const metadata: ClientMetadata = {
@@ -62,6 +72,7 @@ export function oidcCommands({ withApplication }: CliRuntime): Command[] {
         ...keys,
         ...(options.requirePar ? { require_pushed_authorization_requests: true } : {}),
         ...(options.dpop ? { dpop_bound_access_tokens: true } : {}),
+        ...(binding ? { api_binding: binding } : {}),
       };
       const added = await withApplication(async (context) => {
         const provider = context.get(OidcProviderService);
@@ -116,7 +127,63 @@ export function oidcCommands({ withApplication }: CliRuntime): Command[] {
       }
     });
 
-  return [add, list, remove, rotate];
+  return [add, list, remove, rotate, ...resourceCommands(withApplication)];
+}
+
+/** `resources:add`, `resources:list`, `resources:remove`: the APIs tokens can be asked for (RFC 8707). */
+function resourceCommands(withApplication: CliRuntime['withApplication']): Command[] {
+  const refusals = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof OidcError) throw new CliError(`Erreur : ${error.message}`);
+      throw error;
+    }
+  };
+
+  const add = new Command('resources:add')
+    .description('enregistre une API (serveur de ressources) : ses jetons d’accès seront des JWT (RFC 9068)')
+    .requiredOption('--identifier <uri>', 'identifiant de l’API (indicateur de ressource, adresse absolue)')
+    .requiredOption('--name <nom>', 'nom de l’API')
+    .requiredOption('--scope <portées...>', 'portées que l’API comprend (répétable ou séparées par des espaces)')
+    .option('--signing-alg <alg>', 'algorithme de signature des jetons : ES256 (défaut), RS256 ou EdDSA')
+    .action(async (options: { identifier: string; name: string; scope: string[]; signingAlg?: string }) => {
+      const added = await withApplication((context) =>
+        refusals(async () => {
+          const server = await context.get(ResourceServerRegistry).add({
+            identifier: options.identifier,
+            name: options.name,
+            scopes: options.scope,
+            signingAlg: options.signingAlg,
+          });
+          // The provider accepts the new scopes in clients' registrations from now on.
+          await context.get(OidcProviderService).refreshKeys();
+          return server;
+        }),
+      );
+      console.log(
+        `API enregistrée : ${added.identifier} (${added.name}), portées ${added.scopes.join(' ')}, jetons signés ${added.signingAlg}`,
+      );
+    });
+
+  const list = new Command('resources:list').description('liste les API (serveurs de ressources)').action(async () => {
+    const servers = await withApplication((context) => context.get(ResourceServerRegistry).list());
+    for (const server of servers) {
+      console.log(
+        `${server.identifier}  ${server.name}${server.builtIn ? ' (intégrée)' : ''}  ${server.signingAlg}  ${server.scopes.join(' ')}`,
+      );
+    }
+  });
+
+  const remove = new Command('resources:remove')
+    .description('supprime une API enregistrée (ses jetons déjà émis restent valables jusqu’à leur expiration)')
+    .argument('<identifiant>', 'identifiant de l’API')
+    .action(async (identifier: string) => {
+      await withApplication((context) => refusals(() => context.get(ResourceServerRegistry).remove(identifier)));
+      console.log(`API supprimée : ${identifier}`);
+    });
+
+  return [add, list, remove];
 }
 
 /** `--jwks FILE` or `--jwks-uri URI`: the site's public keys, and `private_key_jwt` unless another method is given. */

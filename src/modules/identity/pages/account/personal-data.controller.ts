@@ -6,6 +6,7 @@ import {
   SignedIn,
   type SignedInContext,
 } from '../../../../platform/http/access-policy';
+import { spaceCookie } from '../../../../platform/first-party-clients';
 import { AccountService } from '../../account.service';
 import { AccountDeletionFormDto } from '../../dto/account-deletion-form.dto';
 import type { Account } from '../../entities/account.entity';
@@ -47,7 +48,8 @@ export class PersonalDataController {
       if (!isFormError(error)) throw error;
       return renderAccountPage(res.status(400), 'data', 'Erreur : mes données', { errors: error.fields ?? {} });
     }
-    res.clearCookie(me.space.sessionCookie, { path: me.space.path });
+    const cookie = spaceCookie(me.space, me.space.sessionCookie);
+    res.clearCookie(cookie.name, { path: cookie.path, secure: cookie.secure });
     renderMessagePage(res.status(200), 'Votre compte a été supprimé', {
       alert: { type: 'success', text: 'Votre compte et vos données personnelles ont été supprimés.' },
       paragraphs: ['Vos sessions sont fermées et les sites auxquels vous aviez donné accès ne le sont plus.'],
