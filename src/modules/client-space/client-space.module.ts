@@ -8,6 +8,7 @@ import { Dossier, DossierClient } from './entities/dossier.entity';
 import { FirmClient } from './entities/firm-client.entity';
 import { Firm, FirmStaff } from './entities/firm.entity';
 import { SharedItem } from './entities/shared-item.entity';
+import { FirmsApiController } from './api/firms-api.controller';
 import { FirmClientCheck, FirmStaffCheck } from './firm-staff.check';
 import { FirmsService } from './firms.service';
 import { ItemsService } from './items.service';
@@ -53,7 +54,7 @@ export const FIRM_SPACE = {
     FirstPartySpaceModule.register(CLIENT_SPACE),
     FirstPartySpaceModule.register(FIRM_SPACE),
   ],
-  controllers: [FirmPagesController, ClientPagesController],
+  controllers: [FirmPagesController, ClientPagesController, FirmsApiController],
   providers: [FirmsService, ItemsService, RequestsService, FirmStaffCheck, FirmClientCheck],
   exports: [FirmsService, ItemsService, RequestsService],
 })

@@ -197,6 +197,11 @@ export class RequestsService {
     }));
   }
 
+  /** Every message of the firm's dossiers (the API), oldest first. */
+  async messagesOfFirm(firmId: string): Promise<DossierMessage[]> {
+    return this.dataSource.getRepository(DossierMessage).find({ where: { firmId }, order: { createdAt: 'ASC' } });
+  }
+
   /** Messages of clients the firm has not read yet (the firm's home), marked read when the dossier page shows them. */
   async unreadCount(firmId: string): Promise<number> {
     return this.dataSource
