@@ -34,6 +34,7 @@ export default tseslint.config(
       '*.mjs',
       'src/platform/cli/build-if-changed.mjs',
       'src/platform/views/assets/',
+      'src/modules/client-space/assets/',
     ],
   },
   js.configs.recommended,

@@ -27,6 +27,7 @@ import { PlatformApiIdempotency1796093713410 } from './1796093713410-platform-ap
 import { PlatformPayments1796093855921 } from './1796093855921-platform-payments';
 import { LegalDocuments1796094672500 } from './1796094672500-legal-documents';
 import { OidcClientDisabled1796096557729 } from './1796096557729-oidc-client-disabled';
+import { ClientSpaceModel1796094222052 } from './1796094222052-client-space-model';
 
 export const migrations = [
   PlatformAuditEvent1795463126976,
@@ -54,4 +55,5 @@ export const migrations = [
   PlatformPayments1796093855921,
   LegalDocuments1796094672500,
   OidcClientDisabled1796096557729,
+  ClientSpaceModel1796094222052,
 ];

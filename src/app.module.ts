@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { AdminModule } from './modules/admin';
+import { ClientSpaceModule } from './modules/client-space';
 import { FranceConnectModule } from './modules/franceconnect';
 import { IdentityModule } from './modules/identity';
 import { LegalModule } from './modules/legal';
@@ -28,6 +29,7 @@ export class AppModule {
         SecondaryAccountsModule,
         PaymentsModule,
         LegalModule,
+        ClientSpaceModule,
         ...extraModules,
       ],
     };

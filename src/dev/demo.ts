@@ -7,6 +7,7 @@ import { ClientRegistry, OidcProviderService } from '../modules/oidc';
 import { CompanyAccountsDemo, DEMO_COMPANY } from '../modules/secondary-accounts';
 import { SubscriptionsService } from '../modules/subscriptions';
 import { deriveKey } from '../platform/crypto/secret-box';
+import { DEMO_CLIENT, seedClientSpace } from './client-space-demo';
 import { demoSiteUrls, startDemoSite } from './demo-site';
 import { startFranceConnectStandIn, type FranceConnectStandIn } from './franceconnect-stand-in';
 import { testProviderSecret } from '../platform/payments';
@@ -57,12 +58,16 @@ export async function startDemo(
   );
   await seedSubscriptions(app, `http://localhost:${port}/`);
   await app.get(CompanyAccountsDemo).seed();
+  await seedClientSpace(app, DEMO_ACCOUNT.email);
   const site = await startDemoSite({ port, issuer: config.issuer, clientId: DEMO_CLIENT_ID, clientSecret });
   logger.info(
     `Démonstration : site partenaire sur ${site.url} ; compte « ${DEMO_ACCOUNT.identifier} » (${DEMO_ACCOUNT.email}), mot de passe « ${DEMO_ACCOUNT.password} »`,
   );
   logger.info(
     `Démonstration : « Gestion des Comptes » du compte principal « ${DEMO_COMPANY.login} » et de ses comptes secondaires (tbn1.asp1ent…), mot de passe « ${DEMO_COMPANY.password} »`,
+  );
+  logger.info(
+    `Démonstration : espace cabinet ${config.publicUrl}/espace-cabinet (compte « ${DEMO_ACCOUNT.identifier} ») ; espace client ${config.publicUrl}/espace-client (« ${DEMO_CLIENT.email} », même mot de passe)`,
   );
   return () => site.close();
 }

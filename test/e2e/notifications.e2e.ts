@@ -259,6 +259,12 @@ describe('E-mail templates', () => {
       changedAt: '1 décembre 2026 à 10:00',
     },
     'activity-digest': { items: [{ text: 'Un document a été partagé', path: '/compte' }, { text: 'Un dossier créé' }] },
+    'client-space-digest': {
+      items: [
+        { kind: 'acces', firm: 'Cabinet Delmas', dossier: '', title: '' },
+        { kind: 'document', firm: 'Cabinet Delmas', dossier: '2017IIDOS/1529 - ALEXAN', title: 'Lettre' },
+      ],
+    },
   };
   const smsExamples: { [N in SmsTemplateName]: SmsTemplateData[N] } = {
     'test-sms': data,

@@ -17,6 +17,7 @@ import { notificationsCommands } from '../../modules/notifications';
 import { oidcCommands, SigningKeyStore } from '../../modules/oidc';
 import { subscriptionsCommands } from '../../modules/subscriptions';
 import { teleproceduresCommands } from '../../modules/secondary-accounts';
+import { clientSpaceCommands } from '../../modules/client-space';
 import { migrationCommands } from './migration.commands';
 
 /**
@@ -43,6 +44,7 @@ export function buildProgram(runtime: CliRuntime = localRuntime(), output: CliOu
     ...adminCommands(runtime),
     ...subscriptionsCommands(runtime),
     ...teleproceduresCommands(runtime),
+    ...clientSpaceCommands(runtime),
   ]) {
     // Commands added this way do not inherit the program's output and error settings by themselves.
     program.addCommand(command.copyInheritedSettings(program));

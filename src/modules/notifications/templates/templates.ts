@@ -55,6 +55,17 @@ export interface TemplateData {
   'company-password-changed': { salutation: string; accountName: string; changedAt: string };
   /** A digest (see `DIGEST_WINDOWS`): the items enqueued for one person over the window, in one e-mail. */
   'activity-digest': { items: DigestItem[] };
+  /** The client space's digest (seed: the link, the type and number of items shared, the dossiers concerned). */
+  'client-space-digest': { items: ClientSpaceDigestItem[] };
+}
+
+export interface ClientSpaceDigestItem {
+  /** What was shared (`document`, `rdv`, `facture`, `tache`, `temps`, `frais`), or `acces`: the space was opened. */
+  kind: 'acces' | 'document' | 'rdv' | 'facture' | 'tache' | 'temps' | 'frais';
+  firm: string;
+  /** « 2017IIDOS/1529 - ALEXAN »; empty for `acces`. */
+  dossier: string;
+  title: string;
 }
 
 export interface DigestItem {
@@ -79,12 +90,14 @@ export const TEMPLATE_NAMES: readonly TemplateName[] = [
   'account-deleted',
   'company-password-changed',
   'activity-digest',
+  'client-space-digest',
 ];
 
 /** Digest templates and how long a digest stays open after its first item, in milliseconds. */
-export const DIGEST_WINDOWS = { 'activity-digest': 10 * 60 * 1000 } as const satisfies Partial<
-  Record<TemplateName, number>
->;
+export const DIGEST_WINDOWS = {
+  'activity-digest': 10 * 60 * 1000,
+  'client-space-digest': 10 * 60 * 1000,
+} as const satisfies Partial<Record<TemplateName, number>>;
 export type DigestTemplateName = keyof typeof DIGEST_WINDOWS;
 export type DigestItemOf<N extends DigestTemplateName> = TemplateData[N]['items'][number];
 

@@ -1,0 +1,62 @@
+import { DomainError, type ErrorKind, type FieldErrors } from '../../platform/errors';
+
+export enum ClientSpaceErrorCode {
+  FIRM_NOT_FOUND = 'FIRM_NOT_FOUND',
+  CLIENT_NOT_FOUND = 'CLIENT_NOT_FOUND',
+  DOSSIER_NOT_FOUND = 'DOSSIER_NOT_FOUND',
+  ITEM_NOT_FOUND = 'ITEM_NOT_FOUND',
+  REQUEST_NOT_FOUND = 'REQUEST_NOT_FOUND',
+  FORM_INVALID = 'FORM_INVALID',
+  ALREADY_EXISTS = 'ALREADY_EXISTS',
+  FILE_REFUSED = 'FILE_REFUSED',
+  READ_ONLY = 'READ_ONLY',
+}
+
+const kinds: Record<ClientSpaceErrorCode, ErrorKind> = {
+  [ClientSpaceErrorCode.FIRM_NOT_FOUND]: 'not_found',
+  [ClientSpaceErrorCode.CLIENT_NOT_FOUND]: 'not_found',
+  [ClientSpaceErrorCode.DOSSIER_NOT_FOUND]: 'not_found',
+  [ClientSpaceErrorCode.ITEM_NOT_FOUND]: 'not_found',
+  [ClientSpaceErrorCode.REQUEST_NOT_FOUND]: 'not_found',
+  [ClientSpaceErrorCode.FORM_INVALID]: 'invalid',
+  [ClientSpaceErrorCode.ALREADY_EXISTS]: 'conflict',
+  [ClientSpaceErrorCode.FILE_REFUSED]: 'invalid',
+  [ClientSpaceErrorCode.READ_ONLY]: 'forbidden',
+};
+
+/** Errors of the client space (both sides); messages in French, safe to show. */
+export class ClientSpaceError extends DomainError {
+  constructor(code: ClientSpaceErrorCode, message: string, fields?: FieldErrors) {
+    super(code, kinds[code], message, fields);
+  }
+}
+
+export const notFound = (what: 'firm' | 'client' | 'dossier' | 'item' | 'request'): ClientSpaceError => {
+  switch (what) {
+    case 'firm':
+      return new ClientSpaceError(ClientSpaceErrorCode.FIRM_NOT_FOUND, 'Cabinet introuvable.');
+    case 'client':
+      return new ClientSpaceError(ClientSpaceErrorCode.CLIENT_NOT_FOUND, 'Client introuvable.');
+    case 'dossier':
+      return new ClientSpaceError(ClientSpaceErrorCode.DOSSIER_NOT_FOUND, 'Dossier introuvable.');
+    case 'item':
+      return new ClientSpaceError(ClientSpaceErrorCode.ITEM_NOT_FOUND, 'Élément introuvable.');
+    case 'request':
+      return new ClientSpaceError(ClientSpaceErrorCode.REQUEST_NOT_FOUND, 'Demande introuvable.');
+  }
+};
+
+/** A form refused: one message per field. */
+export const formInvalid = (fields: Record<string, string>): ClientSpaceError =>
+  new ClientSpaceError(
+    ClientSpaceErrorCode.FORM_INVALID,
+    'Le formulaire contient des erreurs.',
+    Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, [v]])),
+  );
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A unique index refused the row (two requests at once): PostgreSQL's `unique_violation`. */
+export const isUniqueViolation = (error: unknown): boolean =>
+  (error as { driverError?: { code?: string }; code?: string } | null)?.driverError?.code === '23505' ||
+  (error as { code?: string } | null)?.code === '23505';
