@@ -95,6 +95,7 @@ export class RegistrationController {
     res.status(200).json({
       strength: check.strength,
       accepted: check.problems.length === 0,
+      rules: check.rules,
       message: check.problems.length ? describePasswordProblems(check.problems) : '',
     });
   }

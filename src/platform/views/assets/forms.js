@@ -25,9 +25,22 @@
 
   var LEVELS = { faible: 'Faible', moyen: 'Moyen', fort: 'Fort' };
 
+  // The checklist under the field (« Le niveau "Moyen" », « 8 caractères »…): each rule ticked as soon as it is met.
+  function tick(checklist, rules) {
+    if (!checklist) return;
+    checklist.querySelectorAll('[data-rule]').forEach(function (item) {
+      var met = Boolean(rules && rules[item.getAttribute('data-rule')]);
+      item.setAttribute('data-met', met ? 'oui' : 'non');
+      item.classList.toggle('fr-message--valid', met);
+      var state = item.querySelector('.fr-sr-only');
+      if (state) state.textContent = met ? ' : respecté' : ' : pas encore';
+    });
+  }
+
   document.querySelectorAll('input[data-strength-url]').forEach(function (input) {
     var meter = document.getElementById(input.id + '-force');
     if (!meter) return;
+    var checklist = document.getElementById(input.id + '-regles');
     var personal = [];
     try {
       personal = JSON.parse(input.getAttribute('data-personal') || '[]');
@@ -40,6 +53,7 @@
       var password = input.value;
       if (!password) {
         meter.hidden = true;
+        tick(checklist, null);
         return;
       }
       var values = personal.concat(
@@ -62,6 +76,7 @@
           if (!answer || request !== latest) return;
           meter.hidden = false;
           meter.setAttribute('data-level', answer.strength);
+          tick(checklist, answer.rules);
           var label = meter.querySelector('.force__libelle');
           var detail = meter.querySelector('.force__detail');
           label.textContent = 'Niveau : ' + LEVELS[answer.strength];
