@@ -50,7 +50,56 @@ describe('Sign-up journeys in a browser', { skip: browserSkipReason() }, () => {
     void deliver;
   });
 
+  /** Waits until a field's value passes `test` (the page's CSP forbids the string predicates of waitForFunction). */
+  const valueOf = async (p: Page, selector: string, test: (value: string) => boolean) => {
+    for (let i = 0; i < 100; i++) {
+      const value = await p.locator(selector).inputValue();
+      if (test(value)) return value;
+      await p.waitForTimeout(100);
+    }
+    assert.fail(`${selector} : « ${await p.locator(selector).inputValue()} »`);
+  };
   const noViolations = async (p: Page) => assert.deepEqual(await accessibilityViolations(p), []);
+
+  const PASSWORD = 'Chaussette-Volante-7';
+  const fillCitizen = async (p: Page, values: { given: string; family: string; email: string }) => {
+    await p.locator('label[for="civility-madame"]').click();
+    await p.locator('#familyName').fill(values.family);
+    await p.locator('#givenName').fill(values.given);
+    await p.locator('#birthDate').fill('1985-04-12');
+    await p.locator('#email').fill(values.email);
+    await p.locator('#password').fill(PASSWORD);
+    await p.locator('#passwordConfirmation').fill(PASSWORD);
+    await p.locator('label[for="acceptTerms"]').click();
+    await p.locator('label[for="acceptPrivacy"]').click();
+  };
+
+  describe('the identifier field', () => {
+    it('proposes « prénom.nom » as soon as the names are typed, and the e-mail page repeats it', async () => {
+      await page.goto(`${app.url}/inscription/citoyen`);
+      await page.locator('#givenName').fill('Élise');
+      await page.locator('#familyName').fill('Du Pont');
+      await valueOf(page, '#identifier', (v) => v !== '');
+      assert.equal(await page.locator('#identifier').inputValue(), 'elise.du-pont');
+      await page.waitForSelector('#identifier-disponibilite:has-text("Identifiant disponible !")');
+      // A name corrected afterwards updates the proposal…
+      await page.locator('#familyName').fill('Dupont');
+      await valueOf(page, '#identifier', (v) => v === 'elise.dupont');
+      await screenshot(page, 'parcours-identifiant-propose');
+      // …but never an identifier the person typed.
+      await page.locator('#identifier').fill('elise85');
+      await page.locator('#givenName').fill('Elise');
+      await page.waitForTimeout(800);
+      assert.equal(await page.locator('#identifier').inputValue(), 'elise85');
+      await page.locator('#identifier').fill('');
+      await fillCitizen(page, { given: 'Élise', family: 'Dupont', email: 'elise.parcours@example.fr' });
+      await page.getByRole('button', { name: 'Valider' }).click();
+      await page.waitForSelector('text=Vérifiez votre messagerie');
+      assert.match(await page.locator('main').innerText(), /Votre identifiant de connexion : elise\.dupont/);
+      await screenshot(page, 'parcours-identifiant-verifiez');
+      await noViolations(page);
+    });
+  });
 
   describe('the password field', () => {
     it('ticks the seed’s checklist live, keeps the gauge its width, and words its advice in plain French', async () => {

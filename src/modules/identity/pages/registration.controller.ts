@@ -84,6 +84,26 @@ export class RegistrationController {
     });
   }
 
+  /** The identifier proposed as soon as the names are typed (forms.js): `prénom.nom`, made unique. */
+  @Public()
+  @Get('identifiant-propose')
+  async proposeIdentifier(
+    @Query('prenom') givenName: unknown,
+    @Query('nom') familyName: unknown,
+    @Res() res: Response,
+  ): Promise<void> {
+    const given = typeof givenName === 'string' ? givenName.replace(/\0/g, '').slice(0, 100) : '';
+    const family = typeof familyName === 'string' ? familyName.replace(/\0/g, '').slice(0, 100) : '';
+    res.setHeader('Cache-Control', 'no-store');
+    if (!given.trim() || !family.trim()) {
+      res.json({ identifier: '', message: '' });
+      return;
+    }
+    const identifier = await this.identifiers.propose(given, family);
+    const available = (await this.identifiers.status(identifier)) === 'available';
+    res.json({ identifier: available ? identifier : '', message: available ? 'Identifiant disponible !' : '' });
+  }
+
   /** The live strength meter (forms.js): the same policy as the server applies when the form is sent. */
   @Public()
   @Post('force-mot-de-passe')
@@ -137,6 +157,7 @@ export class RegistrationController {
         paragraphs: [
           'Ouvrez le lien qu’il contient pour activer votre compte : vous ne pourrez pas vous connecter avant.',
           'Vous ne le trouvez pas ? Regardez dans les courriers indésirables. Sans activation dans les 30 jours, la demande est supprimée.',
+          `Votre identifiant de connexion : ${outcome.identifier}. Vous pourrez aussi vous connecter avec votre adresse électronique.`,
         ],
       });
     } catch (error) {

@@ -114,4 +114,41 @@
     }, 300);
     input.addEventListener('input', check);
   });
+
+  // The default identifier (prénom.nom) proposed in the field as soon as both names are typed, as long as the person
+  // has not typed one of their own.
+  document.querySelectorAll('input[data-propose-url]').forEach(function (input) {
+    var form = input.form;
+    var given = form && form.elements.namedItem('givenName');
+    var family = form && form.elements.namedItem('familyName');
+    var target = document.getElementById(input.id + '-disponibilite');
+    if (!given || !family || !target) return;
+    var proposed = '';
+    var latest = 0;
+    var propose = debounce(function () {
+      if (input.value.trim() && input.value !== proposed) return;
+      var request = ++latest;
+      var url =
+        input.getAttribute('data-propose-url') +
+        '?prenom=' +
+        encodeURIComponent(given.value) +
+        '&nom=' +
+        encodeURIComponent(family.value);
+      fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } })
+        .then(function (res) {
+          return res.ok ? res.json() : null;
+        })
+        .then(function (answer) {
+          if (!answer || request !== latest) return;
+          if (input.value.trim() && input.value !== proposed) return;
+          proposed = answer.identifier;
+          input.value = answer.identifier;
+          show(target, answer.identifier ? 'valid' : '', answer.message);
+        })
+        .catch(function () {});
+    }, 300);
+    given.addEventListener('input', propose);
+    family.addEventListener('input', propose);
+    if (!input.value.trim() && given.value && family.value) propose();
+  });
 })();
