@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { FranceConnectStandIn } from '../../src/dev/franceconnect-stand-in';
+import { startAppWithFranceConnect } from '../support/franceconnect';
+import { HttpBrowser } from '../support/http-browser';
+import type { TestApp } from '../support/test-app';
+
+/** The label of a field and the attributes of its input, from a page's HTML. */
+function field(html: string, id: string): { label: string; input: string } {
+  const label = new RegExp(`<label[^>]*for="${id}"[^>]*>([\\s\\S]*?)</label>`).exec(html)?.[1] ?? '';
+  const input = new RegExp(`<input[^>]*id="${id}"[^>]*>`).exec(html)?.[0] ?? '';
+  return {
+    label: label
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+    input,
+  };
+}
+
+/**
+ * The sign-up and sign-in journeys as a new user meets them (seeds 003 and 004): what the pages say and ask, checked
+ * over HTTP; the behaviour of the pages' scripts is in `test/browser/journeys.browser.ts`.
+ */
+describe('Sign-up journeys', () => {
+  let standIn: FranceConnectStandIn;
+  let app: TestApp;
+
+  before(async () => {
+    ({ standIn, app } = await startAppWithFranceConnect('plateforme-parcours'));
+  });
+  after(async () => {
+    await app?.close();
+    await standIn?.close();
+  });
+
+  const fcOrigin = () => new URL(standIn.issuer).origin;
+  const throughFranceConnect = async (browser: HttpBrowser, identity: string) => {
+    const signInPage = await browser.get(`${app.url}/compte/connexion`, app.url);
+    const toFc = await browser.get(`${signInPage.url}/franceconnect`, app.url);
+    let atFc = await browser.get(toFc.location!, fcOrigin());
+    atFc = await browser.submit(atFc, /interaction$/, { identity }, fcOrigin());
+    return browser.get(atFc.location!, app.url);
+  };
+
+  describe('labels', () => {
+    it('does not call « facultatif » the association’s RNA and SIREN, one of which is required', async () => {
+      const page = await new HttpBrowser().get(`${app.url}/inscription/association`);
+      for (const id of ['rna', 'organisationNumber']) {
+        assert.doesNotMatch(field(page.body, id).label, /facultatif/, id);
+        assert.doesNotMatch(field(page.body, id).input, /\srequired/, id);
+      }
+      assert.match(page.body, /Indiquez au moins l’un des deux/);
+    });
+
+    it('does not mark « required » the optional password of the FranceConnect form', async () => {
+      const browser = new HttpBrowser();
+      let page = await throughFranceConnect(browser, 'carmen');
+      page = await browser.get(page.url.replace(/suite$/, 'inscription'), app.url);
+      assert.equal(page.status, 200);
+      for (const id of ['password', 'passwordConfirmation']) {
+        assert.match(field(page.body, id).label, /facultatif/, id);
+        assert.doesNotMatch(field(page.body, id).input, /\srequired/, id);
+      }
+    });
+  });
+});
