@@ -5,6 +5,8 @@ import { startAppWithFranceConnect } from '../support/franceconnect';
 import { HttpBrowser } from '../support/http-browser';
 import type { TestApp } from '../support/test-app';
 
+const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1];
+
 /** The label of a field and the attributes of its input, from a page's HTML. */
 function field(html: string, id: string): { label: string; input: string } {
   const label = new RegExp(`<label[^>]*for="${id}"[^>]*>([\\s\\S]*?)</label>`).exec(html)?.[1] ?? '';
@@ -61,6 +63,37 @@ describe('Sign-up journeys', () => {
       for (const id of ['password', 'passwordConfirmation']) {
         assert.match(field(page.body, id).label, /facultatif/, id);
         assert.doesNotMatch(field(page.body, id).input, /\srequired/, id);
+      }
+    });
+  });
+
+  describe('a damaged link', () => {
+    // Cut by a mail client (too short), or with what a mail client glued to it.
+    const damaged = ['AbCdEf0123', `${'A'.repeat(43)}%3E`, 'x'.repeat(300)];
+
+    it('shows « Ce lien n’est pas valable » and what to do, for an activation link', async () => {
+      for (const token of damaged) {
+        const browser = new HttpBrowser();
+        const page = await browser.get(`${app.url}/activation/${token}`);
+        assert.equal(page.status, 400, token);
+        assert.match(page.body, /<h1[^>]*>Ce lien n’est pas valable<\/h1>/);
+        assert.match(page.body, /la page vous proposera de recevoir un nouveau lien d’activation/);
+        assert.match(page.body, /href="\/compte"/);
+      }
+      const browser = new HttpBrowser();
+      const form = await browser.get(`${app.url}/inscription/citoyen`);
+      const answer = await browser.post(`${app.url}/activation/AbCdEf0123`, { _csrf: csrfOf(form.body) });
+      assert.equal(answer.status, 400);
+      assert.match(answer.body, /Ce lien n’est pas valable/);
+    });
+
+    it('shows « Ce lien n’est pas valable » and what to do, for a password reset link', async () => {
+      for (const token of damaged) {
+        const page = await new HttpBrowser().get(`${app.url}/mot-de-passe-oublie/nouveau/${token}`);
+        assert.equal(page.status, 400, token);
+        assert.match(page.body, /<h1[^>]*>Ce lien n’est pas valable<\/h1>/);
+        assert.match(page.body, /Refaites une demande avec « Mot de passe oublié »/);
+        assert.match(page.body, /href="\/mot-de-passe-oublie"/);
       }
     });
   });

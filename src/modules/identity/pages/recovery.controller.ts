@@ -13,7 +13,7 @@ import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { RESET_LINK_MINUTES, RecoveryService } from '../recovery.service';
 import { DEVICE_COOKIE, SignInThrottle } from '../sign-in.throttle';
 import { codeFailureMessage } from './code-messages';
-import { checkLinkToken } from './link-token';
+import { INVALID_LINK_TEXT, INVALID_LINK_TITLE, isLinkToken } from './link-token';
 
 const VIEWS = 'modules/identity/views/recovery';
 /** Both paths (account or not) take a few milliseconds; the answer waits this long whichever was taken. */
@@ -100,8 +100,7 @@ export class RecoveryController {
   @Public()
   @Get('mot-de-passe-oublie/nouveau/:token')
   async newPasswordPage(@Param('token') token: string, @Res() res: Response): Promise<void> {
-    checkLinkToken(token);
-    if (!(await this.recovery.linkIsValid(token))) return this.invalidLink(res.status(400));
+    if (!isLinkToken(token) || !(await this.recovery.linkIsValid(token))) return this.invalidLink(res.status(400));
     res.render(`${VIEWS}/new-password.njk`, { token, errors: {} });
   }
 
@@ -112,7 +111,7 @@ export class RecoveryController {
     @Body() form: NewPasswordFormDto,
     @Res() res: Response,
   ): Promise<void> {
-    checkLinkToken(token);
+    if (!isLinkToken(token)) return this.invalidLink(res.status(400));
     const password = form.password ?? '';
     const confirmation = form.passwordConfirmation ?? '';
     try {
@@ -166,9 +165,11 @@ export class RecoveryController {
 
   private invalidLink(res: Response): void {
     res.render(MESSAGE, {
-      title: 'Lien non valable',
-      alert: { type: 'error', text: 'Ce lien a déjà servi ou n’est plus valable.' },
-      paragraphs: ['Refaites une demande de réinitialisation : un nouveau lien vous sera envoyé.'],
+      title: INVALID_LINK_TITLE,
+      alert: { type: 'error', text: INVALID_LINK_TEXT },
+      paragraphs: [
+        'Refaites une demande avec « Mot de passe oublié » : un nouveau lien vous sera envoyé, valable une fois. Les liens reçus avant ne servent plus.',
+      ],
       link: { href: '/mot-de-passe-oublie', label: 'Mot de passe oublié' },
     });
   }

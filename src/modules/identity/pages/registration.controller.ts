@@ -5,7 +5,7 @@ import { PlatformError, PlatformErrorCode } from '../../../platform/errors';
 import { Public } from '../../../platform/http/access-policy';
 import { noSoonerThan } from '../../../platform/http/minimum-duration';
 import { codeFailureMessage } from './code-messages';
-import { checkLinkToken } from './link-token';
+import { INVALID_LINK_TEXT, INVALID_LINK_TITLE, isLinkToken } from './link-token';
 import { documentUploadOf } from './document-upload.middleware';
 import { DOCUMENT_KINDS, DOCUMENT_MAX_BYTES } from '../identity-documents';
 import type { AccountProfile } from '../entities/account.entity';
@@ -243,7 +243,7 @@ export class ActivationController {
   @Public()
   @Get(':token')
   confirm(@Param('token') token: string, @Res() res: Response): void {
-    checkLinkToken(token);
+    if (!isLinkToken(token)) return this.invalidLink(res.status(400));
     res.render('platform/views/message.njk', {
       title: 'Activer mon compte',
       paragraphs: ['Confirmez l’activation de votre compte.'],
@@ -254,13 +254,16 @@ export class ActivationController {
   @Public()
   @Post(':token')
   async activate(@Param('token') token: string, @Res() res: Response): Promise<void> {
-    checkLinkToken(token);
-    if ((await this.activation.activateByLink(token)) === 'activated') return this.activated(res);
-    res.status(400).render('platform/views/message.njk', {
-      title: 'Lien d’activation non valable',
-      alert: { type: 'error', text: 'Ce lien a déjà servi ou n’est plus valable.' },
+    if (isLinkToken(token) && (await this.activation.activateByLink(token)) === 'activated') return this.activated(res);
+    this.invalidLink(res.status(400));
+  }
+
+  private invalidLink(res: Response): void {
+    res.render('platform/views/message.njk', {
+      title: INVALID_LINK_TITLE,
+      alert: { type: 'error', text: INVALID_LINK_TEXT },
       paragraphs: [
-        'Si vous avez déjà activé votre compte, connectez-vous. Sinon, essayez de vous connecter : la page vous proposera de recevoir un nouveau lien.',
+        'Si vous avez déjà activé votre compte, connectez-vous. Sinon, essayez de vous connecter avec votre identifiant et votre mot de passe : la page vous proposera de recevoir un nouveau lien d’activation.',
       ],
       link: { href: '/compte', label: 'M’identifier' },
     });
