@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FranceConnectStandIn } from '../../src/dev/franceconnect-stand-in';
+import { OutboxWorker } from '../../src/modules/notifications';
 import { startAppWithFranceConnect } from '../support/franceconnect';
 import { HttpBrowser } from '../support/http-browser';
-import type { TestApp } from '../support/test-app';
+import { startHttpSink, type HttpSink } from '../support/http-sink';
+import { startSmtpServer, type TestSmtpServer } from '../support/smtp';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+const PASSWORD = 'Chaussette-Volante-7';
 
 const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1];
 
@@ -96,5 +101,82 @@ describe('Sign-up journeys', () => {
         assert.match(page.body, /href="\/mot-de-passe-oublie"/);
       }
     });
+  });
+});
+
+describe('Sign-up journeys by SMS (local SMS gateway)', () => {
+  let app: TestApp;
+  let smtp: TestSmtpServer;
+  let gateway: HttpSink;
+
+  before(async () => {
+    smtp = await startSmtpServer();
+    gateway = await startHttpSink();
+    app = await startTestApp({
+      env: { SMTP_URL: smtp.url, SMS_GATEWAY_URL: `${gateway.url}/sms`, SMS_GATEWAY_TOKEN: 'jeton' },
+    });
+  });
+  after(async () => {
+    await app?.close();
+    await smtp?.stop();
+    await gateway?.stop();
+  });
+
+  /** The code of the `n`-th SMS sent to `phone`. */
+  const smsCode = async (phone: string, n: number) => {
+    await app.app.get(OutboxWorker).deliverDue();
+    await gateway.waitFor(() => gateway.requests.filter((r) => r.body.includes(phone)).length >= n);
+    const sms = gateway.requests.filter((r) => r.body.includes(phone))[n - 1];
+    return /(\d{6})/.exec((JSON.parse(sms.body) as { text: string }).text)![1];
+  };
+  const wrongFor = (code: string) => (code === '000000' ? '111111' : '000000');
+
+  it('after the last wrong activation code, says the code no longer works and offers only a new one', async () => {
+    const browser = new HttpBrowser();
+    let page = await browser.get(`${app.url}/inscription/citoyen`);
+    page = await browser.submit(page, /\/inscription\/citoyen$/, {
+      civility: 'monsieur',
+      familyName: 'Code',
+      givenName: 'Léon',
+      birthDate: '1980-02-03',
+      email: 'leon.code@example.fr',
+      mobilePhone: '06 12 34 56 01',
+      password: PASSWORD,
+      passwordConfirmation: PASSWORD,
+      acceptTerms: 'oui',
+      acceptPrivacy: 'oui',
+      activationChannel: 'sms',
+    });
+    assert.match(page.url, /\/activation\/code\//, page.body.slice(0, 2000));
+    assert.match(page.body, /vient d’être envoyé/);
+    const wrong = wrongFor(await smsCode('+33612345601', 1));
+    for (let i = 1; i <= 5; i++) page = await browser.submit(page, /\/activation\/code\/[0-9a-f-]+$/, { code: wrong });
+    assert.equal(page.status, 400);
+    assert.match(page.body, /Ce code n’est plus valable/);
+    assert.doesNotMatch(page.body, /vient d’être envoyé/);
+    assert.doesNotMatch(page.body, /Valider le code/);
+    assert.doesNotMatch(page.body, /id="code"/);
+    assert.match(page.body, /<button[^>]*type="submit"[^>]*>Recevoir un nouveau code<\/button>/);
+
+    // The new code activates the account.
+    page = await browser.submit(page, /renvoyer$/, {});
+    assert.match(page.body, /vient d’être envoyé/);
+    page = await browser.submit(page, /\/activation\/code\/[0-9a-f-]+$/, { code: await smsCode('+33612345601', 2) });
+    assert.match(page.body, /Votre compte est activé/);
+  });
+
+  it('after the last wrong reset code, says the code no longer works and offers only a new request', async () => {
+    const browser = new HttpBrowser();
+    let page = await browser.get(`${app.url}/mot-de-passe-oublie`);
+    page = await browser.submit(page, /\/mot-de-passe-oublie$/, { login: 'leon.code', channel: 'sms' });
+    assert.match(page.url, /\/mot-de-passe-oublie\/code\//, page.body.slice(0, 2000));
+    const wrong = wrongFor(await smsCode('+33612345601', 3));
+    for (let i = 1; i <= 5; i++)
+      page = await browser.submit(page, /\/mot-de-passe-oublie\/code\/[0-9a-f-]+$/, { code: wrong });
+    assert.equal(page.status, 400);
+    assert.match(page.body, /Ce code n’est plus valable/);
+    assert.doesNotMatch(page.body, /vient d’y être envoyé/);
+    assert.doesNotMatch(page.body, /Valider le code/);
+    assert.match(page.body, /<a class="fr-btn"[^>]*href="\/mot-de-passe-oublie"[^>]*>Refaire une demande<\/a>/);
   });
 });

@@ -12,7 +12,7 @@ import {
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { RESET_LINK_MINUTES, RecoveryService } from '../recovery.service';
 import { DEVICE_COOKIE, SignInThrottle } from '../sign-in.throttle';
-import { codeFailureMessage } from './code-messages';
+import { codeFailure } from './code-messages';
 import { INVALID_LINK_TEXT, INVALID_LINK_TITLE, isLinkToken } from './link-token';
 
 const VIEWS = 'modules/identity/views/recovery';
@@ -93,7 +93,7 @@ export class RecoveryController {
     if (result.status === 'valid') return res.redirect(303, `/mot-de-passe-oublie/nouveau/${result.token}`);
     res.status(400).render(`${VIEWS}/code.njk`, {
       ticket,
-      error: codeFailureMessage(result, 'Refaites une demande.'),
+      ...codeFailure(result, 'Refaites une demande.'),
     });
   }
 

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { PlatformError, PlatformErrorCode } from '../../../platform/errors';
 import { Public } from '../../../platform/http/access-policy';
 import { noSoonerThan } from '../../../platform/http/minimum-duration';
-import { codeFailureMessage } from './code-messages';
+import { codeFailure } from './code-messages';
 import { INVALID_LINK_TEXT, INVALID_LINK_TITLE, isLinkToken } from './link-token';
 import { documentUploadOf } from './document-upload.middleware';
 import { DOCUMENT_KINDS, DOCUMENT_MAX_BYTES } from '../identity-documents';
@@ -224,7 +224,7 @@ export class ActivationController {
     if (result.status === 'activated') return this.activated(res);
     res.status(400).render(`${VIEWS}/code.njk`, {
       ticket,
-      error: codeFailureMessage(result, 'Demandez un nouveau code avec « Renvoyer un code ».'),
+      ...codeFailure(result, 'Demandez un nouveau code avec « Renvoyer un code ».'),
     });
   }
 
