@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FranceConnectStandIn } from '../../src/dev/franceconnect-stand-in';
+import * as client from 'openid-client';
 import { OutboxWorker } from '../../src/modules/notifications';
+import { ClientRegistry, OidcProviderService } from '../../src/modules/oidc';
 import { startAppWithFranceConnect } from '../support/franceconnect';
 import { HttpBrowser } from '../support/http-browser';
 import { startHttpSink, type HttpSink } from '../support/http-sink';
-import { startSmtpServer, type TestSmtpServer } from '../support/smtp';
+import { sentTo, startSmtpServer, type TestSmtpServer } from '../support/smtp';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const PASSWORD = 'Chaussette-Volante-7';
@@ -178,5 +180,71 @@ describe('Sign-up journeys by SMS (local SMS gateway)', () => {
     assert.doesNotMatch(page.body, /vient d’y être envoyé/);
     assert.doesNotMatch(page.body, /Valider le code/);
     assert.match(page.body, /<a class="fr-btn"[^>]*href="\/mot-de-passe-oublie"[^>]*>Refaire une demande<\/a>/);
+  });
+
+  it('brings recovery started from a site’s sign-in back to that sign-in, not to « Mon compte »', async () => {
+    const redirectUri = 'http://127.0.0.1:9/retour';
+    const oidc = app.app.get(OidcProviderService);
+    const { clientSecret } = await app.app
+      .get(ClientRegistry)
+      .add({ client_id: 'site-parcours', redirect_uris: [redirectUri] }, (m) => oidc.validateClient(m));
+    const config = await client.discovery(
+      new URL(app.config.issuer),
+      'site-parcours',
+      undefined,
+      client.ClientSecretBasic(clientSecret),
+      { execute: [client.allowInsecureRequests] },
+    );
+    const authorize = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid',
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+    });
+    const browser = new HttpBrowser();
+    let signIn = await browser.get(authorize.toString(), app.url);
+    const interaction = new URL(signIn.url).pathname;
+    assert.match(interaction, /^\/interaction\/[\w-]+$/);
+    const back = new RegExp(`href="${interaction}"[^>]*>(Retour à la connexion|M’identifier)<`);
+
+    // « Identifiant oublié ? » on the identifier step.
+    const forgotten = /href="(\/identifiant-oublie[^"]*)"/.exec(signIn.body)![1].replace(/&amp;/g, '&');
+    let page = await browser.get(`${app.url}${forgotten}`, app.url);
+    page = await browser.submit(page, /\/identifiant-oublie$/, { email: 'leon.code@example.fr' }, app.url);
+    assert.match(page.body, back, 'identifiant oublié');
+
+    // « Mot de passe ou identifiant oublié ? » on the password step, then the e-mailed link.
+    signIn = await browser.get(`${app.url}${interaction}`, app.url);
+    signIn = await browser.submit(signIn, /identifiant$/, { identifier: 'leon.code' }, app.url);
+    const reset = /href="(\/mot-de-passe-oublie[^"]*)"/.exec(signIn.body)![1].replace(/&amp;/g, '&');
+    page = await browser.get(`${app.url}${reset}`, app.url);
+    page = await browser.submit(page, /\/mot-de-passe-oublie$/, { login: 'leon.code', channel: 'email' }, app.url);
+    assert.match(page.body, back, 'mot de passe oublié');
+    await app.app.get(OutboxWorker).deliverDue();
+    const mail = await smtp.waitFor((m) => sentTo('leon.code@example.fr')(m) && /nouveau\//.test(m.text ?? ''));
+    const link = /(http:\/\/127\.0\.0\.1:\d+\/mot-de-passe-oublie\/nouveau\/[\w-]{43})/.exec(mail.text ?? '')![1];
+    page = await browser.get(link, app.url);
+    const NEW = 'Parapluie-Orange-42';
+    page = await browser.submit(page, /nouveau\//, { password: NEW, passwordConfirmation: NEW }, app.url);
+    assert.match(page.body, /Mot de passe modifié/);
+    assert.match(page.body, back, 'après le nouveau mot de passe');
+
+    // The interrupted sign-in goes on, with the new password, to the site.
+    signIn = await browser.get(`${app.url}${interaction}`, app.url);
+    assert.equal(signIn.status, 200);
+    signIn = await browser.submit(signIn, /identifiant$/, { identifier: 'leon.code' }, app.url);
+    signIn = await browser.submit(signIn, /mot-de-passe$/, { password: NEW }, app.url);
+    if (!signIn.location) signIn = await browser.submit(signIn, /consentement$/, { decision: 'autoriser' }, app.url);
+    assert.ok(signIn.location?.startsWith(redirectUri), signIn.location);
+  });
+
+  it('ignores a return address that is not a sign-in of this platform', async () => {
+    const browser = new HttpBrowser();
+    let page = await browser.get(
+      `${app.url}/identifiant-oublie?retour=${encodeURIComponent('https://ailleurs.example/')}`,
+    );
+    page = await browser.submit(page, /\/identifiant-oublie$/, { email: 'personne@example.fr' });
+    assert.match(page.body, /href="\/compte"[^>]*>Retour à la connexion</);
+    assert.doesNotMatch(page.body, /ailleurs/);
   });
 });
