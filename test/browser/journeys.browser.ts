@@ -145,4 +145,16 @@ describe('Sign-up journeys in a browser', { skip: browserSkipReason() }, () => {
       await noViolations(page);
     });
   });
+
+  it('shows on the sign-in page why to create an account, and on the home page how', async () => {
+    await page.goto(`${app.url}/compte`);
+    await page.waitForURL(/\/interaction\//);
+    await page.waitForSelector('text=Vous n’avez pas encore de compte ?');
+    assert.equal(await page.locator('li.fr-icon-check-line').count(), 3);
+    await screenshot(page, 'parcours-connexion');
+    await noViolations(page);
+    await page.goto(`${app.url}/`);
+    await page.getByRole('link', { name: 'Créer mon compte' }).click();
+    await page.waitForURL(/\/inscription$/);
+  });
 });

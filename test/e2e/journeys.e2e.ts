@@ -247,4 +247,27 @@ describe('Sign-up journeys by SMS (local SMS gateway)', () => {
     assert.match(page.body, /href="\/compte"[^>]*>Retour à la connexion</);
     assert.doesNotMatch(page.body, /ailleurs/);
   });
+
+  it('names the signed-in person in the header, and offers the seed’s reasons to create an account at sign-in', async () => {
+    const browser = new HttpBrowser();
+    let page = await browser.get(`${app.url}/compte`, app.url);
+    assert.match(page.url, /\/interaction\//);
+    assert.match(page.body, /Vous n’avez pas encore de compte ?/);
+    assert.match(page.body, /En créant un compte, vous pourrez :/);
+    assert.ok((page.body.match(/<li class="fr-icon-check-line[^"]*">/g) ?? []).length >= 3, 'la liste des avantages');
+    assert.match(page.body, /href="\/inscription"[^>]*>Créer mon compte</);
+    page = await browser.submit(page, /identifiant$/, { identifier: 'leon.code' }, app.url);
+    page = await browser.submit(page, /mot-de-passe$/, { password: 'Parapluie-Orange-42' }, app.url);
+    assert.equal(page.status, 200, page.body.slice(0, 1500));
+    const header = /<header[\s\S]*?<\/header>/.exec(page.body)![0];
+    assert.match(header, /Léon Code/);
+  });
+
+  it('announces on the home page only what the platform does, and how to create an account', async () => {
+    const home = await new HttpBrowser().get(`${app.url}/`);
+    assert.equal(home.status, 200);
+    assert.match(home.body, /href="\/inscription"[^>]*>Créer mon compte</);
+    // The account holder sees open sessions and authorised sites; there is no sign-in journal to show them.
+    assert.doesNotMatch(home.body, /enregistrée dans un journal/);
+  });
 });
