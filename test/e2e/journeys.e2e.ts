@@ -74,6 +74,48 @@ describe('Sign-up journeys', () => {
     });
   });
 
+  describe('the company form', () => {
+    const PNG = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    );
+
+    it('keeps the passwords on an error elsewhere, and does not count the file notice as an error', async () => {
+      const browser = new HttpBrowser();
+      const form = await browser.get(`${app.url}/inscription/entreprise`);
+      const page = await browser.post(
+        `${app.url}/inscription/entreprise`,
+        {
+          _csrf: csrfOf(form.body),
+          civility: 'monsieur',
+          familyName: 'Martin',
+          givenName: 'Paul',
+          birthDate: '1980-02-03',
+          email: 'paul@martin-sarl.fr',
+          occupation: 'Chef d’entreprise',
+          organisationName: 'Martin SARL',
+          organisationNumber: '732 829 321',
+          password: PASSWORD,
+          passwordConfirmation: PASSWORD,
+          acceptTerms: 'oui',
+          acceptPrivacy: 'oui',
+          activationChannel: 'email',
+          identityDocumentKind: 'passeport',
+        },
+        undefined,
+        { identityDocument: { name: 'passeport.png', type: 'image/png', data: PNG } },
+      );
+      assert.equal(page.status, 400);
+      assert.match(page.body, /Le formulaire contient 1 erreur</);
+      assert.match(page.body, /la clé de contrôle ne correspond pas/);
+      for (const id of ['password', 'passwordConfirmation']) {
+        assert.match(field(page.body, id).input, new RegExp(`value="${PASSWORD}"`), id);
+      }
+      assert.match(page.body, /sélectionnez-le de nouveau/);
+      assert.doesNotMatch(page.body, /id="identityDocument-erreur"/);
+    });
+  });
+
   describe('a damaged link', () => {
     // Cut by a mail client (too short), or with what a mail client glued to it.
     const damaged = ['AbCdEf0123', `${'A'.repeat(43)}%3E`, 'x'.repeat(300)];

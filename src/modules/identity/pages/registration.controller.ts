@@ -162,7 +162,19 @@ export class RegistrationController {
       });
     } catch (error) {
       if (error instanceof IdentityError && error.code === (IdentityErrorCode.REGISTRATION_INVALID as string)) {
-        return this.renderForm(res.status(400), profile, values, error.fields ?? {});
+        const fields = error.fields ?? {};
+        // Passwords that passed every rule are given back, so that an error elsewhere does not make them typed again.
+        const passwords =
+          fields.password || fields.passwordConfirmation
+            ? {}
+            : { password: form.password ?? '', passwordConfirmation: form.passwordConfirmation ?? '' };
+        // A file that was fine is not kept when the form has errors: said next to the field, not counted as an error.
+        const upload = form.identityDocument;
+        const fileNotice =
+          upload && 'buffer' in upload && !fields.identityDocument
+            ? 'Votre fichier était valable, mais il n’est pas conservé tant que le formulaire contient des erreurs : sélectionnez-le de nouveau avant de valider.'
+            : '';
+        return this.renderForm(res.status(400), profile, values, fields, passwords, fileNotice);
       }
       throw error;
     }
@@ -173,6 +185,8 @@ export class RegistrationController {
     profile: AccountProfile,
     values: Record<string, unknown>,
     errors: Record<string, string[]>,
+    passwords: { password?: string; passwordConfirmation?: string } = {},
+    fileNotice = '',
   ): void {
     const errorCount = Object.keys(errors).length;
     res.render(`${VIEWS}/form.njk`, {
@@ -182,6 +196,8 @@ export class RegistrationController {
       values,
       errors,
       errorCount,
+      passwords,
+      fileNotice,
       occupations: OCCUPATIONS,
       smsAvailable: this.registration.smsAvailable,
       legal: LEGAL_VERSIONS,
