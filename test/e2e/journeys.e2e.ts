@@ -116,6 +116,25 @@ describe('Sign-up journeys', () => {
     });
   });
 
+  describe('the FranceConnect identity', () => {
+    it('names the birthplace by its commune, not its INSEE code', async () => {
+      const browser = new HttpBrowser();
+      let page = await throughFranceConnect(browser, 'angela');
+      page = await browser.get(page.url.replace(/suite$/, 'inscription'), app.url);
+      page = await browser.submit(
+        page,
+        /franceconnect\/inscription$/,
+        { email: 'angela.dubois@exemple.fr', acceptTerms: 'oui', acceptPrivacy: 'oui' },
+        app.url,
+      );
+      assert.match(page.url, /\/compte$/, page.body.slice(0, 1500));
+      const identity = await browser.get(`${app.url}/compte/franceconnect`, app.url);
+      assert.equal(identity.status, 200);
+      const birthplace = /Lieu de naissance<\/dt><dd>([^<]*)</.exec(identity.body)![1];
+      assert.equal(birthplace, 'Paris 7e Arrondissement (75)');
+    });
+  });
+
   describe('a damaged link', () => {
     // Cut by a mail client (too short), or with what a mail client glued to it.
     const damaged = ['AbCdEf0123', `${'A'.repeat(43)}%3E`, 'x'.repeat(300)];
