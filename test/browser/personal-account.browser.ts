@@ -225,7 +225,7 @@ describe('Personal accounts in a browser', { skip: browserSkipReason() }, () => 
       );
     }
     await screenshot(association, 'activation-sms-epuise');
-    await association.getByRole('button', { name: 'Renvoyer un code' }).click();
+    await association.getByRole('button', { name: 'Recevoir un nouveau code' }).click();
     await association.waitForURL(/\/activation\/code\//);
     const newCode = await smsCode(before + 2);
     await association.getByLabel('Code reçu par SMS').fill(newCode);

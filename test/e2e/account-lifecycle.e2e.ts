@@ -142,7 +142,7 @@ describe('IdentityService: invitations, disable and enable (real SMTP server, de
         acceptPrivacy: 'oui',
       });
       assert.equal(again.status, 400, 'the link works once');
-      assert.match(again.body, /Invitation non valable/);
+      assert.match(again.body, /Ce lien n’est pas valable/);
     });
 
     it('refuses an address already used, with a French message', async () => {

@@ -12,8 +12,31 @@ describe('password policy', () => {
   it('names every missing rule, in French', () => {
     assert.equal(
       describePasswordProblems(checkPassword('abc').problems.slice(0, 3)),
-      'Le mot de passe doit comporter au moins 8 caractères, une lettre majuscule, un chiffre.',
+      'Le mot de passe doit comporter au moins 8 caractères, une lettre majuscule et un chiffre.',
     );
+  });
+
+  it('says in a sentence of its own that a password is too easy to guess', () => {
+    assert.equal(
+      describePasswordProblems(checkPassword('azerty').problems),
+      'Le mot de passe doit comporter au moins 8 caractères, une lettre majuscule et un chiffre. ' +
+        'Il est aussi trop facile à deviner : ce mot de passe est couramment utilisé.',
+    );
+    assert.match(
+      describePasswordProblems(checkPassword('Azerty123').problems),
+      /^Le mot de passe est trop facile à deviner/,
+    );
+  });
+
+  it('tells rule by rule what the checklist ticks', () => {
+    assert.deepEqual(checkPassword('azerty').rules, { level: false, length: false, upperCase: false, digit: false });
+    assert.deepEqual(checkPassword('Azerty123').rules, { level: false, length: true, upperCase: true, digit: true });
+    assert.deepEqual(checkPassword('Chaussette-Volante-7').rules, {
+      level: true,
+      length: true,
+      upperCase: true,
+      digit: true,
+    });
   });
 
   it('refuses common French passwords even when they follow the rules', () => {
@@ -21,7 +44,7 @@ describe('password policy', () => {
       const check = checkPassword(password);
       assert.equal(check.strength, 'faible', password);
       assert.ok(
-        check.problems.some((p) => p.startsWith('être plus difficile à deviner')),
+        check.problems.some((p) => p.startsWith('trop facile à deviner')),
         password,
       );
     }

@@ -4,8 +4,17 @@ import * as fr from '@zxcvbn-ts/language-fr';
 
 export type PasswordStrength = 'faible' | 'moyen' | 'fort';
 
+/** The seed's checklist (« Votre mot de passe doit au minimum posséder »), rule by rule. */
+export interface PasswordRules {
+  level: boolean;
+  length: boolean;
+  upperCase: boolean;
+  digit: boolean;
+}
+
 export interface PasswordCheck {
   strength: PasswordStrength;
+  rules: PasswordRules;
   /** What is missing, in French; empty when the password is accepted. */
   problems: string[];
   /** zxcvbn's advice (French dictionary and translations). */
@@ -33,20 +42,36 @@ export function checkPassword(password: string, personal: string[] = []): Passwo
   // zxcvbn is slow on very long inputs; a password that long is not weak by guessing anyway.
   const result = zxcvbn.check(password.slice(0, 100), words);
   const strength: PasswordStrength = result.score >= 3 ? 'fort' : result.score === 2 ? 'moyen' : 'faible';
-  if (strength === 'faible') {
-    problems.push(
-      result.feedback.warning
-        ? `être plus difficile à deviner : ${lower(result.feedback.warning)}`
-        : 'être plus difficile à deviner',
-    );
-  }
   if (password.length > 256) problems.push('au plus 256 caractères');
-  return { strength, problems, suggestions: result.feedback.suggestions };
+  if (strength === 'faible') {
+    problems.push(result.feedback.warning ? `${GUESSABLE} : ${lower(result.feedback.warning)}` : GUESSABLE);
+  }
+  const rules: PasswordRules = {
+    level: strength !== 'faible',
+    length: password.length >= 8,
+    upperCase: /\p{Lu}/u.test(password),
+    digit: /\d/.test(password),
+  };
+  return { strength, rules, problems, suggestions: result.feedback.suggestions };
 }
 
-/** The one-line French message for a refused password. */
+const GUESSABLE = 'trop facile à deviner';
+
+/**
+ * The French message for a refused password: what it must contain (« au moins 8 caractères, une lettre majuscule et
+ * un chiffre »), then, as a sentence of its own, that it is too easy to guess and why.
+ */
 export function describePasswordProblems(problems: string[]): string {
-  return `Le mot de passe doit comporter ${problems.join(', ')}.`;
+  const missing = problems.filter((p) => !p.startsWith(GUESSABLE));
+  const guessable = problems.find((p) => p.startsWith(GUESSABLE));
+  const sentences: string[] = [];
+  if (missing.length > 0) sentences.push(`Le mot de passe doit comporter ${frenchList(missing)}.`);
+  if (guessable) sentences.push(`${missing.length > 0 ? 'Il est aussi' : 'Le mot de passe est'} ${guessable}.`);
+  return sentences.join(' ');
+}
+
+function frenchList(items: string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} et ${items[items.length - 1]}` : items[0];
 }
 
 function lower(sentence: string): string {

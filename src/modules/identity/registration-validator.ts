@@ -133,12 +133,6 @@ export class RegistrationValidator {
       rna: rna ?? null,
       contractNumber: form.profile === 'entreprise' && contractNumber ? contractNumber : null,
     };
-    if (document && errors.any && !errors.fields.identityDocument) {
-      errors.add(
-        'identityDocument',
-        'Par sécurité, le fichier joint n’est pas conservé quand le formulaire contient des erreurs : sélectionnez-le de nouveau.',
-      );
-    }
     return { values: { account, email, activationChannel, document }, errors: errors.fields };
   }
 

@@ -22,6 +22,8 @@ export type { RegistrationForm } from './registration-validator';
 export interface RegistrationOutcome {
   channel: SecretChannel;
   email: string;
+  /** The sign-in identifier: the one typed, or the `prénom.nom` proposed. */
+  identifier: string;
   /** For the SMS code page. */
   ticket: string;
 }
@@ -70,7 +72,12 @@ export class RegistrationService {
             data: { signInUrl: `${this.config.publicUrl}/compte` },
           });
         const decoy = await this.secrets.issueCode(manager, { accountId: null, purpose: 'activation' });
-        return { channel: values.activationChannel, email: values.email, ticket: decoy.id };
+        return {
+          channel: values.activationChannel,
+          email: values.email,
+          identifier: values.account.identifier ?? '',
+          ticket: decoy.id,
+        };
       }
       const account = await accounts.save(
         accounts.create({
@@ -92,7 +99,7 @@ export class RegistrationService {
       await this.audit.recordAccountAction(manager, account.id, 'identity.account.registered', {
         details: { profile: account.profile, activation: values.activationChannel },
       });
-      return { channel: values.activationChannel, email: values.email, ticket };
+      return { channel: values.activationChannel, email: values.email, identifier: account.identifier, ticket };
     });
   }
 

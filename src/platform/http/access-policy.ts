@@ -63,6 +63,8 @@ export const SIGNED_IN_ACCOUNTS = Symbol('SIGNED_IN_ACCOUNTS');
 export interface SignedInAccounts {
   /** The account if it may use a session now (active), else undefined: the session then counts for nothing. */
   findActive(accountId: string): Promise<SignedInAccount | undefined>;
+  /** How the page shell's header names the signed-in person (`signedInAs` in the pages' context). */
+  nameOf(account: SignedInAccount): string;
 }
 
 /** What the guard leaves on the request of a signed-in route. */
@@ -158,6 +160,7 @@ export class AccessPolicyGuard implements CanActivate {
     // The menu entries shown to some accounts only (MenuEntry.shownTo), for the page about to be rendered.
     const res = context.switchToHttp().getResponse<Response>();
     res.locals[HIDDEN_MENU_ENTRIES] = await this.menus.hiddenFor(account.id);
+    res.locals.signedInAs = accounts.nameOf(account);
     return req[SIGNED_IN];
   }
 }

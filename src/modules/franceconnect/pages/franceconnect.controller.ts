@@ -4,6 +4,7 @@ import { CurrentAccount, Public, SignedIn } from '../../../platform/http/access-
 import { FranceConnectAccounts } from '../franceconnect-accounts.service';
 import { FAILURE_MESSAGES, FranceConnectFlow } from '../franceconnect-flow';
 import { FranceConnectError } from '../franceconnect.errors';
+import { birthplaceName } from '../birthplace';
 
 const VIEWS = 'modules/franceconnect/views';
 
@@ -96,6 +97,7 @@ export class FranceConnectAccountController {
       section: 'franceconnect',
       signedIn: true,
       identity,
+      birthplace: birthplaceName(identity?.birthplace),
       hasPassword,
       error,
       notice,

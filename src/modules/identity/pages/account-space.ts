@@ -20,4 +20,9 @@ export class ActiveAccounts implements SignedInAccounts {
     const account = await this.accounts.get(accountId);
     return account?.status === 'active' ? account : undefined;
   }
+
+  nameOf(account: Account): string {
+    const name = [account.givenName, account.usageName || account.familyName].filter(Boolean).join(' ');
+    return name || account.identifier;
+  }
 }

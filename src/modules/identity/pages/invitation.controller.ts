@@ -5,7 +5,7 @@ import { InvitationFormDto } from '../dto/recovery-forms.dto';
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { InvitationService } from '../invitation.service';
 import { LEGAL_VERSIONS } from '../legal';
-import { checkLinkToken } from './link-token';
+import { INVALID_LINK_TEXT, INVALID_LINK_TITLE, isLinkToken } from './link-token';
 
 /** The recovery's new-password page, worded for an invited person choosing their first password. */
 const PAGE = 'modules/identity/views/recovery/new-password.njk';
@@ -19,15 +19,14 @@ export class InvitationController {
   @Public()
   @Get(':token')
   async page(@Param('token') token: string, @Res() res: Response): Promise<void> {
-    checkLinkToken(token);
-    if (!(await this.invitations.linkIsValid(token))) return this.invalidLink(res.status(400));
+    if (!isLinkToken(token) || !(await this.invitations.linkIsValid(token))) return this.invalidLink(res.status(400));
     this.render(res, token, {});
   }
 
   @Public()
   @Post(':token')
   async accept(@Param('token') token: string, @Body() form: InvitationFormDto, @Res() res: Response) {
-    checkLinkToken(token);
+    if (!isLinkToken(token)) return this.invalidLink(res.status(400));
     const input = {
       password: form.password ?? '',
       passwordConfirmation: form.passwordConfirmation ?? '',
@@ -67,8 +66,8 @@ export class InvitationController {
 
   private invalidLink(res: Response): void {
     res.render(MESSAGE, {
-      title: 'Invitation non valable',
-      alert: { type: 'error', text: 'Ce lien a déjà servi ou n’est plus valable.' },
+      title: INVALID_LINK_TITLE,
+      alert: { type: 'error', text: INVALID_LINK_TEXT },
       paragraphs: ['Demandez une nouvelle invitation à la personne ou à l’organisation qui a créé votre compte.'],
     });
   }

@@ -1,6 +1,12 @@
-import { PlatformError, PlatformErrorCode } from '../../../platform/errors';
-
-/** A link token of an e-mail (32 random bytes, base64url); anything else is a page that does not exist. */
-export function checkLinkToken(token: string): void {
-  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw new PlatformError(PlatformErrorCode.NOT_FOUND);
+/**
+ * Whether a link token of an e-mail looks right (32 random bytes, base64url). A link cut or altered by a mail client
+ * does not: its page says « Ce lien n'est pas valable » and what to do, like a link that has served or expired.
+ */
+export function isLinkToken(token: string): boolean {
+  return /^[A-Za-z0-9_-]{43}$/.test(token);
 }
+
+/** What every page of a link that does not work says first. */
+export const INVALID_LINK_TITLE = 'Ce lien n’est pas valable';
+export const INVALID_LINK_TEXT =
+  'Ce lien n’est pas valable : il a déjà servi, il a expiré, ou il est incomplet (certaines messageries coupent les liens longs ; copiez alors l’adresse entière dans votre navigateur).';

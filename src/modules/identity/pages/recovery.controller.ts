@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../../config';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { Public } from '../../../platform/http/access-policy';
 import { noSoonerThan } from '../../../platform/http/minimum-duration';
 import {
@@ -12,8 +12,9 @@ import {
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { RESET_LINK_MINUTES, RecoveryService } from '../recovery.service';
 import { DEVICE_COOKIE, SignInThrottle } from '../sign-in.throttle';
-import { codeFailureMessage } from './code-messages';
-import { checkLinkToken } from './link-token';
+import { codeFailure } from './code-messages';
+import { INVALID_LINK_TEXT, INVALID_LINK_TITLE, isLinkToken } from './link-token';
+import { rememberSignInReturn, signInReturn } from './sign-in-return';
 
 const VIEWS = 'modules/identity/views/recovery';
 /** Both paths (account or not) take a few milliseconds; the answer waits this long whichever was taken. */
@@ -35,13 +36,14 @@ export class RecoveryController {
 
   @Public()
   @Get('mot-de-passe-oublie')
-  request(@Res() res: Response): void {
+  request(@Req() req: Request, @Res() res: Response): void {
+    rememberSignInReturn(req, res, this.secureCookies);
     this.renderRequest(res, {}, {});
   }
 
   @Public()
   @Post('mot-de-passe-oublie')
-  async sendReset(@Body() form: ResetRequestFormDto, @Res() res: Response): Promise<void> {
+  async sendReset(@Body() form: ResetRequestFormDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const login = form.login?.trim() ?? '';
     const channel = form.channel ?? 'email';
     if (!login) {
@@ -66,7 +68,7 @@ export class RecoveryController {
       paragraphs: [
         `Le lien est valable ${RESET_LINK_MINUTES} minutes et une seule fois. Pensez à regarder dans les courriers indésirables.`,
       ],
-      link: { href: '/compte', label: 'Retour à la connexion' },
+      link: { href: signInReturn(req), label: 'Retour à la connexion' },
     });
   }
 
@@ -93,15 +95,14 @@ export class RecoveryController {
     if (result.status === 'valid') return res.redirect(303, `/mot-de-passe-oublie/nouveau/${result.token}`);
     res.status(400).render(`${VIEWS}/code.njk`, {
       ticket,
-      error: codeFailureMessage(result, 'Refaites une demande.'),
+      ...codeFailure(result, 'Refaites une demande.'),
     });
   }
 
   @Public()
   @Get('mot-de-passe-oublie/nouveau/:token')
   async newPasswordPage(@Param('token') token: string, @Res() res: Response): Promise<void> {
-    checkLinkToken(token);
-    if (!(await this.recovery.linkIsValid(token))) return this.invalidLink(res.status(400));
+    if (!isLinkToken(token) || !(await this.recovery.linkIsValid(token))) return this.invalidLink(res.status(400));
     res.render(`${VIEWS}/new-password.njk`, { token, errors: {} });
   }
 
@@ -110,9 +111,10 @@ export class RecoveryController {
   async setPassword(
     @Param('token') token: string,
     @Body() form: NewPasswordFormDto,
+    @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    checkLinkToken(token);
+    if (!isLinkToken(token)) return this.invalidLink(res.status(400));
     const password = form.password ?? '';
     const confirmation = form.passwordConfirmation ?? '';
     try {
@@ -130,19 +132,20 @@ export class RecoveryController {
       title: 'Mot de passe modifié',
       alert: { type: 'success', text: 'Votre nouveau mot de passe est enregistré.' },
       paragraphs: ['Par sécurité, toutes les sessions ouvertes avec votre compte ont été fermées.'],
-      link: { href: '/compte', label: 'M’identifier' },
+      link: { href: signInReturn(req), label: 'M’identifier' },
     });
   }
 
   @Public()
   @Get('identifiant-oublie')
-  identifierPage(@Res() res: Response): void {
+  identifierPage(@Req() req: Request, @Res() res: Response): void {
+    rememberSignInReturn(req, res, this.secureCookies);
     res.render(`${VIEWS}/identifier.njk`, { values: {}, errors: {} });
   }
 
   @Public()
   @Post('identifiant-oublie')
-  async remind(@Body() form: IdentifierReminderFormDto, @Res() res: Response): Promise<void> {
+  async remind(@Body() form: IdentifierReminderFormDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const email = form.email?.trim() ?? '';
     if (!/^[^\s@]+@[^\s@]+$/.test(email)) {
       return res.status(400).render(`${VIEWS}/identifier.njk`, {
@@ -156,7 +159,7 @@ export class RecoveryController {
     res.status(200).render(MESSAGE, {
       title: 'Vérifiez votre messagerie',
       alert: { type: 'info', text: `Si un compte utilise l’adresse ${email}, son identifiant vient d’y être envoyé.` },
-      link: { href: '/compte', label: 'Retour à la connexion' },
+      link: { href: signInReturn(req), label: 'Retour à la connexion' },
     });
   }
 
@@ -166,9 +169,11 @@ export class RecoveryController {
 
   private invalidLink(res: Response): void {
     res.render(MESSAGE, {
-      title: 'Lien non valable',
-      alert: { type: 'error', text: 'Ce lien a déjà servi ou n’est plus valable.' },
-      paragraphs: ['Refaites une demande de réinitialisation : un nouveau lien vous sera envoyé.'],
+      title: INVALID_LINK_TITLE,
+      alert: { type: 'error', text: INVALID_LINK_TEXT },
+      paragraphs: [
+        'Refaites une demande avec « Mot de passe oublié » : un nouveau lien vous sera envoyé, valable une fois. Les liens reçus avant ne servent plus.',
+      ],
       link: { href: '/mot-de-passe-oublie', label: 'Mot de passe oublié' },
     });
   }

@@ -4,8 +4,8 @@ import type { Request, Response } from 'express';
 import { PlatformError, PlatformErrorCode } from '../../../platform/errors';
 import { Public } from '../../../platform/http/access-policy';
 import { noSoonerThan } from '../../../platform/http/minimum-duration';
-import { codeFailureMessage } from './code-messages';
-import { checkLinkToken } from './link-token';
+import { codeFailure } from './code-messages';
+import { INVALID_LINK_TEXT, INVALID_LINK_TITLE, isLinkToken } from './link-token';
 import { documentUploadOf } from './document-upload.middleware';
 import { DOCUMENT_KINDS, DOCUMENT_MAX_BYTES } from '../identity-documents';
 import type { AccountProfile } from '../entities/account.entity';
@@ -84,6 +84,26 @@ export class RegistrationController {
     });
   }
 
+  /** The identifier proposed as soon as the names are typed (forms.js): `prénom.nom`, made unique. */
+  @Public()
+  @Get('identifiant-propose')
+  async proposeIdentifier(
+    @Query('prenom') givenName: unknown,
+    @Query('nom') familyName: unknown,
+    @Res() res: Response,
+  ): Promise<void> {
+    const given = typeof givenName === 'string' ? givenName.replace(/\0/g, '').slice(0, 100) : '';
+    const family = typeof familyName === 'string' ? familyName.replace(/\0/g, '').slice(0, 100) : '';
+    res.setHeader('Cache-Control', 'no-store');
+    if (!given.trim() || !family.trim()) {
+      res.json({ identifier: '', message: '' });
+      return;
+    }
+    const identifier = await this.identifiers.propose(given, family);
+    const available = (await this.identifiers.status(identifier)) === 'available';
+    res.json({ identifier: available ? identifier : '', message: available ? 'Identifiant disponible !' : '' });
+  }
+
   /** The live strength meter (forms.js): the same policy as the server applies when the form is sent. */
   @Public()
   @Post('force-mot-de-passe')
@@ -95,6 +115,7 @@ export class RegistrationController {
     res.status(200).json({
       strength: check.strength,
       accepted: check.problems.length === 0,
+      rules: check.rules,
       message: check.problems.length ? describePasswordProblems(check.problems) : '',
     });
   }
@@ -136,11 +157,24 @@ export class RegistrationController {
         paragraphs: [
           'Ouvrez le lien qu’il contient pour activer votre compte : vous ne pourrez pas vous connecter avant.',
           'Vous ne le trouvez pas ? Regardez dans les courriers indésirables. Sans activation dans les 30 jours, la demande est supprimée.',
+          `Votre identifiant de connexion : ${outcome.identifier}. Vous pourrez aussi vous connecter avec votre adresse électronique.`,
         ],
       });
     } catch (error) {
       if (error instanceof IdentityError && error.code === (IdentityErrorCode.REGISTRATION_INVALID as string)) {
-        return this.renderForm(res.status(400), profile, values, error.fields ?? {});
+        const fields = error.fields ?? {};
+        // Passwords that passed every rule are given back, so that an error elsewhere does not make them typed again.
+        const passwords =
+          fields.password || fields.passwordConfirmation
+            ? {}
+            : { password: form.password ?? '', passwordConfirmation: form.passwordConfirmation ?? '' };
+        // A file that was fine is not kept when the form has errors: said next to the field, not counted as an error.
+        const upload = form.identityDocument;
+        const fileNotice =
+          upload && 'buffer' in upload && !fields.identityDocument
+            ? 'Votre fichier était valable, mais il n’est pas conservé tant que le formulaire contient des erreurs : sélectionnez-le de nouveau avant de valider.'
+            : '';
+        return this.renderForm(res.status(400), profile, values, fields, passwords, fileNotice);
       }
       throw error;
     }
@@ -151,6 +185,8 @@ export class RegistrationController {
     profile: AccountProfile,
     values: Record<string, unknown>,
     errors: Record<string, string[]>,
+    passwords: { password?: string; passwordConfirmation?: string } = {},
+    fileNotice = '',
   ): void {
     const errorCount = Object.keys(errors).length;
     res.render(`${VIEWS}/form.njk`, {
@@ -160,6 +196,8 @@ export class RegistrationController {
       values,
       errors,
       errorCount,
+      passwords,
+      fileNotice,
       occupations: OCCUPATIONS,
       smsAvailable: this.registration.smsAvailable,
       legal: LEGAL_VERSIONS,
@@ -202,7 +240,7 @@ export class ActivationController {
     if (result.status === 'activated') return this.activated(res);
     res.status(400).render(`${VIEWS}/code.njk`, {
       ticket,
-      error: codeFailureMessage(result, 'Demandez un nouveau code avec « Renvoyer un code ».'),
+      ...codeFailure(result, 'Demandez un nouveau code avec « Renvoyer un code ».'),
     });
   }
 
@@ -221,7 +259,7 @@ export class ActivationController {
   @Public()
   @Get(':token')
   confirm(@Param('token') token: string, @Res() res: Response): void {
-    checkLinkToken(token);
+    if (!isLinkToken(token)) return this.invalidLink(res.status(400));
     res.render('platform/views/message.njk', {
       title: 'Activer mon compte',
       paragraphs: ['Confirmez l’activation de votre compte.'],
@@ -232,13 +270,16 @@ export class ActivationController {
   @Public()
   @Post(':token')
   async activate(@Param('token') token: string, @Res() res: Response): Promise<void> {
-    checkLinkToken(token);
-    if ((await this.activation.activateByLink(token)) === 'activated') return this.activated(res);
-    res.status(400).render('platform/views/message.njk', {
-      title: 'Lien d’activation non valable',
-      alert: { type: 'error', text: 'Ce lien a déjà servi ou n’est plus valable.' },
+    if (isLinkToken(token) && (await this.activation.activateByLink(token)) === 'activated') return this.activated(res);
+    this.invalidLink(res.status(400));
+  }
+
+  private invalidLink(res: Response): void {
+    res.render('platform/views/message.njk', {
+      title: INVALID_LINK_TITLE,
+      alert: { type: 'error', text: INVALID_LINK_TEXT },
       paragraphs: [
-        'Si vous avez déjà activé votre compte, connectez-vous. Sinon, essayez de vous connecter : la page vous proposera de recevoir un nouveau lien.',
+        'Si vous avez déjà activé votre compte, connectez-vous. Sinon, essayez de vous connecter avec votre identifiant et votre mot de passe : la page vous proposera de recevoir un nouveau lien d’activation.',
       ],
       link: { href: '/compte', label: 'M’identifier' },
     });

@@ -25,9 +25,22 @@
 
   var LEVELS = { faible: 'Faible', moyen: 'Moyen', fort: 'Fort' };
 
+  // The checklist under the field (« Le niveau "Moyen" », « 8 caractères »…): each rule ticked as soon as it is met.
+  function tick(checklist, rules) {
+    if (!checklist) return;
+    checklist.querySelectorAll('[data-rule]').forEach(function (item) {
+      var met = Boolean(rules && rules[item.getAttribute('data-rule')]);
+      item.setAttribute('data-met', met ? 'oui' : 'non');
+      item.classList.toggle('fr-message--valid', met);
+      var state = item.querySelector('.fr-sr-only');
+      if (state) state.textContent = met ? ' : respecté' : ' : pas encore';
+    });
+  }
+
   document.querySelectorAll('input[data-strength-url]').forEach(function (input) {
     var meter = document.getElementById(input.id + '-force');
     if (!meter) return;
+    var checklist = document.getElementById(input.id + '-regles');
     var personal = [];
     try {
       personal = JSON.parse(input.getAttribute('data-personal') || '[]');
@@ -40,6 +53,7 @@
       var password = input.value;
       if (!password) {
         meter.hidden = true;
+        tick(checklist, null);
         return;
       }
       var values = personal.concat(
@@ -62,6 +76,7 @@
           if (!answer || request !== latest) return;
           meter.hidden = false;
           meter.setAttribute('data-level', answer.strength);
+          tick(checklist, answer.rules);
           var label = meter.querySelector('.force__libelle');
           var detail = meter.querySelector('.force__detail');
           label.textContent = 'Niveau : ' + LEVELS[answer.strength];
@@ -98,5 +113,42 @@
         .catch(function () {});
     }, 300);
     input.addEventListener('input', check);
+  });
+
+  // The default identifier (prénom.nom) proposed in the field as soon as both names are typed, as long as the person
+  // has not typed one of their own.
+  document.querySelectorAll('input[data-propose-url]').forEach(function (input) {
+    var form = input.form;
+    var given = form && form.elements.namedItem('givenName');
+    var family = form && form.elements.namedItem('familyName');
+    var target = document.getElementById(input.id + '-disponibilite');
+    if (!given || !family || !target) return;
+    var proposed = '';
+    var latest = 0;
+    var propose = debounce(function () {
+      if (input.value.trim() && input.value !== proposed) return;
+      var request = ++latest;
+      var url =
+        input.getAttribute('data-propose-url') +
+        '?prenom=' +
+        encodeURIComponent(given.value) +
+        '&nom=' +
+        encodeURIComponent(family.value);
+      fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } })
+        .then(function (res) {
+          return res.ok ? res.json() : null;
+        })
+        .then(function (answer) {
+          if (!answer || request !== latest) return;
+          if (input.value.trim() && input.value !== proposed) return;
+          proposed = answer.identifier;
+          input.value = answer.identifier;
+          show(target, answer.identifier ? 'valid' : '', answer.message);
+        })
+        .catch(function () {});
+    }, 300);
+    given.addEventListener('input', propose);
+    family.addEventListener('input', propose);
+    if (!input.value.trim() && given.value && family.value) propose();
   });
 })();

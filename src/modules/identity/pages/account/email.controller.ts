@@ -4,7 +4,7 @@ import { CurrentAccount, SignedIn } from '../../../../platform/http/access-polic
 import { AccountService, EMAIL_CHANGE_HOURS } from '../../account.service';
 import { EmailChangeFormDto } from '../../dto/email-change-form.dto';
 import type { Account } from '../../entities/account.entity';
-import { checkLinkToken } from '../link-token';
+import { INVALID_LINK_TEXT, INVALID_LINK_TITLE, isLinkToken } from '../link-token';
 import { isFormError, renderAccountPage, renderMessagePage } from './account-page';
 
 /**
@@ -50,7 +50,7 @@ export class EmailController {
   /** The link of the confirmation e-mail: confirmed by a button, so that a mail scanner does not use it. */
   @Get('adresse/:token')
   confirmPage(@Param('token') token: string, @Res() res: Response): void {
-    checkLinkToken(token);
+    if (!isLinkToken(token)) return this.invalidLink(res.status(400), 'invalid');
     renderMessagePage(res, 'Confirmer ma nouvelle adresse', {
       paragraphs: ['Confirmez que cette adresse devient celle de votre compte.'],
       form: { action: `/compte/adresse/${token}`, label: 'Confirmer ma nouvelle adresse' },
@@ -63,21 +63,24 @@ export class EmailController {
     @CurrentAccount() account: Account,
     @Res() res: Response,
   ): Promise<void> {
-    checkLinkToken(token);
-    const result = await this.accounts.confirmEmailChange(token, account.id);
+    const result = isLinkToken(token) ? await this.accounts.confirmEmailChange(token, account.id) : 'invalid';
     if (result === 'changed') {
       return renderMessagePage(res.status(200), 'Adresse électronique modifiée', {
         alert: { type: 'success', text: 'Votre nouvelle adresse électronique est enregistrée.' },
         link: { href: '/compte', label: 'Mon compte' },
       });
     }
-    renderMessagePage(res.status(400), 'Lien non valable', {
+    this.invalidLink(res.status(400), result);
+  }
+
+  private invalidLink(res: Response, result: 'taken' | 'invalid'): void {
+    renderMessagePage(res, INVALID_LINK_TITLE, {
       alert: {
         type: 'error',
         text:
           result === 'taken'
             ? 'Cette adresse est devenue celle d’un autre compte entre-temps : elle ne peut pas être enregistrée.'
-            : 'Ce lien a déjà servi ou n’est plus valable.',
+            : INVALID_LINK_TEXT,
       },
       paragraphs: ['Vous pouvez refaire la demande depuis votre compte.'],
       link: { href: '/compte/adresse-electronique', label: 'Changer d’adresse électronique' },
