@@ -17,6 +17,7 @@ import { passwordCodeFlow } from '../test/support/code-flow';
 import { benchEnumeration } from './enumeration';
 import { benchOutbox } from './outbox';
 import { freePort } from '../test/support/ports';
+import { flowStatements, formatStatements, metricsStatements, type StepStatements } from '../test/support/statements';
 import { spawnPlatform, waitUntilReady, type PlatformProcess } from '../test/support/process';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
@@ -128,6 +129,17 @@ async function main(): Promise<void> {
   const config = await client.discovery(new URL(`${base}/oidc`), 'banc', undefined, client.ClientSecretBasic(secret), {
     execute: [client.allowInsecureRequests],
   });
+  // SQL statements per step, one request at a time, before any load (the platform's own counter, /metrics).
+  const flowInput = { config, base, identifier: 'banc', password: PASSWORD, redirectUri: REDIRECT_URI };
+  const statements: Record<string, StepStatements[]> = {
+    firstFlow: await flowStatements(metricsStatements(base), flowInput),
+    repeatFlow: await flowStatements(metricsStatements(base), flowInput),
+    offlineFlow: await flowStatements(metricsStatements(base), { ...flowInput, offline: true }),
+  };
+  console.log(`\nInstructions SQL par étape, premier flux (consentement) :\n${formatStatements(statements.firstFlow)}`);
+  console.log(`Flux suivant (consentement mémorisé) :\n${formatStatements(statements.repeatFlow)}`);
+  console.log(`Avec offline_access (refresh) :\n${formatStatements(statements.offlineFlow)}\n`);
+
   const figures: Figure[] = [];
   figures.push(await load('GET /health/live', { url: `${base}/health/live` }));
   figures.push(await load('GET /health (base de données)', { url: `${base}/health` }));
@@ -201,6 +213,7 @@ async function main(): Promise<void> {
         idleRssMb,
         loadedRssMb,
         flowsPerSecond,
+        statements,
         figures,
         bare: bareOidc,
         outbox,
