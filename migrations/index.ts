@@ -22,6 +22,7 @@ import { SubscriptionsModel1796083073984 } from './1796083073984-subscriptions-m
 import { SecondaryAccountsTeleprocedure1796084089883 } from './1796084089883-secondary-accounts-teleprocedure';
 import { SubscriptionsExpiryWarning1796084565063 } from './1796084565063-subscriptions-expiry-warning';
 import { OidcClientChangeNotify1796093899715 } from './1796093899715-oidc-client-change-notify';
+import { OidcGrantLookupIndex1796096675059 } from './1796096675059-oidc-grant-lookup-index';
 
 export const migrations = [
   PlatformAuditEvent1795463126976,
@@ -44,4 +45,5 @@ export const migrations = [
   SecondaryAccountsTeleprocedure1796084089883,
   SubscriptionsExpiryWarning1796084565063,
   OidcClientChangeNotify1796093899715,
+  OidcGrantLookupIndex1796096675059,
 ];

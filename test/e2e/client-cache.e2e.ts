@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'pg';
 import { ClientRegistry, OidcProviderService } from '../../src/modules/oidc';
+import { DatabaseNotifications } from '../../src/platform/database/database-notifications';
 import { spawnPlatform } from '../support/process';
 import { countStatements, inProcessStatements } from '../support/statements';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -64,6 +65,13 @@ describe(
       const env = { SECRET_KEY: randomBytes(32).toString('base64url') };
       a = await startTestApp({ database, env });
       b = await startTestApp({ database, env });
+      // Both hear the notifications before the tests begin (the connection opens at start, in the background).
+      for (const app of [a, b]) {
+        const notifications = app.app.get(DatabaseNotifications);
+        for (let tries = 0; !notifications.listening && tries < 200; tries++)
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        assert.ok(notifications.listening, 'the instance listens');
+      }
     });
     after(async () => {
       await a?.close();
