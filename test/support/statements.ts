@@ -15,13 +15,28 @@ export type StatementReader = () => Promise<number>;
 /** The counter of a platform running in this process (`startTestApp`). */
 export const inProcessStatements: StatementReader = async () => statementCount.request;
 
-/** The counter of a platform in another process, from its `/metrics` (`db_statements_total{origin="request"}`). */
+/**
+ * The counter of a platform in another process, from its `/metrics` (`db_statements_total{origin="request"}`). A scrape
+ * is itself a request whose collectors may query the database: its own cost, measured by two scrapes in a row, is
+ * taken out of every reading.
+ */
 export function metricsStatements(base: string): StatementReader {
-  return async () => {
+  let scrapes = 0;
+  let cost: number | undefined;
+  const scrape = async () => {
     const text = await (await fetch(`${base}/metrics`)).text();
     const match = /^db_statements_total\{origin="request"\} (\d+)/m.exec(text);
     if (!match) throw new Error('db_statements_total absent de /metrics');
+    scrapes++;
     return Number(match[1]);
+  };
+  return async () => {
+    if (cost === undefined) {
+      const first = await scrape();
+      cost = (await scrape()) - first;
+    }
+    const raw = await scrape();
+    return raw - cost * scrapes;
   };
 }
 
