@@ -17,6 +17,7 @@ import { passwordCodeFlow } from '../test/support/code-flow';
 import { benchEnumeration } from './enumeration';
 import { benchOutbox } from './outbox';
 import { freePort } from '../test/support/ports';
+import { flowStatements, formatStatements, metricsStatements, type StepStatements } from '../test/support/statements';
 import { spawnPlatform, waitUntilReady, type PlatformProcess } from '../test/support/process';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
@@ -128,6 +129,17 @@ async function main(): Promise<void> {
   const config = await client.discovery(new URL(`${base}/oidc`), 'banc', undefined, client.ClientSecretBasic(secret), {
     execute: [client.allowInsecureRequests],
   });
+  // SQL statements per step, one request at a time, before any load (the platform's own counter, /metrics).
+  const flowInput = { config, base, identifier: 'banc', password: PASSWORD, redirectUri: REDIRECT_URI };
+  const statements: Record<string, StepStatements[]> = {
+    firstFlow: await flowStatements(metricsStatements(base), flowInput),
+    repeatFlow: await flowStatements(metricsStatements(base), flowInput),
+    offlineFlow: await flowStatements(metricsStatements(base), { ...flowInput, offline: true }),
+  };
+  console.log(`\nInstructions SQL par étape, premier flux (consentement) :\n${formatStatements(statements.firstFlow)}`);
+  console.log(`Flux suivant (consentement mémorisé) :\n${formatStatements(statements.repeatFlow)}`);
+  console.log(`Avec offline_access (refresh) :\n${formatStatements(statements.offlineFlow)}\n`);
+
   const figures: Figure[] = [];
   figures.push(await load('GET /health/live', { url: `${base}/health/live` }));
   figures.push(await load('GET /health (base de données)', { url: `${base}/health` }));
@@ -178,7 +190,11 @@ async function main(): Promise<void> {
   console.log(
     `  ${'flux complet code + mot de passe'.padEnd(38)} ${platformOidc.flowsPerSecond.toFixed(1).padStart(6)} / ${bareOidc.flowsPerSecond.toFixed(1).padStart(6)} flux/s = ${Math.round((100 * platformOidc.flowsPerSecond) / bareOidc.flowsPerSecond)} %`,
   );
+  console.log(
+    `  ${`flux complet, ${CONNECTIONS} clients en parallèle`.padEnd(38)} ${platformOidc.concurrentFlowsPerSecond.toFixed(1).padStart(6)} / ${bareOidc.concurrentFlowsPerSecond.toFixed(1).padStart(6)} flux/s = ${Math.round((100 * platformOidc.concurrentFlowsPerSecond) / bareOidc.concurrentFlowsPerSecond)} %`,
+  );
   const flowsPerSecond = platformOidc.flowsPerSecond;
+  const scaleOut = env.DATABASE_URL ? await scaleOutLine(env, secret) : undefined;
 
   const outbox = await benchOutbox(env.DATABASE_URL, env.SECRET_KEY);
   console.log(
@@ -201,6 +217,8 @@ async function main(): Promise<void> {
         idleRssMb,
         loadedRssMb,
         flowsPerSecond,
+        statements,
+        scaleOut,
         figures,
         bare: bareOidc,
         outbox,
@@ -214,6 +232,67 @@ async function main(): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
+/**
+ * The scale-out line, on a PostgreSQL server only: client credentials and concurrent whole flows against one
+ * instance, then two on the same database, each pinned to its own core (cores 0 and 1).
+ */
+async function scaleOutLine(
+  env: Record<string, string>,
+  secret: string,
+): Promise<{ instances: number; clientCredentialsPerSecond: number; concurrentFlowsPerSecond: number }[]> {
+  const basic = `Basic ${Buffer.from(`banc:${secret}`).toString('base64')}`;
+  const results = [];
+  console.log('\nMise à l’échelle (même base PostgreSQL, une instance par cœur) :');
+  for (const instances of [1, 2]) {
+    const started: Array<{ platform: PlatformProcess; base: string }> = [];
+    for (let i = 0; i < instances; i++) {
+      const port = await freePort();
+      const base = `http://127.0.0.1:${port}`;
+      const platform = existsSync('/usr/bin/taskset')
+        ? spawnPlatform(
+            { ...env, PORT: String(port), PUBLIC_URL: env.PUBLIC_URL, BENCH_CORE: String(i) },
+            'dist/bench/pinned.js',
+          )
+        : spawnPlatform({ ...env, PORT: String(port), PUBLIC_URL: env.PUBLIC_URL });
+      await waitUntilReady(platform, `${base}/health`, 120_000);
+      started.push({ platform, base });
+    }
+    const tokenRuns = await Promise.all(
+      started.map(({ base }) =>
+        autocannon({
+          connections: CONNECTIONS,
+          duration: DURATION_S,
+          url: `${base}/oidc/token`,
+          method: 'POST',
+          headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=client_credentials',
+        }),
+      ),
+    );
+    const clientCredentialsPerSecond = Math.round(tokenRuns.reduce((sum, run) => sum + run.requests.average, 0));
+    const configs = await Promise.all(
+      started.map(({ base }) =>
+        client.discovery(new URL(`${base}/oidc`), 'banc', undefined, client.ClientSecretBasic(secret), {
+          execute: [client.allowInsecureRequests],
+        }),
+      ),
+    );
+    // Each instance's flows go through its own pages (the issuer is the first instance's public URL).
+    const concurrentFlowsPerSecond = await concurrentFlows(configs, (config) =>
+      codeFlow(config, new URL(config.serverMetadata().authorization_endpoint!).origin),
+    );
+    console.log(
+      `  ${instances} instance${instances > 1 ? 's' : ''} : client_credentials ${clientCredentialsPerSecond} req/s, flux complets (${CONNECTIONS} clients) ${concurrentFlowsPerSecond.toFixed(1)} flux/s`,
+    );
+    results.push({ instances, clientCredentialsPerSecond, concurrentFlowsPerSecond });
+    for (const { platform } of started) {
+      platform.child.kill('SIGTERM');
+      await platform.exited;
+    }
+  }
+  return results;
+}
+
 /** Discovery, client credentials, userinfo and the whole code flow, on the platform or the bare provider. */
 async function oidcFigures(
   label: string,
@@ -221,7 +300,7 @@ async function oidcFigures(
   issuer: string,
   secret: string,
   flow: (config: client.Configuration) => Promise<{ access_token: string }>,
-): Promise<{ figures: Figure[]; flowsPerSecond: number }> {
+): Promise<{ figures: Figure[]; flowsPerSecond: number; concurrentFlowsPerSecond: number }> {
   console.log(`\n${label} :`);
   const endpoints = config.serverMetadata();
   const basic = `Basic ${Buffer.from(`banc:${secret}`).toString('base64')}`;
@@ -249,7 +328,29 @@ async function oidcFigures(
   console.log(
     `${'Flux complet code + mot de passe (séquentiel)'.padEnd(40)} ${flowsPerSecond.toFixed(1).padStart(6)} flux/s`,
   );
-  return { figures, flowsPerSecond };
+  const concurrentFlowsPerSecond = await concurrentFlows([config], flow);
+  console.log(
+    `${`Flux complet, ${CONNECTIONS} clients en parallèle`.padEnd(40)} ${concurrentFlowsPerSecond.toFixed(1).padStart(6)} flux/s`,
+  );
+  return { figures, flowsPerSecond, concurrentFlowsPerSecond };
+}
+
+/** Whole flows by `CONNECTIONS` clients at once for `DURATION_S`, spread over the configurations (instances). */
+async function concurrentFlows(
+  configs: client.Configuration[],
+  flow: (config: client.Configuration) => Promise<unknown>,
+): Promise<number> {
+  const started = performance.now();
+  let flows = 0;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async (_, i) => {
+      while (performance.now() - started < DURATION_S * 1000) {
+        await flow(configs[i % configs.length]);
+        flows++;
+      }
+    }),
+  );
+  return flows / ((performance.now() - started) / 1000);
 }
 
 /** The pid of the server itself (under `taskset`, the child of the wrapper). */

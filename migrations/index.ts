@@ -28,6 +28,8 @@ import { PlatformPayments1796093855921 } from './1796093855921-platform-payments
 import { LegalDocuments1796094672500 } from './1796094672500-legal-documents';
 import { OidcClientDisabled1796096557729 } from './1796096557729-oidc-client-disabled';
 import { ClientSpaceModel1796094222052 } from './1796094222052-client-space-model';
+import { OidcClientChangeNotify1796093899715 } from './1796093899715-oidc-client-change-notify';
+import { OidcGrantLookupIndex1796096675059 } from './1796096675059-oidc-grant-lookup-index';
 
 export const migrations = [
   PlatformAuditEvent1795463126976,
@@ -56,4 +58,6 @@ export const migrations = [
   LegalDocuments1796094672500,
   OidcClientDisabled1796096557729,
   ClientSpaceModel1796094222052,
+  OidcClientChangeNotify1796093899715,
+  OidcGrantLookupIndex1796096675059,
 ];

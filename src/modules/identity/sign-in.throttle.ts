@@ -68,12 +68,6 @@ interface Counter {
   rule: ThrottleRule;
 }
 
-class Refused extends Error {
-  constructor(readonly waitSeconds: number) {
-    super('refused');
-  }
-}
-
 /**
  * Slows down guessing (passwords, SMS codes, recovery requests), per account and per address. An attempt is reserved
  * atomically in PostgreSQL *before* the secret is checked (one `INSERT … ON CONFLICT DO UPDATE … RETURNING` per counter,
@@ -216,23 +210,60 @@ export class SignInThrottle {
   }
 
   /**
-   * Reserves one attempt on every counter, all or none, in one short transaction (no lock is held while a password is
-   * verified). Returns the seconds to wait when a counter refuses.
+   * Reserves one attempt on every counter in one statement (no lock is held while a password is verified). When a
+   * counter refuses, the attempts the others took are given back at once: for that instant the counts are one higher,
+   * never lower, so nothing slips in. Returns the seconds to wait when a counter refuses.
    */
   private async reserve(counters: Counter[]): Promise<number | undefined> {
+    if (counters.length === 0) return undefined;
     const now = new Date();
-    try {
-      await this.dataSource.transaction(async (manager) => {
-        for (const counter of counters) {
-          const wait = await this.take(manager, counter, now);
-          if (wait !== undefined) throw new Refused(wait);
-        }
-      });
-      return undefined;
-    } catch (error) {
-      if (error instanceof Refused) return error.waitSeconds;
-      throw error;
-    }
+    if (counters.length === 1) return this.take(this.dataSource.manager, counters[0], now);
+    const taken = await this.takeAll(counters, now);
+    const refused = counters.filter((counter) => !taken.has(counter.key));
+    if (refused.length === 0) return undefined;
+    await this.giveBack(counters.filter((counter) => taken.has(counter.key)));
+    const waits = await Promise.all(refused.map((counter) => this.waitOf(counter.key, now)));
+    return Math.max(...waits);
+  }
+
+  /** `take` for several counters in one statement: the keys whose attempt was counted. */
+  private async takeAll(counters: Counter[], now: Date): Promise<Set<string>> {
+    // The counter's rule, for the row being updated.
+    const rule = (column: string) => `(SELECT ${column} FROM v WHERE v.key = t.key)`;
+    const count = `CASE WHEN t.last_failure_at < $2::timestamptz - make_interval(secs => ${rule('forget')}) THEN 1 ELSE t.failures + 1 END`;
+    const rows = await this.dataSource.query<Array<{ key: string }>>(
+      `WITH v AS (
+         SELECT * FROM unnest($1::text[], $3::int[], $4::int[], $5::int[], $6::int[])
+           AS v(key, free, first_wait, max_wait, forget)
+       )
+       INSERT INTO sign_in_throttle AS t (key, failures, last_failure_at, blocked_until)
+       SELECT v.key, 1, $2, CASE WHEN 1 >= v.free THEN $2::timestamptz + make_interval(secs => v.first_wait) END FROM v
+       ON CONFLICT (key) DO UPDATE SET
+         failures = ${count},
+         last_failure_at = $2,
+         blocked_until = CASE WHEN ${count} >= ${rule('free')}
+           THEN $2::timestamptz + make_interval(secs =>
+             LEAST(${rule('first_wait')} * power(2, ${count} - ${rule('free')}), ${rule('max_wait')})::int) END
+       WHERE t.blocked_until IS NULL OR t.blocked_until <= $2
+       RETURNING t.key`,
+      [
+        counters.map((c) => c.key),
+        now,
+        counters.map((c) => c.rule.free),
+        counters.map((c) => c.rule.firstWaitS),
+        counters.map((c) => c.rule.maxWaitS),
+        counters.map((c) => c.rule.forgetAfterS),
+      ],
+    );
+    return new Set(rows.map((row) => row.key));
+  }
+
+  private async waitOf(key: string, now: Date): Promise<number> {
+    const [row] = await this.dataSource.query<Array<{ blocked_until: Date | null }>>(
+      'SELECT blocked_until FROM sign_in_throttle WHERE key = $1',
+      [key],
+    );
+    return Math.max(1, Math.ceil(((row?.blocked_until?.getTime() ?? now.getTime()) - now.getTime()) / 1000));
   }
 
   private async reserveOrThrow(counters: Counter[]): Promise<void> {
@@ -268,20 +299,22 @@ export class SignInThrottle {
     return Math.max(1, Math.ceil(((row?.blocked_until?.getTime() ?? now.getTime()) - now.getTime()) / 1000));
   }
 
-  /** A right secret: its account or device counter starts again; the address gets its reservation back. */
+  /**
+   * A right secret: its account or device counter starts again; the address gets its reservation back. One statement
+   * for all the counters.
+   */
   private async giveBack(counters: Counter[]): Promise<void> {
-    for (const { key, rule } of counters) {
-      if (key.startsWith('address:')) {
-        await this.dataSource.query(
-          `UPDATE sign_in_throttle SET failures = GREATEST(failures - 1, 0),
-             blocked_until = CASE WHEN failures - 1 >= $2 THEN blocked_until END
-           WHERE key = $1`,
-          [key, rule.free],
-        );
-      } else {
-        await this.dataSource.query('DELETE FROM sign_in_throttle WHERE key = $1', [key]);
-      }
-    }
+    if (counters.length === 0) return;
+    const addresses = counters.filter(({ key }) => key.startsWith('address:'));
+    const others = counters.filter(({ key }) => !key.startsWith('address:')).map(({ key }) => key);
+    await this.dataSource.query(
+      `WITH forgotten AS (DELETE FROM sign_in_throttle WHERE key = ANY($3::text[]))
+       UPDATE sign_in_throttle AS t SET failures = GREATEST(t.failures - 1, 0),
+         blocked_until = CASE WHEN t.failures - 1 >= v.free THEN t.blocked_until END
+       FROM unnest($1::text[], $2::int[]) AS v(key, free)
+       WHERE t.key = v.key`,
+      [addresses.map(({ key }) => key), addresses.map(({ rule }) => rule.free), others],
+    );
   }
 
   private addressCounter(kind: string, address: string | undefined, rule: ThrottleRule): Counter[] {

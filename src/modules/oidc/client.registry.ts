@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { SecretBox } from '../../platform/crypto/secret-box';
+import { DatabaseNotifications } from '../../platform/database/database-notifications';
 import { OidcClient } from './entities/oidc-client.entity';
 import { OidcError, OidcErrorCode } from './oidc.errors';
 
@@ -13,16 +14,43 @@ export interface ClientMetadata {
   [name: string]: unknown;
 }
 
-/** The relying parties, stored in the database with their secret encrypted. */
+/** The NOTIFY channel of the trigger on `oidc_client` (migration `oidc-client-change-notify`). */
+export const CLIENT_CHANGED_CHANNEL = 'oidc_client_changed';
+/** How long a client read from the database is served from memory at most (a bound, should a notification be lost). */
+const CACHE_TTL_MS = 60_000;
+/** How many clients are kept in memory at most (the oldest read goes first). */
+const CACHE_MAX_ENTRIES = 1000;
+
+/**
+ * The relying parties, stored in the database with their secret encrypted.
+ *
+ * The provider reads a client at every request that names one: the metadata and the decrypted secret are kept in
+ * memory (at most `CACHE_TTL_MS`, `CACHE_MAX_ENTRIES`). Any change of a client row, whatever makes it, sends a
+ * PostgreSQL notification (a trigger) that makes every instance drop that client at once; this process's own changes
+ * drop it here before they return. While notifications cannot be received (connection lost, being reopened), the
+ * cache is bypassed. On the embedded database, used by one process only, its own changes are enough.
+ */
 @Injectable()
 export class ClientRegistry {
   private readonly box: SecretBox;
+  private readonly cache = new Map<string, { metadata: ClientMetadata; expiresAt: number }>();
+  /** Changes with each invalidation: a read that began before one is not kept. */
+  private generation = 0;
+  private subscribed = false;
 
   constructor(
     @InjectRepository(OidcClient) private readonly clients: Repository<OidcClient>,
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly notifications: DatabaseNotifications,
   ) {
     this.box = new SecretBox(config.secretKey, 'oidc-client-secrets');
+  }
+
+  /** Drops one client from this instance's memory (`undefined`: all of them). */
+  forget(clientId?: string): void {
+    this.generation++;
+    if (clientId === undefined) this.cache.clear();
+    else this.cache.delete(clientId);
   }
 
   /**
@@ -53,6 +81,7 @@ export class ClientRegistry {
         secretSealed: clientSecret ? this.box.seal(clientSecret) : null,
       }),
     );
+    this.forget(clientId);
     return { clientId, clientSecret };
   }
 
@@ -63,6 +92,7 @@ export class ClientRegistry {
     await this.clients.save(
       this.clients.create({ clientId, metadata: rest, secretSealed: secret ? this.box.seal(secret) : null }),
     );
+    this.forget(clientId);
   }
 
   /**
@@ -77,6 +107,7 @@ export class ClientRegistry {
     }
     const secret = randomBytes(32).toString('base64url');
     await this.clients.update({ clientId }, { secretSealed: this.box.seal(secret) });
+    this.forget(clientId);
     return secret;
   }
 
@@ -105,6 +136,7 @@ export class ClientRegistry {
     const before = client.metadata;
     client.metadata = rest;
     await this.clients.save(client);
+    this.forget(clientId);
     return before;
   }
 
@@ -114,6 +146,7 @@ export class ClientRegistry {
     if (!client) throw new OidcError(OidcErrorCode.CLIENT_NOT_FOUND, `Aucun client « ${clientId} ».`);
     if ((client.disabledAt !== null) === disabled) return false;
     await this.clients.update({ clientId }, { disabledAt: disabled ? new Date() : null });
+    this.forget(clientId);
     return true;
   }
 
@@ -125,6 +158,7 @@ export class ClientRegistry {
 
   async remove(clientId: string): Promise<void> {
     const { affected } = await this.clients.delete({ clientId });
+    this.forget(clientId);
     if (!affected) throw new OidcError(OidcErrorCode.CLIENT_NOT_FOUND, `Aucun client « ${clientId} ».`);
   }
 
@@ -136,8 +170,33 @@ export class ClientRegistry {
     }));
   }
 
-  /** The metadata the provider loads, secret included; nothing for a disabled client. */
+  /** The metadata the provider loads, secret included (from memory when it can be trusted); nothing for a disabled client. */
   async find(clientId: string): Promise<ClientMetadata | undefined> {
+    this.followChanges();
+    const trusted = this.notifications.trusted;
+    const cached = trusted ? this.cache.get(clientId) : undefined;
+    if (cached && cached.expiresAt > Date.now()) return { ...cached.metadata };
+    const generation = this.generation;
+    const metadata = await this.load(clientId);
+    if (metadata && trusted && this.notifications.trusted && generation === this.generation) {
+      this.cache.delete(clientId);
+      if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(clientId, { metadata, expiresAt: Date.now() + CACHE_TTL_MS });
+    }
+    return metadata ? { ...metadata } : undefined;
+  }
+
+  /** Starts hearing the changes made elsewhere (at the application's start, or at the first read). */
+  followChanges(): void {
+    if (this.subscribed) return;
+    this.subscribed = true;
+    this.notifications.subscribe(CLIENT_CHANGED_CHANNEL, {
+      notified: (clientId) => this.forget(clientId),
+      reset: () => this.forget(),
+    });
+  }
+
+  private async load(clientId: string): Promise<ClientMetadata | undefined> {
     const client = await this.clients.findOneBy({ clientId });
     if (!client || client.disabledAt) return undefined;
     return {

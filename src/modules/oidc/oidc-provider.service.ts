@@ -58,6 +58,8 @@ export class OidcProviderService implements OnModuleDestroy, ApiTokenKeys {
   /** Creates the signing keys on first start and builds the provider. Called by the application at start. */
   async start(): Promise<void> {
     if (this.current) return;
+    // Application instances only (the command line does not start the provider): start hearing client changes now.
+    this.clients.followChanges();
     await this.keys.ensureKeys();
     await this.refreshKeys();
     for (const site of FIRST_PARTY_CLIENTS) {

@@ -48,7 +48,8 @@ export class AuditService {
       requestId: context?.requestId ?? null,
       details: record.details ?? {},
     });
-    return repository.save(event);
+    // One INSERT: a single statement needs no transaction of its own (in the caller's, when given, it stays there).
+    return repository.save(event, { transaction: false });
   }
 
   /**

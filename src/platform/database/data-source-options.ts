@@ -1,6 +1,7 @@
 import type { DataSourceOptions } from 'typeorm';
 import { migrations } from '../../../migrations';
 import type { DatabaseEndpoint } from './database-endpoint';
+import { statementCountingLogger } from './statement-counter';
 
 /** The TypeORM options shared by the application, the command line and the test harness. */
 export function dataSourceOptions(endpoint: Pick<DatabaseEndpoint, 'url' | 'poolSize'>): DataSourceOptions {
@@ -14,6 +15,8 @@ export function dataSourceOptions(endpoint: Pick<DatabaseEndpoint, 'url' | 'pool
     // The schema comes from the migrations only (STYLE.md).
     synchronize: false,
     logging: false,
+    // Counts the statements (metrics, tests, bench); prints nothing.
+    logger: statementCountingLogger,
     // gen_random_uuid() is built into PostgreSQL 13+ (and PGlite): no extension to install.
     uuidExtension: 'pgcrypto',
     installExtensions: false,

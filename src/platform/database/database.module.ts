@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { StartupError } from '../errors/startup-error';
 import { DATABASE_ENDPOINT, type DatabaseEndpoint } from './database-endpoint';
+import { DatabaseNotifications } from './database-notifications';
 import { dataSourceOptions } from './data-source-options';
 
 /**
@@ -34,8 +35,8 @@ export class DatabaseModule {
           },
         }),
       ],
-      providers: [{ provide: DATABASE_ENDPOINT, useValue: endpoint }],
-      exports: [DATABASE_ENDPOINT],
+      providers: [{ provide: DATABASE_ENDPOINT, useValue: endpoint }, DatabaseNotifications],
+      exports: [DATABASE_ENDPOINT, DatabaseNotifications],
     };
   }
 }

@@ -3,6 +3,19 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { join } from 'node:path';
 import { DataDirLock } from './data-dir-lock';
 
+/**
+ * PostgreSQL's memory settings for the embedded database, sized for a development machine or a small single node
+ * (PostgreSQL's defaults assume a server: 128 MB of shared buffers, which WebAssembly memory never gives back).
+ * docs/configuration.md, « Base embarquée : mémoire ».
+ */
+export const EMBEDDED_POSTGRES_SETTINGS = [
+  'shared_buffers = 16MB',
+  'work_mem = 2MB',
+  'maintenance_work_mem = 16MB',
+  'temp_buffers = 2MB',
+  'wal_buffers = 1MB',
+];
+
 export interface EmbeddedDatabaseOptions {
   /** Keep the data under this folder; omitted: in memory (tests). */
   dataDir?: string;
@@ -33,6 +46,7 @@ export class EmbeddedDatabase {
       const db = await PGlite.create({
         dataDir: options.dataDir ? join(options.dataDir, 'pgdata') : undefined,
         loadDataDir: options.loadDataDir,
+        postgresqlconf: EMBEDDED_POSTGRES_SETTINGS,
       });
       const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
       await server.start();

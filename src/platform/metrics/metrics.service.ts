@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { NextFunction, Request, Response } from 'express';
 import type { Pool } from 'pg';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import { statementCount } from '../database/statement-counter';
 
 /**
  * Prometheus figures: the process's own (memory, event loop, GC), HTTP requests by route and status, and the
@@ -37,6 +38,17 @@ export class MetricsService {
     poolGauge('db_pool_connections', 'Connexions ouvertes vers PostgreSQL', (p) => p.totalCount);
     poolGauge('db_pool_idle_connections', 'Connexions inoccupées', (p) => p.idleCount);
     poolGauge('db_pool_waiting_requests', 'Requêtes en attente d’une connexion', (p) => p.waitingCount);
+    new Counter({
+      name: 'db_statements_total',
+      help: 'Instructions SQL envoyées à PostgreSQL, pendant une requête HTTP (origin="request") ou hors requête',
+      labelNames: ['origin'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc({ origin: 'request' }, statementCount.request);
+        this.inc({ origin: 'background' }, statementCount.background);
+      },
+    });
   }
 
   /** Times every request; the route label is the route's pattern, never the raw URL (bounded cardinality). */

@@ -9,6 +9,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Index('IDX_oidc_payload_uid', ['uid'])
 @Index('IDX_oidc_payload_user_code', ['userCode'])
 @Index('IDX_oidc_payload_expires_at', ['expiresAt'])
+// Expression index on the grants' account and client (migration oidc-grant-lookup-index): not described here.
+@Index('IDX_oidc_payload_grant_account_client', { synchronize: false })
 export class OidcPayload {
   @PrimaryColumn({ type: 'varchar', length: 64, primaryKeyConstraintName: 'PK_oidc_payload' })
   model: string;

@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { Client } from 'pg';
+import { ClientRegistry, OidcProviderService } from '../../src/modules/oidc';
+import { DatabaseNotifications } from '../../src/platform/database/database-notifications';
+import { spawnPlatform } from '../support/process';
+import { countStatements, inProcessStatements } from '../support/statements';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { createTestDatabase, usesEmbeddedDatabase, type TestDatabase } from '../support/test-database';
+
+const DEADLINE_MS = 1000;
+
+/** A client-credentials request with a secret: the status the token endpoint answers. */
+async function tokenStatus(app: TestApp, clientId: string, secret: string): Promise<number> {
+  const res = await fetch(`${app.config.issuer}/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: 'grant_type=client_credentials',
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/** Asks until `expected` comes (any refusal: `'refused'`), for at most `DEADLINE_MS`; returns the last status. */
+async function within(check: () => Promise<number>, expected: number | 'refused'): Promise<number | 'refused'> {
+  const deadline = Date.now() + DEADLINE_MS;
+  const seen = (status: number): number | 'refused' => (expected === 'refused' && status >= 400 ? 'refused' : status);
+  let status = seen(await check());
+  while (status !== expected && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    status = seen(await check());
+  }
+  return status;
+}
+
+/**
+ * The client cache (`ClientRegistry`) on two instances sharing one PostgreSQL: a client changed anywhere (through
+ * either instance, the command line, or SQL typed by hand) is seen by both within a second.
+ */
+describe(
+  'Client cache on two instances (LISTEN/NOTIFY invalidation)',
+  { skip: usesEmbeddedDatabase() && 'serveur PostgreSQL requis' },
+  () => {
+    let database: TestDatabase;
+    let a: TestApp;
+    let b: TestApp;
+
+    async function addRobot(clientId: string): Promise<string> {
+      const oidc = a.app.get(OidcProviderService);
+      const added = await a.app
+        .get(ClientRegistry)
+        .add({ client_id: clientId, grant_types: ['client_credentials'], response_types: [], redirect_uris: [] }, (m) =>
+          oidc.validateClient(m),
+        );
+      return added.clientSecret!;
+    }
+
+    before(async () => {
+      database = await createTestDatabase();
+      // One platform, two instances: the same secret key.
+      const env = { SECRET_KEY: randomBytes(32).toString('base64url') };
+      a = await startTestApp({ database, env });
+      b = await startTestApp({ database, env });
+      // Both hear the notifications before the tests begin (the connection opens at start, in the background).
+      for (const app of [a, b]) {
+        const notifications = app.app.get(DatabaseNotifications);
+        for (let tries = 0; !notifications.listening && tries < 200; tries++)
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        assert.ok(notifications.listening, 'the instance listens');
+      }
+    });
+    after(async () => {
+      await a?.close();
+      await b?.close();
+      await database?.drop();
+    });
+
+    it('serves a known client from memory: a token request sends only its token write', async () => {
+      const secret = await addRobot('robot-memoire');
+      assert.equal(await tokenStatus(a, 'robot-memoire', secret), 200);
+      const [status, statements] = await countStatements(inProcessStatements, () =>
+        tokenStatus(a, 'robot-memoire', secret),
+      );
+      assert.equal(status, 200);
+      assert.equal(statements, 1, 'the access token is written; the client is not read again');
+    });
+
+    it('refuses a rotated secret on both instances within a second, and accepts the new one', async () => {
+      const old = await addRobot('robot-rotation');
+      // Both instances have the client in memory.
+      assert.equal(await tokenStatus(a, 'robot-rotation', old), 200);
+      assert.equal(await tokenStatus(b, 'robot-rotation', old), 200);
+      const fresh = await a.app.get(ClientRegistry).rotateSecret('robot-rotation');
+      assert.equal(
+        await within(() => tokenStatus(b, 'robot-rotation', old), 401),
+        401,
+        'the other instance refuses it',
+      );
+      assert.equal(await tokenStatus(a, 'robot-rotation', old), 401, 'the instance that rotated refuses it');
+      assert.equal(await tokenStatus(a, 'robot-rotation', fresh), 200);
+      assert.equal(await tokenStatus(b, 'robot-rotation', fresh), 200);
+    });
+
+    it('sees a change made outside the application (SQL by hand) on both instances within a second', async () => {
+      const secret = await addRobot('robot-sql');
+      assert.equal(await tokenStatus(a, 'robot-sql', secret), 200);
+      assert.equal(await tokenStatus(b, 'robot-sql', secret), 200);
+      const sql = new Client({ connectionString: database.url });
+      await sql.connect();
+      try {
+        // Client credentials no longer allowed: the provider refuses the grant (400 unauthorized_client).
+        await sql.query(
+          `UPDATE oidc_client SET metadata = jsonb_set(metadata, '{grant_types}', '["authorization_code"]') WHERE client_id = $1`,
+          ['robot-sql'],
+        );
+      } finally {
+        await sql.end();
+      }
+      assert.equal(await within(() => tokenStatus(a, 'robot-sql', secret), 400), 400);
+      assert.equal(await within(() => tokenStatus(b, 'robot-sql', secret), 400), 400);
+    });
+
+    it('refuses a client removed with the command line on both instances within a second', async () => {
+      const secret = await addRobot('robot-cli');
+      assert.equal(await tokenStatus(a, 'robot-cli', secret), 200);
+      assert.equal(await tokenStatus(b, 'robot-cli', secret), 200);
+      const command = spawnPlatform(
+        {
+          NODE_ENV: 'test',
+          DATABASE_URL: database.url,
+          SECRET_KEY: a.config.secretKey,
+          DATA_DIR: a.config.dataDir,
+          PUBLIC_URL: a.url,
+          LOG_LEVEL: 'silent',
+        },
+        'dist/src/platform/cli/cli.js',
+        ['clients:remove', 'robot-cli'],
+      );
+      assert.equal(await command.exited, 0, command.output());
+      assert.equal(await within(() => tokenStatus(a, 'robot-cli', secret), 401), 401);
+      assert.equal(await within(() => tokenStatus(b, 'robot-cli', secret), 401), 401);
+    });
+
+    it('bypasses the cache while notifications cannot be heard, and uses it again once they can', async () => {
+      const secret = await addRobot('robot-coupure');
+      assert.equal(await tokenStatus(b, 'robot-coupure', secret), 200);
+      const sql = new Client({ connectionString: database.url });
+      const grantTypes = (types: string[]) =>
+        sql.query(
+          `UPDATE oidc_client SET metadata = jsonb_set(metadata, '{grant_types}', $2::jsonb) WHERE client_id = $1`,
+          ['robot-coupure', JSON.stringify(types)],
+        );
+      await sql.connect();
+      try {
+        // The listening connections are ended by the server (as a restart or a network cut would), and the client
+        // changes at once: whether instance b listens again yet or not, it must not serve the old metadata.
+        await sql.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()`,
+        );
+        await grantTypes(['authorization_code']);
+        assert.equal(await within(() => tokenStatus(b, 'robot-coupure', secret), 400), 400);
+        // Listening again (the connection is reopened): changes are heard, and the client is kept in memory again.
+        await grantTypes(['client_credentials']);
+        assert.equal(await within(() => tokenStatus(b, 'robot-coupure', secret), 200), 200);
+      } finally {
+        await sql.end();
+      }
+      const [status, statements] = await countStatements(inProcessStatements, async () => {
+        for (let attempt = 0; attempt < 20; attempt++) await tokenStatus(b, 'robot-coupure', secret);
+        return tokenStatus(b, 'robot-coupure', secret);
+      });
+      assert.equal(status, 200);
+      assert.ok(statements < 2 * 21, `${statements} statements for 21 requests: the client is read from memory again`);
+    });
+  },
+);
