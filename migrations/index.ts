@@ -21,6 +21,7 @@ import { SecondaryAccountsCompanyAccount1796082967050 } from './1796082967050-se
 import { SubscriptionsModel1796083073984 } from './1796083073984-subscriptions-model';
 import { SecondaryAccountsTeleprocedure1796084089883 } from './1796084089883-secondary-accounts-teleprocedure';
 import { SubscriptionsExpiryWarning1796084565063 } from './1796084565063-subscriptions-expiry-warning';
+import { SubscriptionsAccessCodes1796093770197 } from './1796093770197-subscriptions-access-codes';
 
 export const migrations = [
   PlatformAuditEvent1795463126976,
@@ -42,4 +43,5 @@ export const migrations = [
   SubscriptionsModel1796083073984,
   SecondaryAccountsTeleprocedure1796084089883,
   SubscriptionsExpiryWarning1796084565063,
+  SubscriptionsAccessCodes1796093770197,
 ];

@@ -254,6 +254,16 @@ describe('E-mail templates', () => {
     },
     'account-deleted': { givenName: 'Marie', identifier: 'marie.dupont', deletedAt: '23 novembre 2026 à 10:00' },
     'activity-digest': { items: [{ text: 'Un document a été partagé', path: '/compte' }, { text: 'Un dossier créé' }] },
+    'subscription-access-codes': {
+      subscriber: 'Cabinet Dupont',
+      products: ['Dalloz Avocat'],
+      login: 'ABO-7K4M-Q2XP',
+      password: 'ABCD-EFGH-JKMN',
+      modeTitle: 'Gestion de compte personnel : mode « Auto-déclaration »',
+      modeParagraphs: ['Chaque utilisateur est à même de créer seul son propre compte personnel.'],
+      modeChangeNote: 'Contactez notre service Relations clientèle.',
+      signInUrl: 'https://compte.example.fr/compte',
+    },
   };
   const smsExamples: { [N in SmsTemplateName]: SmsTemplateData[N] } = {
     'test-sms': data,

@@ -15,6 +15,8 @@ import { Product } from './entities/product.entity';
 import { SubscriptionProduct } from './entities/subscription-product.entity';
 import { Subscription } from './entities/subscription.entity';
 import { ProductAccess } from './product-access';
+import { AccessCodesService } from './access-codes.service';
+import { AccessCode } from './entities/access-code.entity';
 import { SubscriptionsClock } from './subscriptions.clock';
 import { SubscriptionsService } from './subscriptions.service';
 
@@ -22,18 +24,27 @@ import { SubscriptionsService } from './subscriptions.service';
   imports: [
     IdentityModule,
     NotificationsModule,
-    TypeOrmModule.forFeature([Product, ProductClient, Subscription, SubscriptionProduct, Membership, MembershipRole]),
+    TypeOrmModule.forFeature([
+      Product,
+      ProductClient,
+      Subscription,
+      SubscriptionProduct,
+      Membership,
+      MembershipRole,
+      AccessCode,
+    ]),
   ],
   controllers: [MySubscriptionsController, ManageUsersController],
   providers: [
     SubscriptionsService,
     SubscriptionsClock,
     ProductAccess,
+    AccessCodesService,
     UserManagementService,
     SubscriptionAdministrator,
     SubscriptionsExpiryJob,
   ],
-  exports: [SubscriptionsService],
+  exports: [SubscriptionsService, AccessCodesService],
 })
 export class SubscriptionsModule {
   constructor(menus: MenuRegistry, subscriptions: SubscriptionsService, users: UserManagementService) {

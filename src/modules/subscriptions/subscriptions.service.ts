@@ -192,6 +192,53 @@ export class SubscriptionsService {
     };
   }
 
+  /**
+   * What a shared session (the subscription's access codes) reaches on a client: the client's product, and the
+   * subscription when it covers that product and is running today (whatever its mode: in « pas de compte personnel »
+   * the codes are the only way in). The whole product, as a reader, on every section the subscription covers.
+   * `undefined` when the client is no product's.
+   */
+  async sharedProductAccess(
+    clientId: string,
+    subscriptionId: string | undefined,
+  ): Promise<ProductAccessView | undefined> {
+    const [row] = await this.dataSource.query<
+      Array<{
+        code: string;
+        name: string;
+        subscription_required: boolean;
+        sections: ProductSection[];
+        subscription_id: string | null;
+        subscriber: string | null;
+        covered: string[] | null;
+      }>
+    >(
+      `SELECT p.code, p.name, p.subscription_required, p.sections, s.id AS subscription_id, s.subscriber,
+              sp.sections AS covered
+         FROM product_client pc JOIN product p ON p.id = pc.product_id
+         LEFT JOIN subscription_product sp ON sp.product_id = p.id AND sp.subscription_id = $2
+         LEFT JOIN subscription s ON s.id = sp.subscription_id AND s.starts_on <= $3 AND s.ends_on >= $3
+        WHERE pc.client_id = $1`,
+      [clientId, subscriptionId ?? null, parisDate(this.clock.now())],
+    );
+    if (!row) return undefined;
+    const all = row.sections.map((section) => section.code);
+    return {
+      product: { code: row.code, name: row.name, subscriptionRequired: row.subscription_required },
+      memberships:
+        row.subscription_id && row.subscriber && row.covered
+          ? [
+              {
+                subscriptionId: row.subscription_id,
+                subscriber: row.subscriber,
+                roles: ['reader'],
+                sections: row.covered.length > 0 ? all.filter((code) => row.covered!.includes(code)) : all,
+              },
+            ]
+          : [],
+    };
+  }
+
   async addProduct(input: NewProduct, actor: SubscriptionsActor = { type: 'operator' }): Promise<ProductView> {
     const code = input.code.trim();
     if (!PRODUCT_CODE.test(code))

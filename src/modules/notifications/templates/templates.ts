@@ -48,6 +48,17 @@ export interface TemplateData {
   /** To the old address, when a change is asked for. */
   'email-change-warning': { givenName: string; identifier: string; newEmail: string; recoveryUrl: string };
   'account-deleted': { givenName: string; identifier: string; deletedAt: string };
+  /** « Remise de codes d'accès » of a subscription, with the paragraph telling its account-management mode. */
+  'subscription-access-codes': {
+    subscriber: string;
+    products: string[];
+    login: string;
+    password: string;
+    modeTitle: string;
+    modeParagraphs: string[];
+    modeChangeNote: string;
+    signInUrl: string;
+  };
   /** A digest (see `DIGEST_WINDOWS`): the items enqueued for one person over the window, in one e-mail. */
   'activity-digest': { items: DigestItem[] };
 }
@@ -73,6 +84,7 @@ export const TEMPLATE_NAMES: readonly TemplateName[] = [
   'email-change-warning',
   'account-deleted',
   'activity-digest',
+  'subscription-access-codes',
 ];
 
 /** Digest templates and how long a digest stays open after its first item, in milliseconds. */
