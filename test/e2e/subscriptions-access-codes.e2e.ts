@@ -238,6 +238,129 @@ describe('Subscriptions: access codes give a shared session limited to the subsc
     }
   });
 
+  describe('« Créer mon compte » (auto-déclaration)', () => {
+    const NEW_PASSWORD = 'Un-Mot-de-passe-2';
+    const form = (email: string) => ({
+      email,
+      password: NEW_PASSWORD,
+      passwordConfirmation: NEW_PASSWORD,
+      civility: 'madame',
+      familyName: 'Pierre',
+      givenName: 'Armelle',
+      occupation: 'Avocat',
+      jobTitle: 'Collaboratrice',
+      acceptTerms: 'oui',
+      acceptPrivacy: 'oui',
+    });
+
+    it('creates the personal account from the shared session; once activated, it signs in to the product as a member', async () => {
+      const issued = await codes.issue(cabinet);
+      const browser = new HttpBrowser();
+      assert.ok((await signIn(browser, 'avocat-web', issued)).tokens);
+      const page = await browser.get(`${app.url}/abonnements/creer-mon-compte`);
+      assert.equal(page.status, 200, page.body.slice(0, 500));
+      assert.match(page.body, /Créer mon compte personnel/);
+      assert.match(page.body, /Codes d’accès personnels/);
+      assert.match(page.body, /Métier/);
+
+      const bad = await browser.submit(page, /creer-mon-compte$/, {
+        ...form('pas-une-adresse'),
+        passwordConfirmation: 'x',
+      });
+      assert.equal(bad.status, 400);
+      assert.match(bad.body, /adresse électronique valide/);
+      assert.match(bad.body, /ne sont pas identiques/);
+      assert.match(bad.body, /value="Pierre"/, 'what was typed is kept');
+
+      const done = await browser.submit(page, /creer-mon-compte$/, form('armelle.pierre@cabinet-dupont.fr'));
+      assert.equal(done.status, 200, done.body.slice(0, 1500));
+      assert.match(done.body, /Vérifiez votre messagerie/);
+      const seatsHeld = await service.getSubscription(cabinet);
+      assert.equal(seatsHeld.seatsUsed, 1, 'the seat is held until activation');
+
+      const mail = await smtp.waitFor(sentTo('armelle.pierre@cabinet-dupont.fr'));
+      const link = /(http:\/\/127\.0\.0\.1:\d+\/activation\/[A-Za-z0-9_-]{43})/.exec(mail.text ?? '')![1];
+      const confirm = await browser.get(link);
+      const activated = await browser.submit(confirm, /\/activation\//, {});
+      assert.match(activated.body, /Votre compte est activé/);
+
+      const person = new HttpBrowser();
+      const flow = await start('avocat-web');
+      let step: HttpPage = await person.get(flow.url, app.url);
+      step = await person.submit(step, /identifiant$/, { identifier: 'armelle.pierre@cabinet-dupont.fr' }, app.url);
+      step = await person.submit(step, /mot-de-passe$/, { password: NEW_PASSWORD }, app.url);
+      if (!step.location) step = await person.submit(step, /consentement$/, { decision: 'autoriser' }, app.url);
+      assert.ok(step.location?.startsWith(REDIRECT_URI), step.body.slice(0, 1500));
+      const tokens = await client.authorizationCodeGrant(configs['avocat-web'], new URL(step.location!), {
+        pkceCodeVerifier: flow.verifier,
+      });
+      const claims = tokens.claims()!;
+      const info = await client.fetchUserInfo(configs['avocat-web'], tokens.access_token, claims.sub);
+      assert.equal(info.email, 'armelle.pierre@cabinet-dupont.fr');
+      assert.deepEqual(claims.subscriptions, [
+        {
+          subscription_id: cabinet,
+          subscriber: 'Cabinet Dupont',
+          product: 'dalloz-avocat',
+          roles: ['reader'],
+          sections: ['assurances', 'civil'],
+        },
+      ]);
+      const account = await app.app.get(IdentityService).findByLogin('armelle.pierre@cabinet-dupont.fr');
+      assert.equal(account?.familyName, 'Pierre');
+    });
+
+    it('holds the seat limit: a full subscription refuses the form with a clear message and creates nothing', async () => {
+      const full = (
+        await service.addSubscription({
+          subscriber: 'Cabinet Complet',
+          products: [{ code: 'dalloz-avocat' }],
+          seats: 1,
+          startsOn: '2026-01-01',
+          endsOn: '2026-12-31',
+          accountMode: 'self-declaration',
+        })
+      ).id;
+      const issued = await codes.issue(full);
+      const browser = new HttpBrowser();
+      assert.ok((await signIn(browser, 'avocat-web', issued)).tokens);
+      const page = await browser.get(`${app.url}/abonnements/creer-mon-compte`);
+      const results = await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          browser.submit(page, /creer-mon-compte$/, form(`complet.${i}@cabinet-dupont.fr`)),
+        ),
+      );
+      assert.equal(
+        results.filter((r) => r.status === 200).length,
+        1,
+        results.map((r) => `${r.status} ${r.body.slice(0, 3000)}`).join('\n'),
+      );
+      const refused = results.find((r) => r.status !== 200)!;
+      assert.equal(refused.status, 409, refused.body.slice(0, 3000));
+      assert.match(refused.body, /Toutes les places de l’abonnement sont prises/);
+      const [{ n }] = await app.dataSource.query<Array<{ n: number }>>(
+        `SELECT count(*)::int AS n FROM account WHERE email LIKE 'complet.%'`,
+      );
+      assert.equal(n, 1, 'a refused form creates no account');
+    });
+
+    it('is refused without a shared session, with a personal session, and outside « auto-déclaration »', async () => {
+      const signedOut = await new HttpBrowser().get(`${app.url}/abonnements/creer-mon-compte`);
+      assert.equal(signedOut.status, 403);
+      assert.match(signedOut.body, /Connectez-vous d’abord au site de votre abonnement avec les codes d’accès/);
+
+      const civil = await codes.issue(other);
+      const browser = new HttpBrowser();
+      assert.ok((await signIn(browser, 'civil-web', civil)).tokens);
+      const page = await browser.get(`${app.url}/abonnements/creer-mon-compte`);
+      assert.equal(page.status, 403);
+      assert.match(page.body, /« Pas de compte personnel »/);
+      const forged = await browser.post(`${app.url}/abonnements/creer-mon-compte`, form('forge@cabinet-dupont.fr'));
+      assert.ok(forged.status === 403 || forged.status === 400, String(forged.status));
+      assert.equal(await app.app.get(IdentityService).findByLogin('forge@cabinet-dupont.fr'), undefined);
+    });
+  });
+
   it('refuses to issue codes for an unknown subscription or a bad address, in French', async () => {
     await assert.rejects(codes.issue('00000000-0000-4000-8000-00000000abcd'), SubscriptionsError);
     await assert.rejects(codes.issue('pas-un-id'), /introuvable/);

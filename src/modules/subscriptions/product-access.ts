@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ProviderHooks, type AccessRefusal } from '../../platform/provider-hooks';
 import { AccessCodesService } from './access-codes.service';
+import { SelfDeclarationService } from './self-declaration.service';
 import { SubscriptionsService } from './subscriptions.service';
 
 /**
@@ -15,6 +16,7 @@ export class ProductAccess implements OnModuleInit {
     private readonly hooks: ProviderHooks,
     private readonly subscriptions: SubscriptionsService,
     private readonly accessCodes: AccessCodesService,
+    private readonly selfDeclaration: SelfDeclarationService,
   ) {}
 
   onModuleInit(): void {
@@ -29,8 +31,14 @@ export class ProductAccess implements OnModuleInit {
       name: 'subscriptions.product',
       check: async ({ accountId, clientId }) => {
         if (this.accessCodes.owns(accountId)) return this.sharedCheck(accountId, clientId);
-        const access = await this.subscriptions.productAccess(clientId, accountId);
+        let access = await this.subscriptions.productAccess(clientId, accountId);
         if (!access || !access.product.subscriptionRequired || access.memberships.length > 0) return undefined;
+        // A self-declared account whose activation event was lost takes its held seat now.
+        if (await this.selfDeclaration.activated(accountId)) {
+          access = await this.subscriptions.productAccess(clientId, accountId);
+          if (access && access.memberships.length > 0) return undefined;
+        }
+        if (!access) return undefined;
         return {
           reason: `Votre compte n’a pas d’abonnement actif à ${access.product.name}.`,
           whatToDo:

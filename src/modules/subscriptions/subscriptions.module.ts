@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdentityModule } from '../identity';
+import { OidcModule } from '../oidc';
+import { CreateMyAccountController } from './pages/create-my-account.controller';
+import { SelfDeclarationService } from './self-declaration.service';
 import { NotificationsModule } from '../notifications';
 import { ManageUsersController } from './pages/manage-users.controller';
 import { SubscriptionAdministrator } from './subscription-administrator.permission';
@@ -23,6 +26,7 @@ import { SubscriptionsService } from './subscriptions.service';
 @Module({
   imports: [
     IdentityModule,
+    OidcModule,
     NotificationsModule,
     TypeOrmModule.forFeature([
       Product,
@@ -34,12 +38,13 @@ import { SubscriptionsService } from './subscriptions.service';
       AccessCode,
     ]),
   ],
-  controllers: [MySubscriptionsController, ManageUsersController],
+  controllers: [MySubscriptionsController, ManageUsersController, CreateMyAccountController],
   providers: [
     SubscriptionsService,
     SubscriptionsClock,
     ProductAccess,
     AccessCodesService,
+    SelfDeclarationService,
     UserManagementService,
     SubscriptionAdministrator,
     SubscriptionsExpiryJob,

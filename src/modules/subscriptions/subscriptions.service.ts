@@ -472,6 +472,57 @@ export class SubscriptionsService {
     });
   }
 
+  /**
+   * Holds a seat with its roles in the caller's transaction, for an account that exists but is not activated yet (a
+   * self-declared account): `placeholder` stands for it until `takeReservedSeats()`. Under the subscription's row lock.
+   */
+  async reserveSeatWithin(
+    manager: EntityManager,
+    subscriptionId: string,
+    grants: RoleGrant[],
+    placeholder: string,
+  ): Promise<void> {
+    const subscription = await this.findSubscription(manager, subscriptionId, true);
+    const rows = await this.grantRows(manager, subscriptionId, grants);
+    if ((await manager.countBy(Membership, { subscriptionId })) >= subscription.seats)
+      throw new SubscriptionsError(
+        SubscriptionsErrorCode.SEATS_EXHAUSTED,
+        `Toutes les places de l’abonnement sont prises (${subscription.seats}) : contactez le service Relations clientèle.`,
+      );
+    const membership = await manager.save(manager.create(Membership, { subscriptionId, accountId: placeholder }));
+    await manager.insert(
+      MembershipRole,
+      rows.map((r) => ({ ...r, membershipId: membership.id })),
+    );
+  }
+
+  /** The seats held for `placeholder` become the account's memberships (it was activated). Returns the subscriptions. */
+  async takeReservedSeats(placeholder: string, accountId: string, actor: SubscriptionsActor): Promise<string[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const [taken] = await manager.query<[Array<{ subscription_id: string }>, number]>(
+        'UPDATE membership SET account_id = $1 WHERE account_id = $2 RETURNING subscription_id',
+        [accountId, placeholder],
+      );
+      for (const { subscription_id } of taken)
+        await this.audit.record(
+          {
+            actor,
+            action: 'subscriptions.membership.changed',
+            target: { type: 'subscription', id: subscription_id },
+            outcome: 'success',
+            details: { accountId, via: 'self-declaration' },
+          },
+          manager,
+        );
+      return taken.map((row) => row.subscription_id);
+    });
+  }
+
+  /** Gives back the seats held for `placeholder` (the account was deleted before it was activated). */
+  async releaseReservedSeats(placeholder: string): Promise<void> {
+    await this.dataSource.getRepository(Membership).delete({ accountId: placeholder });
+  }
+
   /** The invited account takes its reserved seat, with its roles. */
   async confirmReservation(
     membershipId: string,
