@@ -25,6 +25,14 @@ export interface ManagedUser {
   access: string[];
 }
 
+/** One product of « Mes utilisateurs par produit ». */
+export interface ProductUsers {
+  code: string;
+  name: string;
+  /** `reader` / `administrator`: « Tout le produit », or the names of the sections. */
+  users: Array<ManagedUser & { reader: string[]; administrator: string[] }>;
+}
+
 export interface NewUser {
   email: string;
   civility: string;
@@ -97,6 +105,33 @@ export class UserManagementService {
     return users.sort(
       (a, b) => a.familyName.localeCompare(b.familyName, 'fr') || a.givenName.localeCompare(b.givenName, 'fr'),
     );
+  }
+
+  /**
+   * « Mes utilisateurs par produit »: per product the subscription covers, the users with a role on it, each with
+   * where they are « Lecteur » and « Admin » (the whole product, or the names of its sections).
+   */
+  async usersByProduct(subscriptionId: string): Promise<ProductUsers[]> {
+    const [grid, users] = await Promise.all([
+      this.subscriptions.accessGrid(subscriptionId),
+      this.users(subscriptionId),
+    ]);
+    return grid.map((product) => {
+      const where = (user: ManagedUser, role: MemberRole): string[] => {
+        const mine = user.access
+          .map((value) => value.split('|'))
+          .filter(([code, , r]) => code === product.code && r === role);
+        if (mine.some(([, section]) => section === '')) return ['Tout le produit'];
+        return product.sections.filter((s) => mine.some(([, section]) => section === s.code)).map((s) => s.name);
+      };
+      return {
+        code: product.code,
+        name: product.name,
+        users: users
+          .map((user) => ({ ...user, reader: where(user, 'reader'), administrator: where(user, 'administrator') }))
+          .filter((user) => user.reader.length > 0 || user.administrator.length > 0),
+      };
+    });
   }
 
   async user(subscriptionId: string, accountId: string): Promise<ManagedUser> {
