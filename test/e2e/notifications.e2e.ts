@@ -264,6 +264,18 @@ describe('E-mail templates', () => {
       modeChangeNote: 'Contactez notre service Relations clientèle.',
       signInUrl: 'https://compte.example.fr/compte',
     },
+    'subscription-access-granted': {
+      grantedBy: 'Jean-Pierre Dupont (Cabinet Dupont)',
+      subscriber: 'Cabinet Dupont',
+      products: ['Dalloz Avocat'],
+      subscriptionsUrl: 'https://compte.example.fr/compte/abonnements',
+    },
+    'subscription-expiry-warning': {
+      subscriber: 'Cabinet Dupont',
+      endsOn: '31/12/2026',
+      days: 30,
+      subscriptionsUrl: 'https://compte.example.fr/compte/abonnements',
+    },
   };
   const smsExamples: { [N in SmsTemplateName]: SmsTemplateData[N] } = {
     'test-sms': data,

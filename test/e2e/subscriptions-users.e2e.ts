@@ -193,11 +193,12 @@ describe('Subscriptions: « Gérer mes utilisateurs »', () => {
     assert.match(done.body, /Un compte existait déjà avec l’adresse armelle\.pierre@example\.fr/);
     assert.equal(await accountCount(), before);
     assert.deepEqual(await roles(a, accounts['armelle.pierre']), ['dalloz-avocat|assurances|reader']);
-    const [notice] = await app.dataSource.query<Array<{ template: string; data: { items: Array<{ text: string }> } }>>(
+    const [notice] = await app.dataSource.query<Array<{ template: string; data: Record<string, unknown> }>>(
       `SELECT template, data FROM outbox_message WHERE recipient = 'armelle.pierre@example.fr'`,
     );
-    assert.equal(notice.template, 'activity-digest');
-    assert.match(notice.data.items[0].text, /Jean-Pierre Dupont \(Cabinet Dupont\) vous a donné accès/);
+    assert.equal(notice.template, 'subscription-access-granted');
+    assert.equal(notice.data.grantedBy, 'Jean-Pierre Dupont (Cabinet Dupont)');
+    assert.equal(notice.data.subscriber, 'Cabinet Dupont');
 
     const again = await browser.submit(form, /nouveau$/, {
       email: 'armelle.pierre@example.fr',

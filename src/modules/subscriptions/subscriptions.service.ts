@@ -422,6 +422,7 @@ export class SubscriptionsService {
     accountId: string,
     grants: RoleGrant[],
     actor: SubscriptionsActor = { type: 'operator' },
+    alongside?: (manager: EntityManager) => Promise<void>,
   ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const subscription = await this.findSubscription(manager, subscriptionId, true);
@@ -452,6 +453,7 @@ export class SubscriptionsService {
         },
         manager,
       );
+      await alongside?.(manager);
     });
   }
 

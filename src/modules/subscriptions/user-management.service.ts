@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, Like } from 'typeorm';
 import { IdentityError, IdentityService, type AccountView } from '../identity';
@@ -58,6 +59,7 @@ export class UserFormError extends Error {
 export class UserManagementService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly subscriptions: SubscriptionsService,
     private readonly identity: IdentityService,
     private readonly notifications: NotificationsService,
@@ -166,17 +168,21 @@ export class UserManagementService {
     if (existing) {
       if (await this.dataSource.getRepository(Membership).existsBy({ subscriptionId, accountId: existing.id }))
         throw new UserFormError({ email: 'Cette personne est déjà un de vos utilisateurs.' });
-      await this.subscriptions.setMembership(subscriptionId, existing.id, grants!, actor);
       const subscription = await this.subscriptions.getSubscription(subscriptionId);
-      await this.dataSource.transaction((manager) =>
-        this.notifications.enqueueDigestItem(manager, {
-          to: existing.email,
-          template: 'activity-digest',
-          item: {
-            text: `${admin.name} vous a donné accès aux produits de l’abonnement ${subscription.subscriber} avec votre compte existant.`,
-            path: '/compte/abonnements',
-          },
-        }),
+      // The notice is queued in the transaction that attaches the account: both or neither.
+      await this.subscriptions.setMembership(subscriptionId, existing.id, grants!, actor, (manager) =>
+        this.notifications
+          .enqueueEmail(manager, {
+            to: existing.email,
+            template: 'subscription-access-granted',
+            data: {
+              grantedBy: admin.name,
+              subscriber: subscription.subscriber,
+              products: subscription.products.map((p) => p.name),
+              subscriptionsUrl: `${this.config.publicUrl}/compte/abonnements`,
+            },
+          })
+          .then(() => undefined),
       );
       return { accountId: existing.id, attached: true };
     }

@@ -59,6 +59,15 @@ export interface TemplateData {
     modeChangeNote: string;
     signInUrl: string;
   };
+  /** An existing account was given access to a subscription's products by its administrator (no second account). */
+  'subscription-access-granted': {
+    grantedBy: string;
+    subscriber: string;
+    products: string[];
+    subscriptionsUrl: string;
+  };
+  /** To a subscription's administrators, 30 then 7 days before its last day. */
+  'subscription-expiry-warning': { subscriber: string; endsOn: string; days: number; subscriptionsUrl: string };
   /** A digest (see `DIGEST_WINDOWS`): the items enqueued for one person over the window, in one e-mail. */
   'activity-digest': { items: DigestItem[] };
 }
@@ -85,6 +94,8 @@ export const TEMPLATE_NAMES: readonly TemplateName[] = [
   'account-deleted',
   'activity-digest',
   'subscription-access-codes',
+  'subscription-access-granted',
+  'subscription-expiry-warning',
 ];
 
 /** Digest templates and how long a digest stays open after its first item, in milliseconds. */
