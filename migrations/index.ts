@@ -30,6 +30,7 @@ import { OidcClientDisabled1796096557729 } from './1796096557729-oidc-client-dis
 import { ClientSpaceModel1796094222052 } from './1796094222052-client-space-model';
 import { OidcClientChangeNotify1796093899715 } from './1796093899715-oidc-client-change-notify';
 import { OidcGrantLookupIndex1796096675059 } from './1796096675059-oidc-grant-lookup-index';
+import { SubscriptionsAccessCodes1796093770197 } from './1796093770197-subscriptions-access-codes';
 
 export const migrations = [
   PlatformAuditEvent1795463126976,
@@ -60,4 +61,5 @@ export const migrations = [
   ClientSpaceModel1796094222052,
   OidcClientChangeNotify1796093899715,
   OidcGrantLookupIndex1796096675059,
+  SubscriptionsAccessCodes1796093770197,
 ];

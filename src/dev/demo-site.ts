@@ -46,7 +46,7 @@ export async function startDemoSite(options: DemoSiteOptions): Promise<{ url: st
     visitors.set(id, visitor);
     res.setHeader('Set-Cookie', `demo_visiteur=${id}; HttpOnly; SameSite=Lax; Path=/`);
 
-    if (url.pathname === '/' && req.method === 'GET') return page(res, visitor);
+    if (url.pathname === '/' && req.method === 'GET') return page(res, visitor, options.issuer.replace(/\/oidc$/, ''));
     if (url.pathname === '/connexion') {
       // `?niveau=eidas1`: a site that needs an identity verified by FranceConnect asks for it (acr_values).
       const eidas1 = url.searchParams.get('niveau') === 'eidas1';
@@ -57,7 +57,7 @@ export async function startDemoSite(options: DemoSiteOptions): Promise<{ url: st
       };
       const target = oidcClient.buildAuthorizationUrl(await client(), {
         redirect_uri: urls.redirectUri,
-        scope: 'openid profile email',
+        scope: 'openid profile email subscriptions',
         code_challenge: await oidcClient.calculatePKCECodeChallenge(visitor.pending.verifier),
         code_challenge_method: 'S256',
         state: visitor.pending.state,
@@ -127,16 +127,25 @@ export async function startDemoSite(options: DemoSiteOptions): Promise<{ url: st
   return { url: urls.base, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-function page(res: ServerResponse, visitor: Visitor): void {
+function page(res: ServerResponse, visitor: Visitor, platformUrl: string): void {
   const escape = escapeHtml;
   const claims = visitor.signedIn?.claims;
-  const body = claims
-    ? `<p>Vous êtes connecté en tant que <strong id="nom">${escape(claims.name ?? claims.preferred_username)}</strong> (${escape(claims.email)}).</p>
+  // A session opened with a subscription's access codes: no person, the subscription only (`"shared": true`).
+  const shared = Array.isArray(claims?.subscriptions)
+    ? (claims.subscriptions as Array<{ shared?: boolean; subscriber?: string }>).find((s) => s.shared)
+    : undefined;
+  const body =
+    claims && shared
+      ? `<p>Vous êtes connecté avec les codes d’accès de l’abonnement <strong id="abonne">${escape(shared.subscriber)}</strong>.</p>
+       <p><a href="${escape(platformUrl)}/abonnements/creer-mon-compte">Créer mon compte</a></p>
+       <p><a href="/deconnexion">Se déconnecter</a></p>`
+      : claims
+        ? `<p>Vous êtes connecté en tant que <strong id="nom">${escape(claims.name ?? claims.preferred_username)}</strong> (${escape(claims.email)}).</p>
        <table>${Object.entries(claims)
          .map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(JSON.stringify(v))}</td></tr>`)
          .join('')}</table>
        <p><a href="/deconnexion">Se déconnecter</a></p>`
-    : `<p>Vous n’êtes pas connecté.</p><p><a href="/connexion">Se connecter avec la plateforme d’identité</a></p>
+        : `<p>Vous n’êtes pas connecté.</p><p><a href="/connexion">Se connecter avec la plateforme d’identité</a></p>
        <p><a href="/connexion?niveau=eidas1" id="connexion-eidas1">Se connecter avec une identité vérifiée (FranceConnect, eidas1)</a></p>`;
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
   res.end(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Site de démonstration</title></head>

@@ -5,7 +5,7 @@ import { IdentityError, IdentityErrorCode, IdentityService } from '../modules/id
 import { franceconnectUris } from '../modules/franceconnect';
 import { ClientRegistry, OidcProviderService } from '../modules/oidc';
 import { CompanyAccountsDemo, DEMO_COMPANY } from '../modules/secondary-accounts';
-import { SubscriptionsService } from '../modules/subscriptions';
+import { AccessCodesService, SubscriptionsService, type IssuedAccessCodes } from '../modules/subscriptions';
 import { deriveKey } from '../platform/crypto/secret-box';
 import { DEMO_CLIENT, seedClientSpace } from './client-space-demo';
 import { demoSiteUrls, startDemoSite } from './demo-site';
@@ -56,9 +56,15 @@ export async function startDemo(
     },
     (metadata) => oidc.validateClient(metadata),
   );
-  await seedSubscriptions(app, `http://localhost:${port}/`);
+  const codes = await seedSubscriptions(app, `http://localhost:${port}/`);
   await app.get(CompanyAccountsDemo).seed();
   await seedClientSpace(app, DEMO_ACCOUNT.email);
+  // Shown once, when the demo data is first created (only their hash is kept): the access codes of the subscription
+  // in « auto-déclaration », to try « Créer mon compte » on the demo site.
+  if (codes)
+    logger.info(
+      `Démonstration : codes d’accès de l’abonnement « ${codes.subscription.subscriber} » : identifiant ${codes.login}, mot de passe ${codes.password} (renouvelables par access-codes:issue)`,
+    );
   const site = await startDemoSite({ port, issuer: config.issuer, clientId: DEMO_CLIENT_ID, clientSecret });
   logger.info(
     `Démonstration : site partenaire sur ${site.url} ; compte « ${DEMO_ACCOUNT.identifier} » (${DEMO_ACCOUNT.email}), mot de passe « ${DEMO_ACCOUNT.password} »`,
@@ -79,9 +85,12 @@ export const DEMO_PRODUCT_CODE = 'site-demo';
  * account-management mode, the demo account administrator of the one in « gestion par administrateur ». The product
  * does not require a subscription, so that every demo account still signs in to the demo site. Once only.
  */
-async function seedSubscriptions(app: INestApplicationContext, siteUrl: string): Promise<void> {
+async function seedSubscriptions(
+  app: INestApplicationContext,
+  siteUrl: string,
+): Promise<IssuedAccessCodes | undefined> {
   const subscriptions = app.get(SubscriptionsService);
-  if ((await subscriptions.listProducts()).some((p) => p.code === DEMO_PRODUCT_CODE)) return;
+  if ((await subscriptions.listProducts()).some((p) => p.code === DEMO_PRODUCT_CODE)) return undefined;
   await subscriptions.addProduct({
     code: DEMO_PRODUCT_CODE,
     name: 'Site de démonstration',
@@ -118,6 +127,7 @@ async function seedSubscriptions(app: INestApplicationContext, siteUrl: string):
       { productCode: DEMO_PRODUCT_CODE, role: 'reader' },
       { productCode: DEMO_PRODUCT_CODE, role: 'administrator' },
     ]);
+  return app.get(AccessCodesService).issue(ids['self-declaration']);
 }
 
 /**

@@ -265,6 +265,28 @@ describe('E-mail templates', () => {
         { kind: 'document', firm: 'Cabinet Delmas', dossier: '2017IIDOS/1529 - ALEXAN', title: 'Lettre' },
       ],
     },
+    'subscription-access-codes': {
+      subscriber: 'Cabinet Dupont',
+      products: ['Dalloz Avocat'],
+      login: 'ABO-7K4M-Q2XP',
+      password: 'ABCD-EFGH-JKMN',
+      modeTitle: 'Gestion de compte personnel : mode « Auto-déclaration »',
+      modeParagraphs: ['Chaque utilisateur est à même de créer seul son propre compte personnel.'],
+      modeChangeNote: 'Contactez notre service Relations clientèle.',
+      signInUrl: 'https://compte.example.fr/compte',
+    },
+    'subscription-access-granted': {
+      grantedBy: 'Jean-Pierre Dupont (Cabinet Dupont)',
+      subscriber: 'Cabinet Dupont',
+      products: ['Dalloz Avocat'],
+      subscriptionsUrl: 'https://compte.example.fr/compte/abonnements',
+    },
+    'subscription-expiry-warning': {
+      subscriber: 'Cabinet Dupont',
+      endsOn: '31/12/2026',
+      days: 30,
+      subscriptionsUrl: 'https://compte.example.fr/compte/abonnements',
+    },
   };
   const smsExamples: { [N in SmsTemplateName]: SmsTemplateData[N] } = {
     'test-sms': data,

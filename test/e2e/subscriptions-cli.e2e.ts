@@ -256,6 +256,53 @@ describe('subscriptions commands', () => {
     });
   });
 
+  describe('access-codes:issue', () => {
+    it('prints the codes once, writes the printable letter, renews them, and audits', async () => {
+      const service = app.app.get(SubscriptionsService);
+      const subscription = await service.addSubscription({
+        subscriber: 'Cabinet Lettre',
+        products: [{ code: 'dalloz-avocat' }],
+        seats: 3,
+        startsOn: '2026-01-01',
+        endsOn: '2026-12-31',
+        accountMode: 'administrator-managed',
+      });
+      const first = await run('access-codes:issue', subscription.id);
+      assert.equal(first.error, undefined);
+      const login = /identifiant : (ABO-\S+)/.exec(first.out)?.[1];
+      assert.ok(login, first.out);
+      assert.match(first.out, /mot de passe : \S{4}-\S{4}-\S{4}/);
+      assert.match(first.out, /« Gestion par Administrateur »/);
+
+      const letter = await run('access-codes:issue', subscription.id, '--letter');
+      assert.match(letter.out, /^<!doctype html>/);
+      assert.match(letter.out, /Remise de vos codes d’accès/);
+      assert.match(letter.out, /Cabinet Lettre/);
+      assert.match(letter.out, /seul un Administrateur est à même/i);
+      assert.doesNotMatch(letter.out, new RegExp(login), 'renewed: the old login is gone');
+      const logins = await app.dataSource.query<Array<{ login: string }>>(
+        'SELECT login FROM access_code WHERE subscription_id = $1',
+        [subscription.id],
+      );
+      assert.equal(logins.length, 1);
+      assert.ok(letter.out.includes(logins[0].login));
+      const audits = await app.dataSource.query<unknown[]>(
+        `SELECT 1 FROM audit_event WHERE action = 'subscriptions.access_codes.issued' AND target_id = $1`,
+        [subscription.id],
+      );
+      assert.equal(audits.length, 2);
+    });
+
+    it('refuses an unknown subscription or a bad address with one French line', async () => {
+      assert.match(
+        (await run('access-codes:issue', 'nimporte')).error ?? '',
+        /^Erreur : Abonnement « nimporte » introuvable\.$/,
+      );
+      const [{ id }] = await app.dataSource.query<Array<{ id: string }>>('SELECT id FROM subscription LIMIT 1');
+      assert.match((await run('access-codes:issue', id, '--email', 'x')).error ?? '', /^Erreur : Adresse électronique/);
+    });
+  });
+
   describe('SubscriptionsService.setMembership', () => {
     it('never exceeds the seats under 20 concurrent additions', async () => {
       const service = app.app.get(SubscriptionsService);

@@ -71,8 +71,8 @@ describe('SubscriptionsExpiryJob', () => {
   after(async () => app.close());
 
   const warnings = async () =>
-    app.dataSource.query<Array<{ recipient: string; data: { items: Array<{ text: string }> } }>>(
-      `SELECT recipient, data FROM outbox_message WHERE template = 'activity-digest' ORDER BY created_at`,
+    app.dataSource.query<Array<{ recipient: string; data: { subscriber: string; endsOn: string; days: number } }>>(
+      `SELECT recipient, data FROM outbox_message WHERE template = 'subscription-expiry-warning' ORDER BY created_at, id`,
     );
 
   it('warns the administrators 30 then 7 days before the end, once each', async () => {
@@ -82,10 +82,14 @@ describe('SubscriptionsExpiryJob', () => {
     assert.equal(await job.warnAdministrators(new Date('2026-06-23T08:00:00Z')), 1);
     assert.equal(await job.warnAdministrators(new Date('2026-06-24T08:00:00Z')), 0, 'once');
     const sent = await warnings();
-    assert.equal(sent.length, 1, 'one digest, its items accumulated');
-    assert.equal(sent[0].recipient, 'jp.dupont@example.fr');
-    assert.equal(sent[0].data.items.length, 2);
-    assert.match(sent[0].data.items[0].text, /L’abonnement Cabinet Dupont se termine le 30\/06\/2026/);
+    assert.equal(sent.length, 2, 'one e-mail at 30 days, one at 7');
+    assert.deepEqual(
+      sent.map((m) => [m.recipient, m.data.subscriber, m.data.endsOn, m.data.days]),
+      [
+        ['jp.dupont@example.fr', 'Cabinet Dupont', '30/06/2026', 30],
+        ['jp.dupont@example.fr', 'Cabinet Dupont', '30/06/2026', 7],
+      ],
+    );
   });
 
   it('ends the memberships after the last day: the product refuses the members, their accounts stay', async () => {

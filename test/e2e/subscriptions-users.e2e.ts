@@ -193,11 +193,12 @@ describe('Subscriptions: « Gérer mes utilisateurs »', () => {
     assert.match(done.body, /Un compte existait déjà avec l’adresse armelle\.pierre@example\.fr/);
     assert.equal(await accountCount(), before);
     assert.deepEqual(await roles(a, accounts['armelle.pierre']), ['dalloz-avocat|assurances|reader']);
-    const [notice] = await app.dataSource.query<Array<{ template: string; data: { items: Array<{ text: string }> } }>>(
+    const [notice] = await app.dataSource.query<Array<{ template: string; data: Record<string, unknown> }>>(
       `SELECT template, data FROM outbox_message WHERE recipient = 'armelle.pierre@example.fr'`,
     );
-    assert.equal(notice.template, 'activity-digest');
-    assert.match(notice.data.items[0].text, /Jean-Pierre Dupont \(Cabinet Dupont\) vous a donné accès/);
+    assert.equal(notice.template, 'subscription-access-granted');
+    assert.equal(notice.data.grantedBy, 'Jean-Pierre Dupont (Cabinet Dupont)');
+    assert.equal(notice.data.subscriber, 'Cabinet Dupont');
 
     const again = await browser.submit(form, /nouveau$/, {
       email: 'armelle.pierre@example.fr',
@@ -231,6 +232,14 @@ describe('Subscriptions: « Gérer mes utilisateurs »', () => {
     assert.equal(forged.status, 400);
     assert.match(forged.body, /« autre » n’est pas compris dans cet abonnement/);
 
+    const byProduct = await browser.get(`${app.url}/compte/utilisateurs/${a}/par-produit`);
+    assert.equal(byProduct.status, 200);
+    assert.match(byProduct.body, /<h1>Mes utilisateurs par produit<\/h1>/);
+    assert.match(byProduct.body, /<h2 class="fr-h4">dalloz-avocat\.fr<\/h2>/);
+    const armelleRow = /<tr>\s*<td><a[^>]*>PIERRE<\/a><\/td>[\s\S]*?<\/tr>/.exec(byProduct.body)?.[0] ?? '';
+    assert.match(armelleRow, /<td>Tout le produit<\/td>\s*<td>Tout le produit<\/td>/);
+    assert.doesNotMatch(byProduct.body, /BERNARD/, 'no member of another subscription');
+
     const list = await browser.get(`${app.url}/compte/utilisateurs/${a}`);
     const self = await browser.submit(list, /supprimer$/, { members: accounts['jp.dupont'] });
     assert.equal(self.status, 400);
@@ -250,6 +259,7 @@ describe('Subscriptions: « Gérer mes utilisateurs »', () => {
     for (const path of [
       `/compte/utilisateurs/${b}`,
       `/compte/utilisateurs/${b}/nouveau`,
+      `/compte/utilisateurs/${b}/par-produit`,
       `/compte/utilisateurs/${b}/${accounts['lea.bernard']}`,
     ])
       assert.equal((await browser.get(`${app.url}${path}`)).status, 403, path);

@@ -33,6 +33,7 @@ import { AccountAccessPort } from './account-access';
 import { NotificationsModule } from '../notifications';
 import { IdentityService } from './identity.service';
 import { SignInThrottle } from './sign-in.throttle';
+import { PersonalAccountRegistration } from './personal-account-registration';
 
 @Module({
   imports: [
@@ -70,6 +71,7 @@ import { SignInThrottle } from './sign-in.throttle';
     ActiveAccounts,
     { provide: SIGNED_IN_ACCOUNTS, useExisting: ActiveAccounts },
     IdentityDocuments,
+    PersonalAccountRegistration,
   ],
   exports: [
     IdentityService,
@@ -79,6 +81,7 @@ import { SignInThrottle } from './sign-in.throttle';
     PendingAccountsJob,
     AccountAccessPort,
     AccountService,
+    PersonalAccountRegistration,
   ],
 })
 export class IdentityModule implements NestModule {

@@ -18,5 +18,6 @@ export { PendingAccountsJob } from './pending-accounts.job';
 export type { IdentityEvents, IdentityAccountEvent } from './identity.events';
 export { AccountAccessPort, type AccountAccess, type ConsentedSite, type OpenSession } from './account-access';
 export { AccountService, type CertifiedIdentity } from './account.service';
-export { LEGAL_VERSIONS } from './legal';
+export { LEGAL_VERSIONS, OCCUPATIONS } from './legal';
 export { checkPassword, describePasswordProblems } from './password-policy';
+export { PersonalAccountRegistration, type PersonalAccountForm } from './personal-account-registration';

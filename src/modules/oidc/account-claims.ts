@@ -18,9 +18,24 @@ export const SCOPE_CLAIMS = {
  */
 export function findAccount(identity: IdentityService, hooks: ProviderHooks): FindAccount {
   return async (ctx, sub) => {
+    const clientId = ctx.oidc.client?.clientId;
+    // A shared subject (a subscription's access codes): no person behind it, so no personal claim, only the
+    // contributors' (the `subscriptions` claim with `"shared": true`). Never looked up as an account.
+    const shared = hooks.sharedSourceOf(sub);
+    if (shared) {
+      if (!(await shared.stands(sub))) return undefined;
+      if (clientId && (ctx.oidc.route === 'token' || ctx.oidc.route === 'userinfo')) {
+        if (await refusedByAccessChecks(hooks, sub, clientId)) return undefined;
+      }
+      return {
+        accountId: sub,
+        async claims(_use, scope) {
+          return { ...(await contributedClaims(hooks, sub, clientId, scope)), sub };
+        },
+      };
+    }
     const account = await identity.findById(sub);
     if (!account || account.status !== 'active') return undefined;
-    const clientId = ctx.oidc.client?.clientId;
     // A site the person may no longer reach gets no more tokens (code or refresh token) nor userinfo with those it
     // holds: the access checks run here too, not only at sign-in (`invalid_grant`, `invalid_token`).
     if (clientId && (ctx.oidc.route === 'token' || ctx.oidc.route === 'userinfo')) {
@@ -29,17 +44,8 @@ export function findAccount(identity: IdentityService, hooks: ProviderHooks): Fi
     return {
       accountId: account.id,
       async claims(_use, scope) {
-        const granted = new Set((scope ?? '').split(' '));
-        const contributed: Record<string, unknown> = {};
-        if (clientId) {
-          for (const contributor of hooks.claimsContributors) {
-            if (!granted.has(contributor.scope)) continue;
-            const claims = await contributor.claimsFor({ accountId: account.id, clientId });
-            for (const name of contributor.claims) if (name in claims) contributed[name] = claims[name];
-          }
-        }
         return {
-          ...contributed,
+          ...(await contributedClaims(hooks, account.id, clientId, scope)),
           sub: account.id,
           name: [account.givenName, account.familyName].filter(Boolean).join(' ') || undefined,
           given_name: account.givenName ?? undefined,
@@ -70,9 +76,30 @@ export async function tokenAccountStillAllowed(
   accountId: string,
   clientId: string,
 ): Promise<boolean> {
+  // A shared subject (access codes) is not an account: it stands while its source says so.
+  const shared = hooks.sharedSourceOf(accountId);
+  if (shared) return (await shared.stands(accountId)) && !(await refusedByAccessChecks(hooks, accountId, clientId));
   const account = await identity.findById(accountId);
   if (!account || account.status !== 'active') return false;
   return !(await refusedByAccessChecks(hooks, account.id, clientId));
+}
+
+/** The claims of the modules' contributors for the granted scopes, computed for the site that asks. */
+async function contributedClaims(
+  hooks: ProviderHooks,
+  accountId: string,
+  clientId: string | undefined,
+  scope: string | undefined,
+): Promise<Record<string, unknown>> {
+  const granted = new Set((scope ?? '').split(' '));
+  const contributed: Record<string, unknown> = {};
+  if (!clientId) return contributed;
+  for (const contributor of hooks.claimsContributors) {
+    if (!granted.has(contributor.scope)) continue;
+    const claims = await contributor.claimsFor({ accountId, clientId });
+    for (const name of contributor.claims) if (name in claims) contributed[name] = claims[name];
+  }
+  return contributed;
 }
 
 /** The `claims` configuration: standard scopes and the contributors' ones (discovery lists them all). */

@@ -128,6 +128,17 @@ export class OidcProviderService implements OnModuleDestroy, ApiTokenKeys {
    * The provider's own validation of client metadata, for the command line, which may run before the platform's first
    * start: the keys are created then, as the first start would.
    */
+  /**
+   * The subject of the provider session this browser holds (its session cookie), read only: a page outside the
+   * authorization requests that acts for whoever is signed in at the provider (« Créer mon compte » from a session
+   * opened with a subscription's access codes). `undefined` when signed out.
+   */
+  async sessionSubject(req: IncomingMessage, res: ServerResponse): Promise<string | undefined> {
+    const ctx = this.provider.createContext(req, res) as unknown as KoaContextWithOIDC;
+    const session = await this.provider.Session.get(ctx);
+    return session.accountId ?? undefined;
+  }
+
   async validateClient(metadata: ClientMetadata): Promise<void> {
     if (!this.current) {
       await this.keys.ensureKeys();

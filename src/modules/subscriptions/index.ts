@@ -16,3 +16,4 @@ export { MEMBER_ROLES, type MemberRole } from './entities/membership-role.entity
 export { subscriptionsCommands } from './cli/subscriptions.commands';
 export { SubscriptionsClock } from './subscriptions.clock';
 export { SubscriptionsExpiryJob, EXPIRY_WARNING_DAYS } from './subscriptions-expiry.job';
+export { AccessCodesService, SHARED_SUBJECT_PREFIX, type IssuedAccessCodes } from './access-codes.service';

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -23,6 +24,7 @@ const frenchDate = (day: string) => new Date(`${day}T12:00:00Z`).toLocaleDateStr
 export class SubscriptionsExpiryJob {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly jobs: ExclusiveJobRunner,
     private readonly subscriptions: SubscriptionsService,
     private readonly identity: IdentityService,
@@ -82,13 +84,16 @@ export class SubscriptionsExpiryJob {
         const admin = await this.identity.findById(adminId);
         if (!admin) continue;
         await this.dataSource.transaction((manager) =>
-          this.notifications.enqueueDigestItem(manager, {
+          this.notifications.enqueueEmail(manager, {
             to: admin.email,
-            template: 'activity-digest',
-            item: {
-              text: `L’abonnement ${subscription.subscriber} se termine le ${frenchDate(subscription.ends_on)} : ses utilisateurs perdront alors l’accès aux produits. Pour le renouveler, contactez le service Relations clientèle.`,
-              path: '/compte/abonnements',
+            template: 'subscription-expiry-warning',
+            data: {
+              subscriber: subscription.subscriber,
+              endsOn: frenchDate(subscription.ends_on),
+              days: subscription.days,
+              subscriptionsUrl: `${this.config.publicUrl}/compte/abonnements`,
             },
+            idempotencyKey: `subscription-expiry:${subscription.id}:${subscription.days}:${adminId}`,
           }),
         );
         queued++;

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdentityModule } from '../identity';
+import { OidcModule } from '../oidc';
+import { CreateMyAccountController } from './pages/create-my-account.controller';
+import { SelfDeclarationService } from './self-declaration.service';
 import { NotificationsModule } from '../notifications';
 import { ManageUsersController } from './pages/manage-users.controller';
 import { SubscriptionAdministrator } from './subscription-administrator.permission';
@@ -15,25 +18,38 @@ import { Product } from './entities/product.entity';
 import { SubscriptionProduct } from './entities/subscription-product.entity';
 import { Subscription } from './entities/subscription.entity';
 import { ProductAccess } from './product-access';
+import { AccessCodesService } from './access-codes.service';
+import { AccessCode } from './entities/access-code.entity';
 import { SubscriptionsClock } from './subscriptions.clock';
 import { SubscriptionsService } from './subscriptions.service';
 
 @Module({
   imports: [
     IdentityModule,
+    OidcModule,
     NotificationsModule,
-    TypeOrmModule.forFeature([Product, ProductClient, Subscription, SubscriptionProduct, Membership, MembershipRole]),
+    TypeOrmModule.forFeature([
+      Product,
+      ProductClient,
+      Subscription,
+      SubscriptionProduct,
+      Membership,
+      MembershipRole,
+      AccessCode,
+    ]),
   ],
-  controllers: [MySubscriptionsController, ManageUsersController],
+  controllers: [MySubscriptionsController, ManageUsersController, CreateMyAccountController],
   providers: [
     SubscriptionsService,
     SubscriptionsClock,
     ProductAccess,
+    AccessCodesService,
+    SelfDeclarationService,
     UserManagementService,
     SubscriptionAdministrator,
     SubscriptionsExpiryJob,
   ],
-  exports: [SubscriptionsService],
+  exports: [SubscriptionsService, AccessCodesService],
 })
 export class SubscriptionsModule {
   constructor(menus: MenuRegistry, subscriptions: SubscriptionsService, users: UserManagementService) {

@@ -192,6 +192,53 @@ export class SubscriptionsService {
     };
   }
 
+  /**
+   * What a shared session (the subscription's access codes) reaches on a client: the client's product, and the
+   * subscription when it covers that product and is running today (whatever its mode: in « pas de compte personnel »
+   * the codes are the only way in). The whole product, as a reader, on every section the subscription covers.
+   * `undefined` when the client is no product's.
+   */
+  async sharedProductAccess(
+    clientId: string,
+    subscriptionId: string | undefined,
+  ): Promise<ProductAccessView | undefined> {
+    const [row] = await this.dataSource.query<
+      Array<{
+        code: string;
+        name: string;
+        subscription_required: boolean;
+        sections: ProductSection[];
+        subscription_id: string | null;
+        subscriber: string | null;
+        covered: string[] | null;
+      }>
+    >(
+      `SELECT p.code, p.name, p.subscription_required, p.sections, s.id AS subscription_id, s.subscriber,
+              sp.sections AS covered
+         FROM product_client pc JOIN product p ON p.id = pc.product_id
+         LEFT JOIN subscription_product sp ON sp.product_id = p.id AND sp.subscription_id = $2
+         LEFT JOIN subscription s ON s.id = sp.subscription_id AND s.starts_on <= $3 AND s.ends_on >= $3
+        WHERE pc.client_id = $1`,
+      [clientId, subscriptionId ?? null, parisDate(this.clock.now())],
+    );
+    if (!row) return undefined;
+    const all = row.sections.map((section) => section.code);
+    return {
+      product: { code: row.code, name: row.name, subscriptionRequired: row.subscription_required },
+      memberships:
+        row.subscription_id && row.subscriber && row.covered
+          ? [
+              {
+                subscriptionId: row.subscription_id,
+                subscriber: row.subscriber,
+                roles: ['reader'],
+                sections: row.covered.length > 0 ? all.filter((code) => row.covered!.includes(code)) : all,
+              },
+            ]
+          : [],
+    };
+  }
+
   async addProduct(input: NewProduct, actor: SubscriptionsActor = { type: 'operator' }): Promise<ProductView> {
     const code = input.code.trim();
     if (!PRODUCT_CODE.test(code))
@@ -375,6 +422,7 @@ export class SubscriptionsService {
     accountId: string,
     grants: RoleGrant[],
     actor: SubscriptionsActor = { type: 'operator' },
+    alongside?: (manager: EntityManager) => Promise<void>,
   ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const subscription = await this.findSubscription(manager, subscriptionId, true);
@@ -405,6 +453,7 @@ export class SubscriptionsService {
         },
         manager,
       );
+      await alongside?.(manager);
     });
   }
 
@@ -423,6 +472,57 @@ export class SubscriptionsService {
         );
       return (await manager.save(manager.create(Membership, { subscriptionId, accountId: placeholder }))).id;
     });
+  }
+
+  /**
+   * Holds a seat with its roles in the caller's transaction, for an account that exists but is not activated yet (a
+   * self-declared account): `placeholder` stands for it until `takeReservedSeats()`. Under the subscription's row lock.
+   */
+  async reserveSeatWithin(
+    manager: EntityManager,
+    subscriptionId: string,
+    grants: RoleGrant[],
+    placeholder: string,
+  ): Promise<void> {
+    const subscription = await this.findSubscription(manager, subscriptionId, true);
+    const rows = await this.grantRows(manager, subscriptionId, grants);
+    if ((await manager.countBy(Membership, { subscriptionId })) >= subscription.seats)
+      throw new SubscriptionsError(
+        SubscriptionsErrorCode.SEATS_EXHAUSTED,
+        `Toutes les places de l’abonnement sont prises (${subscription.seats}) : contactez le service Relations clientèle.`,
+      );
+    const membership = await manager.save(manager.create(Membership, { subscriptionId, accountId: placeholder }));
+    await manager.insert(
+      MembershipRole,
+      rows.map((r) => ({ ...r, membershipId: membership.id })),
+    );
+  }
+
+  /** The seats held for `placeholder` become the account's memberships (it was activated). Returns the subscriptions. */
+  async takeReservedSeats(placeholder: string, accountId: string, actor: SubscriptionsActor): Promise<string[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const [taken] = await manager.query<[Array<{ subscription_id: string }>, number]>(
+        'UPDATE membership SET account_id = $1 WHERE account_id = $2 RETURNING subscription_id',
+        [accountId, placeholder],
+      );
+      for (const { subscription_id } of taken)
+        await this.audit.record(
+          {
+            actor,
+            action: 'subscriptions.membership.changed',
+            target: { type: 'subscription', id: subscription_id },
+            outcome: 'success',
+            details: { accountId, via: 'self-declaration' },
+          },
+          manager,
+        );
+      return taken.map((row) => row.subscription_id);
+    });
+  }
+
+  /** Gives back the seats held for `placeholder` (the account was deleted before it was activated). */
+  async releaseReservedSeats(placeholder: string): Promise<void> {
+    await this.dataSource.getRepository(Membership).delete({ accountId: placeholder });
   }
 
   /** The invited account takes its reserved seat, with its roles. */

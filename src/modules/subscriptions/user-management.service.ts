@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, Like } from 'typeorm';
 import { IdentityError, IdentityService, type AccountView } from '../identity';
@@ -23,6 +24,14 @@ export interface ManagedUser {
   status: AccountView['status'];
   /** `produit|rubrique|rôle` of every ticked box (rubrique empty: the whole product). */
   access: string[];
+}
+
+/** One product of « Mes utilisateurs par produit ». */
+export interface ProductUsers {
+  code: string;
+  name: string;
+  /** `reader` / `administrator`: « Tout le produit », or the names of the sections. */
+  users: Array<ManagedUser & { reader: string[]; administrator: string[] }>;
 }
 
 export interface NewUser {
@@ -50,6 +59,7 @@ export class UserFormError extends Error {
 export class UserManagementService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly subscriptions: SubscriptionsService,
     private readonly identity: IdentityService,
     private readonly notifications: NotificationsService,
@@ -99,6 +109,33 @@ export class UserManagementService {
     );
   }
 
+  /**
+   * « Mes utilisateurs par produit »: per product the subscription covers, the users with a role on it, each with
+   * where they are « Lecteur » and « Admin » (the whole product, or the names of its sections).
+   */
+  async usersByProduct(subscriptionId: string): Promise<ProductUsers[]> {
+    const [grid, users] = await Promise.all([
+      this.subscriptions.accessGrid(subscriptionId),
+      this.users(subscriptionId),
+    ]);
+    return grid.map((product) => {
+      const where = (user: ManagedUser, role: MemberRole): string[] => {
+        const mine = user.access
+          .map((value) => value.split('|'))
+          .filter(([code, , r]) => code === product.code && r === role);
+        if (mine.some(([, section]) => section === '')) return ['Tout le produit'];
+        return product.sections.filter((s) => mine.some(([, section]) => section === s.code)).map((s) => s.name);
+      };
+      return {
+        code: product.code,
+        name: product.name,
+        users: users
+          .map((user) => ({ ...user, reader: where(user, 'reader'), administrator: where(user, 'administrator') }))
+          .filter((user) => user.reader.length > 0 || user.administrator.length > 0),
+      };
+    });
+  }
+
   async user(subscriptionId: string, accountId: string): Promise<ManagedUser> {
     const found = (await this.users(subscriptionId)).find((u) => u.accountId === accountId);
     if (!found) throw notFound();
@@ -131,17 +168,21 @@ export class UserManagementService {
     if (existing) {
       if (await this.dataSource.getRepository(Membership).existsBy({ subscriptionId, accountId: existing.id }))
         throw new UserFormError({ email: 'Cette personne est déjà un de vos utilisateurs.' });
-      await this.subscriptions.setMembership(subscriptionId, existing.id, grants!, actor);
       const subscription = await this.subscriptions.getSubscription(subscriptionId);
-      await this.dataSource.transaction((manager) =>
-        this.notifications.enqueueDigestItem(manager, {
-          to: existing.email,
-          template: 'activity-digest',
-          item: {
-            text: `${admin.name} vous a donné accès aux produits de l’abonnement ${subscription.subscriber} avec votre compte existant.`,
-            path: '/compte/abonnements',
-          },
-        }),
+      // The notice is queued in the transaction that attaches the account: both or neither.
+      await this.subscriptions.setMembership(subscriptionId, existing.id, grants!, actor, (manager) =>
+        this.notifications
+          .enqueueEmail(manager, {
+            to: existing.email,
+            template: 'subscription-access-granted',
+            data: {
+              grantedBy: admin.name,
+              subscriber: subscription.subscriber,
+              products: subscription.products.map((p) => p.name),
+              subscriptionsUrl: `${this.config.publicUrl}/compte/abonnements`,
+            },
+          })
+          .then(() => undefined),
       );
       return { accountId: existing.id, attached: true };
     }

@@ -6,5 +6,6 @@ export {
   type HookCookie,
   type LogoutDetour,
   type ProviderSessionHook,
+  type SharedCredentials,
   type SignInTarget,
 } from './provider-hooks';

@@ -67,6 +67,28 @@ export interface ProviderSessionHook {
 }
 
 /**
+ * Credentials that belong to no person: a subscription's access codes (« codes d'accès »), shared by its readers. They
+ * open a provider session whose `sub` is the source's own subject (`access-codes:<id>`), never an account id, so that
+ * the sites receive the subscription and nothing personal. The sign-in page tries the source whose shape an identifier
+ * has before the people's accounts (and the accounts when the source refuses); `findAccount` asks the source that owns
+ * a subject whether it still stands, and gives it no personal claim (only the contributors', with `sub`). The access
+ * checks and claims contributors receive the subject as `accountId`: each module decides what a shared subject may reach
+ * (a subject it does not know is no member of anything).
+ */
+export interface SharedCredentials {
+  /** `<module>.<what>` (`subscriptions.access-codes`), in the audit trail. */
+  name: string;
+  /** Whether the identifier has this source's shape (no query): only then is `authenticate` tried. */
+  recognises(identifier: string): boolean;
+  /** The subject these credentials open, or `undefined` (wrong or unknown: same time either way). */
+  authenticate(identifier: string, password: string): Promise<string | undefined>;
+  /** Whether the subject is one of this source's (its prefix; no query). */
+  owns(subject: string): boolean;
+  /** Whether the subject still stands (the codes were not issued again since). */
+  stands(subject: string): Promise<boolean>;
+}
+
+/**
  * Sign-in seams of the OpenID provider that modules plug into without importing it: access checks per client,
  * claims contributors per scope, and session hooks. Modules register in their `onModuleInit()`; the provider is built once the
  * application is initialised, from what is registered then (its discovery document and claims configuration are fixed
@@ -77,7 +99,22 @@ export class ProviderHooks {
   private readonly checks: ClientAccessCheck[] = [];
   private readonly contributors: ClaimsContributor[] = [];
   private readonly sessions: ProviderSessionHook[] = [];
+  private readonly shared: SharedCredentials[] = [];
   private sealed = false;
+
+  addSharedCredentials(source: SharedCredentials): void {
+    this.assertOpen(source.name);
+    this.shared.push(source);
+  }
+
+  get sharedCredentials(): readonly SharedCredentials[] {
+    return this.shared;
+  }
+
+  /** The source that owns a shared subject, if it is one. */
+  sharedSourceOf(subject: string): SharedCredentials | undefined {
+    return this.shared.find((source) => source.owns(subject));
+  }
 
   addAccessCheck(check: ClientAccessCheck): void {
     this.assertOpen(check.name);

@@ -53,6 +53,26 @@ export interface TemplateData {
    * declarations portal's notice). `salutation`: « Madame », « Monsieur » or « Madame, Monsieur ».
    */
   'company-password-changed': { salutation: string; accountName: string; changedAt: string };
+  /** « Remise de codes d'accès » of a subscription, with the paragraph telling its account-management mode. */
+  'subscription-access-codes': {
+    subscriber: string;
+    products: string[];
+    login: string;
+    password: string;
+    modeTitle: string;
+    modeParagraphs: string[];
+    modeChangeNote: string;
+    signInUrl: string;
+  };
+  /** An existing account was given access to a subscription's products by its administrator (no second account). */
+  'subscription-access-granted': {
+    grantedBy: string;
+    subscriber: string;
+    products: string[];
+    subscriptionsUrl: string;
+  };
+  /** To a subscription's administrators, 30 then 7 days before its last day. */
+  'subscription-expiry-warning': { subscriber: string; endsOn: string; days: number; subscriptionsUrl: string };
   /** A digest (see `DIGEST_WINDOWS`): the items enqueued for one person over the window, in one e-mail. */
   'activity-digest': { items: DigestItem[] };
   /** The client space's digest (seed: the link, the type and number of items shared, the dossiers concerned). */
@@ -91,6 +111,9 @@ export const TEMPLATE_NAMES: readonly TemplateName[] = [
   'company-password-changed',
   'activity-digest',
   'client-space-digest',
+  'subscription-access-codes',
+  'subscription-access-granted',
+  'subscription-expiry-warning',
 ];
 
 /** Digest templates and how long a digest stays open after its first item, in milliseconds. */

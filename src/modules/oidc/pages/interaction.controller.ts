@@ -8,6 +8,7 @@ import { Public } from '../../../platform/http/access-policy';
 import { ProviderHooks } from '../../../platform/provider-hooks';
 import {
   AccountService,
+  type AccountView,
   ActivationService,
   DEVICE_COOKIE,
   deviceCookie,
@@ -23,6 +24,10 @@ import type { AccessRefusalDetails } from '../sign-in-policy';
 import { InteractionPages, expired, requiresFranceConnect, type InteractionDetails } from './interaction-pages';
 
 type Details = InteractionDetails;
+
+/** What a password opened: a person's account, or a shared subject (a subscription's access codes). */
+type VerifiedCredentials =
+  { kind: 'account'; id: string; account: AccountView } | { kind: 'shared'; id: string; source: string };
 
 /**
  * The pages inside an authorization request: identifier, then password (as in the source documents), then consent.
@@ -102,8 +107,18 @@ export class InteractionController {
     if (!identifier)
       return this.pages.render(res, details, 'modules/oidc/views/sign-in-identifier.njk', { identifier });
 
-    const attempt = await this.throttle.signIn(identifier, { address: req.ip, device: deviceCookie(req) }, () =>
-      password ? this.identity.verifyPassword(identifier, password) : Promise.resolve(undefined),
+    // Shared credentials (a subscription's access codes) have a shape of their own; tried first, then the accounts.
+    const shared = this.hooks.sharedCredentials.find((source) => source.recognises(identifier));
+    const attempt = await this.throttle.signIn(
+      identifier,
+      { address: req.ip, device: deviceCookie(req) },
+      async (): Promise<VerifiedCredentials | undefined> => {
+        if (!password) return undefined;
+        const subject = shared ? await shared.authenticate(identifier, password) : undefined;
+        if (subject && shared) return { kind: 'shared', id: subject, source: shared.name };
+        const account = await this.identity.verifyPassword(identifier, password);
+        return account ? { kind: 'account', id: account.id, account } : undefined;
+      },
     );
     if (attempt.status === 'refused') {
       return this.pages.render(res.status(429), details, 'modules/oidc/views/sign-in-password.njk', {
@@ -113,7 +128,10 @@ export class InteractionController {
     }
     if (attempt.status === 'verified')
       res.cookie(DEVICE_COOKIE, attempt.device, this.throttle.deviceCookieOptions(this.secureCookies));
-    const found = attempt.status === 'verified' ? attempt.result : undefined;
+    if (attempt.status === 'verified' && attempt.result.kind === 'shared')
+      return this.sharedSignedIn(req, res, details, attempt.result.id, attempt.result.source);
+    const found =
+      attempt.status === 'verified' && attempt.result.kind === 'account' ? attempt.result.account : undefined;
     if (found?.status === 'pending') {
       // Only someone who knows the password learns that the account awaits activation.
       return this.pages.render(res.status(403), details, 'platform/views/message.njk', {
@@ -188,6 +206,28 @@ export class InteractionController {
       details: { method: 'password' },
     });
     const result: InteractionResults = { login: { accountId, amr: ['pwd'], remember: true } };
+    await this.oidc.provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
+  }
+
+  /**
+   * Signed in with shared credentials: the provider session's subject is the source's, not a person's. Not
+   * remembered beyond the browser session (a shared computer is the usual case for codes printed on a letter).
+   */
+  private async sharedSignedIn(
+    req: Request,
+    res: Response,
+    details: Details,
+    subject: string,
+    source: string,
+  ): Promise<void> {
+    await this.audit.record({
+      actor: { type: 'anonymous', id: subject },
+      action: 'identity.sign_in.succeeded',
+      target: { type: 'client', id: details.params.client_id as string },
+      outcome: 'success',
+      details: { method: source },
+    });
+    const result: InteractionResults = { login: { accountId: subject, amr: ['pwd'], remember: false } };
     await this.oidc.provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
   }
 

@@ -4,6 +4,8 @@ import { CliError } from '../../../platform/cli/cli-error';
 import { DomainError } from '../../../platform/errors';
 import type { AccountMode } from '../entities/subscription.entity';
 import type { ProductSection } from '../entities/product.entity';
+import { renderAccessCodesLetter } from '../access-codes-letter';
+import { AccessCodesService } from '../access-codes.service';
 import { MODE_LABELS, SubscriptionsService } from '../subscriptions.service';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -62,8 +64,11 @@ async function domain<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** `products:add`, `products:list`, `subscriptions:add`, `subscriptions:list`, `subscriptions:set-mode`. */
-export function subscriptionsCommands({ withApplication }: CliRuntime): Command[] {
+/**
+ * `products:add`, `products:list`, `subscriptions:add`, `subscriptions:list`, `subscriptions:set-mode`,
+ * `access-codes:issue`.
+ */
+export function subscriptionsCommands({ withApplication, config }: CliRuntime): Command[] {
   const addProduct = new Command('products:add')
     .description('enregistre un produit (site abonné aux services de la plateforme)')
     .requiredOption('--code <code>', 'code du produit (minuscules, chiffres, tirets)')
@@ -172,5 +177,32 @@ export function subscriptionsCommands({ withApplication }: CliRuntime): Command[
       else if (change.from !== change.to) console.log('Rien n’est changé : relancez avec --confirm pour appliquer.');
     });
 
-  return [addProduct, listProducts, addSubscription, listSubscriptions, setMode];
+  const issueAccessCodes = new Command('access-codes:issue')
+    .description(
+      'émet (ou renouvelle) les codes d’accès d’un abonnement ; les anciens cessent de fonctionner. Le mot de passe n’est affiché qu’une fois',
+    )
+    .argument('<abonnement>', 'identifiant de l’abonnement')
+    .option('--email <adresse>', 'envoie l’e-mail de remise des codes d’accès à cette adresse')
+    .option(
+      '--letter',
+      'écrit sur la sortie le courrier imprimable (HTML) au lieu du résumé : … --letter > courrier.html',
+    )
+    .action(async (id: string, options: { email?: string; letter?: boolean }) => {
+      const issued = await withApplication((context) =>
+        domain(() => context.get(AccessCodesService).issue(id, { email: options.email })),
+      );
+      if (options.letter) {
+        console.log(renderAccessCodesLetter(issued, config().publicUrl, new Date()));
+        return;
+      }
+      console.log(
+        `Codes d’accès émis pour l’abonnement ${issued.subscription.id} (${issued.subscription.subscriber}) :`,
+      );
+      console.log(`  identifiant : ${issued.login}`);
+      console.log(`  mot de passe : ${issued.password}`);
+      console.log(`  ${issued.modeParagraph.title}`);
+      if (issued.emailedTo) console.log(`E-mail de remise des codes envoyé à ${issued.emailedTo}.`);
+    });
+
+  return [addProduct, listProducts, addSubscription, listSubscriptions, setMode, issueAccessCodes];
 }

@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { ChoiceField, FormDto, TextField } from '../../../platform/http/form-fields';
+import { CheckboxField, ChoiceField, FormDto, TextField } from '../../../platform/http/form-fields';
 
 /** Checkboxes sharing one name: none, one (a string) or several (an array), always read as an array. */
 const ListField = () => (target: object, key: string) => {
@@ -41,4 +41,37 @@ export class UserRightsFormDto extends FormDto {
 export class RemoveUsersFormDto extends FormDto {
   @ListField()
   members: string[] = [];
+}
+
+/** « Créer mon compte personnel » (auto-déclaration), the seed's fields. */
+export class PersonalAccountFormDto extends FormDto {
+  @TextField(254)
+  email?: string;
+
+  @TextField(200)
+  password?: string;
+
+  @TextField(200)
+  passwordConfirmation?: string;
+
+  @ChoiceField(['madame', 'monsieur', ''])
+  civility?: string;
+
+  @TextField(128)
+  familyName?: string;
+
+  @TextField(128)
+  givenName?: string;
+
+  @TextField(100)
+  occupation?: string;
+
+  @TextField(200)
+  jobTitle?: string;
+
+  @CheckboxField()
+  acceptTerms?: string;
+
+  @CheckboxField()
+  acceptPrivacy?: string;
 }

@@ -64,6 +64,16 @@ export class ManageUsersController {
   }
 
   @Permission(SubscriptionAdministrator, 'subscriptionId')
+  @Get(':subscriptionId/par-produit')
+  async byProduct(@Param('subscriptionId') subscriptionId: string, @Res() res: Response): Promise<void> {
+    this.render(res, 'users-by-product', 'Mes utilisateurs par produit', {
+      subscriptionId,
+      seats: await this.users.seats(subscriptionId),
+      products: await this.users.usersByProduct(subscriptionId),
+    });
+  }
+
+  @Permission(SubscriptionAdministrator, 'subscriptionId')
   @HttpCode(200)
   @Post(':subscriptionId/nouveau')
   async create(
