@@ -24,13 +24,18 @@ import { SubscriptionsExpiryWarning1796084565063 } from './1796084565063-subscri
 import { SecondaryAccountsBillingOptionsMailbox1796093693348 } from './1796093693348-secondary-accounts-billing-options-mailbox';
 import { OidcResourceServer1796093713409 } from './1796093713409-oidc-resource-server';
 import { PlatformApiIdempotency1796093713410 } from './1796093713410-platform-api-idempotency';
+import { SubscriptionsAccessCodes1796093770197 } from './1796093770197-subscriptions-access-codes';
 import { PlatformPayments1796093855921 } from './1796093855921-platform-payments';
+import { OidcClientChangeNotify1796093899715 } from './1796093899715-oidc-client-change-notify';
+import { ClientSpaceModel1796094222052 } from './1796094222052-client-space-model';
 import { LegalDocuments1796094672500 } from './1796094672500-legal-documents';
 import { OidcClientDisabled1796096557729 } from './1796096557729-oidc-client-disabled';
-import { ClientSpaceModel1796094222052 } from './1796094222052-client-space-model';
-import { OidcClientChangeNotify1796093899715 } from './1796093899715-oidc-client-change-notify';
 import { OidcGrantLookupIndex1796096675059 } from './1796096675059-oidc-grant-lookup-index';
-import { SubscriptionsAccessCodes1796093770197 } from './1796093770197-subscriptions-access-codes';
+
+/**
+ * Every migration, in order. A migration is never edited once landed (STYLE.md); a new one is added at the end of
+ * this list (a test checks that every file of this folder is listed).
+ */
 
 export const migrations = [
   PlatformAuditEvent1795463126976,
@@ -55,11 +60,11 @@ export const migrations = [
   SecondaryAccountsBillingOptionsMailbox1796093693348,
   OidcResourceServer1796093713409,
   PlatformApiIdempotency1796093713410,
+  SubscriptionsAccessCodes1796093770197,
   PlatformPayments1796093855921,
+  OidcClientChangeNotify1796093899715,
+  ClientSpaceModel1796094222052,
   LegalDocuments1796094672500,
   OidcClientDisabled1796096557729,
-  ClientSpaceModel1796094222052,
-  OidcClientChangeNotify1796093899715,
   OidcGrantLookupIndex1796096675059,
-  SubscriptionsAccessCodes1796093770197,
 ];

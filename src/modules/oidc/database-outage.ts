@@ -20,6 +20,9 @@ export function answerDatabaseOutages(provider: Provider, logger: Logger): void 
     if (isDatabaseUnavailable(error)) {
       outages.add(ctx);
       reportDatabaseUnavailable(logger, error);
+    } else {
+      // Anything else is a bug: its stack goes to the logs once (the answer shows only `server_error`).
+      logger.error({ err: error }, 'Erreur inattendue du fournisseur OpenID');
     }
   });
   provider.use(async (ctx, next) => {

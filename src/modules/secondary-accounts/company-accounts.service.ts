@@ -1,3 +1,4 @@
+import { isUUID } from 'class-validator';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
@@ -34,6 +35,8 @@ export class CompanyAccounts {
 
   /** The company account an identity account signs in as, or `undefined`. */
   async ofAccount(accountId: string): Promise<CompanyAccount | undefined> {
+    // A subject that is not an account id (a subscription's access codes sign in as `access-codes:<id>`) has none.
+    if (!isUUID(accountId)) return undefined;
     return (await this.companies.findOneBy({ accountId })) ?? undefined;
   }
 
