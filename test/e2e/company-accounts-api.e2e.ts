@@ -119,7 +119,7 @@ describe('Company accounts API (/api/v1/company-accounts)', () => {
       list.body.data.map((s: { login: string }) => s.login),
       ['cs1.asp1ent'],
     );
-    assert.equal(list.body.next_cursor, null);
+    assert.equal(list.body.nextCursor, null);
     assert.equal((await api(reader).get(`${path}?cursor=n-importe-quoi`)).status, 400);
   });
 
