@@ -314,6 +314,33 @@ describe('Client space (« Mon espace client »), both sides', () => {
     assert.match(firmSide.body, /Déposé par le client/);
   });
 
+  it('keeps what a client uploads to a dossier shared with another client from that other client', async () => {
+    const [interlocutor] = await app.app.get(FirmsService).staffOf(firmA);
+    const dossierForm = await staffA.get(`${app.url}/espace-cabinet/cabinets/${firmA}/dossiers/nouveau`);
+    const both = await staffA.submit(dossierForm, /dossiers\/nouveau$/, {
+      number: '2021DOS/12',
+      label: 'INDIVISION',
+      interlocutorId: interlocutor.id,
+      clientIds: [ids.luce, ids.paul],
+    });
+    assert.equal(both.status, 200);
+    const shared = both.url.split('/').pop()!;
+    const home = await luce.get(`${app.url}/espace-client/cabinets/${firmA}`);
+    const done = await luce.submit(home, /\/depot$/, { dossier: shared }, app.url, {
+      files: { name: 'Avis d’imposition de Luce.pdf', type: 'application/pdf', data: PDF },
+    });
+    assert.equal(done.status, 200);
+    const [{ id }] = await app.dataSource.query<Array<{ id: string }>>(
+      `SELECT id FROM shared_item WHERE dossier_id = $1 AND direction = 'depose'`,
+      [shared],
+    );
+    const paulsView = await paul.get(`${app.url}/espace-client/cabinets/${firmA}/dossiers/${shared}`);
+    assert.equal(paulsView.status, 200);
+    assert.doesNotMatch(paulsView.body, /Avis d’imposition de Luce/);
+    assert.equal((await paul.download(`${app.url}/espace-client/cabinets/${firmA}/fichiers/${id}`)).status, 404);
+    assert.equal((await luce.download(`${app.url}/espace-client/cabinets/${firmA}/fichiers/${id}`)).status, 200);
+  });
+
   it('applies a contact change only when the firm accepts it, and tells the client', async () => {
     const form = await luce.get(`${app.url}/espace-client/cabinets/${firmA}/coordonnees`);
     assert.match(form.body, /value="Impasse Adam 1er"/);

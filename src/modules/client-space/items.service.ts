@@ -305,7 +305,8 @@ export class ItemsService {
       },
       order: { itemDate: 'DESC', createdAt: 'DESC' },
     });
-    return { items, dossiers };
+    // A dossier may have several clients: what one of them uploaded (déposé) is for the firm, not for the others.
+    return { items: items.filter((i) => i.direction !== 'depose' || i.uploadedByClientId === client.id), dossiers };
   }
 
   /** « ACCÉDER À : » with the number of shared elements per category, every dossier together. */

@@ -355,7 +355,8 @@ export class FirmPagesController {
       ...m,
       clientName: clients.find((c) => c.id === m.clientId)?.name,
     }));
-    await this.requests.markRead(dossier);
+    // Reading is not a change: a read-only member's visit leaves the clients' messages unread for the others.
+    if ((await this.firms.membership(firmId, me.id))?.role !== 'lecture') await this.requests.markRead(dossier);
     await this.render(res, firmId, me, 'dossier', `Dossier ${dossier.number}`, {
       dossier: summary,
       groups: CATEGORIES.filter((c) => c.kind).map((c) => ({
