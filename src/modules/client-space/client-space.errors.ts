@@ -56,7 +56,6 @@ export const formInvalid = (fields: Record<string, string>): ClientSpaceError =>
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A unique index refused the row (two requests at once): PostgreSQL's `unique_violation`. */
-export const isUniqueViolation = (error: unknown): boolean =>
-  (error as { driverError?: { code?: string }; code?: string } | null)?.driverError?.code === '23505' ||
-  (error as { code?: string } | null)?.code === '23505';
+/** A form refused field by field (`formInvalid`), which the pages render again with the fields' messages. */
+export const isFormInvalid = (error: unknown): error is ClientSpaceError =>
+  error instanceof ClientSpaceError && error.code === (ClientSpaceErrorCode.FORM_INVALID as string);

@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../../platform/database/concurrent-write';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -5,14 +6,7 @@ import { DataSource, In } from 'typeorm';
 import { FileStorage } from '../../platform/storage/file-storage';
 import { IdentityError, IdentityService } from '../identity';
 import { NotificationsService } from '../notifications';
-import {
-  ClientSpaceError,
-  ClientSpaceErrorCode,
-  formInvalid,
-  isUniqueViolation,
-  notFound,
-  UUID,
-} from './client-space.errors';
+import { ClientSpaceError, ClientSpaceErrorCode, formInvalid, notFound, UUID } from './client-space.errors';
 import { Dossier, DossierClient } from './entities/dossier.entity';
 import { FirmClient, type ClientContact } from './entities/firm-client.entity';
 import { Firm, FirmStaff, STAFF_ROLES, type StaffRole } from './entities/firm.entity';

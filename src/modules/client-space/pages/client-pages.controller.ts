@@ -4,7 +4,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/
 import type { Request, Response } from 'express';
 import { CurrentAccount, Permission, SignedIn, type SignedInAccount } from '../../../platform/http/access-policy';
 import { projectRoot } from '../../../platform/views/views';
-import { ClientSpaceError, ClientSpaceErrorCode } from '../client-space.errors';
+import { ClientSpaceError, ClientSpaceErrorCode, isFormInvalid } from '../client-space.errors';
 import { ContactFormDto, MessageFormDto, UploadFormDto } from '../dto/forms.dto';
 import type { FirmClient } from '../entities/firm-client.entity';
 import { FirmClientCheck } from '../firm-staff.check';
@@ -33,8 +33,6 @@ const asset = (name: 'client-space.css' | 'depot.js'): string => {
   return text;
 };
 const CATEGORY_PATHS = CATEGORIES.map((c) => `cabinets/:firm/${c.key}`);
-const isForm = (error: unknown): error is ClientSpaceError =>
-  error instanceof ClientSpaceError && error.code === (ClientSpaceErrorCode.FORM_INVALID as string);
 const REQUEST_STATUS = { 'en-attente': 'en attente', acceptee: 'acceptée', refusee: 'refusée' } as const;
 
 /**
@@ -201,7 +199,7 @@ export class ClientPagesController {
       await this.requests.requestContactChange(client, form);
       res.redirect(303, `/espace-client/cabinets/${firmId}/coordonnees?envoye=1`);
     } catch (error) {
-      if (!isForm(error)) throw error;
+      if (!isFormInvalid(error)) throw error;
       await this.renderContact(res.status(400), client, form, error.fields ?? {});
     }
   }
@@ -234,7 +232,7 @@ export class ClientPagesController {
       await this.requests.writeToInterlocutor(client, dossier, form);
       res.redirect(303, `/espace-client/cabinets/${firmId}/dossiers/${dossier.id}?ok=message`);
     } catch (error) {
-      if (!isForm(error)) throw error;
+      if (!isFormInvalid(error)) throw error;
       await this.renderMessage(res.status(400), client, dossierId, form, error.fields ?? {});
     }
   }

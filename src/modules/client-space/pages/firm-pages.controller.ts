@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CurrentAccount, Permission, SignedIn, type SignedInAccount } from '../../../platform/http/access-policy';
-import { ClientSpaceError, ClientSpaceErrorCode } from '../client-space.errors';
+import { ClientSpaceError, ClientSpaceErrorCode, isFormInvalid } from '../client-space.errors';
 import {
   BrandingFormDto,
   ButtonFormDto,
@@ -19,8 +19,6 @@ import { UPLOAD_PROBLEMS, uploadOf } from './upload.middleware';
 
 const VIEWS = 'modules/client-space/views/firm';
 const fieldErrors = (error: ClientSpaceError) => error.fields ?? {};
-const isForm = (error: unknown): error is ClientSpaceError =>
-  error instanceof ClientSpaceError && error.code === (ClientSpaceErrorCode.FORM_INVALID as string);
 
 /**
  * The firm's side (`/espace-cabinet`): its clients (invited to the client space), its dossiers and their items, shared
@@ -70,7 +68,7 @@ export class FirmPagesController {
       const client = await this.firms.inviteClient(firmId, { kind: kind ?? '', companyName, contact }, me.id);
       res.redirect(303, `/espace-cabinet/cabinets/${firmId}?invite=${encodeURIComponent(client.contact.email)}`);
     } catch (error) {
-      if (!isForm(error)) throw error;
+      if (!isFormInvalid(error)) throw error;
       await this.render(res.status(400), firmId, me, 'invite-client', 'Inviter un client', {
         values: form,
         errors: fieldErrors(error),
@@ -102,7 +100,7 @@ export class FirmPagesController {
       });
       res.redirect(303, `/espace-cabinet/cabinets/${firmId}/dossiers/${dossier.id}`);
     } catch (error) {
-      if (!isForm(error)) throw error;
+      if (!isFormInvalid(error)) throw error;
       await this.renderDossierForm(res.status(400), firmId, me, form, fieldErrors(error));
     }
   }
@@ -152,7 +150,7 @@ export class FirmPagesController {
       });
       res.redirect(303, `/espace-cabinet/cabinets/${firmId}/dossiers/${dossierId}?ok=ajoute`);
     } catch (error) {
-      if (!isForm(error)) throw error;
+      if (!isFormInvalid(error)) throw error;
       await this.renderDossier(res.status(400), firmId, dossierId, me, { values: form, errors: fieldErrors(error) });
     }
   }
@@ -205,7 +203,7 @@ export class FirmPagesController {
       await this.requests.reply(firmId, dossier, me.id, form);
       res.redirect(303, `/espace-cabinet/cabinets/${firmId}/dossiers/${dossierId}?ok=message`);
     } catch (error) {
-      if (!isForm(error)) throw error;
+      if (!isFormInvalid(error)) throw error;
       await this.renderDossier(res.status(400), firmId, dossierId, me, {
         message: form,
         messageErrors: fieldErrors(error),
@@ -269,7 +267,7 @@ export class FirmPagesController {
       });
       res.redirect(303, `/espace-cabinet/cabinets/${firmId}?ok=apparence`);
     } catch (error) {
-      if (!isForm(error)) throw error;
+      if (!isFormInvalid(error)) throw error;
       await this.render(res.status(400), firmId, me, 'branding', 'Apparence de l’espace client', {
         values: form,
         errors: fieldErrors(error),
