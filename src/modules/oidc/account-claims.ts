@@ -61,7 +61,7 @@ export function findAccount(identity: IdentityService, hooks: ProviderHooks): Fi
 
 /** Whether one of the modules' access checks refuses this account on this site. */
 async function refusedByAccessChecks(hooks: ProviderHooks, accountId: string, clientId: string): Promise<boolean> {
-  for (const rule of hooks.accessChecks) if (await rule.check({ accountId, clientId })) return true;
+  for (const rule of hooks.accessChecksFor(accountId)) if (await rule.check({ accountId, clientId })) return true;
   return false;
 }
 
@@ -94,7 +94,7 @@ async function contributedClaims(
   const granted = new Set((scope ?? '').split(' '));
   const contributed: Record<string, unknown> = {};
   if (!clientId) return contributed;
-  for (const contributor of hooks.claimsContributors) {
+  for (const contributor of hooks.claimsContributorsFor(accountId)) {
     if (!granted.has(contributor.scope)) continue;
     const claims = await contributor.claimsFor({ accountId, clientId });
     for (const name of contributor.claims) if (name in claims) contributed[name] = claims[name];

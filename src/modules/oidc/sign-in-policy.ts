@@ -35,7 +35,7 @@ export function signInPolicy(hooks: ProviderHooks) {
       const accountId = ctx.oidc.session?.accountId;
       const clientId = ctx.oidc.client?.clientId;
       if (!accountId || !clientId) return Check.NO_NEED_TO_PROMPT;
-      for (const rule of hooks.accessChecks) {
+      for (const rule of hooks.accessChecksFor(accountId)) {
         const refusal = await rule.check({ accountId, clientId });
         if (refusal) {
           refusals.set(ctx, { check: rule.name, reason: refusal.reason, whatToDo: refusal.whatToDo });

@@ -29,6 +29,7 @@ export class ProductAccess implements OnModuleInit {
     });
     this.hooks.addAccessCheck({
       name: 'subscriptions.product',
+      sharedSubjects: true,
       check: async ({ accountId, clientId }) => {
         if (this.accessCodes.owns(accountId)) return this.sharedCheck(accountId, clientId);
         let access = await this.subscriptions.productAccess(clientId, accountId);
@@ -50,6 +51,7 @@ export class ProductAccess implements OnModuleInit {
       scope: 'subscriptions',
       claims: ['subscriptions'],
       description: 'vos abonnements à ce service et vos statuts (lecteur, administrateur)',
+      sharedSubjects: true,
       claimsFor: async ({ accountId, clientId }) => {
         const shared = this.accessCodes.owns(accountId);
         const access = shared

@@ -17,11 +17,17 @@ export interface AccessRefusal {
 /**
  * A module's rule on who may sign in to which site (no subscription to this product, a disabled secondary account).
  * It runs on every authorization request, single sign-on and remembered consent included; `undefined` lets the person
- * through. Keep it fast (one indexed query): it runs on each sign-in to each site.
+ * through. Keep it fast (one indexed query): it runs on each sign-in to each site. Call it through
+ * `ProviderHooks.accessChecksFor(subject)`, which leaves out the checks that do not take shared subjects.
  */
 export interface ClientAccessCheck {
   /** `<module>.<rule>` (`subscriptions.product`), in the audit trail and the logs. */
   name: string;
+  /**
+   * Whether the check also judges shared subjects (`access-codes:<id>`, see `SharedCredentials`). Left out, it is
+   * never called with one: a check that reads the subject as an account id cannot meet a subject that is not one.
+   */
+  sharedSubjects?: boolean;
   check(target: SignInTarget): Promise<AccessRefusal | undefined>;
 }
 
@@ -35,6 +41,8 @@ export interface ClaimsContributor {
   claims: string[];
   /** What the scope gives a site, in plain French, for the consent page (« vos abonnements à ce service »). */
   description: string;
+  /** Whether it also gives claims to shared subjects (see `ClientAccessCheck.sharedSubjects`); left out, it does not. */
+  sharedSubjects?: boolean;
   claimsFor(target: SignInTarget): Promise<Record<string, unknown>>;
 }
 
@@ -139,6 +147,16 @@ export class ProviderHooks {
 
   get accessChecks(): readonly ClientAccessCheck[] {
     return this.checks;
+  }
+
+  /** The access checks that judge this subject: all of them for an account, those that said so for a shared one. */
+  accessChecksFor(subject: string): readonly ClientAccessCheck[] {
+    return this.sharedSourceOf(subject) ? this.checks.filter((check) => check.sharedSubjects) : this.checks;
+  }
+
+  /** The claims contributors that serve this subject (see `accessChecksFor`). */
+  claimsContributorsFor(subject: string): readonly ClaimsContributor[] {
+    return this.sharedSourceOf(subject) ? this.contributors.filter((c) => c.sharedSubjects) : this.contributors;
   }
 
   get claimsContributors(): readonly ClaimsContributor[] {

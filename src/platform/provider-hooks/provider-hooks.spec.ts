@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ProviderHooks } from './provider-hooks';
+
+describe('ProviderHooks, shared subjects', () => {
+  const hooks = new ProviderHooks();
+  hooks.addSharedCredentials({
+    name: 'temoin.codes',
+    recognises: () => false,
+    authenticate: async () => undefined,
+    owns: (subject) => subject.startsWith('codes:'),
+    stands: async () => true,
+  });
+  const judged: string[] = [];
+  hooks.addAccessCheck({
+    name: 'temoin.comptes',
+    check: async ({ accountId }) => void judged.push(`comptes ${accountId}`),
+  });
+  hooks.addAccessCheck({
+    name: 'temoin.partages',
+    sharedSubjects: true,
+    check: async ({ accountId }) => void judged.push(`partages ${accountId}`),
+  });
+  hooks.addClaimsContributor({ scope: 'a', claims: ['a'], description: 'a', claimsFor: async () => ({ a: 1 }) });
+  hooks.addClaimsContributor({
+    scope: 'b',
+    claims: ['b'],
+    description: 'b',
+    sharedSubjects: true,
+    claimsFor: async () => ({ b: 1 }),
+  });
+
+  it('gives an account every check and contributor', () => {
+    assert.deepEqual(
+      hooks.accessChecksFor('6c1f7a52-3b8e-4d6f-9a51-0d2c4e8b7f10').map((c) => c.name),
+      ['temoin.comptes', 'temoin.partages'],
+    );
+    assert.deepEqual(
+      hooks.claimsContributorsFor('6c1f7a52-3b8e-4d6f-9a51-0d2c4e8b7f10').map((c) => c.scope),
+      ['a', 'b'],
+    );
+  });
+
+  it('never hands a shared subject to a check or contributor that did not take them', () => {
+    assert.deepEqual(
+      hooks.accessChecksFor('codes:42').map((c) => c.name),
+      ['temoin.partages'],
+    );
+    assert.deepEqual(
+      hooks.claimsContributorsFor('codes:42').map((c) => c.scope),
+      ['b'],
+    );
+  });
+});
