@@ -59,11 +59,21 @@ function cli(env: Record<string, string>, args: string[]): string {
   }).toString();
 }
 
+/** Every process the bench started: stopped if the bench fails half-way, so none is left holding the database. */
+const launched = new Set<PlatformProcess>();
+
+function launch(...args: Parameters<typeof spawnPlatform>): PlatformProcess {
+  const started = spawnPlatform(...args);
+  launched.add(started);
+  void started.exited.then(() => launched.delete(started));
+  return started;
+}
+
 /** The platform on one core when `taskset` is there (the figures are per core). */
 function start(env: Record<string, string>): PlatformProcess {
   const pinned = existsSync('/usr/bin/taskset');
-  if (!pinned) return spawnPlatform(env);
-  return spawnPlatform(env, 'dist/bench/pinned.js');
+  if (!pinned) return launch(env);
+  return launch(env, 'dist/bench/pinned.js');
 }
 
 async function main(): Promise<void> {
@@ -80,6 +90,8 @@ async function main(): Promise<void> {
     SECRET_KEY: randomBytes(32).toString('base64url'),
     // Required in production; the bench sends no e-mail.
     SMTP_URL: 'smtp://127.0.0.1:9',
+    // The enumeration probes give each sample its own address (bench/enumeration.ts).
+    TRUST_PROXY: 'loopback',
   };
   if (process.env.BENCH_DATABASE_URL) env.DATABASE_URL = process.env.BENCH_DATABASE_URL;
   const database = env.DATABASE_URL ? 'serveur PostgreSQL' : 'base embarquée (PGlite)';
@@ -162,7 +174,7 @@ async function main(): Promise<void> {
   // The same measures on a bare oidc-provider (memory adapter, same protocol settings), same core.
   const barePort = await freePort();
   const bareBase = `http://127.0.0.1:${barePort}`;
-  const bare = spawnPlatform(
+  const bare = launch(
     {
       PORT: String(barePort),
       BENCH_SECRET: secret,
@@ -249,11 +261,11 @@ async function scaleOutLine(
       const port = await freePort();
       const base = `http://127.0.0.1:${port}`;
       const platform = existsSync('/usr/bin/taskset')
-        ? spawnPlatform(
+        ? launch(
             { ...env, PORT: String(port), PUBLIC_URL: env.PUBLIC_URL, BENCH_CORE: String(i) },
             'dist/bench/pinned.js',
           )
-        : spawnPlatform({ ...env, PORT: String(port), PUBLIC_URL: env.PUBLIC_URL });
+        : launch({ ...env, PORT: String(port), PUBLIC_URL: env.PUBLIC_URL });
       await waitUntilReady(platform, `${base}/health`, 120_000);
       started.push({ platform, base });
     }
@@ -270,14 +282,19 @@ async function scaleOutLine(
       ),
     );
     const clientCredentialsPerSecond = Math.round(tokenRuns.reduce((sum, run) => sum + run.requests.average, 0));
+    // Each instance's flows go through its own pages and endpoints (its discovery document names them from the
+    // request's host), under the one issuer of the deployment (the public URL): read each document as it is, since
+    // `discovery()` would refuse an issuer that is not the URL it was fetched from.
     const configs = await Promise.all(
-      started.map(({ base }) =>
-        client.discovery(new URL(`${base}/oidc`), 'banc', undefined, client.ClientSecretBasic(secret), {
-          execute: [client.allowInsecureRequests],
-        }),
-      ),
+      started.map(async ({ base }) => {
+        const metadata = (await (
+          await fetch(`${base}/oidc/.well-known/openid-configuration`)
+        ).json()) as client.ServerMetadata;
+        const config = new client.Configuration(metadata, 'banc', undefined, client.ClientSecretBasic(secret));
+        client.allowInsecureRequests(config);
+        return config;
+      }),
     );
-    // Each instance's flows go through its own pages (the issuer is the first instance's public URL).
     const concurrentFlowsPerSecond = await concurrentFlows(configs, (config) =>
       codeFlow(config, new URL(config.serverMetadata().authorization_endpoint!).origin),
     );
@@ -377,7 +394,9 @@ async function codeFlow(config: client.Configuration, base: string): Promise<{ a
   return tokens!;
 }
 
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
   console.error(error);
+  for (const started of launched) started.child.kill('SIGTERM');
+  await Promise.all([...launched].map((started) => started.exited));
   process.exit(1);
 });
