@@ -5,6 +5,7 @@ import type { Repository } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { SecretBox } from '../../platform/crypto/secret-box';
 import { DatabaseNotifications } from '../../platform/database/database-notifications';
+import { NotifiedCache } from '../../platform/database/notified-cache';
 import { OidcClient } from './entities/oidc-client.entity';
 import { OidcError, OidcErrorCode } from './oidc.errors';
 
@@ -33,24 +34,23 @@ const CACHE_MAX_ENTRIES = 1000;
 @Injectable()
 export class ClientRegistry {
   private readonly box: SecretBox;
-  private readonly cache = new Map<string, { metadata: ClientMetadata; expiresAt: number }>();
-  /** Changes with each invalidation: a read that began before one is not kept. */
-  private generation = 0;
-  private subscribed = false;
+  private readonly cache: NotifiedCache<ClientMetadata | undefined>;
 
   constructor(
     @InjectRepository(OidcClient) private readonly clients: Repository<OidcClient>,
     @Inject(APP_CONFIG) config: AppConfig,
-    private readonly notifications: DatabaseNotifications,
+    notifications: DatabaseNotifications,
   ) {
     this.box = new SecretBox(config.secretKey, 'oidc-client-secrets');
+    this.cache = new NotifiedCache(notifications, CLIENT_CHANGED_CHANNEL, {
+      ttlMs: CACHE_TTL_MS,
+      maxEntries: CACHE_MAX_ENTRIES,
+    });
   }
 
   /** Drops one client from this instance's memory (`undefined`: all of them). */
   forget(clientId?: string): void {
-    this.generation++;
-    if (clientId === undefined) this.cache.clear();
-    else this.cache.delete(clientId);
+    this.cache.forget(clientId);
   }
 
   /**
@@ -172,28 +172,18 @@ export class ClientRegistry {
 
   /** The metadata the provider loads, secret included (from memory when it can be trusted); nothing for a disabled client. */
   async find(clientId: string): Promise<ClientMetadata | undefined> {
-    this.followChanges();
-    const trusted = this.notifications.trusted;
-    const cached = trusted ? this.cache.get(clientId) : undefined;
-    if (cached && cached.expiresAt > Date.now()) return { ...cached.metadata };
-    const generation = this.generation;
-    const metadata = await this.load(clientId);
-    if (metadata && trusted && this.notifications.trusted && generation === this.generation) {
-      this.cache.delete(clientId);
-      if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(clientId, { metadata, expiresAt: Date.now() + CACHE_TTL_MS });
-    }
+    // An unknown client id is not kept: anyone can send one, and they would push the real clients out.
+    const metadata = await this.cache.get(
+      clientId,
+      () => this.load(clientId),
+      (found) => found !== undefined,
+    );
     return metadata ? { ...metadata } : undefined;
   }
 
   /** Starts hearing the changes made elsewhere (at the application's start, or at the first read). */
   followChanges(): void {
-    if (this.subscribed) return;
-    this.subscribed = true;
-    this.notifications.subscribe(CLIENT_CHANGED_CHANNEL, {
-      notified: (clientId) => this.forget(clientId),
-      reset: () => this.forget(),
-    });
+    this.cache.follow();
   }
 
   private async load(clientId: string): Promise<ClientMetadata | undefined> {
