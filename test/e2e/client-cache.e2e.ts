@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'pg';
 import { ClientRegistry, OidcProviderService } from '../../src/modules/oidc';
+import { SubscriptionsService } from '../../src/modules/subscriptions';
 import { DatabaseNotifications } from '../../src/platform/database/database-notifications';
 import { spawnPlatform } from '../support/process';
 import { countStatements, inProcessStatements } from '../support/statements';
@@ -143,6 +144,42 @@ describe(
       assert.equal(await command.exited, 0, command.output());
       assert.equal(await within(() => tokenStatus(a, 'robot-cli', secret), 401), 401);
       assert.equal(await within(() => tokenStatus(b, 'robot-cli', secret), 401), 401);
+    });
+
+    it('sees the product a client joins, and a product changed by hand, on both instances within a second', async () => {
+      await addRobot('robot-produit');
+      const someone = '6c1f7a52-3b8e-4d6f-9a51-0d2c4e8b7f10';
+      const productOf = (app: TestApp) => app.app.get(SubscriptionsService).productAccess('robot-produit', someone);
+      // Both keep « no product » for this client.
+      assert.equal(await productOf(a), undefined);
+      assert.equal(await productOf(b), undefined);
+      const [, statements] = await countStatements(inProcessStatements, () => productOf(b));
+      assert.equal(statements, 0, 'a client of no product is known from memory');
+      await a.app.get(SubscriptionsService).addProduct({
+        code: 'produit-cache',
+        name: 'Produit du cache',
+        url: 'https://produit.example.fr',
+        clientIds: ['robot-produit'],
+      });
+      const required = async (app: TestApp) => (await productOf(app))?.product.subscriptionRequired;
+      assert.equal(await required(a), true, 'the instance that added it sees it at once');
+      const deadline = Date.now() + DEADLINE_MS;
+      while ((await required(b)) !== true && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      assert.equal(await required(b), true, 'the other instance sees it within a second');
+      const sql = new Client({ connectionString: database.url });
+      await sql.connect();
+      try {
+        await sql.query(`UPDATE product SET subscription_required = false WHERE code = 'produit-cache'`);
+      } finally {
+        await sql.end();
+      }
+      for (const app of [a, b]) {
+        const until = Date.now() + DEADLINE_MS;
+        while ((await required(app)) !== false && Date.now() < until)
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        assert.equal(await required(app), false, 'a change by hand is seen within a second');
+      }
     });
 
     it('bypasses the cache while notifications cannot be heard, and uses it again once they can', async () => {

@@ -80,11 +80,11 @@ const BUDGET: Record<string, number> = {
   'autorisation (GET /oidc/auth + page identifiant)': 5,
   'identifiant (POST)': 1,
   'connexion (POST mot de passe)': 7,
-  // + 1 where the access checks run, since the company accounts' check (one lookup of the account's company) came in
-  // after the measure of docs/performance.md.
-  'reprise après connexion (GET /oidc/auth/:uid)': 9,
-  'jeton (code)': 8,
-  userinfo: 6,
-  'jeton (refresh_token)': 8,
+  // Where the access checks run: the company accounts' check reads the account's company (one statement); the
+  // subscriptions' check reads nothing for a client of no product (its product is kept in memory).
+  'reprise après connexion (GET /oidc/auth/:uid)': 8,
+  'jeton (code)': 7,
+  userinfo: 5,
+  'jeton (refresh_token)': 7,
   'jeton (client_credentials)': 1,
 };

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { AuditService } from '../../platform/audit';
+import { DatabaseNotifications } from '../../platform/database/database-notifications';
+import { NotifiedCache } from '../../platform/database/notified-cache';
 import { AccountAccessPort } from '../identity';
 import { Membership } from './entities/membership.entity';
 import { MembershipRole, MEMBER_ROLES, type MemberRole } from './entities/membership-role.entity';
@@ -117,6 +119,17 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const invalid = (message: string) => new SubscriptionsError(SubscriptionsErrorCode.INVALID_INPUT, message);
 
+/** The NOTIFY channel of the triggers on `product` and `product_client` (a client id, or `*` for all). */
+export const PRODUCT_CHANGED_CHANNEL = 'product_client_changed';
+
+interface ClientProduct {
+  id: string;
+  code: string;
+  name: string;
+  subscription_required: boolean;
+  sections: ProductSection[];
+}
+
 /** Today's date in Paris (`YYYY-MM-DD`): subscriptions start and end on calendar days of the publisher. */
 export function parisDate(at: Date): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(at);
@@ -134,27 +147,42 @@ function isRealDate(value: string): boolean {
  */
 @Injectable()
 export class SubscriptionsService {
+  /**
+   * The product each client belongs to (or none: most sites are no product's), read at every sign-in, token and
+   * userinfo by the access check; dropped on every instance when `product` or `product_client` changes (the trigger of
+   * migration `subscriptions-product-change-notify`).
+   */
+  private readonly productOfClient: NotifiedCache<ClientProduct | undefined>;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly clock: SubscriptionsClock,
     private readonly accountAccess: AccountAccessPort,
-  ) {}
+    notifications: DatabaseNotifications,
+  ) {
+    this.productOfClient = new NotifiedCache(notifications, PRODUCT_CHANGED_CHANNEL, {
+      ttlMs: 60_000,
+      maxEntries: 1000,
+    });
+  }
 
   /**
    * The product a client belongs to, and the account's memberships that give access to it today: the subscription
    * has started and not ended, its mode allows personal accounts, and the member has a role on this product.
-   * `undefined` when the client is no product's. Two indexed queries: it runs on each sign-in to each site.
+   * `undefined` when the client is no product's. One indexed query (the client's product is kept in memory): it runs on
+   * each sign-in to each site, at the token endpoint and at userinfo.
    */
   async productAccess(clientId: string, accountId: string): Promise<ProductAccessView | undefined> {
-    const [product] = await this.dataSource.query<
-      Array<{ id: string; code: string; name: string; subscription_required: boolean; sections: ProductSection[] }>
-    >(
-      `SELECT p.id, p.code, p.name, p.subscription_required, p.sections
-         FROM product_client pc JOIN product p ON p.id = pc.product_id
-        WHERE pc.client_id = $1`,
-      [clientId],
-    );
+    const product = await this.productOfClient.get(clientId, async () => {
+      const [row] = await this.dataSource.query<ClientProduct[]>(
+        `SELECT p.id, p.code, p.name, p.subscription_required, p.sections
+           FROM product_client pc JOIN product p ON p.id = pc.product_id
+          WHERE pc.client_id = $1`,
+        [clientId],
+      );
+      return row;
+    });
     if (!product) return undefined;
     const rows = await this.dataSource.query<
       Array<{ subscription_id: string; subscriber: string; covered: string[]; section: string; role: MemberRole }>
@@ -265,7 +293,7 @@ export class SubscriptionsService {
       seen.add(section.code);
     }
     const clientIds = [...new Set(input.clientIds ?? [])];
-    return this.dataSource.transaction(async (manager) => {
+    const added = await this.dataSource.transaction(async (manager) => {
       if (await manager.existsBy(Product, { code }))
         throw new SubscriptionsError(
           SubscriptionsErrorCode.PRODUCT_CODE_TAKEN,
@@ -302,6 +330,9 @@ export class SubscriptionsService {
       );
       return this.productView(product, clientIds);
     });
+    // Every instance hears it from the trigger; this one must not wait for the notification.
+    for (const clientId of clientIds) this.productOfClient.forget(clientId);
+    return added;
   }
 
   async listProducts(): Promise<ProductView[]> {
