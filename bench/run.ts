@@ -94,6 +94,9 @@ async function main(): Promise<void> {
     TRUST_PROXY: 'loopback',
   };
   if (process.env.BENCH_DATABASE_URL) env.DATABASE_URL = process.env.BENCH_DATABASE_URL;
+  // `BENCH_CPU_PROFILE=<folder>`: each process started writes a V8 CPU profile there when it stops (read them with
+  // `node dist/bench/profile.js <folder>`). The figures are then lower: compare profiles, not figures.
+  if (process.env.BENCH_CPU_PROFILE) env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`;
   const database = env.DATABASE_URL ? 'serveur PostgreSQL' : 'base embarquée (PGlite)';
   console.log(
     `Base : ${database} ; ${CONNECTIONS} connexions, ${DURATION_S} s par mesure ; serveur épinglé sur un cœur : ${existsSync('/usr/bin/taskset') ? 'oui' : 'non'}`,
@@ -181,6 +184,7 @@ async function main(): Promise<void> {
       BENCH_PASSWORD: PASSWORD,
       BENCH_REDIRECT_URI: REDIRECT_URI,
       BARE: '1',
+      ...(env.NODE_OPTIONS ? { NODE_OPTIONS: env.NODE_OPTIONS } : {}),
     },
     existsSync('/usr/bin/taskset') ? 'dist/bench/pinned.js' : 'dist/bench/bare-provider.js',
   );
