@@ -32,6 +32,7 @@ import { LegalDocuments1796094672500 } from './1796094672500-legal-documents';
 import { OidcClientDisabled1796096557729 } from './1796096557729-oidc-client-disabled';
 import { OidcGrantLookupIndex1796096675059 } from './1796096675059-oidc-grant-lookup-index';
 import { SubscriptionsProductChangeNotify1796106136851 } from './1796106136851-subscriptions-product-change-notify';
+import { SecondaryAccountsChangeNotify1796106857750 } from './1796106857750-secondary-accounts-change-notify';
 
 /**
  * Every migration, in order. A migration is never edited once landed (STYLE.md); a new one is added at the end of
@@ -69,4 +70,5 @@ export const migrations = [
   OidcClientDisabled1796096557729,
   OidcGrantLookupIndex1796096675059,
   SubscriptionsProductChangeNotify1796106136851,
+  SecondaryAccountsChangeNotify1796106857750,
 ];

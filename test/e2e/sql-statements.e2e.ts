@@ -80,11 +80,11 @@ const BUDGET: Record<string, number> = {
   'autorisation (GET /oidc/auth + page identifiant)': 5,
   'identifiant (POST)': 1,
   'connexion (POST mot de passe)': 7,
-  // Where the access checks run: the company accounts' check reads the account's company (one statement); the
-  // subscriptions' check reads nothing for a client of no product (its product is kept in memory).
-  'reprise après connexion (GET /oidc/auth/:uid)': 8,
-  'jeton (code)': 7,
-  userinfo: 5,
-  'jeton (refresh_token)': 7,
+  // Where the access checks run, nothing more: the subscriptions' check keeps each client's product in memory, the
+  // company accounts' check each account's company (both dropped on every instance by a trigger's NOTIFY).
+  'reprise après connexion (GET /oidc/auth/:uid)': 7,
+  'jeton (code)': 6,
+  userinfo: 4,
+  'jeton (refresh_token)': 6,
   'jeton (client_credentials)': 1,
 };

@@ -1,6 +1,9 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { DatabaseNotifications } from '../../platform/database/database-notifications';
+import { NotifiedCache } from '../../platform/database/notified-cache';
 import { ProviderHooks } from '../../platform/provider-hooks';
 import { CompanyAccounts } from './company-accounts.service';
+import type { CompanyAccount } from './entities/company-account.entity';
 import { Teleprocedures } from './teleprocedures.service';
 
 /**
@@ -10,32 +13,43 @@ import { Teleprocedures } from './teleprocedures.service';
  */
 @Injectable()
 export class CompanyAccess implements OnModuleInit {
+  /**
+   * What the access check reads of an account's company (most accounts have none), per account: it runs at every
+   * sign-in, token and userinfo. Any change of a company account drops it all on every instance (the trigger of
+   * migration `secondary-accounts-change-notify`); the changes that close an account also disable its identity
+   * account, which the provider checks on its own.
+   */
+  private readonly standing: NotifiedCache<CompanyStanding | null>;
+
   constructor(
     private readonly hooks: ProviderHooks,
     private readonly companies: CompanyAccounts,
     private readonly teleprocedures: Teleprocedures,
-  ) {}
+    notifications: DatabaseNotifications,
+  ) {
+    this.standing = new NotifiedCache(notifications, COMPANY_CHANGED_CHANNEL, { ttlMs: 60_000, maxEntries: 10_000 });
+  }
 
   onModuleInit(): void {
     this.hooks.addAccessCheck({
       name: 'secondary-accounts.closed',
       check: async ({ accountId }) => {
-        const found = await this.companies.withPrimary(accountId);
+        const found = await this.standing.get(accountId, () => this.standingOf(accountId));
         if (!found) return undefined;
-        if (found.company.status === 'closed')
+        if (found.status === 'closed')
           return {
             reason:
-              found.company.profile === 'secondary'
-                ? `Le compte secondaire ${found.company.login} est désactivé.`
-                : `Le compte ${found.company.login} est fermé.`,
+              found.profile === 'secondary'
+                ? `Le compte secondaire ${found.login} est désactivé.`
+                : `Le compte ${found.login} est fermé.`,
             whatToDo:
-              found.company.profile === 'secondary'
-                ? `Demandez au compte principal ${found.primary.login} de le réactiver (« Gestion des Comptes »).`
+              found.profile === 'secondary'
+                ? `Demandez au compte principal ${found.primaryLogin} de le réactiver (« Gestion des Comptes »).`
                 : 'Contactez le service support clients.',
           };
-        if (found.primary.status === 'closed')
+        if (found.primaryStatus === 'closed')
           return {
-            reason: `Le compte principal ${found.primary.login} dont dépend ce compte est fermé.`,
+            reason: `Le compte principal ${found.primaryLogin} dont dépend ce compte est fermé.`,
             whatToDo: 'Contactez le service support clients.',
           };
         return undefined;
@@ -63,4 +77,28 @@ export class CompanyAccess implements OnModuleInit {
       },
     });
   }
+
+  private async standingOf(accountId: string): Promise<CompanyStanding | null> {
+    const found = await this.companies.withPrimary(accountId);
+    if (!found) return null;
+    const { company, primary } = found;
+    return {
+      login: company.login,
+      profile: company.profile,
+      status: company.status,
+      primaryLogin: primary.login,
+      primaryStatus: primary.status,
+    };
+  }
+}
+
+/** The NOTIFY channel of the trigger on `company_account` (always `*`: a primary's change concerns its secondaries). */
+export const COMPANY_CHANGED_CHANNEL = 'company_account_changed';
+
+interface CompanyStanding {
+  login: string;
+  profile: CompanyAccount['profile'];
+  status: CompanyAccount['status'];
+  primaryLogin: string;
+  primaryStatus: CompanyAccount['status'];
 }
