@@ -48,6 +48,18 @@ async function load(name: string, options: autocannon.Options): Promise<Figure> 
   return figure;
 }
 
+/** The V8 heap and the memory outside it (buffers), from the platform's `/metrics` (prom-client's default metrics). */
+async function heapFigures(base: string): Promise<{ heapTotalMb: number; heapUsedMb: number; externalMb: number }> {
+  const metrics = await (await fetch(`${base}/metrics`)).text();
+  const mb = (name: string) =>
+    Math.round(Number(new RegExp(`^${name} (\\S+)`, 'm').exec(metrics)?.[1] ?? Number.NaN) / 1024 / 1024);
+  return {
+    heapTotalMb: mb('nodejs_heap_size_total_bytes'),
+    heapUsedMb: mb('nodejs_heap_size_used_bytes'),
+    externalMb: mb('nodejs_external_memory_bytes'),
+  };
+}
+
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
@@ -96,6 +108,8 @@ async function main(): Promise<void> {
   if (process.env.BENCH_DATABASE_URL) env.DATABASE_URL = process.env.BENCH_DATABASE_URL;
   // `BENCH_CPU_PROFILE=<folder>`: each process started writes a V8 CPU profile there when it stops (read them with
   // `node dist/bench/profile.js <folder>`). The figures are then lower: compare profiles, not figures.
+  // glibc's allocator keeps an arena per thread (argon2 hashes on libuv's threads): `MALLOC_ARENA_MAX` bounds them.
+  if (process.env.MALLOC_ARENA_MAX) env.MALLOC_ARENA_MAX = process.env.MALLOC_ARENA_MAX;
   if (process.env.BENCH_CPU_PROFILE) env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`;
   const database = env.DATABASE_URL ? 'serveur PostgreSQL' : 'base embarquée (PGlite)';
   console.log(
@@ -139,7 +153,10 @@ async function main(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const pid = serverPid(platform);
   const idleRssMb = rssMb(pid);
-  console.log(`Mémoire au repos (RSS) : ${idleRssMb.toFixed(0)} Mo`);
+  const idleHeap = await heapFigures(base);
+  console.log(
+    `Mémoire au repos (RSS) : ${idleRssMb.toFixed(0)} Mo, dont tas V8 ${idleHeap.heapTotalMb} Mo (utilisés ${idleHeap.heapUsedMb})`,
+  );
 
   const config = await client.discovery(new URL(`${base}/oidc`), 'banc', undefined, client.ClientSecretBasic(secret), {
     execute: [client.allowInsecureRequests],
@@ -170,7 +187,11 @@ async function main(): Promise<void> {
   );
 
   const loadedRssMb = rssMb(pid);
-  console.log(`Mémoire après charge (RSS) : ${loadedRssMb.toFixed(0)} Mo`);
+  const heap = await heapFigures(base);
+  console.log(
+    `Mémoire après charge (RSS) : ${loadedRssMb.toFixed(0)} Mo, dont tas V8 ${heap.heapTotalMb} Mo (utilisés ${heap.heapUsedMb}), ` +
+      `mémoire externe ${heap.externalMb} Mo`,
+  );
   platform.child.kill('SIGTERM');
   await platform.exited;
 
@@ -231,7 +252,9 @@ async function main(): Promise<void> {
         durationS: DURATION_S,
         readyMs,
         idleRssMb,
+        idleHeap,
         loadedRssMb,
+        heap,
         flowsPerSecond,
         statements,
         scaleOut,
