@@ -214,6 +214,61 @@ describe('Subscriptions: access codes give a shared session limited to the subsc
     assert.ok((await signIn(new HttpBrowser(), 'avocat-web', second)).tokens);
   });
 
+  it('switches from the shared session to a personal account with prompt=login, without signing out first', async () => {
+    const issued = await codes.issue(cabinet);
+    const person = await app.app.get(IdentityService).createActiveAccount({
+      email: 'bascule@cabinet-dupont.fr',
+      identifier: 'bascule.dupont',
+      password: 'Un-Mot-de-passe-3',
+      givenName: 'Paul',
+      familyName: 'Bascule',
+    });
+    await service.setMembership(cabinet, person.id, [{ productCode: 'dalloz-avocat', role: 'reader' }]);
+    try {
+      await switchToPersonalAccount(issued, person.id);
+    } finally {
+      await service.removeMembership(cabinet, person.id);
+    }
+  });
+
+  async function switchToPersonalAccount(issued: { login: string; password: string }, personId: string) {
+    const browser = new HttpBrowser();
+    const shared = await signIn(browser, 'avocat-web', issued);
+    assert.match(shared.tokens!.claims()!.sub, /^access-codes:/);
+
+    // The site asks for a sign-in again (« Se connecter avec mon compte personnel »), in the same browser.
+    const flow = await start('avocat-web', { prompt: 'login' });
+    let page: HttpPage = await browser.get(flow.url, app.url);
+    page = await browser.submit(page, /identifiant$/, { identifier: 'bascule@cabinet-dupont.fr' }, app.url);
+    page = await browser.submit(page, /mot-de-passe$/, { password: 'Un-Mot-de-passe-3' }, app.url);
+    // The provider may first end the other subject's session with a self-submitting form, as a browser would send it.
+    for (let hops = 0; hops < 3 && !page.location && /end_session|session\/end/.test(page.body); hops++)
+      page = await browser.submit(page, /end/, {}, app.url);
+    if (!page.location && /consentement/.test(page.body))
+      page = await browser.submit(page, /consentement$/, { decision: 'autoriser' }, app.url);
+    assert.ok(
+      page.location?.startsWith(REDIRECT_URI),
+      `${page.status} ${page.url} ${/<main[\s\S]*<\/main>/.exec(page.body)?.[0]}`,
+    );
+    const tokens = await client.authorizationCodeGrant(configs['avocat-web'], new URL(page.location!), {
+      pkceCodeVerifier: flow.verifier,
+    });
+    const claims = tokens.claims()!;
+    assert.equal(claims.sub, personId);
+    assert.deepEqual(claims.subscriptions, [
+      {
+        subscription_id: cabinet,
+        subscriber: 'Cabinet Dupont',
+        product: 'dalloz-avocat',
+        roles: ['reader'],
+        sections: ['assurances', 'civil'],
+      },
+    ]);
+    // The browser's provider session is now the person's: single sign-on gives the person, not the codes.
+    const again = await signIn(browser, 'avocat-web');
+    assert.equal(again.tokens?.claims()?.sub, personId);
+  }
+
   it('refuses the codes once the subscription has ended or before it starts; they work in « pas de compte personnel »', async () => {
     const civil = await codes.issue(other);
     assert.ok(
