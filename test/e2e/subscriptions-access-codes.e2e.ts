@@ -130,7 +130,19 @@ describe('Subscriptions: access codes give a shared session limited to the subsc
   }
 
   it('sends the codes by e-mail with the paragraph of the subscription’s mode, and keeps only a hash', async () => {
+    const worker = app.app.get(OutboxWorker);
+    worker.stop();
     const issued = await codes.issue(cabinet, { email: 'Abonnements@Cabinet-Dupont.fr' });
+    // Until delivered, the outbox row keeps the password sealed (SECRET_KEY), never in clear.
+    const [queued] = await app.dataSource.query<Array<{ status: string; data: Record<string, unknown>; row: string }>>(
+      `SELECT status, data, m::text AS row FROM outbox_message m
+        WHERE template = 'subscription-access-codes' AND recipient = 'abonnements@cabinet-dupont.fr'`,
+    );
+    assert.equal(queued.status, 'pending');
+    assert.equal(queued.data.password, undefined);
+    assert.match(String(queued.data._sealed), /^v1\./);
+    assert.ok(!queued.row.includes(issued.password), 'no password in clear in the queued row');
+    worker.start();
     assert.match(issued.login, /^ABO-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
     assert.match(issued.password, /^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
     const mail = await smtp.waitFor(sentTo('abonnements@cabinet-dupont.fr'));
@@ -138,6 +150,20 @@ describe('Subscriptions: access codes give a shared session limited to the subsc
     assert.ok(mail.text?.includes(issued.login) && mail.text.includes(issued.password));
     assert.match(mail.text ?? '', /mode « Auto-déclaration »/);
     assert.match(mail.text ?? '', /« Créer mon compte »/);
+    // The outbox row never holds the password in clear, and holds it not at all once the e-mail is delivered.
+    let message: { status: string; data: Record<string, unknown>; row: string } | undefined;
+    for (let tries = 0; tries < 100 && message?.status !== 'sent'; tries++) {
+      if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      [message] = await app.dataSource.query<Array<{ status: string; data: Record<string, unknown>; row: string }>>(
+        `SELECT status, data, m::text AS row FROM outbox_message m
+          WHERE template = 'subscription-access-codes' AND recipient = 'abonnements@cabinet-dupont.fr'`,
+      );
+    }
+    assert.equal(message?.status, 'sent');
+    assert.equal(message.data.login, issued.login, 'the rest of the message is kept');
+    assert.equal(message.data.password, undefined);
+    assert.equal(message.data._sealed, undefined, 'the sealed password is erased once delivered');
+    assert.ok(!message.row.includes(issued.password), 'no trace of the password in the row');
     const [row] = await app.dataSource.query<Array<{ secret_hash: string }>>(
       'SELECT secret_hash FROM access_code WHERE subscription_id = $1',
       [cabinet],
