@@ -130,7 +130,19 @@ describe('Subscriptions: access codes give a shared session limited to the subsc
   }
 
   it('sends the codes by e-mail with the paragraph of the subscription’s mode, and keeps only a hash', async () => {
+    const worker = app.app.get(OutboxWorker);
+    worker.stop();
     const issued = await codes.issue(cabinet, { email: 'Abonnements@Cabinet-Dupont.fr' });
+    // Until delivered, the outbox row keeps the password sealed (SECRET_KEY), never in clear.
+    const [queued] = await app.dataSource.query<Array<{ status: string; data: Record<string, unknown>; row: string }>>(
+      `SELECT status, data, m::text AS row FROM outbox_message m
+        WHERE template = 'subscription-access-codes' AND recipient = 'abonnements@cabinet-dupont.fr'`,
+    );
+    assert.equal(queued.status, 'pending');
+    assert.equal(queued.data.password, undefined);
+    assert.match(String(queued.data._sealed), /^v1\./);
+    assert.ok(!queued.row.includes(issued.password), 'no password in clear in the queued row');
+    worker.start();
     assert.match(issued.login, /^ABO-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
     assert.match(issued.password, /^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
     const mail = await smtp.waitFor(sentTo('abonnements@cabinet-dupont.fr'));
@@ -138,6 +150,20 @@ describe('Subscriptions: access codes give a shared session limited to the subsc
     assert.ok(mail.text?.includes(issued.login) && mail.text.includes(issued.password));
     assert.match(mail.text ?? '', /mode « Auto-déclaration »/);
     assert.match(mail.text ?? '', /« Créer mon compte »/);
+    // The outbox row never holds the password in clear, and holds it not at all once the e-mail is delivered.
+    let message: { status: string; data: Record<string, unknown>; row: string } | undefined;
+    for (let tries = 0; tries < 100 && message?.status !== 'sent'; tries++) {
+      if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      [message] = await app.dataSource.query<Array<{ status: string; data: Record<string, unknown>; row: string }>>(
+        `SELECT status, data, m::text AS row FROM outbox_message m
+          WHERE template = 'subscription-access-codes' AND recipient = 'abonnements@cabinet-dupont.fr'`,
+      );
+    }
+    assert.equal(message?.status, 'sent');
+    assert.equal(message.data.login, issued.login, 'the rest of the message is kept');
+    assert.equal(message.data.password, undefined);
+    assert.equal(message.data._sealed, undefined, 'the sealed password is erased once delivered');
+    assert.ok(!message.row.includes(issued.password), 'no trace of the password in the row');
     const [row] = await app.dataSource.query<Array<{ secret_hash: string }>>(
       'SELECT secret_hash FROM access_code WHERE subscription_id = $1',
       [cabinet],
@@ -213,6 +239,61 @@ describe('Subscriptions: access codes give a shared session limited to the subsc
     assert.equal((await browser.get((await start('avocat-web')).url, app.url)).status, 403);
     assert.ok((await signIn(new HttpBrowser(), 'avocat-web', second)).tokens);
   });
+
+  it('switches from the shared session to a personal account with prompt=login, without signing out first', async () => {
+    const issued = await codes.issue(cabinet);
+    const person = await app.app.get(IdentityService).createActiveAccount({
+      email: 'bascule@cabinet-dupont.fr',
+      identifier: 'bascule.dupont',
+      password: 'Un-Mot-de-passe-3',
+      givenName: 'Paul',
+      familyName: 'Bascule',
+    });
+    await service.setMembership(cabinet, person.id, [{ productCode: 'dalloz-avocat', role: 'reader' }]);
+    try {
+      await switchToPersonalAccount(issued, person.id);
+    } finally {
+      await service.removeMembership(cabinet, person.id);
+    }
+  });
+
+  async function switchToPersonalAccount(issued: { login: string; password: string }, personId: string) {
+    const browser = new HttpBrowser();
+    const shared = await signIn(browser, 'avocat-web', issued);
+    assert.match(shared.tokens!.claims()!.sub, /^access-codes:/);
+
+    // The site asks for a sign-in again (« Se connecter avec mon compte personnel »), in the same browser.
+    const flow = await start('avocat-web', { prompt: 'login' });
+    let page: HttpPage = await browser.get(flow.url, app.url);
+    page = await browser.submit(page, /identifiant$/, { identifier: 'bascule@cabinet-dupont.fr' }, app.url);
+    page = await browser.submit(page, /mot-de-passe$/, { password: 'Un-Mot-de-passe-3' }, app.url);
+    // The provider may first end the other subject's session with a self-submitting form, as a browser would send it.
+    for (let hops = 0; hops < 3 && !page.location && /end_session|session\/end/.test(page.body); hops++)
+      page = await browser.submit(page, /end/, {}, app.url);
+    if (!page.location && /consentement/.test(page.body))
+      page = await browser.submit(page, /consentement$/, { decision: 'autoriser' }, app.url);
+    assert.ok(
+      page.location?.startsWith(REDIRECT_URI),
+      `${page.status} ${page.url} ${/<main[\s\S]*<\/main>/.exec(page.body)?.[0]}`,
+    );
+    const tokens = await client.authorizationCodeGrant(configs['avocat-web'], new URL(page.location!), {
+      pkceCodeVerifier: flow.verifier,
+    });
+    const claims = tokens.claims()!;
+    assert.equal(claims.sub, personId);
+    assert.deepEqual(claims.subscriptions, [
+      {
+        subscription_id: cabinet,
+        subscriber: 'Cabinet Dupont',
+        product: 'dalloz-avocat',
+        roles: ['reader'],
+        sections: ['assurances', 'civil'],
+      },
+    ]);
+    // The browser's provider session is now the person's: single sign-on gives the person, not the codes.
+    const again = await signIn(browser, 'avocat-web');
+    assert.equal(again.tokens?.claims()?.sub, personId);
+  }
 
   it('refuses the codes once the subscription has ended or before it starts; they work in « pas de compte personnel »', async () => {
     const civil = await codes.issue(other);

@@ -229,7 +229,7 @@ describe('subscriptions commands', () => {
       );
 
       const applied = await run('subscriptions:set-mode', subscription.id, 'sans-compte', '--confirm');
-      assert.match(applied.out, /perdront l’accès aux produits/);
+      assert.match(applied.out, /perdra l’accès aux produits/);
       assert.match(applied.out, /Mode changé : « pas de compte personnel »\./);
       assert.equal((await service.getSubscription(subscription.id)).accountMode, 'no-personal-account');
       const [audit] = await app.dataSource.query<Array<{ actor_type: string; details: Record<string, unknown> }>>(

@@ -58,7 +58,7 @@ import { AdminOutboxApiController } from './api/admin-outbox.api.controller';
     StepUp,
     RelyingPartiesService,
   ],
-  exports: [OperatorsService, OperatorRoles],
+  exports: [OperatorsService, OperatorRoles, StepUp],
 })
 export class AdminModule {
   constructor(menus: MenuRegistry) {

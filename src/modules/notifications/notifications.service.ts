@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config';
 import { OutboxMessage, type OutboxChannel, type OutboxStatus } from './entities/outbox-message.entity';
 import { NotificationsError, NotificationsErrorCode } from './notifications.errors';
 import { parsePhoneNumber } from './phone';
+import { SealedFields } from './sealed-fields';
 import { SmsTransport } from './sms.transport';
 import { WebhookTransport, type StoredWebhook } from './webhook.transport';
 import {
@@ -22,6 +24,11 @@ export interface EmailToSend<N extends TemplateName> {
   data: TemplateData[N];
   /** Enqueuing twice with the same key keeps one message (a retried request, a replayed event). */
   idempotencyKey?: string;
+  /**
+   * Fields of `data` that are secrets (a password given once): stored sealed until the message is rendered, erased
+   * from the row once it is delivered (`SealedFields`).
+   */
+  secretFields?: ReadonlyArray<keyof TemplateData[N] & string>;
 }
 
 export interface SmsToSend<N extends SmsTemplateName> {
@@ -52,14 +59,20 @@ export class NotificationsService {
     @InjectRepository(OutboxMessage) private readonly messages: Repository<OutboxMessage>,
     private readonly sms: SmsTransport,
     private readonly webhooks: WebhookTransport,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.sealed = new SealedFields(config.secretKey);
+  }
+
+  private readonly sealed: SealedFields;
 
   /**
    * Writes an e-mail into the outbox within the caller's transaction (`manager`): it exists, and will be sent, if and
    * only if that transaction commits. Returns the message id (the existing one for a repeated idempotency key).
    */
   async enqueueEmail<N extends TemplateName>(manager: EntityManager, email: EmailToSend<N>): Promise<string> {
-    return this.insert(manager, 'email', checkEmail(email.to), email.template, email.data, email.idempotencyKey);
+    const data = this.sealed.seal(email.data, email.secretFields ?? []);
+    return this.insert(manager, 'email', checkEmail(email.to), email.template, data, email.idempotencyKey);
   }
 
   /** Whether this deployment sends text messages (a gateway, or the development mailbox outside production). */

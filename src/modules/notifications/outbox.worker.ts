@@ -10,6 +10,7 @@ import { MetricsService } from '../../platform/metrics/metrics.service';
 import { PermanentDeliveryError } from './delivery-error';
 import type { OutboxChannel } from './entities/outbox-message.entity';
 import { MailTransport } from './mail.transport';
+import { SEALED_KEY, SealedFields } from './sealed-fields';
 import { SmsTransport } from './sms.transport';
 import { renderMail, renderSms, type SmsTemplateName, type TemplateName } from './templates/templates';
 import { WebhookTransport, type StoredWebhook } from './webhook.transport';
@@ -66,6 +67,7 @@ export class OutboxWorker implements OnModuleDestroy {
   private retryAt = 0;
   private readonly sent: Counter;
   private readonly failed: Counter;
+  private readonly sealed: SealedFields;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -77,6 +79,7 @@ export class OutboxWorker implements OnModuleDestroy {
     metrics: MetricsService,
   ) {
     this.options = { ...this.options, leaseMs: config.outbox.leaseSeconds * 1000 };
+    this.sealed = new SealedFields(config.secretKey);
     const registers = [metrics.registry];
     const labelNames = ['channel'];
     this.sent = new Counter({ name: 'outbox_messages_sent_total', help: 'Messages délivrés', labelNames, registers });
@@ -223,8 +226,10 @@ export class OutboxWorker implements OnModuleDestroy {
     try {
       await this.send(row);
       await this.dataSource.query(
-        `UPDATE outbox_message SET status = 'sent', sent_at = now(), locked_until = NULL, last_error = NULL WHERE id = $1`,
-        [row.id],
+        // Sealed secrets are of no use once delivered: erased from the row (`SealedFields`).
+        `UPDATE outbox_message SET status = 'sent', sent_at = now(), locked_until = NULL, last_error = NULL,
+           data = data - $2::text WHERE id = $1`,
+        [row.id, SEALED_KEY],
       );
       this.sent.inc({ channel: row.channel });
     } catch (error) {
@@ -251,7 +256,7 @@ export class OutboxWorker implements OnModuleDestroy {
       case 'email':
         return this.mail.send(
           row.recipient,
-          renderMail(row.template as TemplateName, row.data as never, this.config.publicUrl),
+          renderMail(row.template as TemplateName, this.sealed.open(row.data) as never, this.config.publicUrl),
           row.id,
         );
       case 'sms':

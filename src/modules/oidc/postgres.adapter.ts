@@ -103,9 +103,14 @@ export class PostgresAdapter implements Adapter {
     return `${this.model}:${id}`;
   }
 
+  /**
+   * This model's items bound to the grant (the provider calls it once per token model). Only this model's: an
+   * interaction carries the grant it would extend, and a logout inside it (`prompt=login` as someone else: the provider
+   * ends the other subject's session, revoking its grants, then resumes the interaction) must find it again.
+   */
   async revokeByGrantId(grantId: string): Promise<void> {
     memo()?.clear();
-    await this.dataSource.query(`DELETE FROM oidc_payload WHERE grant_id = $1`, [grantId]);
+    await this.dataSource.query(`DELETE FROM oidc_payload WHERE model = $1 AND grant_id = $2`, [this.model, grantId]);
   }
 
   private async findBy(column: 'id' | 'uid' | 'user_code', value: string): Promise<AdapterPayload | undefined> {

@@ -114,6 +114,8 @@ export class AccessCodesService {
             modeChangeNote: MODE_CHANGE_NOTE,
             signInUrl: `${this.config.publicUrl}/compte`,
           },
+          // The password exists in clear nowhere else: sealed in the outbox, erased once the e-mail is delivered.
+          secretFields: ['password'],
         });
       await this.audit.record(
         {

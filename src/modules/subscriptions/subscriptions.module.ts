@@ -11,6 +11,8 @@ import { UserManagementService } from './user-management.service';
 import { SubscriptionsExpiryJob } from './subscriptions-expiry.job';
 import { MenuRegistry } from '../../platform/views/menus';
 import { MySubscriptionsController } from './pages/my-subscriptions.controller';
+import { AdminModule } from '../admin';
+import { SubscriptionsConsoleController } from './pages/subscriptions-console.controller';
 import { Membership } from './entities/membership.entity';
 import { MembershipRole } from './entities/membership-role.entity';
 import { ProductClient } from './entities/product-client.entity';
@@ -25,6 +27,7 @@ import { SubscriptionsService } from './subscriptions.service';
 
 @Module({
   imports: [
+    AdminModule,
     IdentityModule,
     OidcModule,
     NotificationsModule,
@@ -38,7 +41,12 @@ import { SubscriptionsService } from './subscriptions.service';
       AccessCode,
     ]),
   ],
-  controllers: [MySubscriptionsController, ManageUsersController, CreateMyAccountController],
+  controllers: [
+    MySubscriptionsController,
+    ManageUsersController,
+    CreateMyAccountController,
+    SubscriptionsConsoleController,
+  ],
   providers: [
     SubscriptionsService,
     SubscriptionsClock,
@@ -53,6 +61,7 @@ import { SubscriptionsService } from './subscriptions.service';
 })
 export class SubscriptionsModule {
   constructor(menus: MenuRegistry, subscriptions: SubscriptionsService, users: UserManagementService) {
+    menus.add('console', { key: 'subscriptions', href: '/admin/abonnements', label: 'Abonnements', order: 30 });
     menus.add('account', {
       key: 'subscriptions',
       href: '/compte/abonnements',

@@ -4,7 +4,7 @@ import { DataSource, In, type EntityManager } from 'typeorm';
 import { AuditService } from '../../platform/audit';
 import { DatabaseNotifications } from '../../platform/database/database-notifications';
 import { NotifiedCache } from '../../platform/database/notified-cache';
-import { AccountAccessPort } from '../identity';
+import { AccountAccessPort, IdentityService } from '../identity';
 import { Membership } from './entities/membership.entity';
 import { MembershipRole, MEMBER_ROLES, type MemberRole } from './entities/membership-role.entity';
 import { ProductClient } from './entities/product-client.entity';
@@ -159,6 +159,7 @@ export class SubscriptionsService {
     private readonly audit: AuditService,
     private readonly clock: SubscriptionsClock,
     private readonly accountAccess: AccountAccessPort,
+    private readonly identity: IdentityService,
     notifications: DatabaseNotifications,
   ) {
     this.productOfClient = new NotifiedCache(notifications, PRODUCT_CHANGED_CHANNEL, {
@@ -412,6 +413,25 @@ export class SubscriptionsService {
   }
 
   /**
+   * The operators' console: subscriptions whose subscriber contains `text` (any case, any accents typed as such), by
+   * subscriber; at most `limit`. An empty text lists the first ones.
+   */
+  async searchSubscriptions(text: string, limit = 50): Promise<SubscriptionView[]> {
+    const manager = this.dataSource.manager;
+    const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const subscriptions = await manager
+      .createQueryBuilder(Subscription, 's')
+      .where(`s.subscriber ILIKE :pattern ESCAPE '\\'`, { pattern })
+      .orderBy('s.subscriber', 'ASC')
+      .addOrderBy('s.createdAt', 'ASC')
+      .limit(limit)
+      .getMany();
+    const views: SubscriptionView[] = [];
+    for (const subscription of subscriptions) views.push(await this.view(manager, subscription));
+    return views;
+  }
+
+  /**
    * Changes the account-management mode, an operator's action (the seed's note #2: customer service). Without
    * `confirm`, changes nothing and says what would happen; with it, applies the change and records it in the audit
    * trail with the consequences shown.
@@ -422,7 +442,7 @@ export class SubscriptionsService {
     options: { confirm: boolean; actor?: SubscriptionsActor },
   ): Promise<ModeChange> {
     if (!ACCOUNT_MODES.includes(to)) throw invalid(modeError(to));
-    return this.dataSource.transaction(async (manager) => {
+    const change = await this.dataSource.transaction(async (manager) => {
       const subscription = await this.findSubscription(manager, id, true);
       const from = subscription.accountMode;
       const consequences = await this.modeConsequences(manager, subscription, to);
@@ -442,6 +462,25 @@ export class SubscriptionsService {
       );
       return { subscription: await this.view(manager, subscription), from, to, consequences, applied: true };
     });
+    // « Pas de compte personnel »: the members' sessions on the products end now (grants and tokens revoked, on the
+    // clients no other subscription still opens to them), not only at their next sign-in.
+    if (change.applied && to === 'no-personal-account') await this.revokeMembersOnProducts(id);
+    return change;
+  }
+
+  private async revokeMembersOnProducts(subscriptionId: string): Promise<void> {
+    const rows = await this.dataSource.query<Array<{ account_id: string; client_id: string }>>(
+      `SELECT DISTINCT m.account_id, pc.client_id FROM membership m
+         JOIN membership_role r ON r.membership_id = m.id
+         JOIN product_client pc ON pc.product_id = r.product_id
+        WHERE m.subscription_id = $1 AND m.account_id NOT LIKE 'reserved:%'`,
+      [subscriptionId],
+    );
+    for (const { account_id: accountId, client_id: clientId } of rows) {
+      const access = await this.productAccess(clientId, accountId);
+      if (access && access.product.subscriptionRequired && access.memberships.length === 0)
+        await this.accountAccess.revokeSite(accountId, clientId);
+    }
   }
 
   /**
@@ -738,6 +777,10 @@ export class SubscriptionsService {
     return rows;
   }
 
+  /**
+   * What changing the mode does, in French, computed from the subscription's data: who loses or regains access, who
+   * the administrators are, what stops (« Créer mon compte », « Gérer mes utilisateurs »), the access codes, the seats.
+   */
   private async modeConsequences(
     manager: EntityManager,
     subscription: Subscription,
@@ -745,45 +788,77 @@ export class SubscriptionsService {
   ): Promise<string[]> {
     const from = subscription.accountMode;
     if (from === to) return [`L’abonnement est déjà en mode « ${MODE_LABELS[to]} » : rien ne change.`];
-    const members = await manager.countBy(Membership, { subscriptionId: subscription.id });
-    const [{ administrators }] = await manager.query<Array<{ administrators: number }>>(
-      `SELECT count(DISTINCT m.id)::int AS administrators FROM membership m
-         JOIN membership_role r ON r.membership_id = m.id AND r.role = 'administrator'
-        WHERE m.subscription_id = $1`,
+    const seatsUsed = await manager.countBy(Membership, { subscriptionId: subscription.id });
+    const [counts] = await manager.query<Array<{ members: number; pending: number; codes: boolean }>>(
+      `SELECT count(*) FILTER (WHERE account_id NOT LIKE 'reserved:%')::int AS members,
+              count(*) FILTER (WHERE account_id LIKE 'reserved:%')::int AS pending,
+              EXISTS (SELECT 1 FROM access_code c WHERE c.subscription_id = $1) AS codes
+         FROM membership WHERE subscription_id = $1`,
       [subscription.id],
     );
+    const administratorIds = await manager.query<Array<{ account_id: string }>>(
+      `SELECT DISTINCT m.account_id FROM membership m
+         JOIN membership_role r ON r.membership_id = m.id AND r.role = 'administrator'
+        WHERE m.subscription_id = $1 AND m.account_id NOT LIKE 'reserved:%' ORDER BY m.account_id`,
+      [subscription.id],
+    );
+    const administrators: string[] = [];
+    for (const { account_id: accountId } of administratorIds) {
+      const account = await this.identity.findById(accountId);
+      if (!account) continue;
+      const name = [account.givenName, account.familyName].filter(Boolean).join(' ');
+      administrators.push(name ? `${name} (${account.email})` : account.email);
+    }
+    const members = counts.members;
+    const plural = (n: number, one: string, many: string) => `${n} ${n > 1 ? many : one}`;
+    const regain = `${plural(members, 'compte personnel membre retrouvera', 'comptes personnels membres retrouveront')} l’accès aux produits avec leurs droits.`;
+    const codes = counts.codes
+      ? 'Les codes d’accès de l’abonnement restent valables.'
+      : 'L’abonnement n’a pas encore de codes d’accès : émettez-les (access-codes:issue) pour que ses lecteurs puissent se connecter.';
     const out = [`Mode « ${MODE_LABELS[from]} » → « ${MODE_LABELS[to]} ».`];
     switch (to) {
       case 'no-personal-account':
         out.push(
-          `${members} compte(s) personnel(s) membre(s) perdront l’accès aux produits par cet abonnement dès leur prochaine connexion (les comptes restent, leurs droits sont conservés).`,
-          'Seuls les codes d’accès de l’abonnement donneront accès aux produits.',
+          `${plural(members, 'compte personnel membre perdra', 'comptes personnels membres perdront')} l’accès aux produits par cet abonnement : leurs sessions sur les produits se terminent dès la confirmation (les comptes restent, leurs droits sont conservés pour un retour à un autre mode).`,
+          `Seuls les codes d’accès de l’abonnement donneront accès aux produits. ${codes}`,
         );
+        if (from === 'administrator-managed')
+          out.push('« Gérer mes utilisateurs » n’est plus proposé aux administrateurs de l’abonnement.');
+        else out.push('« Créer mon compte » n’est plus proposé aux sessions ouvertes avec les codes d’accès.');
         break;
       case 'self-declaration':
         out.push(
-          'Chaque utilisateur pourra créer seul son compte personnel.',
-          from === 'administrator-managed'
-            ? `Les administrateurs (${administrators}) ne pourront plus créer de comptes pour leurs collaborateurs.`
-            : `${members} compte(s) personnel(s) membre(s) retrouveront l’accès aux produits.`,
+          `Chaque lecteur pourra créer seul son compte personnel (« Créer mon compte », depuis une session ouverte avec les codes d’accès). ${codes}`,
         );
+        if (from === 'administrator-managed')
+          out.push(
+            administrators.length === 0
+              ? '« Gérer mes utilisateurs » s’arrête (l’abonnement n’a pas d’administrateur).'
+              : `« Gérer mes utilisateurs » s’arrête : ${administrators.join(', ')} ne pourront plus créer de comptes pour leurs collaborateurs.`,
+          );
+        else out.push(regain);
         break;
       case 'administrator-managed':
         out.push(
-          'Seuls les administrateurs de l’abonnement pourront créer des comptes pour leurs collaborateurs.',
-          administrators === 0
+          'Seuls les administrateurs de l’abonnement pourront créer des comptes pour leurs collaborateurs (« Gérer mes utilisateurs »).',
+          administrators.length === 0
             ? 'Attention : l’abonnement n’a encore aucun administrateur ; personne ne pourra créer de comptes.'
-            : `${administrators} administrateur(s) pourront gérer les utilisateurs.`,
+            : `Administrateurs : ${administrators.join(', ')}.`,
         );
-        if (from === 'no-personal-account')
-          out.push(`${members} compte(s) personnel(s) membre(s) retrouveront l’accès aux produits.`);
+        if (from === 'self-declaration') {
+          out.push('La création de compte par chacun (« Créer mon compte ») s’arrête.');
+          if (counts.pending > 0)
+            out.push(
+              `${plural(counts.pending, 'compte créé', 'comptes créés')} par « Créer mon compte » et pas encore ${counts.pending > 1 ? 'activés gardent leur' : 'activé garde sa'} place jusqu’à l’activation.`,
+            );
+        } else out.push(regain);
         break;
       default: {
         const never: never = to;
         throw new Error(`mode inconnu ${String(never)}`);
       }
     }
-    out.push(`Places : ${members} utilisée(s) sur ${subscription.seats}.`);
+    out.push(`Places : ${seatsUsed} utilisée(s) sur ${subscription.seats}.`);
     return out;
   }
 
