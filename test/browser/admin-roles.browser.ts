@@ -222,7 +222,7 @@ describe('The console for each operator role, in a browser', { skip: browserSkip
       for (let i = 0; i < 150 && !returned; i++) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     assert.ok(returned, 'back at the site with a code');
-    const tokens = await client.authorizationCodeGrant(config, new URL(returned!), { pkceCodeVerifier: verifier });
+    const tokens = await client.authorizationCodeGrant(config, new URL(returned), { pkceCodeVerifier: verifier });
     assert.ok(tokens.access_token, 'the new site signs the person in');
     await personContext.close();
 
