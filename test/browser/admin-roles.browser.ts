@@ -4,7 +4,10 @@ import { after, before, describe, it, mock } from 'node:test';
 import * as client from 'openid-client';
 import pino from 'pino';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { randomUUID } from 'node:crypto';
 import { DEMO_ACCOUNT, startDemo } from '../../src/dev/demo';
+import { DEMO_COMPANY } from '../../src/modules/secondary-accounts';
+import { FileStorage } from '../../src/platform/storage/file-storage';
 import { IdentityService } from '../../src/modules/identity';
 import { OutboxWorker } from '../../src/modules/notifications';
 import { ADMIN_PASSWORD, makeAccount } from '../support/admin';
@@ -15,6 +18,7 @@ import { sentTo, startSmtpServer, type TestSmtpServer } from '../support/smtp';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const REDIRECT_URI = 'https://site-navigateur.example.fr/retour';
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
 
 /**
  * Each operator role in Chromium (axe-core on every page): `lecture` sees and cannot change; `support` disables an
@@ -168,6 +172,24 @@ describe('The console for each operator role, in a browser', { skip: browserSkip
 
   it('super-admin: creates a site that signs a person in, renews its secret (the old one refused), exports the audit CSV', async () => {
     const { context, page } = await signIn('sophie.super@example.fr');
+    // The dashboard's services, and an account page with other modules' sections and an identity document.
+    await visit(page, '/admin', 'console-super-tableau-de-bord');
+    assert.equal(await page.locator('tr[data-service]').count(), 4);
+    const company = (await app.app.get(IdentityService).findByLogin(DEMO_COMPANY.login))!;
+    const key = `identity/${randomUUID()}`;
+    await app.app.get(FileStorage).put(key, PDF);
+    await app.dataSource.query(
+      `INSERT INTO identity_document (account_id, kind, media_type, size, storage_key)
+       VALUES ($1, 'carte-identite', 'application/pdf', $2, $3)`,
+      [company.id, PDF.length, key],
+    );
+    await visit(page, `/admin/comptes/${company.id}`, 'console-super-compte-entreprise');
+    assert.equal(await page.locator('section[data-section="company"]').count(), 1);
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /Télécharger/ }).click(),
+    ]);
+    assert.deepEqual(await readFile(await file.path()), PDF);
     await visit(page, '/admin/sites');
     await page.getByRole('link', { name: 'Nouveau site' }).click();
     await page.fill('#clientId', 'site-navigateur');
