@@ -24,6 +24,8 @@ import { MetricsService } from './metrics/metrics.service';
 import { FileStorage, LocalDiskStorage } from './storage/file-storage';
 import { HomeController } from './views/home.controller';
 import { MenuRegistry } from './views/menus';
+import { ConsoleAccountSections } from './views/console-account-sections';
+import { HealthRegistry } from './health/health-registry';
 import { useHttpsSpaceCookies } from './first-party-clients';
 
 export interface PlatformOptions {
@@ -65,6 +67,8 @@ export class PlatformModule {
         DomainEvents,
         ProviderHooks,
         MenuRegistry,
+        ConsoleAccountSections,
+        HealthRegistry,
         { provide: FileStorage, useValue: new LocalDiskStorage(join(options.config.dataDir, 'files')) },
         // Guards run in this order: the access policy first, then CSRF.
         { provide: APP_GUARD, useClass: AccessPolicyGuard },
@@ -81,6 +85,8 @@ export class PlatformModule {
         DomainEvents,
         ProviderHooks,
         MenuRegistry,
+        ConsoleAccountSections,
+        HealthRegistry,
       ],
     };
   }

@@ -49,14 +49,18 @@ describe('Administration API (/api/v1/admin)', () => {
       return body ? req.send(body) : req;
     },
     delete: (path: string) => request(app.url).delete(path).auth(token, { type: 'bearer' }),
+    patch: (path: string, body: object) => request(app.url).patch(path).auth(token, { type: 'bearer' }).send(body),
   });
   const problem = (res: request.Response) =>
     JSON.parse(res.text) as { code: string; errors?: Array<{ field: string }> };
   const adminRoutes = () =>
     apiRoutes(routeInventory(app.app)).filter((r) => r.path.startsWith('/api/v1/admin/') || r.path === '/api/v1/admin');
   const concrete = (path: string) => path.replace(/:[A-Za-z]+/g, UNKNOWN_UUID);
-  const send = (token: string, method: string, path: string) =>
-    request(app.url)[method.toLowerCase() as 'get' | 'post' | 'delete'](concrete(path)).auth(token, { type: 'bearer' });
+  type Verb = 'get' | 'post' | 'delete' | 'patch';
+  const send = (token: string, method: string, path: string) => {
+    const agent = request(app.url);
+    return agent[method.toLowerCase() as Verb](concrete(path)).auth(token, { type: 'bearer' });
+  };
   const lastEvent = async (action: string) => (await app.app.get(AuditService).latest(1, { action }))[0];
 
   describe('access (route inventory)', () => {
@@ -93,7 +97,13 @@ describe('Administration API (/api/v1/admin)', () => {
 
     it('lists the admin operations in the OpenAPI document', async () => {
       const doc = (await request(app.url).get('/api/docs/openapi.json')).body as { paths: Record<string, unknown> };
-      for (const path of ['/api/v1/admin/accounts/{id}/disable', '/api/v1/admin/audit', '/api/v1/admin/keys/rotate'])
+      for (const path of [
+        '/api/v1/admin/accounts/{id}/disable',
+        '/api/v1/admin/audit',
+        '/api/v1/admin/keys/rotate',
+        '/api/v1/admin/clients/{clientId}/disable',
+        '/api/v1/admin/outbox/retry-failed',
+      ])
         assert.ok(doc.paths[path], path);
     });
   });
@@ -208,6 +218,96 @@ describe('Administration API (/api/v1/admin)', () => {
       assert.equal((await as(readToken).get('/api/v1/admin/clients/absent')).status, 404);
       assert.equal((await as(writeToken).post('/api/v1/admin/clients/absent/rotate-secret')).status, 404);
     });
+    it('updates a client with the provider’s checks (before/after audited), only the fields given', async () => {
+      const created = await as(writeToken).post('/api/v1/admin/clients', {
+        clientId: 'site-api-modifie',
+        name: 'Site avant',
+        redirectUris: ['https://site-api.example.fr/retour'],
+        grantTypes: ['authorization_code'],
+        scope: 'openid email',
+      });
+      assert.equal(created.status, 201, created.text);
+      const updated = await as(writeToken).patch('/api/v1/admin/clients/site-api-modifie', {
+        name: 'Site après',
+        redirectUris: ['https://site-api.example.fr/nouveau-retour'],
+        logoUri: 'https://site-api.example.fr/logo.png',
+      });
+      assert.equal(updated.status, 200, updated.text);
+      assert.equal(updated.body.name, 'Site après');
+      assert.deepEqual(updated.body.redirectUris, ['https://site-api.example.fr/nouveau-retour']);
+      assert.equal(updated.body.logoUri, 'https://site-api.example.fr/logo.png');
+      assert.equal(updated.body.scope, 'openid email', 'a field not given stays');
+      assert.deepEqual(updated.body.grantTypes, ['authorization_code']);
+      const event = await lastEvent('admin.client.updated');
+      assert.deepEqual(
+        [event.actorType, event.actorId, event.targetId],
+        ['client', 'ops-ecriture', 'site-api-modifie'],
+      );
+      const details = event.details as { before: Record<string, unknown>; after: Record<string, unknown> };
+      assert.deepEqual(details.before.redirect_uris, ['https://site-api.example.fr/retour']);
+      assert.deepEqual(details.after.redirect_uris, ['https://site-api.example.fr/nouveau-retour']);
+      assert.equal(details.before.client_name, 'Site avant');
+      assert.ok(!JSON.stringify(details).includes(created.body.clientSecret as string), 'no secret in the trail');
+
+      const stored = async () => (await as(readToken).get('/api/v1/admin/clients/site-api-modifie')).body as object;
+      const kept = await stored();
+      const refusals: Array<[object, RegExp | string]> = [
+        [{ redirectUris: ['pas-une-adresse'] }, 'CLIENT_INVALID'],
+        [{ logoUri: 'http://site-api.example.fr/logo.png' }, 'CLIENT_INVALID'],
+        [{ grantTypes: [] }, 'CLIENT_INVALID'],
+        [{ grantTypes: ['implicit'] }, 'VALIDATION_FAILED'],
+        [{ name: 5 }, 'VALIDATION_FAILED'],
+        [{ requirePar: 'oui' }, 'VALIDATION_FAILED'],
+        [{ name: 'x'.repeat(201) }, 'VALIDATION_FAILED'],
+        [{}, 'CLIENT_INVALID'],
+      ];
+      for (const [body, code] of refusals) {
+        const res = await as(writeToken).patch('/api/v1/admin/clients/site-api-modifie', body);
+        assert.equal(res.status, 400, JSON.stringify(body));
+        assert.equal(res.type, 'application/problem+json');
+        assert.equal(problem(res).code, code, JSON.stringify(body));
+        assert.match((res.body as { detail?: string; title: string }).detail ?? res.body.title, /[a-zé]/);
+      }
+      const logo = await as(writeToken).patch('/api/v1/admin/clients/site-api-modifie', { logoUri: 'ftp://x' });
+      assert.deepEqual(
+        problem(logo).errors?.map((e) => e.field),
+        ['logoUri'],
+      );
+      assert.match(logo.text, /Adresse https:\/\/ attendue/);
+      assert.deepEqual(await stored(), kept, 'nothing changed by the refusals');
+      assert.equal((await as(writeToken).patch('/api/v1/admin/clients/absent', { name: 'x' })).status, 404);
+      const own = await as(writeToken).patch('/api/v1/admin/clients/plateforme-compte', { name: 'Pirate' });
+      assert.equal(own.status, 400, 'the platform’s own spaces are not edited');
+    });
+
+    it('disables a client (its tokens refused at once) and enables it again, audited with before/after', async () => {
+      const created = await as(writeToken).post('/api/v1/admin/clients', {
+        clientId: 'robot-a-desactiver',
+        grantTypes: ['client_credentials'],
+        scope: 'admin:read',
+      });
+      const robot = { clientId: 'robot-a-desactiver', clientSecret: created.body.clientSecret as string };
+      assert.equal((await requestToken(app, robot, { scope: 'admin:read' })).status, 200);
+      const disabled = await as(writeToken).post('/api/v1/admin/clients/robot-a-desactiver/disable');
+      assert.equal(disabled.status, 200);
+      assert.equal(disabled.body.disabled, true);
+      assert.equal((await requestToken(app, robot, { scope: 'admin:read' })).status, 401, 'refused while disabled');
+      const off = await lastEvent('admin.client.disabled');
+      assert.deepEqual([off.actorType, off.actorId, off.targetId], ['client', 'ops-ecriture', 'robot-a-desactiver']);
+      assert.deepEqual(off.details, { before: { disabled: false }, after: { disabled: true } });
+      const enabled = await as(writeToken).post('/api/v1/admin/clients/robot-a-desactiver/enable');
+      assert.equal(enabled.status, 200);
+      assert.equal(enabled.body.disabled, false);
+      assert.equal((await requestToken(app, robot, { scope: 'admin:read' })).status, 200);
+      assert.deepEqual((await lastEvent('admin.client.enabled')).details, {
+        before: { disabled: true },
+        after: { disabled: false },
+      });
+      for (const action of ['disable', 'enable']) {
+        assert.equal((await as(writeToken).post(`/api/v1/admin/clients/absent/${action}`)).status, 404);
+        assert.equal((await as(writeToken).post(`/api/v1/admin/clients/plateforme-console/${action}`)).status, 400);
+      }
+    });
   });
 
   describe('keys', () => {
@@ -253,6 +353,48 @@ describe('Administration API (/api/v1/admin)', () => {
       assert.equal(again.status, 409);
       assert.equal((await as(readToken).get(`/api/v1/admin/outbox/${UNKNOWN_UUID}`)).status, 404);
       assert.equal((await as(readToken).get('/api/v1/admin/outbox?status=perdu')).status, 400);
+    });
+    it('retries every failed message at once (each audited with the client), then finds none', async () => {
+      const notifications = app.app.get(NotificationsService);
+      for (const to of ['refuse.trois@example.fr', 'refuse.quatre@example.fr'])
+        await app.dataSource.transaction((manager) =>
+          notifications.enqueueEmail(manager, { to, template: 'test-email', data: { sentAt: 'maintenant' } }),
+        );
+      await app.app.get(OutboxWorker).deliverDue();
+      const failedIds = (
+        await app.dataSource.query<Array<{ id: string }>>(`SELECT id FROM outbox_message WHERE status = 'failed'`)
+      ).map((r) => r.id);
+      assert.ok(failedIds.length >= 2);
+      const before = Number(
+        (await app.dataSource.query(`SELECT count(*) AS n FROM audit_event WHERE action = 'admin.outbox.retried'`))[0]
+          .n,
+      );
+      const res = await as(writeToken).post('/api/v1/admin/outbox/retry-failed');
+      assert.equal(res.status, 200);
+      assert.equal(res.body.retried, failedIds.length);
+      assert.deepEqual([...(res.body.ids as string[])].sort(), [...failedIds].sort());
+      const [{ n }] = await app.dataSource.query<Array<{ n: string }>>(
+        `SELECT count(*) AS n FROM outbox_message WHERE status = 'failed'`,
+      );
+      assert.equal(Number(n), 0);
+      const events = await app.dataSource.query<Array<{ actor_id: string; target_id: string; details: unknown }>>(
+        `SELECT actor_id, target_id, details FROM audit_event WHERE action = 'admin.outbox.retried' ORDER BY id DESC LIMIT $1`,
+        [failedIds.length],
+      );
+      assert.equal(
+        Number(
+          (await app.dataSource.query(`SELECT count(*) AS n FROM audit_event WHERE action = 'admin.outbox.retried'`))[0]
+            .n,
+        ),
+        before + failedIds.length,
+      );
+      assert.deepEqual(events.map((e) => e.target_id).sort(), [...failedIds].sort());
+      for (const e of events) {
+        assert.equal(e.actor_id, 'ops-ecriture');
+        assert.deepEqual((e.details as { after: unknown }).after, { status: 'pending', attempts: 0 });
+      }
+      const none = await as(writeToken).post('/api/v1/admin/outbox/retry-failed');
+      assert.deepEqual(none.body, { retried: 0, ids: [] });
     });
   });
 

@@ -119,6 +119,9 @@ describe('AdminModule: the outbox in the console (list, detail, retry; recipient
       events.map((e) => e.target_id),
       failed,
     );
-    assert.deepEqual(events[0].details, { before: { status: 'failed' }, after: { status: 'pending', attempts: 0 } });
+    assert.deepEqual(events[0].details, {
+      before: { status: 'failed', attempts: 1 },
+      after: { status: 'pending', attempts: 0 },
+    });
   });
 });

@@ -4,6 +4,7 @@ import type { FranceConnectStandIn, Misbehaviour } from '../../src/dev/francecon
 import { startAppWithFranceConnect } from '../support/franceconnect';
 import { HttpBrowser } from '../support/http-browser';
 import type { TestApp } from '../support/test-app';
+import { HealthRegistry } from '../../src/platform/health/health-registry';
 
 const CLIENT_ID = 'plateforme-test';
 
@@ -124,6 +125,12 @@ describe('FranceConnect client', () => {
     assert.equal(basic.status, 401);
   });
 
+  const fcHealth = () =>
+    app.app
+      .get(HealthRegistry)
+      .snapshot()
+      .find((h) => h.component === 'franceconnect')!;
+
   const misbehaviours: Array<[Misbehaviour, RegExp, string]> = [
     ['wrong_nonce', /ne correspondent pas à votre demande de connexion/, 'claims'],
     ['wrong_audience', /ne correspondent pas à votre demande de connexion/, 'claims'],
@@ -141,6 +148,7 @@ describe('FranceConnect client', () => {
   for (const [misbehaviour, message, reason] of misbehaviours) {
     it(`refuses the sign-in when FC answers with ${misbehaviour}, and creates or links nothing`, async () => {
       const before = await counts();
+      const healthBefore = fcHealth();
       const browser = new HttpBrowser();
       const page = await throughFranceConnect(browser, 'jean-pierre', misbehaviour);
       assert.match(page.url, /\/franceconnect\/erreur\?motif=/);
@@ -149,6 +157,13 @@ describe('FranceConnect client', () => {
       assert.match(page.body, /Me connecter avec mon identifiant et mon mot de passe/);
       assert.match(page.body, /class="fr-connect"/, 'réessayer');
       assert.equal((await lastFailure())?.reason, reason);
+      // The console's health registry: FC's own failures are recorded, the person's own doing is not.
+      const health = fcHealth();
+      if (['access_denied', 'issuer'].includes(reason)) assert.equal(health.lastErrorAt, healthBefore.lastErrorAt);
+      else {
+        assert.notEqual(health.lastErrorAt, healthBefore.lastErrorAt, 'a new error recorded');
+        assert.match(health.lastError ?? '', new RegExp(reason));
+      }
       // The result of the attempt is not there to be used: the next step is refused as expired.
       const next = await browser.get(page.url.replace(/erreur\?motif=.*$/, 'suite'), app.url);
       assert.match(next.body, /a expiré/);
@@ -176,7 +191,9 @@ describe('FranceConnect client', () => {
 
   it('links by sub only: an account with the same e-mail as FC is neither used nor merged', async () => {
     const browser = new HttpBrowser();
+    const successBefore = fcHealth().lastSuccessAt;
     let page = await throughFranceConnect(browser, 'carmen');
+    assert.ok(fcHealth().lastSuccessAt && fcHealth().lastSuccessAt !== successBefore, 'FC’s success recorded');
     page = await browser.get(`${page.url.replace(/suite$/, 'inscription')}`, app.url);
     assert.match(page.body, /value="carmen.garcia@exemple.fr"/);
     assert.match(page.body, /à l’étranger|GARCIA LÓPEZ/);

@@ -113,13 +113,14 @@ describe('Legal pages: versioned documents published from the console', () => {
     const form = await request(app.url).get('/inscription/citoyen');
     assert.match(form.text, /conditions générales d’utilisation \(version 2027-01\)/);
     assert.match(form.text, /données personnelles pour la gestion de mon compte \(version 2026-11\)/);
-    const events = await app.dataSource.query<Array<{ details: { kind: string; version: string } }>>(
-      `SELECT details FROM audit_event WHERE action = 'admin.legal.published'`,
-    );
+    const events = await app.dataSource.query<
+      Array<{ details: { kind: string; version: string; before: { version: string }; after: { version: string } } }>
+    >(`SELECT details FROM audit_event WHERE action = 'admin.legal.published'`);
     assert.deepEqual(
-      events.map((e) => e.details),
-      [{ kind: 'cgu', version: '2027-01' }],
+      events.map((e) => [e.details.kind, e.details.version, e.details.after.version]),
+      [['cgu', '2027-01', '2027-01']],
     );
+    assert.notEqual(events[0].details.before.version, '2027-01', 'the version in force before');
     const list = await superAdmin.get(`${app.url}/admin/textes-legaux`, app.url);
     assert.match(list.body, /2027-01/);
     assert.match(list.body, /Textes légaux/);

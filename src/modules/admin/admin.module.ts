@@ -17,9 +17,9 @@ import { SigningKeysController } from './pages/signing-keys.controller';
 import { OutboxController } from './pages/outbox.controller';
 import { RelyingPartiesService } from './relying-parties.service';
 import { OidcModule } from '../oidc';
-import { FranceConnectModule } from '../franceconnect';
 import { AccountAdministrationService } from './account-administration.service';
 import { StepUp } from './step-up';
+import { OutboxAdministrationService } from './outbox-administration.service';
 import { AdminAccountsApiController } from './api/admin-accounts.api.controller';
 import { AdminAuditApiController } from './api/admin-audit.api.controller';
 import { AdminClientsApiController } from './api/admin-clients.api.controller';
@@ -33,7 +33,6 @@ import { AdminOutboxApiController } from './api/admin-outbox.api.controller';
     IdentityModule,
     NotificationsModule,
     OidcModule,
-    FranceConnectModule,
     FirstPartySpaceModule.register(CONSOLE_SPACE),
   ],
   controllers: [
@@ -57,6 +56,7 @@ import { AdminOutboxApiController } from './api/admin-outbox.api.controller';
     AccountAdministrationService,
     StepUp,
     RelyingPartiesService,
+    OutboxAdministrationService,
   ],
   exports: [OperatorsService, OperatorRoles, StepUp],
 })

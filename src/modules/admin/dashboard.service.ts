@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../../platform/audit';
+import { HealthRegistry, type ComponentHealth } from '../../platform/health/health-registry';
 import { IdentityService } from '../identity';
 import { NotificationsService } from '../notifications';
 
@@ -13,6 +14,10 @@ export interface DashboardFigures {
   /** The last 24 hours, the oldest first: each hour's start (UTC) and its sign-ins and failures. */
   perHour: Array<{ hour: Date; signIns: number; failures: number }>;
   delivery: Awaited<ReturnType<NotificationsService['deliveryHealth']>>;
+  /** The database, SMTP, the SMS gateway and FranceConnect: last success and last error seen by this instance. */
+  services: ComponentHealth[];
+  /** Since when this instance has been counting (its start). */
+  servicesSince: Date;
 }
 
 /** The console's dashboard: figures read from the modules that own them, through their public services. */
@@ -22,7 +27,14 @@ export class DashboardService {
     private readonly identity: IdentityService,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
+    private readonly health: HealthRegistry,
   ) {}
+
+  /** The health registry, the database's success recorded first (the figures above were just read from it). */
+  private services(): Pick<DashboardFigures, 'services' | 'servicesSince'> {
+    this.health.succeeded('database');
+    return { services: this.health.snapshot(), servicesSince: this.health.since };
+  }
 
   async figures(now = new Date()): Promise<DashboardFigures> {
     const accounts = await this.identity.countByStatus();
@@ -53,6 +65,7 @@ export class DashboardService {
       last24h: { signIns: sum(SIGN_IN_SUCCEEDED), failures: sum(SIGN_IN_FAILED) },
       perHour,
       delivery: await this.notifications.deliveryHealth(),
+      ...this.services(),
     };
   }
 }

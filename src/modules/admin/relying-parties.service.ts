@@ -95,7 +95,7 @@ export class RelyingPartiesService {
    * Changes a site's metadata (not its id nor its authentication method), with the provider's check as at creation.
    * Not for the platform's own spaces, which the platform registers itself at each start.
    */
-  async update(operatorId: string, clientId: string, form: ClientFormDto): Promise<RelyingPartyView> {
+  async update(actor: AdminActor, clientId: string, form: ClientFormDto): Promise<RelyingPartyView> {
     const site = await this.get(clientId);
     if (site.firstParty)
       throw new AdminError(AdminErrorCode.CLIENT_INVALID, 'Les espaces de la plateforme ne se modifient pas ici.');
@@ -126,7 +126,7 @@ export class RelyingPartiesService {
       });
     }
     await this.audit.record({
-      actor: { type: 'operator', id: operatorId },
+      actor: auditActor(actor),
       action: 'admin.client.updated',
       target: { type: 'client', id: clientId },
       outcome: 'success',
@@ -136,13 +136,13 @@ export class RelyingPartiesService {
   }
 
   /** Disables a site (sign-ins and its tokens refused at once), or enables it again. */
-  async setDisabled(operatorId: string, clientId: string, disabled: boolean): Promise<RelyingPartyView> {
+  async setDisabled(actor: AdminActor, clientId: string, disabled: boolean): Promise<RelyingPartyView> {
     const site = await this.get(clientId);
     if (site.firstParty)
       throw new AdminError(AdminErrorCode.CLIENT_INVALID, 'Les espaces de la plateforme ne se désactivent pas.');
     if (await this.registry.setDisabled(clientId, disabled)) {
       await this.audit.record({
-        actor: { type: 'operator', id: operatorId },
+        actor: auditActor(actor),
         action: disabled ? 'admin.client.disabled' : 'admin.client.enabled',
         target: { type: 'client', id: clientId },
         outcome: 'success',

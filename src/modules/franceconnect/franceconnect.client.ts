@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import * as oidcClient from 'openid-client';
 import { APP_CONFIG, type AppConfig, type FranceConnectConfig } from '../../config';
+import { HealthRegistry } from '../../platform/health/health-registry';
 
 /** The claims asked of FC: the pivot identity and the e-mail, nothing else (FRANCECONNECT.md « Request only … »). */
 export const FRANCECONNECT_SCOPE =
@@ -61,6 +62,9 @@ export type FranceConnectFailureCause =
   | 'acr'
   | 'unreachable';
 
+/** Failures that come from the person or their browser, not from FC: not recorded in the health registry. */
+const PERSONAL_CAUSES: FranceConnectFailureCause[] = ['access_denied', 'state', 'issuer'];
+
 export class FranceConnectFailure extends Error {
   constructor(
     readonly reason: FranceConnectFailureCause,
@@ -81,7 +85,10 @@ export class FranceConnectClient {
   private configuration: Promise<oidcClient.Configuration> | undefined;
   private jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly health: HealthRegistry,
+  ) {}
 
   get enabled(): boolean {
     return this.config.franceconnect !== undefined;
@@ -117,6 +124,19 @@ export class FranceConnectClient {
    * `iss`, `aud`, `exp`, `nonce`, `acr`) and the JWT userinfo (signature, `iss`, `aud`, same `sub`).
    */
   async complete(callback: URL, attempt: FranceConnectAttempt): Promise<FranceConnectSignIn> {
+    try {
+      const signIn = await this.exchange(callback, attempt);
+      this.health.succeeded('franceconnect');
+      return signIn;
+    } catch (error) {
+      // The person's own doing (a cancelled sign-in, a replayed or forged callback) says nothing of FC's health.
+      if (!(error instanceof FranceConnectFailure && PERSONAL_CAUSES.includes(error.reason)))
+        this.health.failed('franceconnect', error);
+      throw error;
+    }
+  }
+
+  private async exchange(callback: URL, attempt: FranceConnectAttempt): Promise<FranceConnectSignIn> {
     const settings = this.settings();
     const params = callback.searchParams;
     const iss = params.get('iss');
@@ -257,6 +277,7 @@ export class FranceConnectClient {
       )
       .catch((cause: unknown) => {
         this.configuration = undefined;
+        this.health.failed('franceconnect', new Error(`découverte : ${describe(cause)}`));
         throw new FranceConnectFailure('unreachable', describe(cause));
       });
     return this.configuration;

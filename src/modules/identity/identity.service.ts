@@ -1,3 +1,4 @@
+import { DOCUMENT_KINDS, IdentityDocuments } from './identity-documents';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
@@ -75,6 +76,16 @@ export interface CompanyRegistration {
  * People and their credentials: identity's public face. Other modules get an `AccountView` (never the entity, never
  * its password hash) and these use cases; they learn what happens to accounts through identity's domain events.
  */
+/** An identity document as the console shows it. */
+export interface IdentityDocumentView {
+  id: string;
+  /** « Carte d’identité », … */
+  kind: string;
+  mediaType: 'image/png' | 'image/jpeg' | 'application/pdf';
+  size: number;
+  createdAt: Date;
+}
+
 @Injectable()
 export class IdentityService {
   constructor(
@@ -88,7 +99,42 @@ export class IdentityService {
     private readonly activationLinks: ActivationLinks,
     private readonly recovery: RecoveryService,
     private readonly accountService: AccountService,
+    private readonly documents: IdentityDocuments,
   ) {}
+
+  /**
+   * The identity documents an account holds (for the operators' console), newest first: kind (French), media type,
+   * size and date, never the file.
+   */
+  async identityDocumentsOf(accountId: string): Promise<IdentityDocumentView[]> {
+    return (await this.documents.forAccount(accountId)).map((d) => ({
+      id: d.id,
+      kind: DOCUMENT_KINDS[d.kind],
+      mediaType: d.mediaType,
+      size: d.size,
+      createdAt: d.createdAt,
+    }));
+  }
+
+  /** One identity document of this account, with its file (never another account's); `undefined` otherwise. */
+  async readIdentityDocument(
+    accountId: string,
+    documentId: string,
+  ): Promise<{ document: IdentityDocumentView; data: Buffer } | undefined> {
+    const found = await this.documents.read(accountId, documentId);
+    if (!found) return undefined;
+    const d = found.document;
+    return {
+      document: {
+        id: d.id,
+        kind: DOCUMENT_KINDS[d.kind],
+        mediaType: d.mediaType,
+        size: d.size,
+        createdAt: d.createdAt,
+      },
+      data: found.data,
+    };
+  }
 
   /**
    * Deletes an account on an operator's decision: sessions and grants end, identity documents and personal data go,

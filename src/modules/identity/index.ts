@@ -5,6 +5,7 @@ export {
   type AccountSearch,
   type AccountView,
   type CompanyRegistration,
+  type IdentityDocumentView,
   type NewAccount,
 } from './identity.service';
 export { parseSiren, parseSiret } from './organisation-numbers';

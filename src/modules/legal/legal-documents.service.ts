@@ -97,6 +97,7 @@ export class LegalDocumentsService implements OnApplicationBootstrap, OnApplicat
     if (!errors.version && (version === DEFAULT_LEGAL_VERSION || (await this.documents.existsBy({ kind, version }))))
       errors.version = [`La version ${version} existe déjà : choisissez un nouveau numéro.`];
     if (Object.keys(errors).length) throw new LegalPublicationError(errors);
+    const previous = await this.current(kind);
     let saved: LegalDocument;
     try {
       saved = await this.documents.manager.transaction(async (manager) => {
@@ -109,7 +110,13 @@ export class LegalDocumentsService implements OnApplicationBootstrap, OnApplicat
             action: 'admin.legal.published',
             target: { type: 'legal_document', id: row.id },
             outcome: 'success',
-            details: { kind, version },
+            // The version in force before and after (the texts themselves are kept in their rows).
+            details: {
+              kind,
+              version,
+              before: { version: previous.version, title: previous.title },
+              after: { version, title },
+            },
           },
           manager,
         );

@@ -14,6 +14,10 @@ import { SEALED_KEY, SealedFields } from './sealed-fields';
 import { SmsTransport } from './sms.transport';
 import { renderMail, renderSms, type SmsTemplateName, type TemplateName } from './templates/templates';
 import { WebhookTransport, type StoredWebhook } from './webhook.transport';
+import { HealthRegistry, type HealthComponent } from '../../platform/health/health-registry';
+
+/** The health registry's component each channel reports to (webhooks go to many sites: none). */
+const HEALTH_OF_CHANNEL: Record<string, HealthComponent | undefined> = { email: 'smtp', sms: 'sms' };
 
 export interface OutboxWorkerOptions {
   /** How often an idle worker looks for due messages. */
@@ -77,6 +81,7 @@ export class OutboxWorker implements OnModuleDestroy {
     private readonly sms: SmsTransport,
     private readonly webhooks: WebhookTransport,
     metrics: MetricsService,
+    private readonly health: HealthRegistry,
   ) {
     this.options = { ...this.options, leaseMs: config.outbox.leaseSeconds * 1000 };
     this.sealed = new SealedFields(config.secretKey);
@@ -232,8 +237,12 @@ export class OutboxWorker implements OnModuleDestroy {
         [row.id, SEALED_KEY],
       );
       this.sent.inc({ channel: row.channel });
+      const component = HEALTH_OF_CHANNEL[row.channel];
+      if (component) this.health.succeeded(component);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      const component = HEALTH_OF_CHANNEL[row.channel];
+      if (component) this.health.failed(component, error);
       const final = error instanceof PermanentDeliveryError || row.attempts >= this.options.maxAttempts;
       const delay =
         Math.min(this.options.baseDelayMs * 2 ** (row.attempts - 1), this.options.maxDelayMs) *

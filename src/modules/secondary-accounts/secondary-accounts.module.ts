@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MenuRegistry } from '../../platform/views/menus';
+import { ConsoleAccountSections } from '../../platform/views/console-account-sections';
+import { COMPANY_PROFILES, COMPANY_STATUSES, COMPANY_TYPES } from './entities/company-account.entity';
 import { IdentityModule } from '../identity';
 import { NotificationsModule } from '../notifications';
 import { CompanyAccountsApiController } from './api/company-accounts-api.controller';
@@ -39,7 +41,29 @@ import { Teleprocedures } from './teleprocedures.service';
   exports: [CompanyAccounts, SecondaryAccounts, Teleprocedures, CompanyAccountsDemo],
 })
 export class SecondaryAccountsModule {
-  constructor(menus: MenuRegistry, companies: CompanyAccounts) {
+  constructor(menus: MenuRegistry, companies: CompanyAccounts, sections: ConsoleAccountSections) {
+    // The console's account page: the company account the identity account signs in as (none: no section).
+    sections.add({
+      key: 'company',
+      order: 20,
+      section: async (accountId) => {
+        const found = await companies.withPrimary(accountId);
+        if (!found) return undefined;
+        const { company, primary } = found;
+        const items = [
+          { key: 'company-profile', term: 'Profil', value: COMPANY_PROFILES[company.profile] },
+          { key: 'company-name', term: 'Raison sociale', value: company.name },
+          { key: 'company-siren', term: 'SIREN', value: company.siren },
+          { term: 'SIRET', value: company.nic ? `${company.siren}${company.nic}` : '—' },
+          { term: 'Type', value: COMPANY_TYPES[company.type] ?? company.type },
+          { term: 'Identifiant du compte entreprise', value: company.login },
+          { term: 'N° dossier', value: String(company.fileNumber) },
+          { term: 'Statut', value: COMPANY_STATUSES[company.status] ?? company.status },
+        ];
+        if (company.id !== primary.id) items.push({ term: 'Compte primaire', value: primary.login });
+        return { title: 'Compte entreprise', items };
+      },
+    });
     // « Gestion des Comptes », in the account space's menu of a company's primary account only.
     menus.add('account', {
       key: 'entreprise',

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { Public } from '../http/access-policy';
+import { HealthRegistry } from './health-registry';
 
 interface Check {
   status: 'up' | 'down';
@@ -13,7 +14,10 @@ interface Check {
 /** Liveness (`/health/live`: the process answers) and readiness (`/health`: it can serve, database included). */
 @Controller('health')
 export class HealthController {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly health: HealthRegistry,
+  ) {}
 
   @Public()
   @Get('live')
@@ -43,8 +47,10 @@ export class HealthController {
           timer = setTimeout(() => reject(new Error('pas de réponse en 2 secondes')), 2000);
         }),
       ]);
+      this.health.succeeded('database');
       return { status: 'up', latencyMs: Math.round((performance.now() - started) * 10) / 10 };
     } catch (error) {
+      this.health.failed('database', error);
       return { status: 'down', error: error instanceof Error ? error.message : String(error) };
     } finally {
       clearTimeout(timer);

@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -84,6 +85,52 @@ export class CreateClientDto {
     message: 'Le rattachement s’écrit « type:identifiant » (firm:<id>).',
   })
   apiBinding?: string;
+}
+
+/** `PATCH /api/v1/admin/clients/{clientId}`: the fields to change (the others stay as registered). */
+export class UpdateClientDto {
+  @IsOptional()
+  @IsString({ message: 'Le nom doit être une chaîne.' })
+  @MaxLength(200, { message: 'Le nom fait au plus 200 caractères.' })
+  name?: string;
+
+  @IsOptional()
+  @IsArray({ message: 'Les adresses de retour sont une liste.' })
+  @ArrayMaxSize(20, { message: 'Vingt adresses de retour au plus.' })
+  @IsString({ each: true, message: 'Chaque adresse de retour est une chaîne.' })
+  @MaxLength(2000, { each: true, message: 'Une adresse fait au plus 2000 caractères.' })
+  redirectUris?: string[];
+
+  @IsOptional()
+  @IsArray({ message: 'Les adresses de retour après déconnexion sont une liste.' })
+  @ArrayMaxSize(20, { message: 'Vingt adresses au plus.' })
+  @IsString({ each: true, message: 'Chaque adresse est une chaîne.' })
+  @MaxLength(2000, { each: true, message: 'Une adresse fait au plus 2000 caractères.' })
+  postLogoutRedirectUris?: string[];
+
+  @IsOptional()
+  @IsString({ message: 'L’adresse de déconnexion par canal arrière est une chaîne (vide : aucune).' })
+  @MaxLength(2000, { message: 'L’adresse fait au plus 2000 caractères.' })
+  backchannelLogoutUri?: string;
+
+  @IsOptional()
+  @IsArray({ message: 'Les types d’autorisation sont une liste.' })
+  @IsIn(GRANT_TYPES, { each: true, message: 'Type d’autorisation inconnu.' })
+  grantTypes?: string[];
+
+  @IsOptional()
+  @IsString({ message: 'Les portées sont une chaîne (séparées par des espaces ; vide : aucune).' })
+  @MaxLength(1000, { message: 'Les portées font au plus 1000 caractères.' })
+  scope?: string;
+
+  @IsOptional()
+  @IsBoolean({ message: 'requirePar est un booléen.' })
+  requirePar?: boolean;
+
+  @IsOptional()
+  @IsString({ message: 'Le logo est une adresse https:// (vide : aucun).' })
+  @MaxLength(2000, { message: 'L’adresse du logo fait au plus 2000 caractères.' })
+  logoUri?: string;
 }
 
 export class OutboxListQuery {

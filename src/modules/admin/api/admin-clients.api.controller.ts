@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import {
   ApiClient,
   ApiOperation,
@@ -8,8 +8,9 @@ import {
   type ApiCaller,
   type JsonSchema,
 } from '../../../platform/api';
-import { RelyingPartiesService, type RelyingPartyView } from '../relying-parties.service';
-import { CreateClientDto } from './admin-api.dto';
+import { AdminError, AdminErrorCode } from '../admin.errors';
+import { formValuesOf, RelyingPartiesService, type RelyingPartyView } from '../relying-parties.service';
+import { CreateClientDto, UpdateClientDto } from './admin-api.dto';
 
 const CLIENT_SCHEMA: JsonSchema = {
   type: 'object',
@@ -23,6 +24,8 @@ const CLIENT_SCHEMA: JsonSchema = {
     scope: { type: ['string', 'null'] },
     authMethod: { type: 'string' },
     requirePar: { type: 'boolean' },
+    logoUri: { type: ['string', 'null'] },
+    disabled: { type: 'boolean' },
     firstParty: { type: 'boolean' },
   },
 };
@@ -111,5 +114,67 @@ export class AdminClientsApiController {
     @ApiClient() caller: ApiCaller,
   ): Promise<{ clientSecret: string }> {
     return { clientSecret: await this.relyingParties.rotateSecret({ type: 'client', id: caller.clientId }, clientId) };
+  }
+
+  @ApiScopes('admin:write')
+  @ApiOperation({
+    summary: 'Modifie un client',
+    description:
+      'Les champs donnés remplacent les valeurs enregistrées, les autres restent ; mêmes vérifications que la console et ' +
+      'clients:add (celles du fournisseur). L’identifiant et la méthode d’authentification ne changent pas. Pas pour ' +
+      'les espaces de la plateforme.',
+    responses: { 200: { description: 'Le client modifié', schema: CLIENT_SCHEMA } },
+  })
+  @Patch(':clientId')
+  async update(
+    @Param('clientId') clientId: string,
+    @Body() body: UpdateClientDto,
+    @ApiClient() caller: ApiCaller,
+  ): Promise<RelyingPartyView> {
+    const given = Object.entries(body).filter(([, value]) => value !== undefined);
+    if (given.length === 0)
+      throw new AdminError(AdminErrorCode.CLIENT_INVALID, 'Indiquez au moins un champ à modifier.');
+    const values = formValuesOf(await this.relyingParties.get(clientId));
+    const grant = (name: string) => (body.grantTypes ? (body.grantTypes.includes(name) ? 'on' : undefined) : undefined);
+    return this.relyingParties.update({ type: 'client', id: caller.clientId }, clientId, {
+      ...values,
+      ...(body.name !== undefined ? { name: body.name } : {}),
+      ...(body.redirectUris ? { redirectUris: body.redirectUris.join('\n') } : {}),
+      ...(body.postLogoutRedirectUris ? { postLogoutRedirectUris: body.postLogoutRedirectUris.join('\n') } : {}),
+      ...(body.backchannelLogoutUri !== undefined ? { backchannelLogoutUri: body.backchannelLogoutUri } : {}),
+      ...(body.scope !== undefined ? { scope: body.scope } : {}),
+      ...(body.logoUri !== undefined ? { logoUri: body.logoUri } : {}),
+      ...(body.requirePar !== undefined ? { requirePar: body.requirePar ? 'on' : undefined } : {}),
+      ...(body.grantTypes
+        ? {
+            grantAuthorizationCode: grant('authorization_code'),
+            grantRefreshToken: grant('refresh_token'),
+            grantClientCredentials: grant('client_credentials'),
+          }
+        : {}),
+    });
+  }
+
+  @ApiScopes('admin:write')
+  @ApiOperation({
+    summary: 'Désactive un client',
+    description: 'Le fournisseur ne le connaît plus : connexions, codes et jetons refusés dès maintenant.',
+    responses: { 200: { description: 'Le client, désactivé', schema: CLIENT_SCHEMA } },
+  })
+  @HttpCode(200)
+  @Post(':clientId/disable')
+  disable(@Param('clientId') clientId: string, @ApiClient() caller: ApiCaller): Promise<RelyingPartyView> {
+    return this.relyingParties.setDisabled({ type: 'client', id: caller.clientId }, clientId, true);
+  }
+
+  @ApiScopes('admin:write')
+  @ApiOperation({
+    summary: 'Réactive un client',
+    responses: { 200: { description: 'Le client, réactivé', schema: CLIENT_SCHEMA } },
+  })
+  @HttpCode(200)
+  @Post(':clientId/enable')
+  enable(@Param('clientId') clientId: string, @ApiClient() caller: ApiCaller): Promise<RelyingPartyView> {
+    return this.relyingParties.setDisabled({ type: 'client', id: caller.clientId }, clientId, false);
   }
 }

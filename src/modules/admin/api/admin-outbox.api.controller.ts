@@ -3,6 +3,7 @@ import { ApiClient, ApiOperation, ApiScopes, ApiTag, type ApiCaller, type JsonSc
 import { AuditService } from '../../../platform/audit';
 import { NotificationsError, NotificationsService } from '../../notifications';
 import { AdminError, AdminErrorCode } from '../admin.errors';
+import { OutboxAdministrationService } from '../outbox-administration.service';
 import { OutboxListQuery } from './admin-api.dto';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -49,6 +50,7 @@ export class AdminOutboxApiController {
   constructor(
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
+    private readonly outboxAdministration: OutboxAdministrationService,
   ) {}
 
   @ApiScopes('admin:read')
@@ -71,6 +73,30 @@ export class AdminOutboxApiController {
   @Get(':id')
   async get(@Param('id') id: string): Promise<MessageView> {
     return view(await this.find(id));
+  }
+
+  @ApiScopes('admin:write')
+  @ApiOperation({
+    summary: 'Remet tous les messages en échec dans la file',
+    description: 'Au plus 1000 à la fois (les plus récents) ; chacun est inscrit au journal d’audit.',
+    responses: {
+      200: {
+        description: 'Les messages remis en file',
+        schema: {
+          type: 'object',
+          properties: {
+            retried: { type: 'integer' },
+            ids: { type: 'array', items: { type: 'string', format: 'uuid' } },
+          },
+        },
+      },
+    },
+  })
+  @HttpCode(200)
+  @Post('retry-failed')
+  async retryFailed(@ApiClient() caller: ApiCaller): Promise<{ retried: number; ids: string[] }> {
+    const ids = await this.outboxAdministration.retryAllFailed({ type: 'client', id: caller.clientId });
+    return { retried: ids.length, ids };
   }
 
   @ApiScopes('admin:write')

@@ -2,7 +2,8 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import type { Request, Response } from 'express';
 import { AuditService } from '../../../platform/audit';
 import { CurrentSession, Permission, type SignedInContext } from '../../../platform/http/access-policy';
-import { FranceConnectAccounts } from '../../franceconnect';
+import { ConsoleAccountSections } from '../../../platform/views/console-account-sections';
+import { PlatformError, PlatformErrorCode } from '../../../platform/errors';
 import { AccountAccessPort, IdentityService, SignInThrottle, type AccountView } from '../../identity';
 import { AccountAdministrationService, type AccountAction } from '../account-administration.service';
 import { renderConsolePage } from '../admin-space';
@@ -31,6 +32,8 @@ const ACTIONS: Record<string, { action: AccountAction; notice: string; dangerous
   debloquer: { action: 'throttle_cleared', notice: 'Le blocage des tentatives de connexion est levé.' },
 };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const oneString = (value: unknown, max: number): string =>
   typeof value === 'string' ? value.trim().slice(0, max) : '';
 
@@ -48,7 +51,7 @@ export class AccountsController {
     private readonly administration: AccountAdministrationService,
     private readonly stepUp: StepUp,
     private readonly throttle: SignInThrottle,
-    private readonly franceconnect: FranceConnectAccounts,
+    private readonly sections: ConsoleAccountSections,
   ) {}
 
   @Get()
@@ -80,6 +83,34 @@ export class AccountsController {
     @Res() res: Response,
   ): Promise<void> {
     await this.render(req, res, me, id);
+  }
+
+  /**
+   * An identity document of the account, downloaded by an operator (`support` and up: `lecture` sees the list only);
+   * audited `admin.account.document_downloaded`. Another account's document, or an unknown one, answers 404.
+   */
+  @Permission(OperatorRoles, 'support')
+  @Get(':id/pieces/:documentId')
+  async document(
+    @CurrentSession() me: SignedInContext,
+    @Param('id') id: string,
+    @Param('documentId') documentId: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    const account = await this.administration.get(id);
+    const found = UUID.test(documentId) ? await this.identity.readIdentityDocument(account.id, documentId) : undefined;
+    if (!found) throw new PlatformError(PlatformErrorCode.NOT_FOUND);
+    await this.audit.record({
+      actor: { type: 'operator', id: me.account.id },
+      action: 'admin.account.document_downloaded',
+      target: { type: 'account', id: account.id },
+      outcome: 'success',
+      details: { documentId, kind: found.document.kind },
+    });
+    const extension = { 'image/png': 'png', 'image/jpeg': 'jpg', 'application/pdf': 'pdf' }[found.document.mediaType];
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.setHeader('Content-Disposition', `attachment; filename="piece-identite.${extension}"`);
+    res.type(found.document.mediaType).send(found.data);
   }
 
   /** « Supprimer le compte »: a page asking to type the identifier again (and the password after 5 minutes). */
@@ -182,7 +213,7 @@ export class AccountsController {
     const sessions = await this.access.sessions(account.id);
     const events = await this.audit.trailOf(account.id, 20);
     const blockedUntil = await this.throttle.accountBlockedUntil(account.id);
-    const fc = await this.franceconnect.identityOf(account.id);
+    const documents = await this.identity.identityDocumentsOf(account.id);
     renderConsolePage(req, res, 'account', 'accounts', `Compte ${account.identifier}`, {
       notice,
       stepUpNeeded: !(await this.stepUp.isFresh(me)),
@@ -197,12 +228,14 @@ export class AccountsController {
       sessions: sessions.map((s) => ({ ...s, signedInAt: frenchDateTime(s.signedInAt) })),
       sites: await this.access.consentedSites(account.id),
       blockedUntil: blockedUntil ? frenchDateTime(blockedUntil) : null,
-      franceconnect: fc
-        ? {
-            linkedAt: frenchDateTime(fc.linkedAt),
-            lastSignInAt: fc.lastSignInAt ? frenchDateTime(fc.lastSignInAt) : null,
-          }
-        : null,
+      // Other modules' data (FranceConnect's link, the company account) through the « account page sections » seam.
+      sections: await this.sections.sectionsFor(account.id),
+      documents: documents.map((d) => ({
+        id: d.id,
+        kind: d.kind,
+        size: `${Math.max(1, Math.round(d.size / 1024))} Ko`,
+        createdAt: frenchDateTime(d.createdAt),
+      })),
       events: events.map((e) => ({
         occurredAt: frenchDateTime(e.occurredAt),
         action: e.action,

@@ -48,6 +48,14 @@ export class DashboardController {
         width: CHART_LEFT + 24 * HOUR_WIDTH,
       },
       perHour: figures.perHour.map((h) => ({ ...h, label: time.format(h.hour) })),
+      servicesSince: dateTime.format(figures.servicesSince),
+      services: figures.services.map((h) => ({
+        component: h.component,
+        label: h.label,
+        lastSuccessAt: h.lastSuccessAt ? dateTime.format(h.lastSuccessAt) : null,
+        lastErrorAt: h.lastErrorAt ? dateTime.format(h.lastErrorAt) : null,
+        lastError: h.lastError,
+      })),
       delivery: Object.entries(figures.delivery).map(([channel, h]) => ({
         channel,
         label: labels[channel] ?? channel,

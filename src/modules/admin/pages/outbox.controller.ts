@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AuditService } from '../../../platform/audit';
 import { CurrentAccount, Permission, type SignedInAccount } from '../../../platform/http/access-policy';
 import { FormDto } from '../../../platform/http/form-fields';
 import { NotificationsError, NotificationsService } from '../../notifications';
 import { renderConsolePage } from '../admin-space';
+import { OutboxAdministrationService } from '../outbox-administration.service';
 import { AdminError, AdminErrorCode } from '../admin.errors';
 import { operatorRoleOf, OperatorRoles } from '../operator-roles';
 import { OUTBOX_STATUS_LABELS, outboxView } from '../outbox-view';
@@ -21,7 +21,7 @@ class EmptyFormDto extends FormDto {}
 export class OutboxController {
   constructor(
     private readonly notifications: NotificationsService,
-    private readonly audit: AuditService,
+    private readonly outboxAdministration: OutboxAdministrationService,
   ) {}
 
   @Get()
@@ -38,18 +38,7 @@ export class OutboxController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const failed = await this.notifications.list('failed', 1000);
-    let retried = 0;
-    for (const message of failed) {
-      try {
-        await this.notifications.retry(message.id);
-        await this.recordRetry(me.id, message.id);
-        retried++;
-      } catch (error) {
-        // Retried meanwhile by someone else: no longer failed.
-        if (!(error instanceof NotificationsError)) throw error;
-      }
-    }
+    const retried = (await this.outboxAdministration.retryAllFailed(me.id)).length;
     await this.renderList(req, res.status(200), 'failed', `${retried} message${retried > 1 ? 's' : ''} remis en file.`);
   }
 
@@ -67,25 +56,15 @@ export class OutboxController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    await this.find(id);
+    const message = await this.find(id);
     try {
       await this.notifications.retry(id);
     } catch (error) {
       if (!(error instanceof NotificationsError)) throw error;
       return this.renderMessage(req, res.status(409), id, undefined, 'Seul un message en échec peut être renvoyé.');
     }
-    await this.recordRetry(me.id, id);
+    await this.outboxAdministration.recordRetry(me.id, id, message.attempts);
     await this.renderMessage(req, res.status(200), id, 'Le message est remis en file d’envoi.');
-  }
-
-  private async recordRetry(operatorId: string, messageId: string): Promise<void> {
-    await this.audit.record({
-      actor: { type: 'operator', id: operatorId },
-      action: 'admin.outbox.retried',
-      target: { type: 'outbox_message', id: messageId },
-      outcome: 'success',
-      details: { before: { status: 'failed' }, after: { status: 'pending', attempts: 0 } },
-    });
   }
 
   private async find(id: string) {
