@@ -150,6 +150,8 @@ describe('Subscriptions in the console: « Changer le mode de gestion »', () =>
     assert.equal(audit.actor_id, supportId);
     assert.equal(audit.details.from, 'self-declaration');
     assert.equal(audit.details.to, 'administrator-managed');
+    assert.deepEqual(audit.details.before, { accountMode: 'self-declaration' });
+    assert.deepEqual(audit.details.after, { accountMode: 'administrator-managed' });
     assert.ok(Array.isArray(audit.details.consequences));
   });
 

@@ -456,7 +456,7 @@ export class SubscriptionsService {
           action: 'subscriptions.mode.changed',
           target: { type: 'subscription', id },
           outcome: 'success',
-          details: { from, to, consequences },
+          details: { before: { accountMode: from }, after: { accountMode: to }, from, to, consequences },
         },
         manager,
       );
