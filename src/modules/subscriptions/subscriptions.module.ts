@@ -22,6 +22,10 @@ import { AccessCodesService } from './access-codes.service';
 import { AccessCode } from './entities/access-code.entity';
 import { SubscriptionsClock } from './subscriptions.clock';
 import { SubscriptionsService } from './subscriptions.service';
+import { SubscriptionTermsService } from './subscription-terms.service';
+import { ProductsApiController } from './api/products-api.controller';
+import { PublisherReachService } from './api/publisher-reach';
+import { SubscriptionsApiController } from './api/subscriptions-api.controller';
 
 @Module({
   imports: [
@@ -38,7 +42,13 @@ import { SubscriptionsService } from './subscriptions.service';
       AccessCode,
     ]),
   ],
-  controllers: [MySubscriptionsController, ManageUsersController, CreateMyAccountController],
+  controllers: [
+    MySubscriptionsController,
+    ManageUsersController,
+    CreateMyAccountController,
+    ProductsApiController,
+    SubscriptionsApiController,
+  ],
   providers: [
     SubscriptionsService,
     SubscriptionsClock,
@@ -48,6 +58,8 @@ import { SubscriptionsService } from './subscriptions.service';
     UserManagementService,
     SubscriptionAdministrator,
     SubscriptionsExpiryJob,
+    SubscriptionTermsService,
+    PublisherReachService,
   ],
   exports: [SubscriptionsService, AccessCodesService],
 })
