@@ -73,13 +73,14 @@ export const MEMBER_SCHEMA: JsonSchema = {
   required: ['account_id', 'email', 'family_name', 'given_name', 'status', 'roles', 'joined_at'],
   properties: {
     account_id: { type: 'string', format: 'uuid' },
-    email: { type: 'string', format: 'email' },
+    email: { type: ['string', 'null'], format: 'email' },
     family_name: { type: ['string', 'null'] },
     given_name: { type: ['string', 'null'] },
     status: {
       type: 'string',
-      enum: ['active', 'pending', 'disabled'],
-      description: 'pending : invitation pas encore suivie (en attente d’activation)',
+      enum: ['active', 'pending', 'disabled', 'deleted'],
+      description:
+        'pending : invitation pas encore suivie (en attente d’activation) ; deleted : le compte n’existe plus',
     },
     roles: { type: 'array', items: ROLE_SCHEMA },
     joined_at: { type: 'string', format: 'date-time' },

@@ -33,7 +33,8 @@ export interface ProductRow {
 
 export interface MemberView {
   account_id: string;
-  email: string;
+  /** Null when the account no longer exists (its membership outlived it). */
+  email: string | null;
   family_name: string | null;
   given_name: string | null;
   status: string;
@@ -197,7 +198,7 @@ export class PublisherReachService {
       const account = await this.identity.findById(row.account_id);
       members.push({
         account_id: row.account_id,
-        email: account?.email ?? '',
+        email: account?.email ?? null,
         family_name: account?.familyName ?? null,
         given_name: account?.givenName ?? null,
         status: account?.status ?? 'deleted',
