@@ -637,6 +637,14 @@ describe('Subscriptions API (/api/v1/products, /api/v1/subscriptions)', () => {
         ],
         [api(tokens.reader).get(`/api/v1/subscriptions/${subs.a}/members?cursor=WyJ4Il0`), 'INVALID_CURSOR'],
         [api(tokens.reader).get('/api/v1/products?limit=1000')],
+        [
+          api(tokens.reader).get(`/api/v1/products?cursor=${Buffer.from('["a\\u0000"]').toString('base64url')}`),
+          'INVALID_CURSOR',
+        ],
+        [
+          api(tokens.reader).get(`/api/v1/products?cursor=${Buffer.from('[1]').toString('base64url')}`),
+          'INVALID_CURSOR',
+        ],
         [api(tokens.reader).get('/api/v1/subscriptions?product=a%00b')],
         [newSubscription(tokens.publisher, { subscriber: 'Nul\u0000' })],
         [newSubscription(tokens.publisher, { subscriber: long }), 'VALIDATION_FAILED'],

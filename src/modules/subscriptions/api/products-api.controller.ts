@@ -37,7 +37,10 @@ export class ProductsApiController {
   })
   @Get()
   async list(@Query() query: CursorPageQuery, @ApiClient() caller: ApiCaller) {
-    const after = decodeCursor(query.cursor, (p): p is [string] => p.length === 1 && typeof p[0] === 'string');
+    const after = decodeCursor(
+      query.cursor,
+      (p): p is [string] => p.length === 1 && typeof p[0] === 'string' && /^[a-z0-9][a-z0-9-]{0,63}$/.test(p[0]),
+    );
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.reach.products(reachOf(caller), { afterCode: after?.[0], limit: limit + 1 });
     return pageOf(rows, limit, (row) => [row.code], productJson);
