@@ -81,7 +81,7 @@ export class AccessCodesService {
    */
   async issue(
     subscriptionId: string,
-    options: { email?: string; actor?: SubscriptionsActor } = {},
+    options: { email?: string; actor?: SubscriptionsActor; firstOnly?: boolean } = {},
   ): Promise<IssuedAccessCodes> {
     const subscription = await this.subscriptions.getSubscription(subscriptionId);
     const email = options.email?.trim().toLowerCase();
@@ -96,6 +96,12 @@ export class AccessCodesService {
     const login = await this.dataSource.transaction(async (manager) => {
       // The subscription's row lock serialises two issues of the same codes.
       await manager.query('SELECT id FROM subscription WHERE id = $1 FOR UPDATE', [subscriptionId]);
+      // `firstOnly` (the API's issue, as opposed to its reset): a retried request never replaces codes just delivered.
+      if (options.firstOnly && (await manager.existsBy(AccessCode, { subscriptionId })))
+        throw new SubscriptionsError(
+          SubscriptionsErrorCode.ACCESS_CODES_ALREADY_ISSUED,
+          'Les codes d’accès de cet abonnement sont déjà émis : pour en émettre de nouveaux, réinitialisez-les.',
+        );
       await manager.delete(AccessCode, { subscriptionId });
       let login = `ABO-${randomCode(4)}-${randomCode(4)}`;
       while (await manager.existsBy(AccessCode, { login })) login = `ABO-${randomCode(4)}-${randomCode(4)}`;

@@ -9,6 +9,11 @@ export enum SubscriptionsErrorCode {
   SEATS_EXHAUSTED = 'SEATS_EXHAUSTED',
   ALREADY_MEMBER = 'ALREADY_MEMBER',
   MEMBER_NOT_FOUND = 'MEMBER_NOT_FOUND',
+  SEATS_IN_USE = 'SEATS_IN_USE',
+  NO_PERSONAL_ACCOUNT = 'NO_PERSONAL_ACCOUNT',
+  ACCESS_CODES_ALREADY_ISSUED = 'ACCESS_CODES_ALREADY_ISSUED',
+  ACCESS_CODES_NOT_FOUND = 'ACCESS_CODES_NOT_FOUND',
+  OUTSIDE_API_BINDING = 'OUTSIDE_API_BINDING',
 }
 
 const kinds: Record<SubscriptionsErrorCode, ErrorKind> = {
@@ -20,6 +25,11 @@ const kinds: Record<SubscriptionsErrorCode, ErrorKind> = {
   [SubscriptionsErrorCode.SEATS_EXHAUSTED]: 'conflict',
   [SubscriptionsErrorCode.ALREADY_MEMBER]: 'conflict',
   [SubscriptionsErrorCode.MEMBER_NOT_FOUND]: 'not_found',
+  [SubscriptionsErrorCode.SEATS_IN_USE]: 'conflict',
+  [SubscriptionsErrorCode.NO_PERSONAL_ACCOUNT]: 'conflict',
+  [SubscriptionsErrorCode.ACCESS_CODES_ALREADY_ISSUED]: 'conflict',
+  [SubscriptionsErrorCode.ACCESS_CODES_NOT_FOUND]: 'not_found',
+  [SubscriptionsErrorCode.OUTSIDE_API_BINDING]: 'forbidden',
 };
 
 export class SubscriptionsError extends DomainError {

@@ -24,6 +24,10 @@ import { AccessCodesService } from './access-codes.service';
 import { AccessCode } from './entities/access-code.entity';
 import { SubscriptionsClock } from './subscriptions.clock';
 import { SubscriptionsService } from './subscriptions.service';
+import { SubscriptionTermsService } from './subscription-terms.service';
+import { ProductsApiController } from './api/products-api.controller';
+import { PublisherReachService } from './api/publisher-reach';
+import { SubscriptionsApiController } from './api/subscriptions-api.controller';
 
 @Module({
   imports: [
@@ -46,6 +50,8 @@ import { SubscriptionsService } from './subscriptions.service';
     ManageUsersController,
     CreateMyAccountController,
     SubscriptionsConsoleController,
+    ProductsApiController,
+    SubscriptionsApiController,
   ],
   providers: [
     SubscriptionsService,
@@ -56,6 +62,8 @@ import { SubscriptionsService } from './subscriptions.service';
     UserManagementService,
     SubscriptionAdministrator,
     SubscriptionsExpiryJob,
+    SubscriptionTermsService,
+    PublisherReachService,
   ],
   exports: [SubscriptionsService, AccessCodesService],
 })

@@ -104,8 +104,9 @@ export interface MySubscription {
   products: MyProduct[];
 }
 
-/** Who acts: an operator at the command line (customer service), or an account. */
-export type SubscriptionsActor = { type: 'operator'; id?: string } | { type: 'account'; id: string };
+/** Who acts: an operator at the command line (customer service), an account, or a client of the JSON API. */
+export type SubscriptionsActor =
+  { type: 'operator'; id?: string } | { type: 'account'; id: string } | { type: 'client'; id: string };
 
 export const MODE_LABELS: Record<AccountMode, string> = {
   'self-declaration': 'auto-déclaration',

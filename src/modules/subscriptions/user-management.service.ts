@@ -9,7 +9,7 @@ import { Membership } from './entities/membership.entity';
 import { MEMBER_ROLES, type MemberRole } from './entities/membership-role.entity';
 import { Subscription } from './entities/subscription.entity';
 import { SubscriptionsError, SubscriptionsErrorCode } from './subscriptions.errors';
-import { SubscriptionsService, type RoleGrant } from './subscriptions.service';
+import { SubscriptionsService, type RoleGrant, type SubscriptionsActor } from './subscriptions.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -149,7 +149,7 @@ export class UserManagementService {
    */
   async createUser(
     subscriptionId: string,
-    admin: { id: string; name: string },
+    admin: { id: string; name: string; actor?: SubscriptionsActor },
     input: NewUser,
   ): Promise<{ accountId: string; attached: boolean }> {
     const email = input.email.trim().toLowerCase();
@@ -162,7 +162,8 @@ export class UserManagementService {
     const grants = parseAccess(input.access);
     if (grants === undefined || grants.length === 0) fields.access = 'Cochez au moins un accès (Lecteur ou Admin).';
     if (Object.keys(fields).length > 0) throw new UserFormError(fields);
-    const actor = { type: 'account' as const, id: admin.id };
+    // The JSON API invites on behalf of the publisher: its client is the actor.
+    const actor: SubscriptionsActor = admin.actor ?? { type: 'account', id: admin.id };
 
     const existing = await this.identity.findByEmail(email);
     if (existing) {

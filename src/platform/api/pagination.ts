@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { hasForbiddenCharacters } from '../http/input-guard';
 import { ApiError, ApiErrorCode } from './api.errors';
 import type { JsonSchema } from './openapi';
 
@@ -47,7 +48,9 @@ export function decodeCursor<T extends readonly unknown[]>(
   } catch {
     throw new ApiError(ApiErrorCode.INVALID_CURSOR);
   }
-  if (!Array.isArray(position) || !valid(position)) throw new ApiError(ApiErrorCode.INVALID_CURSOR);
+  // A cursor is base64: the input guard never saw its content (a NUL there would reach PostgreSQL: a 500).
+  if (!Array.isArray(position) || hasForbiddenCharacters(position) || !valid(position))
+    throw new ApiError(ApiErrorCode.INVALID_CURSOR);
   return position;
 }
 

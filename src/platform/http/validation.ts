@@ -18,7 +18,11 @@ export function fieldErrors(errors: ValidationError[], prefix = ''): FieldErrors
   const fields: FieldErrors = {};
   for (const error of errors) {
     const name = `${prefix}${error.property}`;
-    if (error.constraints) fields[name] = Object.values(error.constraints);
+    if (error.constraints)
+      fields[name] = Object.entries(error.constraints).map(([rule, message]) =>
+        // class-validator's own message for `forbidNonWhitelisted` is English.
+        rule === 'whitelistValidation' ? 'Ce champ n’est pas attendu ici.' : message,
+      );
     if (error.children?.length) Object.assign(fields, fieldErrors(error.children, `${name}.`));
   }
   return fields;

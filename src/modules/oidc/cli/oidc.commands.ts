@@ -48,7 +48,10 @@ export function oidcCommands({ withApplication }: CliRuntime): Command[] {
     .option('--dpop', 'jetons d’accès liés à une clé du site (DPoP, RFC 9449)')
     .option('--jwks <fichier>', 'clés publiques du site (JWKS, fichier JSON) pour private_key_jwt')
     .option('--jwks-uri <uri>', 'adresse des clés publiques du site (JWKS) pour private_key_jwt')
-    .option('--api-binding <kind:id>', 'rattache le client à une entité pour l’API (firm:<id> pour client-space:*)')
+    .option(
+      '--api-binding <kind:id>',
+      'rattache le client à une entité pour l’API (firm:<id> pour client-space:*, company:<id>, product:<code>)',
+    )
     .action(async (options: AddOptions) => {
       const binding = options.apiBinding === undefined ? undefined : parseApiBinding(options.apiBinding);
       if (options.apiBinding !== undefined && !binding)

@@ -7,6 +7,7 @@ import type { ProductSection } from '../entities/product.entity';
 import { renderAccessCodesLetter } from '../access-codes-letter';
 import { AccessCodesService } from '../access-codes.service';
 import { MODE_LABELS, SubscriptionsService } from '../subscriptions.service';
+import { SubscriptionTermsService } from '../subscription-terms.service';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -66,7 +67,7 @@ async function domain<T>(work: () => Promise<T>): Promise<T> {
 
 /**
  * `products:add`, `products:list`, `subscriptions:add`, `subscriptions:list`, `subscriptions:set-mode`,
- * `access-codes:issue`.
+ * `access-codes:issue`, `subscriptions:update`.
  */
 export function subscriptionsCommands({ withApplication, config }: CliRuntime): Command[] {
   const addProduct = new Command('products:add')
@@ -204,5 +205,25 @@ export function subscriptionsCommands({ withApplication, config }: CliRuntime): 
       if (issued.emailedTo) console.log(`E-mail de remise des codes envoyé à ${issued.emailedTo}.`);
     });
 
-  return [addProduct, listProducts, addSubscription, listSubscriptions, setMode, issueAccessCodes];
+  const updateSubscription = new Command('subscriptions:update')
+    .description('change les places ou les dates d’un abonnement (jamais moins de places que de membres)')
+    .argument('<abonnement>', 'identifiant de l’abonnement')
+    .option('--seats <nombre>', 'nombre de places')
+    .option('--start <AAAA-MM-JJ>', 'premier jour')
+    .option('--end <AAAA-MM-JJ>', 'dernier jour')
+    .action(async (id: string, options: { seats?: string; start?: string; end?: string }) => {
+      const change = {
+        seats: options.seats === undefined ? undefined : parseSeats(options.seats),
+        startsOn: options.start,
+        endsOn: options.end,
+      };
+      const s = await withApplication((context) =>
+        domain(() => context.get(SubscriptionTermsService).change(id, change, { type: 'operator' })),
+      );
+      console.log(
+        `Abonnement changé : ${s.id} (${s.subscriber})  places: ${s.seatsUsed}/${s.seats}  du ${s.startsOn} au ${s.endsOn}`,
+      );
+    });
+
+  return [addProduct, listProducts, addSubscription, listSubscriptions, setMode, issueAccessCodes, updateSubscription];
 }
