@@ -24,7 +24,8 @@ describe('Company accounts API (/api/v1/company-accounts)', () => {
       familyName: 'DUPONT',
     });
     await app.dataSource.query(
-      `UPDATE account SET profile = 'entreprise', siren = $2, siret = $3, organisation_name = $4 WHERE id = $1`,
+      `WITH numbers AS (INSERT INTO organisation_number (account_id, siren, siret) VALUES ($1, $2, $3))
+       UPDATE account SET profile = 'entreprise', organisation_name = $4 WHERE id = $1`,
       [id, siret.slice(0, 9), siret, `SOCIETE ${identifier.toUpperCase()}`],
     );
     return (await app.app.get(CompanyAccounts).ensurePrimary(id))!;

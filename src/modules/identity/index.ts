@@ -8,6 +8,11 @@ export {
   type NewAccount,
 } from './identity.service';
 export { parseSiren, parseSiret } from './organisation-numbers';
+export {
+  OrganisationNumbersPort,
+  type OrganisationNumberStore,
+  type OrganisationNumbers,
+} from './organisation-numbers.port';
 export type { AccountInvitation } from './invitation.service';
 export { IdentityError, IdentityErrorCode } from './identity.errors';
 export { DEVICE_COOKIE, SignInThrottle, THROTTLE_RULES, deviceCookie, tooManyAttempts } from './sign-in.throttle';

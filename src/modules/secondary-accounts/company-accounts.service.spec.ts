@@ -22,7 +22,9 @@ describe('CompanyAccounts', () => {
       familyName: 'Dupont',
     });
     await app.dataSource.query(
-      `UPDATE account SET profile = $2, siren = $3, siret = $4, organisation_name = 'COMPTE ASP1ENT DEV' WHERE id = $1`,
+      `WITH numbers AS (INSERT INTO organisation_number (account_id, siren, siret)
+         SELECT $1, $3::varchar, $4::varchar WHERE $3::varchar IS NOT NULL)
+       UPDATE account SET profile = $2, organisation_name = 'COMPTE ASP1ENT DEV' WHERE id = $1`,
       [id, profile, siren, siret],
     );
     return id;

@@ -16,6 +16,7 @@ import { NotificationsService } from '../notifications';
 import { frenchDateTime, readBilling, type BillingValues } from './company-billing';
 import { readIdentity, type IdentityValues } from './company-identity';
 import { CompanyAccount } from './entities/company-account.entity';
+import { OrganisationNumbersStore } from './organisation-numbers.store';
 import { SecondaryAccountsError, SecondaryAccountsErrorCode } from './secondary-accounts.errors';
 
 /**
@@ -31,6 +32,7 @@ export class CompanyAccounts {
     private readonly accounts: AccountService,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
+    private readonly numbers: OrganisationNumbersStore,
   ) {}
 
   /** The company account an identity account signs in as, or `undefined`. */
@@ -60,14 +62,16 @@ export class CompanyAccounts {
 
   /**
    * Creates the primary company account of an Entreprise registration, once (idempotent); nothing for another
-   * profile. The SIRET recorded at registration is split into SIREN and NIC; a SIREN alone leaves the NIC empty.
+   * profile. The SIRET recorded at registration (`organisation_number`) is split into SIREN and NIC; a SIREN alone
+   * leaves the NIC empty.
    */
   async ensurePrimary(accountId: string): Promise<CompanyAccount | undefined> {
     const existing = await this.ofAccount(accountId);
     if (existing) return existing;
     const registration = await this.identity.companyRegistration(accountId);
-    const siret = registration?.siret ? parseSiret(registration.siret) : undefined;
-    const siren = siret?.slice(0, 9) ?? registration?.siren;
+    const numbers = registration ? await this.numbers.registered(accountId) : undefined;
+    const siret = numbers?.siret ? parseSiret(numbers.siret) : undefined;
+    const siren = siret?.slice(0, 9) ?? numbers?.siren;
     if (!registration || !siren) return undefined;
     await this.dataSource.transaction(async (manager) => {
       const inserted = await manager

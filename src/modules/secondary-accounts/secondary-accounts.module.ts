@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MenuRegistry } from '../../platform/views/menus';
-import { IdentityModule } from '../identity';
+import { IdentityModule, OrganisationNumbersPort } from '../identity';
 import { NotificationsModule } from '../notifications';
 import { CompanyAccountsApiController } from './api/company-accounts-api.controller';
 import { CompanyAccess } from './company-access';
@@ -9,6 +9,8 @@ import { CompanyAccountsDemo } from './company-accounts.demo';
 import { Mailboxes } from './mailboxes.service';
 import { CompanyAccounts } from './company-accounts.service';
 import { CompanyAccount } from './entities/company-account.entity';
+import { OrganisationNumber } from './entities/organisation-number.entity';
+import { OrganisationNumbersStore } from './organisation-numbers.store';
 import { CompanyTeleprocedure, Teleprocedure } from './entities/teleprocedure.entity';
 import { CompanyAccountController } from './pages/company-account.controller';
 import { PrimaryCompanyAccount } from './pages/primary-company-account.check';
@@ -22,7 +24,7 @@ import { Teleprocedures } from './teleprocedures.service';
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([CompanyAccount, Teleprocedure, CompanyTeleprocedure]),
+    TypeOrmModule.forFeature([CompanyAccount, Teleprocedure, CompanyTeleprocedure, OrganisationNumber]),
     IdentityModule,
     NotificationsModule,
   ],
@@ -35,11 +37,19 @@ import { Teleprocedures } from './teleprocedures.service';
     Mailboxes,
     CompanyAccess,
     CompanyAccountsDemo,
+    OrganisationNumbersStore,
   ],
   exports: [CompanyAccounts, SecondaryAccounts, Teleprocedures, CompanyAccountsDemo],
 })
 export class SecondaryAccountsModule {
-  constructor(menus: MenuRegistry, companies: CompanyAccounts) {
+  constructor(
+    menus: MenuRegistry,
+    companies: CompanyAccounts,
+    numbersPort: OrganisationNumbersPort,
+    numbers: OrganisationNumbersStore,
+  ) {
+    // Identity reads and records the SIREN/SIRET through its port; this module keeps them.
+    numbersPort.attach(numbers);
     // « Gestion des Comptes », in the account space's menu of a company's primary account only.
     menus.add('account', {
       key: 'entreprise',
