@@ -10,6 +10,7 @@ import {
   IdentityErrorCode,
   IdentityService,
   parseSiret,
+  type AccountActor,
   type IdentityEvents,
 } from '../identity';
 import { NotificationsService } from '../notifications';
@@ -122,7 +123,7 @@ export class CompanyAccounts {
    * Saves the « Identité » tab of a company account (the NIC checked with the SIREN's SIRET key); `FORM_INVALID` with
    * a French message per field otherwise. Audited.
    */
-  async updateIdentity(companyId: string, form: IdentityValues, by: string): Promise<CompanyAccount> {
+  async updateIdentity(companyId: string, form: IdentityValues, by: string | AccountActor): Promise<CompanyAccount> {
     const company = await this.companies.findOneBy({ id: companyId });
     if (!company)
       throw new SecondaryAccountsError(SecondaryAccountsErrorCode.COMPANY_ACCOUNT_NOT_FOUND, 'Compte introuvable.');
@@ -137,7 +138,7 @@ export class CompanyAccounts {
       await manager.getRepository(CompanyAccount).update({ id: companyId }, values);
       await this.audit.record(
         {
-          actor: { type: 'account', id: by },
+          actor: typeof by === 'string' ? { type: 'account', id: by } : by,
           action: 'secondary-accounts.identity.updated',
           target: { type: 'company_account', id: companyId },
           outcome: 'success',
