@@ -31,6 +31,7 @@ import { IdentityDocuments } from './identity-documents';
 import { documentUploadMiddleware } from './pages/document-upload.middleware';
 import { AccountAccessPort } from './account-access';
 import { OrganisationNumbersPort } from './organisation-numbers.port';
+import { PasswordChangeHooks } from './password-change.hooks';
 import { NotificationsModule } from '../notifications';
 import { IdentityService } from './identity.service';
 import { SignInThrottle } from './sign-in.throttle';
@@ -68,6 +69,7 @@ import { PersonalAccountRegistration } from './personal-account-registration';
     AccountSecrets,
     AccountAccessPort,
     OrganisationNumbersPort,
+    PasswordChangeHooks,
     AccountService,
     RecoveryService,
     ActiveAccounts,
@@ -83,6 +85,7 @@ import { PersonalAccountRegistration } from './personal-account-registration';
     PendingAccountsJob,
     AccountAccessPort,
     OrganisationNumbersPort,
+    PasswordChangeHooks,
     AccountService,
     PersonalAccountRegistration,
   ],

@@ -13,6 +13,7 @@ export {
   type OrganisationNumberStore,
   type OrganisationNumbers,
 } from './organisation-numbers.port';
+export { PasswordChangeHooks, type PasswordChange, type PasswordChangeHook } from './password-change.hooks';
 export type { AccountInvitation } from './invitation.service';
 export { IdentityError, IdentityErrorCode } from './identity.errors';
 export { DEVICE_COOKIE, SignInThrottle, THROTTLE_RULES, deviceCookie, tooManyAttempts } from './sign-in.throttle';

@@ -1,7 +1,7 @@
 import { isUUID } from 'class-validator';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import type { DataSource, Repository } from 'typeorm';
+import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../../platform/audit';
 import { OnDomainEvent } from '../../platform/events';
 import {
@@ -12,6 +12,7 @@ import {
   parseSiret,
   type AccountActor,
   type IdentityEvents,
+  type PasswordChange,
 } from '../identity';
 import { NotificationsService } from '../notifications';
 import { frenchDateTime, readBilling, type BillingValues } from './company-billing';
@@ -210,32 +211,30 @@ export class CompanyAccounts {
   /**
    * The declarations portal's notice: when a company account's password is changed or reset (« Mot de passe », a
    * recovery link, or the primary resetting a secondary's), its responsable is told by e-mail. The password reset a
-   * switch to a mailbox required is then done.
+   * switch to a mailbox required is then done. Identity's `PasswordChangeHooks` (registered by the module) runs this in
+   * the transaction that stores the password: the notice is queued if and only if the change commits.
    */
-  @OnDomainEvent('identity.account.password-changed')
-  async onPasswordChanged(event: IdentityEvents['identity.account.password-changed']): Promise<void> {
-    const company = await this.ofAccount(event.accountId);
+  async onPasswordChanged(manager: EntityManager, event: PasswordChange): Promise<void> {
+    const companies = manager.getRepository(CompanyAccount);
+    const company = await companies.findOneBy({ accountId: event.accountId });
     if (!company) return;
-    await this.dataSource.transaction(async (manager) => {
-      if (company.passwordResetRequired)
-        await manager.getRepository(CompanyAccount).update({ id: company.id }, { passwordResetRequired: false });
-      if (company.email)
-        await this.notifications.enqueueEmail(manager, {
-          to: company.email,
-          template: 'company-password-changed',
-          data: {
-            salutation:
-              company.civility === 'madame'
-                ? 'Madame'
-                : company.civility === 'monsieur'
-                  ? 'Monsieur'
-                  : 'Madame, Monsieur',
-            accountName: company.login,
-            changedAt: frenchDateTime(event.occurredAt),
-          },
-          idempotencyKey: `company-password-changed:${company.id}:${event.occurredAt.getTime()}`,
-        });
-    });
+    if (company.passwordResetRequired) await companies.update({ id: company.id }, { passwordResetRequired: false });
+    if (company.email)
+      await this.notifications.enqueueEmail(manager, {
+        to: company.email,
+        template: 'company-password-changed',
+        data: {
+          salutation:
+            company.civility === 'madame'
+              ? 'Madame'
+              : company.civility === 'monsieur'
+                ? 'Monsieur'
+                : 'Madame, Monsieur',
+          accountName: company.login,
+          changedAt: frenchDateTime(event.occurredAt),
+        },
+        idempotencyKey: `company-password-changed:${company.id}:${event.occurredAt.getTime()}`,
+      });
   }
 
   /** An Entreprise account becomes a primary company account when activated. */

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MenuRegistry } from '../../platform/views/menus';
-import { IdentityModule, OrganisationNumbersPort } from '../identity';
+import { IdentityModule, OrganisationNumbersPort, PasswordChangeHooks } from '../identity';
 import { NotificationsModule } from '../notifications';
 import { CompanyAccountsApiController } from './api/company-accounts-api.controller';
 import { CompanyAccess } from './company-access';
@@ -47,7 +47,10 @@ export class SecondaryAccountsModule {
     companies: CompanyAccounts,
     numbersPort: OrganisationNumbersPort,
     numbers: OrganisationNumbersStore,
+    passwordHooks: PasswordChangeHooks,
   ) {
+    // The responsable's notice of a new password, queued in identity's transaction.
+    passwordHooks.add((manager, change) => companies.onPasswordChanged(manager, change));
     // Identity reads and records the SIREN/SIRET through its port; this module keeps them.
     numbersPort.attach(numbers);
     // « Gestion des Comptes », in the account space's menu of a company's primary account only.
