@@ -33,6 +33,7 @@ import { OidcClientDisabled1796096557729 } from './1796096557729-oidc-client-dis
 import { OidcGrantLookupIndex1796096675059 } from './1796096675059-oidc-grant-lookup-index';
 import { SubscriptionsProductChangeNotify1796106136851 } from './1796106136851-subscriptions-product-change-notify';
 import { SecondaryAccountsChangeNotify1796106857750 } from './1796106857750-secondary-accounts-change-notify';
+import { SecondaryAccountsOrganisationNumbers1796105114056 } from './1796105114056-secondary-accounts-organisation-numbers';
 
 /**
  * Every migration, in order. A migration is never edited once landed (STYLE.md); a new one is added at the end of
@@ -69,6 +70,7 @@ export const migrations = [
   LegalDocuments1796094672500,
   OidcClientDisabled1796096557729,
   OidcGrantLookupIndex1796096675059,
+  SecondaryAccountsOrganisationNumbers1796105114056,
   SubscriptionsProductChangeNotify1796106136851,
   SecondaryAccountsChangeNotify1796106857750,
 ];

@@ -198,7 +198,8 @@ describe('Personal accounts in a browser', { skip: browserSkipReason() }, () => 
     await company.getByRole('button', { name: 'Valider' }).click();
     await company.waitForSelector('text=Un e-mail d’activation vient d’être envoyé à paul@martin-sarl.fr.');
     const row = await app.dataSource.query<Array<{ siret: string; contract_number: string; identifier: string }>>(
-      `SELECT siret, contract_number, identifier FROM account WHERE email = 'paul@martin-sarl.fr'`,
+      `SELECT o.siret, a.contract_number, a.identifier FROM account a
+       JOIN organisation_number o ON o.account_id = a.id WHERE a.email = 'paul@martin-sarl.fr'`,
     );
     assert.deepEqual(row[0], { siret: '73282932000074', contract_number: 'CT-2026-001', identifier: 'paul.martin' });
     await company.close();

@@ -132,6 +132,13 @@ describe('Account space, recovery and identity documents (real SMTP server, SMS 
     );
     assert.equal(document.media_type, 'application/pdf', 'the type comes from the content, not the name');
     assert.ok(existsSync(join(app.config.dataDir, 'files', ...document.storage_key.split('/'))));
+    // The SIRET is not identity's: the company accounts module keeps it with the pending registration.
+    const numbersOf = () =>
+      app.dataSource.query<Array<{ siren: string; siret: string | null; nic: string | null; profile: string | null }>>(
+        `SELECT o.siren, o.siret, c.nic, c.profile FROM account a JOIN organisation_number o ON o.account_id = a.id
+         LEFT JOIN company_account c ON c.account_id = a.id WHERE a.email = 'paul@martin-sarl.fr'`,
+      );
+    assert.deepEqual(await numbersOf(), [{ siren: '732829320', siret: '73282932000074', nic: null, profile: null }]);
 
     await deliver();
     const mail = await smtp.waitFor(sentTo('paul@martin-sarl.fr'));
@@ -142,6 +149,19 @@ describe('Account space, recovery and identity documents (real SMTP server, SMS 
     await accountSpace(holder, 'paul.martin');
     const profile = await holder.get(`${app.url}/compte/profil`);
     assert.match(profile.body, /Carte nationale d’identité/);
+    // Activated: the registration became the company's primary account, and the pages read the numbers from it.
+    assert.deepEqual(await numbersOf(), [
+      { siren: '732829320', siret: '73282932000074', nic: '00074', profile: 'primary' },
+    ]);
+    assert.match(profile.body, /SIRET 73282932000074/);
+    assert.match((await holder.get(`${app.url}/compte`)).body, /\(SIRET 73282932000074\)/);
+    assert.equal((await holder.get(`${app.url}/compte/entreprise`)).status, 200, '« Gestion des Comptes »');
+    const found = await app.app.get(IdentityService).search({ text: '732 829 320' });
+    assert.deepEqual(
+      found.map((a) => a.identifier),
+      ['paul.martin'],
+      'the console finds it by SIREN',
+    );
     const download = await holder.download(`${app.url}/compte/piece-identite/${document.id}`);
     assert.equal(download.status, 200);
     assert.equal(download.headers.get('content-type'), 'application/pdf');

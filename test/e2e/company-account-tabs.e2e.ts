@@ -29,7 +29,8 @@ describe('« Gestion des Comptes »: Facturation, Mot de passe, and « Modifier 
       familyName: 'DUPONT',
     });
     await app.dataSource.query(
-      `UPDATE account SET profile = 'entreprise', siren = $2, siret = $3, civility = 'monsieur',
+      `WITH numbers AS (INSERT INTO organisation_number (account_id, siren, siret) VALUES ($1, $2, $3))
+       UPDATE account SET profile = 'entreprise', civility = 'monsieur',
          organisation_name = $4, address_line = '56 rue de Billancourt', postal_code = '92100',
          city = 'BOULOGNE BILLANCOURT' WHERE id = $1`,
       [id, siret.slice(0, 9), siret, `SOCIETE ${identifier.toUpperCase()}`],

@@ -35,7 +35,8 @@ describe('« Gestion des Comptes » (company accounts, pages)', () => {
       familyName: 'DUPONT',
     });
     await app.dataSource.query(
-      `UPDATE account SET profile = 'entreprise', siren = $2, siret = $3, civility = 'monsieur',
+      `WITH numbers AS (INSERT INTO organisation_number (account_id, siren, siret) VALUES ($1, $2, $3))
+       UPDATE account SET profile = 'entreprise', civility = 'monsieur',
          organisation_name = 'COMPTE ASP1ENT DEV', landline_phone = '0149098737' WHERE id = $1`,
       [id, siren, siret],
     );

@@ -25,7 +25,8 @@ describe('Secondary accounts (« Gestion de vos comptes secondaires »)', () => 
       familyName: 'BRUN',
     });
     await app.dataSource.query(
-      `UPDATE account SET profile = 'entreprise', siren = $2, siret = $3, organisation_name = $4 WHERE id = $1`,
+      `WITH numbers AS (INSERT INTO organisation_number (account_id, siren, siret) VALUES ($1, $2, $3))
+       UPDATE account SET profile = 'entreprise', organisation_name = $4 WHERE id = $1`,
       [id, siret.slice(0, 9), siret, `SOCIETE ${identifier.toUpperCase()}`],
     );
     await app.app.get(CompanyAccounts).ensurePrimary(id);

@@ -40,7 +40,8 @@ describe('Téléprocédures: catalogue (CLI), « Options » tab, secondary accou
       familyName: 'BRUN',
     });
     await app.dataSource.query(
-      `UPDATE account SET profile = 'entreprise', siren = $2, siret = $3, organisation_name = 'SOCIETE' WHERE id = $1`,
+      `WITH numbers AS (INSERT INTO organisation_number (account_id, siren, siret) VALUES ($1, $2, $3))
+       UPDATE account SET profile = 'entreprise', organisation_name = 'SOCIETE' WHERE id = $1`,
       [id, siret.slice(0, 9), siret],
     );
     await app.app.get(CompanyAccounts).ensurePrimary(id);

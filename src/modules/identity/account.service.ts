@@ -13,6 +13,7 @@ import { IdentityError, IdentityErrorCode } from './identity.errors';
 import { LEGAL_VERSIONS } from './legal';
 import { frenchDateTime } from './french-dates';
 import { passwordHasher } from './password-hasher';
+import { PasswordChangeHooks } from './password-change.hooks';
 import { WebSessionStore } from '../../platform/first-party/web-session.store';
 import { SignInThrottle } from './sign-in.throttle';
 import { IdentityDocuments } from './identity-documents';
@@ -75,6 +76,7 @@ export class AccountService {
     private readonly webSessions: WebSessionStore,
     private readonly documents: IdentityDocuments,
     private readonly throttle: SignInThrottle,
+    private readonly passwordHooks: PasswordChangeHooks,
   ) {}
 
   async get(accountId: string): Promise<Account | undefined> {
@@ -195,7 +197,7 @@ export class AccountService {
 
   /**
    * Sets the password, ends every other session (provider sessions with their sites, account-space sessions) and warns
-   * the holder by e-mail. The sessions are ended after the commit: the provider's state is read on other connections.
+   * the holder by e-mail; the modules' `PasswordChangeHooks` run in the same transaction. The sessions are ended after the commit: the provider's state is read on other connections.
    */
   async setPassword(account: Account, password: string, context: PasswordChangeContext): Promise<void> {
     const passwordHash = await passwordHasher.hash(password);
@@ -215,6 +217,7 @@ export class AccountService {
       await this.audit.recordAccountAction(manager, account.id, 'identity.password.changed', {
         details: { via: context.via },
       });
+      await this.passwordHooks.run(manager, { accountId: account.id, occurredAt: now, via: context.via });
     });
     await this.endOtherSessions(account.id, context);
     await this.events.publish('identity.account.password-changed', {

@@ -30,6 +30,8 @@ import { IdentityDocument } from './entities/identity-document.entity';
 import { IdentityDocuments } from './identity-documents';
 import { documentUploadMiddleware } from './pages/document-upload.middleware';
 import { AccountAccessPort } from './account-access';
+import { OrganisationNumbersPort } from './organisation-numbers.port';
+import { PasswordChangeHooks } from './password-change.hooks';
 import { NotificationsModule } from '../notifications';
 import { IdentityService } from './identity.service';
 import { SignInThrottle } from './sign-in.throttle';
@@ -66,6 +68,8 @@ import { PersonalAccountRegistration } from './personal-account-registration';
     InvitationService,
     AccountSecrets,
     AccountAccessPort,
+    OrganisationNumbersPort,
+    PasswordChangeHooks,
     AccountService,
     RecoveryService,
     ActiveAccounts,
@@ -80,6 +84,8 @@ import { PersonalAccountRegistration } from './personal-account-registration';
     ActivationService,
     PendingAccountsJob,
     AccountAccessPort,
+    OrganisationNumbersPort,
+    PasswordChangeHooks,
     AccountService,
     PersonalAccountRegistration,
   ],

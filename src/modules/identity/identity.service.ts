@@ -14,6 +14,7 @@ import { WebSessionStore } from '../../platform/first-party/web-session.store';
 import { ActivationLinks } from './activation-links';
 import { RecoveryService } from './recovery.service';
 import { AccountService } from './account.service';
+import { OrganisationNumbersPort } from './organisation-numbers.port';
 
 /** What an operator searches accounts by (the console). */
 export interface AccountSearch {
@@ -58,8 +59,6 @@ export interface CompanyRegistration {
   identifier: string;
   email: string;
   organisationName: string | null;
-  siren: string | null;
-  siret: string | null;
   civility: Account['civility'];
   givenName: string | null;
   familyName: string | null;
@@ -100,6 +99,7 @@ export class IdentityService {
     private readonly recovery: RecoveryService,
     private readonly accountService: AccountService,
     private readonly documents: IdentityDocuments,
+    private readonly organisationNumbers: OrganisationNumbersPort,
   ) {}
 
   /**
@@ -150,10 +150,13 @@ export class IdentityService {
     const text = query.text?.trim().toLowerCase();
     if (text) {
       const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      // A SIREN or SIRET (or part of one): the accounts the company accounts module knows by it.
+      const digits = text.replace(/\s/g, '');
+      const numbered = /^[0-9]{3,14}$/.test(digits) ? await this.organisationNumbers.accountsMatching(digits, 200) : [];
       builder.andWhere(
         `(account.identifier LIKE :like OR account.email LIKE :like OR lower(account.given_name) LIKE :like
-          OR lower(account.family_name) LIKE :like OR account.siren LIKE :like)`,
-        { like },
+          OR lower(account.family_name) LIKE :like${numbered.length ? ' OR account.id IN (:...numbered)' : ''})`,
+        { like, numbered },
       );
     }
     if (query.status) builder.andWhere('account.status = :status', { status: query.status });
@@ -350,7 +353,10 @@ export class IdentityService {
     return account ? view(account) : undefined;
   }
 
-  /** The registration of an Entreprise account (its SIREN/SIRET, organisation, responsable), or `undefined`. */
+  /**
+   * The registration of an Entreprise account (organisation, responsable, address), or `undefined`. Its SIREN/SIRET
+   * are the company accounts module's (`OrganisationNumbersPort`).
+   */
   async companyRegistration(accountId: string): Promise<CompanyRegistration | undefined> {
     const a = await this.accounts.findOneBy({ id: accountId, profile: 'entreprise' });
     if (!a) return undefined;
@@ -359,8 +365,6 @@ export class IdentityService {
       identifier: a.identifier,
       email: a.email,
       organisationName: a.organisationName,
-      siren: a.siren,
-      siret: a.siret,
       civility: a.civility,
       givenName: a.givenName,
       familyName: a.familyName,

@@ -9,6 +9,12 @@ export {
   type NewAccount,
 } from './identity.service';
 export { parseSiren, parseSiret } from './organisation-numbers';
+export {
+  OrganisationNumbersPort,
+  type OrganisationNumberStore,
+  type OrganisationNumbers,
+} from './organisation-numbers.port';
+export { PasswordChangeHooks, type PasswordChange, type PasswordChangeHook } from './password-change.hooks';
 export type { AccountInvitation } from './invitation.service';
 export { IdentityError, IdentityErrorCode } from './identity.errors';
 export { DEVICE_COOKIE, SignInThrottle, THROTTLE_RULES, deviceCookie, tooManyAttempts } from './sign-in.throttle';

@@ -128,12 +128,11 @@ export class RegistrationValidator {
       ...person,
       profile: form.profile,
       identifier,
-      siren: siren ?? null,
-      siret: siret ?? null,
       rna: rna ?? null,
       contractNumber: form.profile === 'entreprise' && contractNumber ? contractNumber : null,
     };
-    return { values: { account, email, activationChannel, document }, errors: errors.fields };
+    const organisationNumbers = siren ? { siren, siret: siret ?? null } : undefined;
+    return { values: { account, email, activationChannel, document, organisationNumbers }, errors: errors.fields };
   }
 
   /** The identity document of an Entreprise registration: kind, presence, size, and type read from the content. */

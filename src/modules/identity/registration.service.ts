@@ -12,6 +12,7 @@ import { Account } from './entities/account.entity';
 import { IdentityDocuments } from './identity-documents';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
 import { LEGAL_VERSIONS } from './legal';
+import { OrganisationNumbersPort } from './organisation-numbers.port';
 import { passwordHasher } from './password-hasher';
 import { RegistrationValidator, type RegistrationForm } from './registration-validator';
 import { SignInThrottle } from './sign-in.throttle';
@@ -47,6 +48,7 @@ export class RegistrationService {
     private readonly validator: RegistrationValidator,
     private readonly links: ActivationLinks,
     private readonly throttle: SignInThrottle,
+    private readonly organisationNumbers: OrganisationNumbersPort,
   ) {}
 
   get smsAvailable(): boolean {
@@ -91,6 +93,9 @@ export class RegistrationService {
           privacyAcceptedAt: now,
         }),
       );
+      // The SIREN/SIRET go to the company accounts module, in this transaction: kept with the pending registration.
+      if (values.organisationNumbers)
+        await this.organisationNumbers.record(manager, account.id, values.organisationNumbers);
       if (values.document) {
         const { kind, buffer, mediaType } = values.document;
         await this.documents.store(manager, account.id, kind, buffer, mediaType);

@@ -3,11 +3,12 @@ import { Cron, CronExpression } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JWK } from 'jose';
-import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import type { ApiTokenKeys } from '../../platform/api/api-access';
+import { unboundScope } from '../../platform/api/api-scopes';
 import { AuditService } from '../../platform/audit';
 import { ExclusiveJobRunner } from '../../platform/jobs/exclusive-job.runner';
 import { LOGGER } from '../../platform/logging/logger';
@@ -139,7 +140,18 @@ export class OidcProviderService implements OnModuleDestroy, ApiTokenKeys {
     return session.accountId ?? undefined;
   }
 
+  /**
+   * The provider's check of a client's metadata, and the platform's rule on API bindings: a scope that acts on one
+   * firm or one company (`API_SCOPE_BINDINGS`) is only registered with a binding of that kind. Called when a client is
+   * registered or changed, not when a stored client is loaded (the token endpoint refuses unbound scopes then).
+   */
   async validateClient(metadata: ClientMetadata): Promise<void> {
+    const scopes = typeof metadata.scope === 'string' ? metadata.scope.split(' ') : [];
+    const unbound = unboundScope(scopes, metadata.api_binding);
+    if (unbound)
+      throw new errors.InvalidClientMetadata(
+        `la portée ${unbound.scope} demande un rattachement api_binding de type ${unbound.kind} (${unbound.kind}:<id>)`,
+      );
     if (!this.current) {
       await this.keys.ensureKeys();
       await this.refreshKeys();

@@ -2,8 +2,8 @@ import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provid
 import {
   API_BINDING_CLAIM,
   API_SCOPE_NAMES,
-  FIRM_BOUND_SCOPES,
   isApiBinding,
+  unboundScope,
   type ApiScope,
 } from '../../platform/api/api-scopes';
 import type { ResourceServerRegistry } from './resource-server.registry';
@@ -17,8 +17,12 @@ type Features = NonNullable<Configuration['features']>;
  *
  * - The platform's own API (`${PUBLIC_URL}/api`) takes client-credentials tokens only; a client that asks for API
  *   scopes without `resource` gets it by default.
- * - A client gets, of the API's scopes, those its registration lists in `scope`; `client-space:*` also need a firm
- *   binding (`api_binding`), which the token carries as the `api_binding` claim.
+ * - A client gets, of the API's scopes, those its registration lists in `scope`; the scope families that act on one
+ *   thing (`client-space:*` on a firm, `company-accounts:*` on a company: `API_SCOPE_BINDINGS`) also need a binding of
+ *   that kind (`api_binding`), which the token carries as the `api_binding` claim. Asking for such a scope without
+ *   the binding is `invalid_scope` (RFC 6749 §5.2), never a token that every call would answer with a 404. The binding
+ *   is also required when a client is registered (`OidcProviderService.validateClient`); the token endpoint holds the
+ *   rule for clients registered before it, or whose binding was changed since.
  */
 export function resourceIndicatorsConfiguration(resources: ResourceServerRegistry): {
   resourceIndicators: Features['resourceIndicators'];
@@ -44,10 +48,18 @@ export function resourceIndicatorsConfiguration(resources: ResourceServerRegistr
         if (server.builtIn && !isClientCredentials(ctx))
           throw new errors.InvalidTarget('the platform API only accepts client credentials access tokens');
         const registered = new Set((client.scope ?? '').split(' '));
-        const bound = isApiBinding(client.metadata()['api_binding']);
+        const binding: unknown = client.metadata()['api_binding'];
+        if (server.builtIn) {
+          const requested = ctx.oidc.params?.scope;
+          const unbound = unboundScope(typeof requested === 'string' ? requested.split(' ') : [], binding);
+          if (unbound)
+            throw new errors.InvalidScope(
+              `requested scope requires an api_binding of kind ${unbound.kind}`,
+              unbound.scope,
+            );
+        }
         const allowed = server.scopes.filter(
-          (scope) =>
-            registered.has(scope) && (!server.builtIn || bound || !FIRM_BOUND_SCOPES.includes(scope as ApiScope)),
+          (scope) => registered.has(scope) && (!server.builtIn || !unboundScope([scope], binding)),
         );
         if (allowed.length === 0) throw new errors.InvalidTarget('client is not allowed any scope of this resource');
         return {
@@ -66,14 +78,12 @@ export function resourceIndicatorsConfiguration(resources: ResourceServerRegistr
     },
     extraClientMetadata: {
       properties: ['api_binding'],
-      validator: (_ctx, key, value, metadata) => {
+      // Only the binding's shape here: this also runs when a stored client is loaded, and a client registered before
+      // a binding rule must keep working for its other scopes (the token endpoint refuses the unbound ones).
+      validator: (_ctx, key, value) => {
         if (key !== 'api_binding') return;
         if (value !== undefined && !isApiBinding(value))
           throw new errors.InvalidClientMetadata('api_binding must be an object { kind, id }');
-        const scopes = typeof metadata.scope === 'string' ? metadata.scope.split(' ') : [];
-        const needsFirm = scopes.some((scope) => FIRM_BOUND_SCOPES.includes(scope as ApiScope));
-        if (needsFirm && (!isApiBinding(value) || value.kind !== 'firm'))
-          throw new errors.InvalidClientMetadata('client-space scopes require an api_binding of kind firm');
       },
     },
   };

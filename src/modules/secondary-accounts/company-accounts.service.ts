@@ -1,7 +1,7 @@
 import { isUUID } from 'class-validator';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import type { DataSource, Repository } from 'typeorm';
+import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../../platform/audit';
 import { OnDomainEvent } from '../../platform/events';
 import {
@@ -10,12 +10,15 @@ import {
   IdentityErrorCode,
   IdentityService,
   parseSiret,
+  type AccountActor,
   type IdentityEvents,
+  type PasswordChange,
 } from '../identity';
 import { NotificationsService } from '../notifications';
 import { frenchDateTime, readBilling, type BillingValues } from './company-billing';
 import { readIdentity, type IdentityValues } from './company-identity';
 import { CompanyAccount } from './entities/company-account.entity';
+import { OrganisationNumbersStore } from './organisation-numbers.store';
 import { SecondaryAccountsError, SecondaryAccountsErrorCode } from './secondary-accounts.errors';
 
 /**
@@ -31,6 +34,7 @@ export class CompanyAccounts {
     private readonly accounts: AccountService,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
+    private readonly numbers: OrganisationNumbersStore,
   ) {}
 
   /** The company account an identity account signs in as, or `undefined`. */
@@ -60,14 +64,16 @@ export class CompanyAccounts {
 
   /**
    * Creates the primary company account of an Entreprise registration, once (idempotent); nothing for another
-   * profile. The SIRET recorded at registration is split into SIREN and NIC; a SIREN alone leaves the NIC empty.
+   * profile. The SIRET recorded at registration (`organisation_number`) is split into SIREN and NIC; a SIREN alone
+   * leaves the NIC empty.
    */
   async ensurePrimary(accountId: string): Promise<CompanyAccount | undefined> {
     const existing = await this.ofAccount(accountId);
     if (existing) return existing;
     const registration = await this.identity.companyRegistration(accountId);
-    const siret = registration?.siret ? parseSiret(registration.siret) : undefined;
-    const siren = siret?.slice(0, 9) ?? registration?.siren;
+    const numbers = registration ? await this.numbers.registered(accountId) : undefined;
+    const siret = numbers?.siret ? parseSiret(numbers.siret) : undefined;
+    const siren = siret?.slice(0, 9) ?? numbers?.siren;
     if (!registration || !siren) return undefined;
     await this.dataSource.transaction(async (manager) => {
       const inserted = await manager
@@ -118,7 +124,7 @@ export class CompanyAccounts {
    * Saves the « Identité » tab of a company account (the NIC checked with the SIREN's SIRET key); `FORM_INVALID` with
    * a French message per field otherwise. Audited.
    */
-  async updateIdentity(companyId: string, form: IdentityValues, by: string): Promise<CompanyAccount> {
+  async updateIdentity(companyId: string, form: IdentityValues, by: string | AccountActor): Promise<CompanyAccount> {
     const company = await this.companies.findOneBy({ id: companyId });
     if (!company)
       throw new SecondaryAccountsError(SecondaryAccountsErrorCode.COMPANY_ACCOUNT_NOT_FOUND, 'Compte introuvable.');
@@ -133,7 +139,7 @@ export class CompanyAccounts {
       await manager.getRepository(CompanyAccount).update({ id: companyId }, values);
       await this.audit.record(
         {
-          actor: { type: 'account', id: by },
+          actor: typeof by === 'string' ? { type: 'account', id: by } : by,
           action: 'secondary-accounts.identity.updated',
           target: { type: 'company_account', id: companyId },
           outcome: 'success',
@@ -205,32 +211,30 @@ export class CompanyAccounts {
   /**
    * The declarations portal's notice: when a company account's password is changed or reset (« Mot de passe », a
    * recovery link, or the primary resetting a secondary's), its responsable is told by e-mail. The password reset a
-   * switch to a mailbox required is then done.
+   * switch to a mailbox required is then done. Identity's `PasswordChangeHooks` (registered by the module) runs this in
+   * the transaction that stores the password: the notice is queued if and only if the change commits.
    */
-  @OnDomainEvent('identity.account.password-changed')
-  async onPasswordChanged(event: IdentityEvents['identity.account.password-changed']): Promise<void> {
-    const company = await this.ofAccount(event.accountId);
+  async onPasswordChanged(manager: EntityManager, event: PasswordChange): Promise<void> {
+    const companies = manager.getRepository(CompanyAccount);
+    const company = await companies.findOneBy({ accountId: event.accountId });
     if (!company) return;
-    await this.dataSource.transaction(async (manager) => {
-      if (company.passwordResetRequired)
-        await manager.getRepository(CompanyAccount).update({ id: company.id }, { passwordResetRequired: false });
-      if (company.email)
-        await this.notifications.enqueueEmail(manager, {
-          to: company.email,
-          template: 'company-password-changed',
-          data: {
-            salutation:
-              company.civility === 'madame'
-                ? 'Madame'
-                : company.civility === 'monsieur'
-                  ? 'Monsieur'
-                  : 'Madame, Monsieur',
-            accountName: company.login,
-            changedAt: frenchDateTime(event.occurredAt),
-          },
-          idempotencyKey: `company-password-changed:${company.id}:${event.occurredAt.getTime()}`,
-        });
-    });
+    if (company.passwordResetRequired) await companies.update({ id: company.id }, { passwordResetRequired: false });
+    if (company.email)
+      await this.notifications.enqueueEmail(manager, {
+        to: company.email,
+        template: 'company-password-changed',
+        data: {
+          salutation:
+            company.civility === 'madame'
+              ? 'Madame'
+              : company.civility === 'monsieur'
+                ? 'Monsieur'
+                : 'Madame, Monsieur',
+          accountName: company.login,
+          changedAt: frenchDateTime(event.occurredAt),
+        },
+        idempotencyKey: `company-password-changed:${company.id}:${event.occurredAt.getTime()}`,
+      });
   }
 
   /** An Entreprise account becomes a primary company account when activated. */

@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { MenuRegistry } from '../../platform/views/menus';
 import { ConsoleAccountSections } from '../../platform/views/console-account-sections';
 import { COMPANY_PROFILES, COMPANY_STATUSES, COMPANY_TYPES } from './entities/company-account.entity';
-import { IdentityModule } from '../identity';
+import { IdentityModule, OrganisationNumbersPort, PasswordChangeHooks } from '../identity';
 import { NotificationsModule } from '../notifications';
 import { CompanyAccountsApiController } from './api/company-accounts-api.controller';
 import { CompanyAccess } from './company-access';
@@ -11,6 +11,8 @@ import { CompanyAccountsDemo } from './company-accounts.demo';
 import { Mailboxes } from './mailboxes.service';
 import { CompanyAccounts } from './company-accounts.service';
 import { CompanyAccount } from './entities/company-account.entity';
+import { OrganisationNumber } from './entities/organisation-number.entity';
+import { OrganisationNumbersStore } from './organisation-numbers.store';
 import { CompanyTeleprocedure, Teleprocedure } from './entities/teleprocedure.entity';
 import { CompanyAccountController } from './pages/company-account.controller';
 import { PrimaryCompanyAccount } from './pages/primary-company-account.check';
@@ -24,7 +26,7 @@ import { Teleprocedures } from './teleprocedures.service';
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([CompanyAccount, Teleprocedure, CompanyTeleprocedure]),
+    TypeOrmModule.forFeature([CompanyAccount, Teleprocedure, CompanyTeleprocedure, OrganisationNumber]),
     IdentityModule,
     NotificationsModule,
   ],
@@ -37,11 +39,19 @@ import { Teleprocedures } from './teleprocedures.service';
     Mailboxes,
     CompanyAccess,
     CompanyAccountsDemo,
+    OrganisationNumbersStore,
   ],
   exports: [CompanyAccounts, SecondaryAccounts, Teleprocedures, CompanyAccountsDemo],
 })
 export class SecondaryAccountsModule {
-  constructor(menus: MenuRegistry, companies: CompanyAccounts, sections: ConsoleAccountSections) {
+  constructor(
+    menus: MenuRegistry,
+    companies: CompanyAccounts,
+    sections: ConsoleAccountSections,
+    numbersPort: OrganisationNumbersPort,
+    numbers: OrganisationNumbersStore,
+    passwordHooks: PasswordChangeHooks,
+  ) {
     // The console's account page: the company account the identity account signs in as (none: no section).
     sections.add({
       key: 'company',
@@ -64,6 +74,10 @@ export class SecondaryAccountsModule {
         return { title: 'Compte entreprise', items };
       },
     });
+    // The responsable's notice of a new password, queued in identity's transaction.
+    passwordHooks.add((manager, change) => companies.onPasswordChanged(manager, change));
+    // Identity reads and records the SIREN/SIRET through its port; this module keeps them.
+    numbersPort.attach(numbers);
     // « Gestion des Comptes », in the account space's menu of a company's primary account only.
     menus.add('account', {
       key: 'entreprise',

@@ -81,7 +81,7 @@ export class SecondaryAccounts {
     primary: CompanyAccount,
     secondaryId: string,
     form: IdentityValues,
-    by: string,
+    by: string | AccountActor,
   ): Promise<CompanyAccount> {
     const secondary = await this.get(primary, secondaryId);
     return this.companyAccounts.updateIdentity(secondary.id, form, by);
@@ -97,7 +97,7 @@ export class SecondaryAccounts {
     primary: CompanyAccount,
     secondaryId: string,
     options: SecondaryOptions,
-    by: string,
+    by: string | AccountActor,
   ): Promise<{ secondary: CompanyAccount; mailboxSwitchedOn: boolean }> {
     const secondary = await this.get(primary, secondaryId);
     const errors: FieldErrors = {};
@@ -132,7 +132,7 @@ export class SecondaryAccounts {
         await this.mailboxes.announce(manager, 'mailbox.removed', secondary, secondary.mailboxAddress, primary.login);
       await this.audit.record(
         {
-          actor: { type: 'account', id: by },
+          actor: actorOf(by),
           action: 'secondary-accounts.secondary.options-updated',
           target: { type: 'company_account', id: secondary.id },
           outcome: 'success',

@@ -18,8 +18,35 @@ export type ApiScope = keyof typeof API_SCOPES;
 
 export const API_SCOPE_NAMES = Object.keys(API_SCOPES) as ApiScope[];
 
+/**
+ * The scope families that act on one thing only, and the kind of binding (`api_binding: { kind, id }`) a client needs
+ * to be given them: `client-space:*` act on one firm, `company-accounts:*` on one company. Declared here once; the
+ * registration of a client and the token endpoint both read it.
+ */
+export const API_SCOPE_BINDINGS: Readonly<Record<string, string>> = {
+  'client-space': 'firm',
+  'company-accounts': 'company',
+};
+
+/** The kind of binding a scope needs (`firm`, `company`), or `undefined` when it needs none. */
+export function requiredBindingKind(scope: string): string | undefined {
+  const family = scope.split(':')[0];
+  return scope.includes(':') && Object.hasOwn(API_SCOPE_BINDINGS, family) ? API_SCOPE_BINDINGS[family] : undefined;
+}
+
+/** The first of `scopes` that `binding` does not allow (no binding, or one of another kind), with the kind it needs. */
+export function unboundScope(scopes: Iterable<string>, binding: unknown): { scope: string; kind: string } | undefined {
+  for (const scope of scopes) {
+    const kind = requiredBindingKind(scope);
+    if (kind !== undefined && (!isApiBinding(binding) || binding.kind !== kind)) return { scope, kind };
+  }
+  return undefined;
+}
+
 /** Scopes that are only given to a client bound to one firm (`api_binding: { kind: 'firm', id }`). */
-export const FIRM_BOUND_SCOPES: readonly ApiScope[] = ['client-space:read', 'client-space:write'];
+export const FIRM_BOUND_SCOPES: readonly ApiScope[] = API_SCOPE_NAMES.filter(
+  (scope) => requiredBindingKind(scope) === 'firm',
+);
 
 /** The resource indicator of the platform's API: the audience of its access tokens. */
 export function platformApiResource(publicUrl: string): string {

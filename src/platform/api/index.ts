@@ -11,11 +11,14 @@ export {
 export {
   API_BINDING_CLAIM,
   API_SCOPES,
+  API_SCOPE_BINDINGS,
   API_SCOPE_NAMES,
   FIRM_BOUND_SCOPES,
   isApiBinding,
   parseApiBinding,
   platformApiResource,
+  requiredBindingKind,
+  unboundScope,
   type ApiBinding,
   type ApiScope,
 } from './api-scopes';

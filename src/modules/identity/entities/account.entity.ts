@@ -68,11 +68,7 @@ export class Account {
   @Column({ name: 'organisation_name', type: 'varchar', length: 200, nullable: true })
   organisationName: string | null;
 
-  @Column({ type: 'varchar', length: 9, nullable: true })
-  siren: string | null;
-
-  @Column({ type: 'varchar', length: 14, nullable: true })
-  siret: string | null;
+  // SIREN and SIRET are not identity's: the company accounts module keeps them (`OrganisationNumbersPort`).
 
   @Column({ type: 'varchar', length: 10, nullable: true })
   rna: string | null;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { CliRuntime } from '../../../platform/cli/cli-context';
 import { CliError } from '../../../platform/cli/cli-error';
-import { FIRM_BOUND_SCOPES, parseApiBinding, type ApiScope } from '../../../platform/api/api-scopes';
+import { parseApiBinding, unboundScope } from '../../../platform/api/api-scopes';
 import { ResourceServerRegistry } from '../resource-server.registry';
 import { ClientRegistry, type ClientMetadata } from '../client.registry';
 import { OidcError } from '../oidc.errors';
@@ -50,15 +50,21 @@ export function oidcCommands({ withApplication }: CliRuntime): Command[] {
     .option('--jwks-uri <uri>', 'adresse des clés publiques du site (JWKS) pour private_key_jwt')
     .option(
       '--api-binding <kind:id>',
-      'rattache le client à une entité pour l’API (firm:<id> pour client-space:*, company:<id>, product:<code>)',
+      'rattache le client à une entité pour l’API (firm:<id> pour client-space:*, company:<id> pour company-accounts:*, product:<code>)',
     )
     .action(async (options: AddOptions) => {
       const binding = options.apiBinding === undefined ? undefined : parseApiBinding(options.apiBinding);
       if (options.apiBinding !== undefined && !binding)
         throw new CliError(`--api-binding attend « type:identifiant » (firm:<id>), pas « ${options.apiBinding} ».`);
       const scopes = options.scope?.split(' ') ?? [];
-      if (scopes.some((scope) => FIRM_BOUND_SCOPES.includes(scope as ApiScope)) && binding?.kind !== 'firm')
+      const unbound = unboundScope(scopes, binding);
+      if (unbound?.kind === 'firm')
         throw new CliError('Les portées client-space:* demandent --api-binding firm:<id> (le cabinet du client).');
+      if (unbound)
+        throw new CliError(
+          `Les portées ${unbound.scope.split(':')[0]}:* demandent --api-binding ${unbound.kind}:<id>` +
+            (unbound.kind === 'company' ? ' (le compte entreprise principal du client).' : '.'),
+        );
       const grantTypes = options.grantTypes ?? ['authorization_code', 'refresh_token'];
       const keys = clientKeys(options);
       const metadata: ClientMetadata = {

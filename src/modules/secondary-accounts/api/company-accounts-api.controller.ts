@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import {
   ApiClient,
@@ -15,7 +15,8 @@ import {
   type JsonSchema,
 } from '../../../platform/api';
 import { CompanyAccounts } from '../company-accounts.service';
-import type { CompanyAccount, CompanyStatus } from '../entities/company-account.entity';
+import { IDENTITY_FIELDS, identityValues, readIdentity, type IdentityField } from '../company-identity';
+import { STATEMENTS_MAILBOXES, type CompanyAccount, type CompanyStatus } from '../entities/company-account.entity';
 import { SecondaryAccountsError, SecondaryAccountsErrorCode } from '../secondary-accounts.errors';
 import { SecondaryAccounts } from '../secondary-accounts.service';
 import { Teleprocedures } from '../teleprocedures.service';
@@ -38,9 +39,22 @@ const COMPANY_SCHEMA: JsonSchema = {
     autonomous: { type: 'boolean' },
     secondary_quota: { type: 'integer', description: 'Nombre de comptes secondaires souhaités (compte principal)' },
     teleprocedures: { type: 'array', items: { type: 'string' } },
+    password_reset_required: {
+      type: 'boolean',
+      description: 'Compte secondaire passé à une boîte mail : son mot de passe doit être réinitialisé pour y accéder',
+    },
     created_at: { type: 'string', format: 'date-time' },
   },
 };
+
+/** The « Identité » fields as the API names them (snake_case), and the pages' names. */
+const IDENTITY_API_NAMES = Object.fromEntries(
+  IDENTITY_FIELDS.map((field) => [field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), field]),
+) as Record<string, IdentityField>;
+
+/** The seed's warning when a secondary account without mailbox gets one. */
+const MAILBOX_WARNING =
+  'ATTENTION : pour pouvoir accéder à sa boîte mail, le titulaire du compte secondaire devra impérativement réinitialiser son mot de passe.';
 
 /** The search of a primary's secondary accounts, paged by login. */
 export class SecondaryAccountsQuery extends CursorPageQuery {
@@ -68,6 +82,120 @@ export class CreateSecondaryAccountDto {
   @IsString({ each: true, message: 'teleprocedures est une liste de codes.' })
   @MaxLength(32, { each: true, message: 'Un code de téléprocédure compte 32 caractères au plus.' })
   teleprocedures?: string[];
+}
+
+/**
+ * « Modifier un compte secondaire » through the API: what is sent changes, what is left out stays (the « Options » and
+ * « Identité » tabs' rules). Any other field (`siren`, `login`, `status`, `secondary_quota`…) is refused.
+ */
+export class UpdateSecondaryAccountDto {
+  @IsOptional() @IsBoolean({ message: 'autonomous est un booléen.' }) autonomous?: boolean;
+  @IsOptional() @IsBoolean({ message: 'mailbox est un booléen.' }) mailbox?: boolean;
+
+  @IsOptional()
+  @IsString({ each: true, message: 'teleprocedures est une liste de codes.' })
+  @MaxLength(32, { each: true, message: 'Un code de téléprocédure compte 32 caractères au plus.' })
+  teleprocedures?: string[];
+
+  @IsOptional() @IsBoolean({ message: 'statements_subscribed est un booléen.' }) statements_subscribed?: boolean;
+  @IsOptional() @IsBoolean({ message: 'statements_alert est un booléen.' }) statements_alert?: boolean;
+  @IsOptional()
+  @IsIn(Object.keys(STATEMENTS_MAILBOXES), { message: 'statements_mailbox : default ou dedicated.' })
+  statements_mailbox?: string;
+  @IsOptional() @IsBoolean({ message: 'archiving_subscribed est un booléen.' }) archiving_subscribed?: boolean;
+
+  @IsOptional()
+  @IsString({ message: 'nic est une chaîne.' })
+  @MaxLength(254, { message: 'nic : 254 caractères au plus.' })
+  nic?: string;
+  @IsOptional()
+  @IsString({ message: 'name est une chaîne.' })
+  @MaxLength(254, { message: 'name : 254 caractères au plus.' })
+  name?: string;
+  @IsOptional()
+  @IsString({ message: 'legal_representative est une chaîne.' })
+  @MaxLength(254, { message: 'legal_representative : 254 caractères au plus.' })
+  legal_representative?: string;
+  @IsOptional()
+  @IsString({ message: 'civility est une chaîne.' })
+  @MaxLength(254, { message: 'civility : 254 caractères au plus.' })
+  civility?: string;
+  @IsOptional()
+  @IsString({ message: 'family_name est une chaîne.' })
+  @MaxLength(254, { message: 'family_name : 254 caractères au plus.' })
+  family_name?: string;
+  @IsOptional()
+  @IsString({ message: 'given_name est une chaîne.' })
+  @MaxLength(254, { message: 'given_name : 254 caractères au plus.' })
+  given_name?: string;
+  @IsOptional()
+  @IsString({ message: 'street_number est une chaîne.' })
+  @MaxLength(254, { message: 'street_number : 254 caractères au plus.' })
+  street_number?: string;
+  @IsOptional()
+  @IsString({ message: 'street_suffix est une chaîne.' })
+  @MaxLength(254, { message: 'street_suffix : 254 caractères au plus.' })
+  street_suffix?: string;
+  @IsOptional()
+  @IsString({ message: 'street_name est une chaîne.' })
+  @MaxLength(254, { message: 'street_name : 254 caractères au plus.' })
+  street_name?: string;
+  @IsOptional()
+  @IsString({ message: 'address_complement est une chaîne.' })
+  @MaxLength(254, { message: 'address_complement : 254 caractères au plus.' })
+  address_complement?: string;
+  @IsOptional()
+  @IsString({ message: 'po_box est une chaîne.' })
+  @MaxLength(254, { message: 'po_box : 254 caractères au plus.' })
+  po_box?: string;
+  @IsOptional()
+  @IsString({ message: 'postal_code est une chaîne.' })
+  @MaxLength(254, { message: 'postal_code : 254 caractères au plus.' })
+  postal_code?: string;
+  @IsOptional()
+  @IsString({ message: 'city est une chaîne.' })
+  @MaxLength(254, { message: 'city : 254 caractères au plus.' })
+  city?: string;
+  @IsOptional()
+  @IsString({ message: 'country est une chaîne.' })
+  @MaxLength(254, { message: 'country : 254 caractères au plus.' })
+  country?: string;
+  @IsOptional()
+  @IsString({ message: 'email est une chaîne.' })
+  @MaxLength(254, { message: 'email : 254 caractères au plus.' })
+  email?: string;
+  @IsOptional()
+  @IsString({ message: 'phone est une chaîne.' })
+  @MaxLength(254, { message: 'phone : 254 caractères au plus.' })
+  phone?: string;
+  @IsOptional()
+  @IsString({ message: 'fax est une chaîne.' })
+  @MaxLength(254, { message: 'fax : 254 caractères au plus.' })
+  fax?: string;
+  @IsOptional()
+  @IsString({ message: 'technical_contact_name est une chaîne.' })
+  @MaxLength(254, { message: 'technical_contact_name : 254 caractères au plus.' })
+  technical_contact_name?: string;
+  @IsOptional()
+  @IsString({ message: 'technical_contact_email est une chaîne.' })
+  @MaxLength(254, { message: 'technical_contact_email : 254 caractères au plus.' })
+  technical_contact_email?: string;
+  @IsOptional()
+  @IsString({ message: 'technical_contact_phone est une chaîne.' })
+  @MaxLength(254, { message: 'technical_contact_phone : 254 caractères au plus.' })
+  technical_contact_phone?: string;
+  @IsOptional()
+  @IsString({ message: 'administrative_contact_name est une chaîne.' })
+  @MaxLength(254, { message: 'administrative_contact_name : 254 caractères au plus.' })
+  administrative_contact_name?: string;
+  @IsOptional()
+  @IsString({ message: 'administrative_contact_email est une chaîne.' })
+  @MaxLength(254, { message: 'administrative_contact_email : 254 caractères au plus.' })
+  administrative_contact_email?: string;
+  @IsOptional()
+  @IsString({ message: 'administrative_contact_phone est une chaîne.' })
+  @MaxLength(254, { message: 'administrative_contact_phone : 254 caractères au plus.' })
+  administrative_contact_phone?: string;
 }
 
 /**
@@ -182,6 +310,81 @@ export class CompanyAccountsApiController {
     return this.view(await this.secondaries.get(primary, secondaryId));
   }
 
+  @ApiScopes('company-accounts:write')
+  @ApiOperation({
+    summary:
+      'Modifie un compte secondaire (identité, boîte mail, autonomie, services, téléprocédures au plus celles du principal)',
+    responses: {
+      200: {
+        description:
+          'Modifié ; `warning` quand le compte passe à une boîte mail (son mot de passe doit être réinitialisé)',
+        schema: COMPANY_SCHEMA,
+      },
+    },
+  })
+  @Patch(':id/secondary-accounts/:secondaryId')
+  async update(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('secondaryId', ParseUUIDPipe) secondaryId: string,
+    @Body() body: UpdateSecondaryAccountDto,
+    @ApiClient() caller: ApiCaller,
+  ) {
+    const primary = await this.primary(id, caller);
+    const secondary = await this.secondaries.get(primary, secondaryId);
+    const actor = { type: 'client' as const, id: caller.clientId };
+    const fields = body as unknown as Record<string, string | undefined>;
+
+    // « Identité »: what is sent over what is stored, checked before anything is written (all or nothing).
+    const sent = Object.keys(IDENTITY_API_NAMES).filter((name) => fields[name] !== undefined);
+    const identity = sent.length ? identityValues(secondary) : undefined;
+    for (const name of sent) identity![IDENTITY_API_NAMES[name]] = fields[name]!;
+    if (identity) {
+      const { errors } = readIdentity(secondary.siren, identity);
+      if (Object.keys(errors).length > 0)
+        throw new SecondaryAccountsError(
+          SecondaryAccountsErrorCode.FORM_INVALID,
+          'Le formulaire contient des erreurs.',
+          errors,
+        );
+    }
+
+    // « Options »: the pages' use case (quota under lock, mailbox webhook, reset required, never beyond the primary).
+    const options = [
+      body.autonomous,
+      body.mailbox,
+      body.teleprocedures,
+      body.statements_subscribed,
+      body.statements_alert,
+      body.statements_mailbox,
+      body.archiving_subscribed,
+    ];
+    let mailboxSwitchedOn = false;
+    if (options.some((value) => value !== undefined)) {
+      const result = await this.secondaries.updateOptions(
+        primary,
+        secondary.id,
+        {
+          mailbox: body.mailbox ?? secondary.hasMailbox,
+          autonomous: body.autonomous ?? secondary.autonomous,
+          services: {
+            statementsSubscribed: body.statements_subscribed ?? secondary.statementsSubscribed,
+            statementsAlert: body.statements_alert ?? secondary.statementsAlert,
+            statementsMailbox: body.statements_mailbox ?? secondary.statementsMailbox,
+            archivingSubscribed: body.archiving_subscribed ?? secondary.archivingSubscribed,
+          },
+          teleprocedures: body.teleprocedures ?? (await this.teleprocedures.of(secondary.id)),
+        },
+        actor,
+      );
+      mailboxSwitchedOn = result.mailboxSwitchedOn;
+    }
+    if (identity) await this.secondaries.updateIdentity(primary, secondary.id, identity, actor);
+    return {
+      ...(await this.view(await this.secondaries.get(primary, secondary.id))),
+      ...(mailboxSwitchedOn ? { warning: MAILBOX_WARNING } : {}),
+    };
+  }
+
   /** The primary account the client is bound to; any other id is « introuvable ». */
   private async primary(id: string, caller: ApiCaller): Promise<CompanyAccount> {
     const primary =
@@ -207,6 +410,7 @@ export class CompanyAccountsApiController {
       autonomous: company.autonomous,
       ...(company.profile === 'primary' ? { secondary_quota: company.secondaryQuota } : {}),
       teleprocedures: await this.teleprocedures.of(company.id),
+      ...(company.profile === 'secondary' ? { password_reset_required: company.passwordResetRequired } : {}),
       created_at: company.createdAt.toISOString(),
     };
   }

@@ -8,6 +8,7 @@ import type { Account } from '../../entities/account.entity';
 import { frenchDateTime } from '../../french-dates';
 import { DOCUMENT_KINDS, IdentityDocuments } from '../../identity-documents';
 import { OCCUPATIONS } from '../../legal';
+import { OrganisationNumbersPort } from '../../organisation-numbers.port';
 import { isFormError, renderAccountPage } from './account-page';
 
 const PROFILE_FIELDS = [
@@ -36,6 +37,7 @@ export class ProfileController {
   constructor(
     private readonly accounts: AccountService,
     private readonly documents: IdentityDocuments,
+    private readonly organisationNumbers: OrganisationNumbersPort,
   ) {}
 
   @Get('profil')
@@ -79,6 +81,7 @@ export class ProfileController {
   private async render(res: Response, account: Account, values: Record<string, unknown>, errors: object) {
     const errorCount = Object.keys(errors).length;
     const documents = await this.documents.forAccount(account.id);
+    const numbers = account.profile === 'citoyen' ? undefined : await this.organisationNumbers.of(account.id);
     renderAccountPage(res, 'profile', `${errorCount ? 'Erreur : ' : ''}Mon profil`, {
       documents: documents.map((d) => ({
         id: d.id,
@@ -87,6 +90,7 @@ export class ProfileController {
         createdAt: frenchDateTime(d.createdAt),
       })),
       account,
+      numbers,
       values,
       errors,
       errorCount,
