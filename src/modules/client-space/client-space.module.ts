@@ -1,6 +1,7 @@
 import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FirstPartySpaceModule } from '../../platform/first-party/first-party.module';
+import { PaymentsModule } from '../../platform/payments';
 import { IdentityModule } from '../identity';
 import { NotificationsModule } from '../notifications';
 import { ContactChangeRequest, DossierMessage } from './entities/client-request.entity';
@@ -11,6 +12,7 @@ import { SharedItem } from './entities/shared-item.entity';
 import { FirmsApiController } from './api/firms-api.controller';
 import { FirmClientCheck, FirmStaffCheck } from './firm-staff.check';
 import { FirmsService } from './firms.service';
+import { InvoicePaymentsService } from './invoice-payments.service';
 import { ItemsService } from './items.service';
 import { ClientPagesController } from './pages/client-pages.controller';
 import { FirmPagesController } from './pages/firm-pages.controller';
@@ -51,11 +53,12 @@ export const FIRM_SPACE = {
     ]),
     IdentityModule,
     NotificationsModule,
+    PaymentsModule,
     FirstPartySpaceModule.register(CLIENT_SPACE),
     FirstPartySpaceModule.register(FIRM_SPACE),
   ],
   controllers: [FirmPagesController, ClientPagesController, FirmsApiController],
-  providers: [FirmsService, ItemsService, RequestsService, FirmStaffCheck, FirmClientCheck],
+  providers: [FirmsService, ItemsService, RequestsService, InvoicePaymentsService, FirmStaffCheck, FirmClientCheck],
   exports: [FirmsService, ItemsService, RequestsService],
 })
 export class ClientSpaceModule implements NestModule {

@@ -6,7 +6,7 @@ import { DataSource, In } from 'typeorm';
 import { FileStorage } from '../../platform/storage/file-storage';
 import { IdentityError, IdentityService } from '../identity';
 import { NotificationsService } from '../notifications';
-import { ClientSpaceError, ClientSpaceErrorCode, formInvalid, notFound, UUID } from './client-space.errors';
+import { ClientSpaceError, ClientSpaceErrorCode, formInvalid, notFound, isId } from './client-space.errors';
 import { Dossier, DossierClient } from './entities/dossier.entity';
 import { FirmClient, type ClientContact } from './entities/firm-client.entity';
 import { Firm, FirmStaff, STAFF_ROLES, type StaffRole } from './entities/firm.entity';
@@ -65,7 +65,7 @@ export class FirmsService {
   }
 
   async firm(firmId: string): Promise<Firm> {
-    if (!UUID.test(firmId)) throw notFound('firm');
+    if (!isId(firmId)) throw notFound('firm');
     const firm = await this.dataSource.getRepository(Firm).findOneBy({ id: firmId });
     if (!firm) throw notFound('firm');
     return firm;
@@ -151,7 +151,7 @@ export class FirmsService {
 
   /** The staff membership of this account in this firm, if any. */
   async membership(firmId: string, accountId: string): Promise<FirmStaff | null> {
-    if (!UUID.test(firmId)) return null;
+    if (!isId(firmId)) return null;
     return this.dataSource.getRepository(FirmStaff).findOneBy({ firmId, accountId });
   }
 
@@ -218,7 +218,7 @@ export class FirmsService {
   }
 
   async client(firmId: string, clientId: string): Promise<FirmClient> {
-    if (!UUID.test(clientId)) throw notFound('client');
+    if (!isId(clientId)) throw notFound('client');
     const client = await this.dataSource.getRepository(FirmClient).findOneBy({ id: clientId, firmId });
     if (!client) throw notFound('client');
     return client;
@@ -230,7 +230,7 @@ export class FirmsService {
   }
 
   async clientRecord(firmId: string, accountId: string): Promise<FirmClient | null> {
-    if (!UUID.test(firmId)) return null;
+    if (!isId(firmId)) return null;
     return this.dataSource.getRepository(FirmClient).findOneBy({ firmId, accountId });
   }
 
@@ -249,13 +249,13 @@ export class FirmsService {
     const fields: Record<string, string> = {};
     if (!number || number.length > 60) fields.number = 'Donnez le numéro du dossier (60 caractères au plus).';
     if (!label || label.length > 200) fields.label = 'Donnez le libellé du dossier (200 caractères au plus).';
-    const staff = UUID.test(input.interlocutorId)
+    const staff = isId(input.interlocutorId)
       ? await this.dataSource.getRepository(FirmStaff).findOneBy({ id: input.interlocutorId, firmId })
       : null;
     if (!staff || staff.role === 'lecture')
       fields.interlocutorId = 'Choisissez l’interlocuteur du dossier parmi les avocats et assistants du cabinet.';
     const clientIds = [...new Set(input.clientIds)];
-    const clients = clientIds.every((id) => UUID.test(id))
+    const clients = clientIds.every((id) => isId(id))
       ? await this.dataSource.getRepository(FirmClient).findBy({ id: In(clientIds), firmId })
       : [];
     if (clients.length === 0 || clients.length !== clientIds.length)
@@ -279,7 +279,7 @@ export class FirmsService {
   }
 
   async dossier(firmId: string, dossierId: string): Promise<Dossier> {
-    if (!UUID.test(dossierId)) throw notFound('dossier');
+    if (!isId(dossierId)) throw notFound('dossier');
     const dossier = await this.dataSource.getRepository(Dossier).findOneBy({ id: dossierId, firmId });
     if (!dossier) throw notFound('dossier');
     return dossier;

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, In, IsNull, Not, type EntityManager } from 'typeorm';
 import { FileStorage } from '../../platform/storage/file-storage';
 import { NotificationsService } from '../notifications';
-import { ClientSpaceError, ClientSpaceErrorCode, formInvalid, notFound, UUID } from './client-space.errors';
+import { ClientSpaceError, ClientSpaceErrorCode, formInvalid, notFound, isId } from './client-space.errors';
 import type { Dossier } from './entities/dossier.entity';
 import type { FirmClient } from './entities/firm-client.entity';
 import { SharedItem, type ItemDetails, type ItemKind } from './entities/shared-item.entity';
@@ -271,7 +271,7 @@ export class ItemsService {
   }
 
   async itemOfFirm(firmId: string, itemId: string): Promise<SharedItem> {
-    if (!UUID.test(itemId)) throw notFound('item');
+    if (!isId(itemId)) throw notFound('item');
     const item = await this.dataSource.getRepository(SharedItem).findOneBy({ id: itemId, firmId });
     if (!item) throw notFound('item');
     return item;
@@ -335,7 +335,7 @@ export class ItemsService {
   }
 
   async dossierForClient(client: FirmClient, dossierId: string): Promise<{ dossier: Dossier; items: ItemView[] }> {
-    if (!UUID.test(dossierId)) throw notFound('dossier');
+    if (!isId(dossierId)) throw notFound('dossier');
     const { items, dossiers } = await this.visible(client);
     const dossier = dossiers.find((d) => d.id === dossierId);
     if (!dossier) throw notFound('dossier');
@@ -343,7 +343,7 @@ export class ItemsService {
   }
 
   async itemForClient(client: FirmClient, itemId: string): Promise<SharedItem> {
-    if (!UUID.test(itemId)) throw notFound('item');
+    if (!isId(itemId)) throw notFound('item');
     const { items } = await this.visible(client);
     const item = items.find((i) => i.id === itemId);
     if (!item) throw notFound('item');
@@ -360,7 +360,7 @@ export class ItemsService {
    * to the firm at once). Every file is checked (type from the content, size) before any is kept.
    */
   async upload(client: FirmClient, dossierId: string, files: UploadedFile[]): Promise<SharedItem[]> {
-    if (!UUID.test(dossierId)) throw formInvalid({ dossier: 'Choisissez le dossier auquel joindre les documents.' });
+    if (!isId(dossierId)) throw formInvalid({ dossier: 'Choisissez le dossier auquel joindre les documents.' });
     const dossiers = await this.firms.dossiersOfClient(client);
     const dossier = dossiers.find((d) => d.id === dossierId);
     if (!dossier) throw formInvalid({ dossier: 'Choisissez le dossier auquel joindre les documents.' });
@@ -414,7 +414,7 @@ export class ItemsService {
 
   /** Marks an invoice paid (the payment provider's verified event only); idempotent. */
   async markInvoicePaid(invoiceId: string): Promise<boolean> {
-    if (!UUID.test(invoiceId)) return false;
+    if (!isId(invoiceId)) return false;
     const result: [unknown[], number] = await this.dataSource.query(
       `UPDATE shared_item SET details = jsonb_set(details, '{status}', '"payee"')
         WHERE id = $1 AND kind = 'facture' AND details ->> 'status' IS DISTINCT FROM 'payee'`,

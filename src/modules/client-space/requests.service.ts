@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull } from 'typeorm';
 import { NotificationsService } from '../notifications';
-import { formInvalid, notFound, UUID } from './client-space.errors';
+import { formInvalid, notFound, isId } from './client-space.errors';
 import { contactProblems, normaliseContact } from './contact';
 import { ContactChangeRequest, DossierMessage } from './entities/client-request.entity';
 import type { Dossier } from './entities/dossier.entity';
@@ -80,7 +80,7 @@ export class RequestsService {
 
   /** Accepts or rejects a pending request of this firm; the client's data changes only on acceptance; they are told. */
   async decide(firmId: string, requestId: string, accept: boolean): Promise<void> {
-    if (!UUID.test(requestId)) throw notFound('request');
+    if (!isId(requestId)) throw notFound('request');
     await this.dataSource.transaction(async (manager) => {
       const request = await manager
         .getRepository(ContactChangeRequest)
