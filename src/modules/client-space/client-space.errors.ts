@@ -12,6 +12,7 @@ export enum ClientSpaceErrorCode {
   FILE_REFUSED = 'FILE_REFUSED',
   READ_ONLY = 'READ_ONLY',
   NOT_PAYABLE = 'NOT_PAYABLE',
+  ANTIVIRUS_UNAVAILABLE = 'ANTIVIRUS_UNAVAILABLE',
 }
 
 const kinds: Record<ClientSpaceErrorCode, ErrorKind> = {
@@ -25,6 +26,7 @@ const kinds: Record<ClientSpaceErrorCode, ErrorKind> = {
   [ClientSpaceErrorCode.FILE_REFUSED]: 'invalid',
   [ClientSpaceErrorCode.READ_ONLY]: 'forbidden',
   [ClientSpaceErrorCode.NOT_PAYABLE]: 'conflict',
+  [ClientSpaceErrorCode.ANTIVIRUS_UNAVAILABLE]: 'unavailable',
 };
 
 /** Errors of the client space (both sides); messages in French, safe to show. */

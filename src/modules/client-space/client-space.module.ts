@@ -2,6 +2,7 @@ import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from 
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FirstPartySpaceModule } from '../../platform/first-party/first-party.module';
 import { PaymentsModule } from '../../platform/payments';
+import { VirusScanner } from '../../platform/storage/virus-scanner';
 import { IdentityModule } from '../identity';
 import { NotificationsModule } from '../notifications';
 import { ContactChangeRequest, DossierMessage } from './entities/client-request.entity';
@@ -58,7 +59,15 @@ export const FIRM_SPACE = {
     FirstPartySpaceModule.register(FIRM_SPACE),
   ],
   controllers: [FirmPagesController, ClientPagesController, FirmsApiController],
-  providers: [FirmsService, ItemsService, RequestsService, InvoicePaymentsService, FirmStaffCheck, FirmClientCheck],
+  providers: [
+    FirmsService,
+    ItemsService,
+    RequestsService,
+    InvoicePaymentsService,
+    VirusScanner,
+    FirmStaffCheck,
+    FirmClientCheck,
+  ],
   exports: [FirmsService, ItemsService, RequestsService],
 })
 export class ClientSpaceModule implements NestModule {

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, In, IsNull, Not, type EntityManager } from 'typeorm';
 import { FileStorage } from '../../platform/storage/file-storage';
+import { VirusScanner, VirusScanUnavailableError } from '../../platform/storage/virus-scanner';
 import { NotificationsService } from '../notifications';
 import { ClientSpaceError, ClientSpaceErrorCode, formInvalid, notFound, isId } from './client-space.errors';
 import type { Dossier } from './entities/dossier.entity';
@@ -113,6 +114,7 @@ export class ItemsService {
     private readonly firms: FirmsService,
     private readonly storage: FileStorage,
     private readonly notifications: NotificationsService,
+    private readonly antivirus: VirusScanner,
   ) {}
 
   /** The accepted type of a file's content, or undefined (an executable renamed `.pdf`, a text file…). */
@@ -122,7 +124,10 @@ export class ItemsService {
     return mime && mime in ACCEPTED_TYPES ? mime : undefined;
   }
 
-  /** Checks every file before anything is stored: all of them are accepted, or none. */
+  /**
+   * Checks every file before anything is stored (size, type from the content, then the antivirus): all of them are
+   * accepted, or none.
+   */
   async checkFiles(files: UploadedFile[]): Promise<string[]> {
     const types: string[] = [];
     for (const file of files) {
@@ -138,6 +143,24 @@ export class ItemsService {
           `« ${file.name} » n’est pas un document accepté : envoyez un PDF, une image (PNG, JPEG…) ou un document de bureautique (Word, Excel, OpenDocument).`,
         );
       types.push(type);
+    }
+    // Then the antivirus (when clamd is configured): one infected file, or no verdict, and nothing is kept.
+    for (const file of files) {
+      let verdict;
+      try {
+        verdict = await this.antivirus.scan(file.data);
+      } catch (error) {
+        if (!(error instanceof VirusScanUnavailableError)) throw error;
+        throw new ClientSpaceError(
+          ClientSpaceErrorCode.ANTIVIRUS_UNAVAILABLE,
+          'L’analyse antivirus des fichiers est momentanément indisponible : rien n’a été enregistré. Réessayez dans quelques minutes.',
+        );
+      }
+      if (!verdict.clean)
+        throw new ClientSpaceError(
+          ClientSpaceErrorCode.FILE_REFUSED,
+          `« ${file.name} » contient un virus (${verdict.viruses.join(', ') || 'signature inconnue'}) : il est refusé et rien n’a été enregistré.`,
+        );
     }
     return types;
   }

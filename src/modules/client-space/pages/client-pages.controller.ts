@@ -219,15 +219,21 @@ export class ClientPagesController {
       if (wantsJson) return res.json({ deposited: saved.length, message: deposited(saved.length), next: back });
       res.redirect(303, back);
     } catch (error) {
-      const refused = [ClientSpaceErrorCode.FORM_INVALID, ClientSpaceErrorCode.FILE_REFUSED] as string[];
+      const refused = [
+        ClientSpaceErrorCode.FORM_INVALID,
+        ClientSpaceErrorCode.FILE_REFUSED,
+        ClientSpaceErrorCode.ANTIVIRUS_UNAVAILABLE,
+      ] as string[];
       if (!(error instanceof ClientSpaceError) || !refused.includes(error.code)) throw error;
       const message =
         Object.values(error.fields ?? {})
           .flat()
           .join(' ') || error.message;
-      if (wantsJson) return res.status(400).json({ message });
+      // The antivirus not answering is the platform's problem, not the file's: 503, the same page and message.
+      const status = error.code === (ClientSpaceErrorCode.ANTIVIRUS_UNAVAILABLE as string) ? 503 : 400;
+      if (wantsJson) return res.status(status).json({ message });
       const counts = await this.items.counts(client);
-      await this.render(res.status(400), client, 'home', 'Accueil', {
+      await this.render(res.status(status), client, 'home', 'Accueil', {
         categories: CATEGORIES.map((c) => ({ ...c, count: counts[c.key] })).filter((c) => c.count > 0),
         upload: { ...(await this.uploadBox(client, form.dossier)), error: message },
       });
