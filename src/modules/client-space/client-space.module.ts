@@ -78,6 +78,8 @@ export class ClientSpaceModule implements NestModule {
         { path: 'espace-client/cabinets/:firm/depot', method: RequestMethod.POST },
         { path: 'espace-cabinet/cabinets/:firm/dossiers/:dossier/elements', method: RequestMethod.POST },
         { path: 'espace-cabinet/cabinets/:firm/apparence', method: RequestMethod.POST },
+        { path: 'espace-client/cabinets/:firm/dossiers/:dossier/contact', method: RequestMethod.POST },
+        { path: 'espace-cabinet/cabinets/:firm/dossiers/:dossier/messages', method: RequestMethod.POST },
       );
   }
 }

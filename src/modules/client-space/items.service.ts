@@ -6,6 +6,7 @@ import { FileStorage } from '../../platform/storage/file-storage';
 import { VirusScanner, VirusScanUnavailableError } from '../../platform/storage/virus-scanner';
 import { NotificationsService } from '../notifications';
 import { ClientSpaceError, ClientSpaceErrorCode, formInvalid, notFound, isId } from './client-space.errors';
+import type { MessageAttachment } from './entities/client-request.entity';
 import type { Dossier } from './entities/dossier.entity';
 import type { FirmClient } from './entities/firm-client.entity';
 import { SharedItem, type ItemDetails, type ItemKind } from './entities/shared-item.entity';
@@ -433,6 +434,36 @@ export class ItemsService {
       });
       return saved;
     });
+  }
+
+  /**
+   * Files joined to a message: the uploads' rules (count, size, type from the content, antivirus), all or none; a
+   * refusal is a form error on `attachments`. Stored like the documents.
+   */
+  async storeAttachments(files: UploadedFile[]): Promise<MessageAttachment[]> {
+    if (files.length > UPLOAD_MAX_FILES)
+      throw formInvalid({ attachments: `Joignez au plus ${UPLOAD_MAX_FILES} fichiers à la fois.` });
+    let types: string[];
+    try {
+      types = await this.checkFiles(files);
+    } catch (error) {
+      if (error instanceof ClientSpaceError) throw formInvalid({ attachments: error.message });
+      throw error;
+    }
+    const attachments: MessageAttachment[] = [];
+    for (const [index, file] of files.entries()) {
+      const key = `client-space/documents/${randomUUID()}`;
+      await this.storage.put(key, file.data);
+      attachments.push({ key, type: types[index], name: safeName(file.name), size: file.data.length });
+    }
+    return attachments;
+  }
+
+  /** A message's attachment, read from the storage. */
+  async attachmentData(attachment: MessageAttachment): Promise<Buffer> {
+    const data = await this.storage.get(attachment.key);
+    if (!data) throw notFound('item');
+    return data;
   }
 
   /** Marks an invoice paid (the payment provider's verified event only); idempotent. */

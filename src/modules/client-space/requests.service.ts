@@ -4,11 +4,12 @@ import { DataSource, IsNull } from 'typeorm';
 import { NotificationsService } from '../notifications';
 import { formInvalid, notFound, isId } from './client-space.errors';
 import { contactProblems, normaliseContact } from './contact';
-import { ContactChangeRequest, DossierMessage } from './entities/client-request.entity';
+import { ContactChangeRequest, DossierMessage, type MessageAttachment } from './entities/client-request.entity';
 import type { Dossier } from './entities/dossier.entity';
 import { FirmClient, type ClientContact } from './entities/firm-client.entity';
 import { Firm } from './entities/firm.entity';
 import { clientName, FirmsService } from './firms.service';
+import { ItemsService, type UploadedFile } from './items.service';
 
 export interface ThreadMessage {
   id: string;
@@ -19,7 +20,14 @@ export interface ThreadMessage {
   at: string;
   clientId: string;
   clientName?: string;
+  /** The files joined, by their position (the download's `:n`). */
+  attachments: Array<{ index: number; name: string; size: string }>;
 }
+
+const size = (bytes: number) =>
+  bytes < 1024 * 1024
+    ? `${Math.max(1, Math.round(bytes / 1024))} Ko`
+    : `${(bytes / 1024 / 1024).toFixed(1).replace('.', ',')} Mo`;
 
 const when = (date: Date) =>
   date.toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
@@ -34,6 +42,7 @@ export class RequestsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly firms: FirmsService,
     private readonly notifications: NotificationsService,
+    private readonly items: ItemsService,
   ) {}
 
   // ---- « Mettre à jour mes coordonnées » ----
@@ -112,6 +121,7 @@ export class RequestsService {
     client: FirmClient,
     dossier: Dossier,
     input: { subject?: string; body?: string },
+    files: UploadedFile[] = [],
   ): Promise<void> {
     const subject = (input.subject ?? '').trim();
     const body = (input.body ?? '').trim();
@@ -119,6 +129,7 @@ export class RequestsService {
     if (!subject) fields.subject = 'Saisissez l’objet du message.';
     if (!body) fields.body = 'Saisissez votre message.';
     if (Object.keys(fields).length) throw formInvalid(fields);
+    const attachments = await this.items.storeAttachments(files);
     const interlocutor = await this.firms.interlocutor(dossier);
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(DossierMessage).insert({
@@ -129,6 +140,7 @@ export class RequestsService {
         authorName: clientName(client),
         subject,
         body,
+        attachments,
       });
       await this.notifications.enqueueDigestItem(manager, {
         to: interlocutor.email,
@@ -147,6 +159,7 @@ export class RequestsService {
     dossier: Dossier,
     staffAccountId: string,
     input: { client?: string; subject?: string; body?: string },
+    files: UploadedFile[] = [],
   ): Promise<void> {
     const clients = await this.firms.clientsOfDossier(dossier.id);
     const client = clients.find((c) => c.id === input.client);
@@ -157,6 +170,7 @@ export class RequestsService {
     if (!subject) fields.subject = 'Saisissez l’objet du message.';
     if (!body) fields.body = 'Saisissez votre message.';
     if (Object.keys(fields).length) throw formInvalid(fields);
+    const attachments = await this.items.storeAttachments(files);
     const staff = await this.firms.membership(firmId, staffAccountId);
     const firm = await this.firms.firm(firmId);
     await this.dataSource.transaction(async (manager) => {
@@ -168,6 +182,7 @@ export class RequestsService {
         authorName: staff?.displayName ?? firm.name,
         subject,
         body,
+        attachments,
       });
       await this.notifications.enqueueDigestItem(manager, {
         to: client!.contact.email,
@@ -194,7 +209,30 @@ export class RequestsService {
       body: m.body,
       at: when(m.createdAt),
       clientId: m.clientId,
+      attachments: m.attachments.map((a, index) => ({ index, name: a.name, size: size(a.size) })),
     }));
+  }
+
+  /** An attachment of a message of the client's own thread (another client's, another firm's: « introuvable »). */
+  async attachmentForClient(client: FirmClient, messageId: string, index: string) {
+    return this.attachment({ firmId: client.firmId, clientId: client.id }, messageId, index);
+  }
+
+  /** An attachment of a message of one of the firm's dossiers. */
+  async attachmentForFirm(firmId: string, messageId: string, index: string) {
+    return this.attachment({ firmId }, messageId, index);
+  }
+
+  private async attachment(
+    where: { firmId: string; clientId?: string },
+    messageId: string,
+    index: string,
+  ): Promise<{ attachment: MessageAttachment; data: Buffer }> {
+    if (!isId(messageId) || !/^\d{1,2}$/.test(index)) throw notFound('item');
+    const message = await this.dataSource.getRepository(DossierMessage).findOneBy({ id: messageId, ...where });
+    const attachment = message?.attachments[Number(index)];
+    if (!attachment) throw notFound('item');
+    return { attachment, data: await this.items.attachmentData(attachment) };
   }
 
   /** Every message of the firm's dossiers (the API), oldest first. */

@@ -286,17 +286,38 @@ export class ClientPagesController {
     @Param('firm') firmId: string,
     @Param('dossier') dossierId: string,
     @Body() form: MessageFormDto,
+    @Req() req: Request,
     @Res() res: Response,
   ) {
     const client = await this.client(firmId, me);
     const { dossier } = await this.items.dossierForClient(client, dossierId);
+    const upload = uploadOf(req);
+    if ('problem' in upload)
+      return this.renderMessage(res.status(400), client, dossierId, form, {
+        attachments: [UPLOAD_PROBLEMS[upload.problem].replace('déposé', 'envoyé')],
+      });
     try {
-      await this.requests.writeToInterlocutor(client, dossier, form);
+      await this.requests.writeToInterlocutor(client, dossier, form, upload.files);
       res.redirect(303, `/espace-client/cabinets/${firmId}/dossiers/${dossier.id}?ok=message`);
     } catch (error) {
       if (!isFormInvalid(error)) throw error;
       await this.renderMessage(res.status(400), client, dossierId, form, error.fields ?? {});
     }
+  }
+
+  /** A file joined to a message of the client's own thread. */
+  @Permission(FirmClientCheck)
+  @Get('cabinets/:firm/messages/:message/pieces/:n')
+  async attachment(
+    @CurrentAccount() me: SignedInAccount,
+    @Param('firm') firmId: string,
+    @Param('message') messageId: string,
+    @Param('n') index: string,
+    @Res() res: Response,
+  ) {
+    const client = await this.client(firmId, me);
+    const { attachment, data } = await this.requests.attachmentForClient(client, messageId, index);
+    sendFile(res, attachment.name, attachment.type, data);
   }
 
   @Permission(FirmClientCheck)

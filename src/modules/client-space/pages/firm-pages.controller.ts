@@ -196,11 +196,18 @@ export class FirmPagesController {
     @Param('firm') firmId: string,
     @Param('dossier') dossierId: string,
     @Body() form: MessageFormDto,
+    @Req() req: Request,
     @Res() res: Response,
   ) {
     const dossier = await this.firms.dossier(firmId, dossierId);
+    const upload = uploadOf(req);
+    if ('problem' in upload)
+      return this.renderDossier(res.status(400), firmId, dossierId, me, {
+        message: form,
+        messageErrors: { attachments: [UPLOAD_PROBLEMS[upload.problem].replace('déposé', 'envoyé')] },
+      });
     try {
-      await this.requests.reply(firmId, dossier, me.id, form);
+      await this.requests.reply(firmId, dossier, me.id, form, upload.files);
       res.redirect(303, `/espace-cabinet/cabinets/${firmId}/dossiers/${dossierId}?ok=message`);
     } catch (error) {
       if (!isFormInvalid(error)) throw error;
@@ -209,6 +216,19 @@ export class FirmPagesController {
         messageErrors: fieldErrors(error),
       });
     }
+  }
+
+  /** A file joined to a message of one of the firm's dossiers. */
+  @Permission(FirmStaffCheck)
+  @Get('cabinets/:firm/messages/:message/pieces/:n')
+  async attachment(
+    @Param('firm') firmId: string,
+    @Param('message') messageId: string,
+    @Param('n') index: string,
+    @Res() res: Response,
+  ) {
+    const { attachment, data } = await this.requests.attachmentForFirm(firmId, messageId, index);
+    sendFile(res, attachment.name, attachment.type, data);
   }
 
   @Permission(FirmStaffCheck, 'write')
