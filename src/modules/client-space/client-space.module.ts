@@ -11,6 +11,7 @@ import { FirmClient } from './entities/firm-client.entity';
 import { Firm, FirmStaff } from './entities/firm.entity';
 import { SharedItem } from './entities/shared-item.entity';
 import { FirmsApiController } from './api/firms-api.controller';
+import { FirmAudit } from './firm-audit';
 import { FirmClientCheck, FirmStaffCheck } from './firm-staff.check';
 import { FirmsService } from './firms.service';
 import { InvoicePaymentsService } from './invoice-payments.service';
@@ -65,6 +66,7 @@ export const FIRM_SPACE = {
     RequestsService,
     InvoicePaymentsService,
     VirusScanner,
+    FirmAudit,
     FirmStaffCheck,
     FirmClientCheck,
   ],

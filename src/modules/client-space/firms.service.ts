@@ -11,6 +11,7 @@ import { Dossier, DossierClient } from './entities/dossier.entity';
 import { FirmClient, type ClientContact } from './entities/firm-client.entity';
 import { Firm, FirmStaff, STAFF_ROLES, type StaffRole } from './entities/firm.entity';
 import { contactProblems, normaliseContact } from './contact';
+import { FirmAudit, type FirmActor } from './firm-audit';
 
 export interface NewClient {
   kind: string;
@@ -47,6 +48,7 @@ export class FirmsService {
     private readonly identity: IdentityService,
     private readonly notifications: NotificationsService,
     private readonly storage: FileStorage,
+    private readonly audit: FirmAudit,
   ) {}
 
   // ---- Firms (operators) ----
@@ -72,8 +74,13 @@ export class FirmsService {
   }
 
   /** Branding of the clients' pages: name, colour, logo (its type read from its content). */
-  async updateBranding(firmId: string, input: { name?: string; primaryColor?: string; logo?: Buffer }): Promise<Firm> {
+  async updateBranding(
+    firmId: string,
+    input: { name?: string; primaryColor?: string; logo?: Buffer },
+    actor?: FirmActor,
+  ): Promise<Firm> {
     const firm = await this.firm(firmId);
+    const before = { name: firm.name, primaryColor: firm.primaryColor, logo: firm.logoKey !== null };
     const fields: Record<string, string> = {};
     const name = input.name?.trim();
     if (name !== undefined && (!name || name.length > 200)) fields.name = 'Donnez le nom du cabinet.';
@@ -97,7 +104,21 @@ export class FirmsService {
       firm.logoKey = key;
       firm.logoType = logoType;
     }
-    return this.dataSource.getRepository(Firm).save(firm);
+    return this.dataSource.transaction(async (manager) => {
+      const saved = await manager.getRepository(Firm).save(firm);
+      await this.audit.record(
+        manager,
+        actor,
+        'client-space.firm.branding-updated',
+        { type: 'firm', id: firm.id },
+        firm.id,
+        {
+          before,
+          after: { name: firm.name, primaryColor: firm.primaryColor, logo: firm.logoKey !== null },
+        },
+      );
+      return saved;
+    });
   }
 
   async logo(firmId: string): Promise<{ data: Buffer; type: string } | undefined> {
@@ -169,7 +190,7 @@ export class FirmsService {
    * Invites a client to the client space: the platform account of this address (one identity across the spaces), or a
    * new one by `inviteAccount()`, whose e-mail lets the person choose their own password. A password is never e-mailed.
    */
-  async inviteClient(firmId: string, input: NewClient, staffAccountId?: string): Promise<FirmClient> {
+  async inviteClient(firmId: string, input: NewClient, actor?: FirmActor): Promise<FirmClient> {
     const firm = await this.firm(firmId);
     const kind = input.kind === 'societe' ? 'societe' : input.kind === 'personne' ? 'personne' : undefined;
     const contact = normaliseContact(input.contact);
@@ -190,7 +211,7 @@ export class FirmsService {
       familyName: contact.familyName,
       organisationName: companyName ?? undefined,
       invitedBy: {
-        actor: staffAccountId ? { type: 'account', id: staffAccountId } : { type: 'system' },
+        actor: actor?.type === 'account' ? { type: 'account', id: actor.id } : { type: 'system' },
         name: firm.name,
       },
     });
@@ -204,6 +225,14 @@ export class FirmsService {
         template: 'client-space-digest',
         item: { kind: 'acces', firm: firm.name, dossier: '', title: '' },
       });
+      await this.audit.record(
+        manager,
+        actor,
+        'client-space.client.invited',
+        { type: 'firm_client', id: client.id },
+        firmId,
+        { accountId, kind },
+      );
       return client;
     });
     return created.catch((error: unknown) => {
@@ -243,6 +272,7 @@ export class FirmsService {
   async createDossier(
     firmId: string,
     input: { number: string; label: string; interlocutorId: string; clientIds: string[] },
+    actor?: FirmActor,
   ): Promise<Dossier> {
     const number = input.number.trim();
     const label = input.label.trim();
@@ -270,6 +300,19 @@ export class FirmsService {
       await manager
         .getRepository(DossierClient)
         .insert(clients.map((c) => ({ dossierId: dossier.id, clientId: c.id })));
+      await this.audit.record(
+        manager,
+        actor,
+        'client-space.dossier.created',
+        { type: 'dossier', id: dossier.id },
+        firmId,
+        {
+          number,
+          label,
+          interlocutorId: staff!.id,
+          clientIds: clients.map((c) => c.id),
+        },
+      );
       return dossier;
     });
     return created.catch((error: unknown) => {

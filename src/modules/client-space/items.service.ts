@@ -10,6 +10,7 @@ import type { MessageAttachment } from './entities/client-request.entity';
 import type { Dossier } from './entities/dossier.entity';
 import type { FirmClient } from './entities/firm-client.entity';
 import { SharedItem, type ItemDetails, type ItemKind } from './entities/shared-item.entity';
+import { FirmAudit, type FirmActor } from './firm-audit';
 import { FirmsService } from './firms.service';
 
 /** 20 Mo per file. */
@@ -116,6 +117,7 @@ export class ItemsService {
     private readonly storage: FileStorage,
     private readonly notifications: NotificationsService,
     private readonly antivirus: VirusScanner,
+    private readonly audit: FirmAudit,
   ) {}
 
   /** The accepted type of a file's content, or undefined (an executable renamed `.pdf`, a text file…). */
@@ -167,7 +169,7 @@ export class ItemsService {
   }
 
   /** A new item of a firm's dossier; `share`: visible to its clients at once (and in their digest). */
-  async create(firmId: string, dossierId: string, input: NewItem): Promise<SharedItem> {
+  async create(firmId: string, dossierId: string, input: NewItem, actor?: FirmActor): Promise<SharedItem> {
     const dossier = await this.firms.dossier(firmId, dossierId);
     const kinds: Record<string, ItemKind> = {
       document: 'document',
@@ -239,24 +241,75 @@ export class ItemsService {
           sharedAt: null,
         }),
       );
+      await this.audit.record(
+        manager,
+        actor,
+        kind === 'facture' ? 'client-space.invoice.created' : 'client-space.item.created',
+        { type: 'shared_item', id: item.id },
+        firmId,
+        {
+          dossierId: dossier.id,
+          kind,
+          title,
+          ...(kind === 'facture' ? { invoiceNumber: details.invoiceNumber, amountCents: details.amountCents } : {}),
+          shared: Boolean(recipients),
+        },
+      );
       if (recipients) await this.shareIn(manager, item, dossier, recipients);
       return item;
     });
   }
 
   /** Shares an item with the dossier's clients; their digest e-mail gets a line. Sharing twice changes nothing. */
-  async share(firmId: string, itemId: string): Promise<void> {
+  async share(firmId: string, itemId: string, actor?: FirmActor): Promise<void> {
     const item = await this.itemOfFirm(firmId, itemId);
     if (item.sharedAt) return;
     const dossier = await this.firms.dossier(firmId, item.dossierId);
     const recipients = await this.recipients(dossier);
-    await this.dataSource.transaction((manager) => this.shareIn(manager, item, dossier, recipients));
+    await this.dataSource.transaction(async (manager) => {
+      if (!(await this.shareIn(manager, item, dossier, recipients))) return;
+      await this.audit.record(
+        manager,
+        actor,
+        'client-space.item.shared',
+        { type: 'shared_item', id: item.id },
+        firmId,
+        {
+          dossierId: dossier.id,
+          kind: item.kind,
+          before: { shared: false },
+          after: { shared: true },
+          recipients: recipients.emails.length,
+        },
+      );
+    });
   }
 
-  async unshare(firmId: string, itemId: string): Promise<void> {
+  async unshare(firmId: string, itemId: string, actor?: FirmActor): Promise<void> {
     const item = await this.itemOfFirm(firmId, itemId);
     if (item.direction === 'depose') return; // a client's own upload stays theirs to see
-    await this.dataSource.getRepository(SharedItem).update({ id: item.id }, { sharedAt: null });
+    await this.dataSource.transaction(async (manager) => {
+      const changed = await manager
+        .createQueryBuilder()
+        .update(SharedItem)
+        .set({ sharedAt: null })
+        .where('id = :id AND shared_at IS NOT NULL', { id: item.id })
+        .execute();
+      if (!changed.affected) return;
+      await this.audit.record(
+        manager,
+        actor,
+        'client-space.item.unshared',
+        { type: 'shared_item', id: item.id },
+        firmId,
+        {
+          dossierId: item.dossierId,
+          kind: item.kind,
+          before: { shared: true },
+          after: { shared: false },
+        },
+      );
+    });
   }
 
   /** The firm's name and the addresses of the dossier's clients, for the digest. */
@@ -271,14 +324,14 @@ export class ItemsService {
     item: SharedItem,
     dossier: Dossier,
     recipients: { firm: string; emails: string[] },
-  ): Promise<void> {
+  ): Promise<boolean> {
     const shared = await manager
       .createQueryBuilder()
       .update(SharedItem)
       .set({ sharedAt: () => 'now()' })
       .where('id = :id AND shared_at IS NULL', { id: item.id })
       .execute();
-    if (!shared.affected) return;
+    if (!shared.affected) return false;
     item.sharedAt = new Date();
     for (const email of recipients.emails) {
       await this.notifications.enqueueDigestItem(manager, {
@@ -292,6 +345,7 @@ export class ItemsService {
         },
       });
     }
+    return true;
   }
 
   async itemOfFirm(firmId: string, itemId: string): Promise<SharedItem> {

@@ -8,6 +8,7 @@ import { ContactChangeRequest, DossierMessage, type MessageAttachment } from './
 import type { Dossier } from './entities/dossier.entity';
 import { FirmClient, type ClientContact } from './entities/firm-client.entity';
 import { Firm } from './entities/firm.entity';
+import { FirmAudit, type FirmActor } from './firm-audit';
 import { clientName, FirmsService } from './firms.service';
 import { ItemsService, type UploadedFile } from './items.service';
 
@@ -43,6 +44,7 @@ export class RequestsService {
     private readonly firms: FirmsService,
     private readonly notifications: NotificationsService,
     private readonly items: ItemsService,
+    private readonly audit: FirmAudit,
   ) {}
 
   // ---- « Mettre à jour mes coordonnées » ----
@@ -88,7 +90,7 @@ export class RequestsService {
   }
 
   /** Accepts or rejects a pending request of this firm; the client's data changes only on acceptance; they are told. */
-  async decide(firmId: string, requestId: string, accept: boolean): Promise<void> {
+  async decide(firmId: string, requestId: string, accept: boolean, actor?: FirmActor): Promise<void> {
     if (!isId(requestId)) throw notFound('request');
     await this.dataSource.transaction(async (manager) => {
       const request = await manager
@@ -101,6 +103,15 @@ export class RequestsService {
       const client = await manager.getRepository(FirmClient).findOneByOrFail({ id: request.clientId });
       const firm = await manager.getRepository(Firm).findOneByOrFail({ id: firmId });
       if (accept) await manager.getRepository(FirmClient).update({ id: client.id }, { contact: request.requested });
+      await this.audit.record(
+        manager,
+        actor,
+        accept ? 'client-space.contact-change.accepted' : 'client-space.contact-change.rejected',
+        { type: 'firm_client', id: client.id },
+        firmId,
+        // What the client's details were and became (unchanged on a refusal); the trail is a table, not the logs.
+        { requestId: request.id, before: client.contact, after: accept ? request.requested : client.contact },
+      );
       await this.notifications.enqueueDigestItem(manager, {
         to: accept ? request.requested.email : client.contact.email,
         template: 'activity-digest',

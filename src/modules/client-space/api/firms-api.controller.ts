@@ -17,9 +17,13 @@ import {
 import { notFound } from '../client-space.errors';
 import type { SharedItem } from '../entities/shared-item.entity';
 import type { FirmClient } from '../entities/firm-client.entity';
+import type { FirmActor } from '../firm-audit';
 import { FirmsService } from '../firms.service';
 import { ItemsService, type ItemView } from '../items.service';
 import { RequestsService } from '../requests.service';
+
+/** The firm's API client acting, for the audit trail. */
+const apiActor = (caller: ApiCaller): FirmActor => ({ type: 'client', id: caller.clientId });
 
 const text = (max: number) => [
   IsOptional(),
@@ -144,20 +148,24 @@ export class FirmsApiController {
   @Idempotent()
   @Post('clients')
   async invite(@ApiClient() caller: ApiCaller, @Param('firm') firm: string, @Body() body: ApiClientBody) {
-    const client = await this.firms.inviteClient(this.bound(caller, firm), {
-      kind: body.kind,
-      companyName: body.company_name,
-      contact: {
-        familyName: body.family_name,
-        givenName: body.given_name,
-        email: body.email,
-        address: body.address,
-        postalCode: body.postal_code,
-        city: body.city,
-        phone: body.phone,
-        mobile: body.mobile,
+    const client = await this.firms.inviteClient(
+      this.bound(caller, firm),
+      {
+        kind: body.kind,
+        companyName: body.company_name,
+        contact: {
+          familyName: body.family_name,
+          givenName: body.given_name,
+          email: body.email,
+          address: body.address,
+          postalCode: body.postal_code,
+          city: body.city,
+          phone: body.phone,
+          mobile: body.mobile,
+        },
       },
-    });
+      apiActor(caller),
+    );
     return clientJson(client);
   }
 
@@ -174,12 +182,16 @@ export class FirmsApiController {
   @Post('dossiers')
   async createDossier(@ApiClient() caller: ApiCaller, @Param('firm') firm: string, @Body() body: ApiDossierBody) {
     const firmId = this.bound(caller, firm);
-    const dossier = await this.firms.createDossier(firmId, {
-      number: body.number ?? '',
-      label: body.label ?? '',
-      interlocutorId: body.interlocutor_id ?? '',
-      clientIds: body.client_ids,
-    });
+    const dossier = await this.firms.createDossier(
+      firmId,
+      {
+        number: body.number ?? '',
+        label: body.label ?? '',
+        interlocutorId: body.interlocutor_id ?? '',
+        clientIds: body.client_ids,
+      },
+      apiActor(caller),
+    );
     return (await this.firms.summaries(firmId, [dossier]))[0];
   }
 
@@ -207,20 +219,25 @@ export class FirmsApiController {
     @Param('dossier') dossier: string,
     @Body() body: ApiItemBody,
   ) {
-    const item = await this.items.create(this.bound(caller, firm), dossier, {
-      kind: body.kind,
-      title: body.title ?? '',
-      date: body.date ?? '',
-      place: body.place,
-      time: body.time,
-      invoiceNumber: body.invoice_number,
-      amount: body.amount,
-      minutes: body.minutes,
-      share: body.share ?? false,
-      file: body.file
-        ? { name: body.file.name ?? 'document', data: Buffer.from(body.file.content_base64, 'base64') }
-        : undefined,
-    });
+    const item = await this.items.create(
+      this.bound(caller, firm),
+      dossier,
+      {
+        kind: body.kind,
+        title: body.title ?? '',
+        date: body.date ?? '',
+        place: body.place,
+        time: body.time,
+        invoiceNumber: body.invoice_number,
+        amount: body.amount,
+        minutes: body.minutes,
+        share: body.share ?? false,
+        file: body.file
+          ? { name: body.file.name ?? 'document', data: Buffer.from(body.file.content_base64, 'base64') }
+          : undefined,
+      },
+      apiActor(caller),
+    );
     return itemJson(item);
   }
 
@@ -230,7 +247,7 @@ export class FirmsApiController {
   @Post('items/:item/share')
   async share(@ApiClient() caller: ApiCaller, @Param('firm') firm: string, @Param('item') itemId: string) {
     const firmId = this.bound(caller, firm);
-    await this.items.share(firmId, itemId);
+    await this.items.share(firmId, itemId, apiActor(caller));
     return itemJson(await this.items.itemOfFirm(firmId, itemId));
   }
 
@@ -240,7 +257,7 @@ export class FirmsApiController {
   @Post('items/:item/unshare')
   async unshare(@ApiClient() caller: ApiCaller, @Param('firm') firm: string, @Param('item') itemId: string) {
     const firmId = this.bound(caller, firm);
-    await this.items.unshare(firmId, itemId);
+    await this.items.unshare(firmId, itemId, apiActor(caller));
     return itemJson(await this.items.itemOfFirm(firmId, itemId));
   }
 
