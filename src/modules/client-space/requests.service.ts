@@ -83,6 +83,14 @@ export class RequestsService {
     return requests.map((request) => ({ request, client: clients.find((c) => c.id === request.clientId)! }));
   }
 
+  /** One request of the firm, whatever its status (after a decision, say). */
+  async contactChange(firmId: string, requestId: string): Promise<ContactChangeRequest> {
+    if (!isId(requestId)) throw notFound('request');
+    const request = await this.dataSource.getRepository(ContactChangeRequest).findOneBy({ id: requestId, firmId });
+    if (!request) throw notFound('request');
+    return request;
+  }
+
   async contactChangesOf(client: FirmClient): Promise<ContactChangeRequest[]> {
     return this.dataSource
       .getRepository(ContactChangeRequest)
@@ -164,14 +172,14 @@ export class RequestsService {
     });
   }
 
-  /** The firm answers a client of the dossier; the client is told by e-mail. */
+  /** The firm answers a client of the dossier (its page or its API); the client is told by e-mail. Returns the message. */
   async reply(
     firmId: string,
     dossier: Dossier,
-    staffAccountId: string,
+    actor: FirmActor,
     input: { client?: string; subject?: string; body?: string },
     files: UploadedFile[] = [],
-  ): Promise<void> {
+  ): Promise<DossierMessage> {
     const clients = await this.firms.clientsOfDossier(dossier.id);
     const client = clients.find((c) => c.id === input.client);
     const subject = (input.subject ?? '').trim();
@@ -182,19 +190,34 @@ export class RequestsService {
     if (!body) fields.body = 'Saisissez votre message.';
     if (Object.keys(fields).length) throw formInvalid(fields);
     const attachments = await this.items.storeAttachments(files);
-    const staff = await this.firms.membership(firmId, staffAccountId);
+    // A staff member signs with their name; the firm's software (API) with the firm's.
+    const staff = actor.type === 'account' ? await this.firms.membership(firmId, actor.id) : null;
     const firm = await this.firms.firm(firmId);
-    await this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(DossierMessage).insert({
+    return this.dataSource.transaction(async (manager) => {
+      const message = await manager.getRepository(DossierMessage).save(
+        manager.getRepository(DossierMessage).create({
+          firmId,
+          dossierId: dossier.id,
+          clientId: client!.id,
+          author: 'cabinet',
+          authorName: staff?.displayName ?? firm.name,
+          subject,
+          body,
+          attachments,
+        }),
+      );
+      await this.audit.record(
+        manager,
+        actor,
+        'client-space.message.sent',
+        { type: 'dossier_message', id: message.id },
         firmId,
-        dossierId: dossier.id,
-        clientId: client!.id,
-        author: 'cabinet',
-        authorName: staff?.displayName ?? firm.name,
-        subject,
-        body,
-        attachments,
-      });
+        {
+          dossierId: dossier.id,
+          clientId: client!.id,
+          attachments: attachments.length,
+        },
+      );
       await this.notifications.enqueueDigestItem(manager, {
         to: client!.contact.email,
         template: 'activity-digest',
@@ -203,6 +226,7 @@ export class RequestsService {
           path: `/espace-client/cabinets/${firmId}/dossiers/${dossier.id}`,
         },
       });
+      return message;
     });
   }
 

@@ -15,12 +15,34 @@ import {
   type Page,
 } from '../../../platform/api';
 import { notFound } from '../client-space.errors';
+import type { ContactChangeRequest, DossierMessage } from '../entities/client-request.entity';
 import type { SharedItem } from '../entities/shared-item.entity';
 import type { FirmClient } from '../entities/firm-client.entity';
 import type { FirmActor } from '../firm-audit';
 import { FirmsService } from '../firms.service';
 import { ItemsService, type ItemView } from '../items.service';
 import { RequestsService } from '../requests.service';
+
+const messageJson = (m: DossierMessage) => ({
+  id: m.id,
+  dossier_id: m.dossierId,
+  client_id: m.clientId,
+  author: m.author,
+  author_name: m.authorName,
+  subject: m.subject,
+  body: m.body,
+  attachments: m.attachments.map((a) => ({ name: a.name, type: a.type, size: a.size })),
+  created_at: m.createdAt.toISOString(),
+});
+
+const requestJson = (r: ContactChangeRequest) => ({
+  id: r.id,
+  client_id: r.clientId,
+  status: r.status,
+  requested: r.requested,
+  created_at: r.createdAt.toISOString(),
+  decided_at: r.decidedAt?.toISOString() ?? null,
+});
 
 /** The firm's API client acting, for the audit trail. */
 const apiActor = (caller: ApiCaller): FirmActor => ({ type: 'client', id: caller.clientId });
@@ -57,6 +79,15 @@ export class ApiDossierBody {
   @IsString({ each: true, message: 'Un identifiant de client est une chaîne.' })
   @MaxLength(40, { each: true, message: 'Identifiant de client invalide.' })
   client_ids!: string[];
+}
+
+export class ApiReplyBody {
+  @Text(40) client_id?: string;
+  @Text(200) subject?: string;
+  @IsOptional()
+  @IsString({ message: 'Ce champ doit contenir du texte.' })
+  @MaxLength(5000, { message: 'Le message compte au plus 5 000 caractères.' })
+  body?: string;
 }
 
 export class ApiFileBody {
@@ -265,16 +296,47 @@ export class FirmsApiController {
   @ApiOperation({ summary: 'Liste les messages des dossiers (clients et cabinet)' })
   @Get('messages')
   async messages(@ApiClient() caller: ApiCaller, @Param('firm') firm: string, @Query() query: CursorPageQuery) {
-    return page(await this.requests.messagesOfFirm(this.bound(caller, firm)), query, (m) => ({
-      id: m.id,
-      dossier_id: m.dossierId,
-      client_id: m.clientId,
-      author: m.author,
-      author_name: m.authorName,
-      subject: m.subject,
-      body: m.body,
-      created_at: m.createdAt.toISOString(),
-    }));
+    return page(await this.requests.messagesOfFirm(this.bound(caller, firm)), query, messageJson);
+  }
+
+  @ApiScopes('client-space:write')
+  @ApiOperation({ summary: 'Répond à un client dans le fil d’un dossier (il en est averti par e-mail)' })
+  @Idempotent()
+  @Post('dossiers/:dossier/messages')
+  async reply(
+    @ApiClient() caller: ApiCaller,
+    @Param('firm') firm: string,
+    @Param('dossier') dossierId: string,
+    @Body() body: ApiReplyBody,
+  ) {
+    const firmId = this.bound(caller, firm);
+    const dossier = await this.firms.dossier(firmId, dossierId);
+    const message = await this.requests.reply(firmId, dossier, apiActor(caller), {
+      client: body.client_id,
+      subject: body.subject,
+      body: body.body,
+    });
+    return messageJson(message);
+  }
+
+  @ApiScopes('client-space:write')
+  @ApiOperation({ summary: 'Accepte une demande de mise à jour des coordonnées (le client en est averti)' })
+  @HttpCode(200)
+  @Post('contact-change-requests/:request/accept')
+  async accept(@ApiClient() caller: ApiCaller, @Param('firm') firm: string, @Param('request') requestId: string) {
+    const firmId = this.bound(caller, firm);
+    await this.requests.decide(firmId, requestId, true, apiActor(caller));
+    return requestJson(await this.requests.contactChange(firmId, requestId));
+  }
+
+  @ApiScopes('client-space:write')
+  @ApiOperation({ summary: 'Refuse une demande de mise à jour des coordonnées (le client en est averti)' })
+  @HttpCode(200)
+  @Post('contact-change-requests/:request/reject')
+  async reject(@ApiClient() caller: ApiCaller, @Param('firm') firm: string, @Param('request') requestId: string) {
+    const firmId = this.bound(caller, firm);
+    await this.requests.decide(firmId, requestId, false, apiActor(caller));
+    return requestJson(await this.requests.contactChange(firmId, requestId));
   }
 
   @ApiScopes('client-space:read')
@@ -285,13 +347,7 @@ export class FirmsApiController {
     return page(
       pending.map(({ request }) => request),
       query,
-      (r) => ({
-        id: r.id,
-        client_id: r.clientId,
-        status: r.status,
-        requested: r.requested,
-        created_at: r.createdAt.toISOString(),
-      }),
+      requestJson,
     );
   }
 

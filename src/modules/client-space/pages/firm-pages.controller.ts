@@ -221,7 +221,7 @@ export class FirmPagesController {
         messageErrors: { attachments: [UPLOAD_PROBLEMS[upload.problem].replace('déposé', 'envoyé')] },
       });
     try {
-      await this.requests.reply(firmId, dossier, me.id, form, upload.files);
+      await this.requests.reply(firmId, dossier, staff(me), form, upload.files);
       res.redirect(303, `/espace-cabinet/cabinets/${firmId}/dossiers/${dossierId}?ok=message`);
     } catch (error) {
       if (!isFormInvalid(error)) throw error;
