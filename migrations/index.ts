@@ -34,6 +34,7 @@ import { OidcGrantLookupIndex1796096675059 } from './1796096675059-oidc-grant-lo
 import { SubscriptionsProductChangeNotify1796106136851 } from './1796106136851-subscriptions-product-change-notify';
 import { SecondaryAccountsChangeNotify1796106857750 } from './1796106857750-secondary-accounts-change-notify';
 import { SecondaryAccountsOrganisationNumbers1796105114056 } from './1796105114056-secondary-accounts-organisation-numbers';
+import { ClientSpaceMessageAttachments1796106921386 } from './1796106921386-client-space-message-attachments';
 
 /**
  * Every migration, in order. A migration is never edited once landed (STYLE.md); a new one is added at the end of
@@ -73,4 +74,5 @@ export const migrations = [
   SecondaryAccountsOrganisationNumbers1796105114056,
   SubscriptionsProductChangeNotify1796106136851,
   SecondaryAccountsChangeNotify1796106857750,
+  ClientSpaceMessageAttachments1796106921386,
 ];

@@ -34,6 +34,8 @@ export interface AppConfig {
   registration: { contractNumber: 'off' | 'optional' | 'required' };
   /** Online payments (invoices): the provider the platform sends payers to. */
   payments: PaymentsConfig;
+  /** `clamd`, which scans uploaded files before they are stored; `undefined`: no scan. */
+  antivirus: { host: string; port: number } | { socket: string } | undefined;
   logLevel: LogLevel;
   /** The pages' look: `neutre` (default) or `dsfr` (opt-in, its package installed by the operator). */
   theme: 'neutre' | 'dsfr';

@@ -353,6 +353,32 @@ export const variables = {
     secret: false,
     parse: httpUrl,
   },
+  CLAMAV_HOST: {
+    description:
+      'Host name or address of a ClamAV daemon (`clamd`, TCP) that scans every uploaded file of the client space before it is stored (with `CLAMAV_PORT`, default 3310). Or `CLAMAV_SOCKET`. Unset (both): files are not scanned. When set and `clamd` does not answer, uploads are refused (fail closed). See docs/client-space.md.',
+    default: undefined,
+    secret: false,
+    parse: (raw: string) =>
+      /^[A-Za-z0-9.-]{1,253}$|^\[?[0-9A-Fa-f:.]+\]?$/.test(raw.trim())
+        ? ok(raw.trim().replace(/^\[|\]$/g, ''))
+        : fail(`« ${raw} » n'est pas un nom d'hôte ou une adresse (exemple : clamav ou 10.0.0.5)`),
+  },
+  CLAMAV_PORT: {
+    description: 'TCP port of `clamd` on `CLAMAV_HOST`.',
+    default: undefined,
+    secret: false,
+    parse: integer(1, 65535),
+  },
+  CLAMAV_SOCKET: {
+    description:
+      'Absolute path of `clamd`’s local (Unix) socket, instead of `CLAMAV_HOST` (e.g. `/run/clamav/clamd.ctl`).',
+    default: undefined,
+    secret: false,
+    parse: (raw: string) =>
+      raw.startsWith('/') && raw.length <= 1000
+        ? ok(raw)
+        : fail(`« ${raw} » n'est pas un chemin absolu (exemple : /run/clamav/clamd.ctl)`),
+  },
   UI_THEME: {
     description:
       'Look of the pages: `neutre` (the platform’s own theme, open font, no State mark) or `dsfr` (the State design system, for a State service on a `.gouv.fr` site only; its package is not part of the default install, see docs/adr/0003-neutral-theme.md).',

@@ -136,6 +136,50 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('CLAMAV_HOST, CLAMAV_PORT, CLAMAV_SOCKET', () => {
+    it('is no scan when unset, host and port (3310 by default) or a socket when set', () => {
+      assert.equal(loadConfig({ DATA_DIR: tempDir(), SECRET_KEY: KEY }).config.antivirus, undefined);
+      assert.deepEqual(loadConfig({ DATA_DIR: tempDir(), SECRET_KEY: KEY, CLAMAV_HOST: 'clamav' }).config.antivirus, {
+        host: 'clamav',
+        port: 3310,
+      });
+      assert.deepEqual(
+        loadConfig({ DATA_DIR: tempDir(), SECRET_KEY: KEY, CLAMAV_HOST: '10.0.0.5', CLAMAV_PORT: '3311' }).config
+          .antivirus,
+        { host: '10.0.0.5', port: 3311 },
+      );
+      assert.deepEqual(
+        loadConfig({ DATA_DIR: tempDir(), SECRET_KEY: KEY, CLAMAV_SOCKET: '/run/clamav/clamd.ctl' }).config.antivirus,
+        { socket: '/run/clamav/clamd.ctl' },
+      );
+    });
+
+    it('lists every mistake at once: both, a port alone, a bad host, a bad port, a relative socket', () => {
+      assert.throws(
+        () => loadConfig({ DATA_DIR: tempDir(), SECRET_KEY: KEY, CLAMAV_HOST: 'clamav', CLAMAV_SOCKET: '/run/c.ctl' }),
+        /CLAMAV_HOST et CLAMAV_SOCKET : choisissez l’un ou l’autre/,
+      );
+      assert.throws(
+        () => loadConfig({ DATA_DIR: tempDir(), SECRET_KEY: KEY, CLAMAV_PORT: '3310' }),
+        /CLAMAV_PORT : sans effet sans CLAMAV_HOST/,
+      );
+      assert.throws(
+        () =>
+          loadConfig({
+            DATA_DIR: tempDir(),
+            SECRET_KEY: KEY,
+            CLAMAV_HOST: 'clam av',
+            CLAMAV_PORT: '99999',
+            CLAMAV_SOCKET: 'clamd.ctl',
+          }),
+        (error: unknown) =>
+          /CLAMAV_HOST : « clam av »/.test(String(error)) &&
+          /CLAMAV_PORT : 99999 n'est pas compris/.test(String(error)) &&
+          /CLAMAV_SOCKET : « clamd\.ctl » n'est pas un chemin absolu/.test(String(error)),
+      );
+    });
+  });
+
   describe('PAYMENT_PROVIDER', () => {
     it('is the test provider outside production, and nothing in production when unset', () => {
       assert.equal(loadConfig({ DATA_DIR: tempDir(), SECRET_KEY: KEY }).config.payments.provider, 'test');

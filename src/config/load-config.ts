@@ -91,6 +91,12 @@ export function loadConfig(env: Env, cwd = process.cwd()): LoadedConfig {
     if (values.STRIPE_WEBHOOK_SECRET === undefined)
       problems.push('STRIPE_WEBHOOK_SECRET : obligatoire avec PAYMENT_PROVIDER=stripe');
   }
+  if (values.CLAMAV_HOST !== undefined && values.CLAMAV_SOCKET !== undefined) {
+    problems.push('CLAMAV_HOST et CLAMAV_SOCKET : choisissez l’un ou l’autre');
+  }
+  if (values.CLAMAV_PORT !== undefined && values.CLAMAV_HOST === undefined) {
+    problems.push('CLAMAV_PORT : sans effet sans CLAMAV_HOST');
+  }
   if (values.UI_THEME === 'dsfr' && !dsfrInstalled(cwd)) {
     problems.push(
       'UI_THEME : le thème « dsfr » demande le paquet @gouvfr/dsfr, qui n’est pas installé. Il est réservé aux services de l’État ' +
@@ -167,6 +173,12 @@ export function loadConfig(env: Env, cwd = process.cwd()): LoadedConfig {
         : paymentProvider === 'test' || !isProduction
           ? { provider: 'test', testProviderUrl: values.PAYMENT_TEST_PROVIDER_URL as string | undefined }
           : { provider: 'none' },
+    antivirus:
+      values.CLAMAV_SOCKET !== undefined
+        ? { socket: values.CLAMAV_SOCKET as string }
+        : values.CLAMAV_HOST !== undefined
+          ? { host: values.CLAMAV_HOST as string, port: (values.CLAMAV_PORT as number | undefined) ?? 3310 }
+          : undefined,
     logLevel: values.LOG_LEVEL as AppConfig['logLevel'],
     theme: values.UI_THEME as AppConfig['theme'],
     brand: {

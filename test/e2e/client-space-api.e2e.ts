@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
-import { FirmsService } from '../../src/modules/client-space';
+import { FirmsService, RequestsService } from '../../src/modules/client-space';
 import { apiToken, registerApiClient } from '../support/api';
 import { FORGED, makeFirm, PDF } from '../support/client-space';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -99,6 +99,88 @@ describe('Client space API (/api/v1/firms/{firm}/…)', () => {
     }
   });
 
+  it('reads the messages and contact-change requests, answers a client and decides; firm B reaches none of it', async () => {
+    const firms = app.app.get(FirmsService);
+    const requests = app.app.get(RequestsService);
+    const [client] = await firms.clients(firmA);
+    const [dossier] = await firms.dossiersOfClient(client);
+    await requests.writeToInterlocutor(client, dossier, { subject: 'Demande de RDV', body: 'Mardi ?' });
+    const contact = { ...client.contact, city: 'MONTPELLIER', postalCode: '34000' };
+    contact.phone ||= '04 67 15 98 42';
+    contact.mobile ||= '06 15 25 65 25';
+    contact.address ||= 'Impasse Adam 1er';
+    await requests.requestContactChange(client, contact);
+    await requests.requestContactChange(client, { ...contact, city: 'NÎMES', postalCode: '30000' });
+
+    const messages = await api('get', `/api/v1/firms/${firmA}/messages`, readerA);
+    assert.equal(messages.status, 200);
+    assert.equal(messages.body.data.at(-1).subject, 'Demande de RDV');
+    const pending = await api('get', `/api/v1/firms/${firmA}/contact-change-requests`, readerA);
+    assert.equal(pending.body.data.length, 2);
+    const [first, second] = pending.body.data as Array<{ id: string }>;
+
+    // Firm B's token: its own path with firm A's ids, and firm A's path: 404, nothing changes.
+    for (const path of [
+      `/api/v1/firms/${firmB}/contact-change-requests/${first.id}/accept`,
+      `/api/v1/firms/${firmA}/contact-change-requests/${first.id}/accept`,
+      `/api/v1/firms/${firmB}/contact-change-requests/pas-un-id/reject`,
+    ])
+      assert.equal((await api('post', path, readerB)).status, 404, path);
+    const elsewhere = await api('post', `/api/v1/firms/${firmB}/dossiers/${dossier.id}/messages`, readerB).send({
+      client_id: client.id,
+      subject: 'Intrus',
+      body: 'x',
+    });
+    assert.equal(elsewhere.status, 404);
+    assert.equal(elsewhere.type, 'application/problem+json');
+    // A read-only token cannot decide.
+    assert.equal(
+      (await api('post', `/api/v1/firms/${firmA}/contact-change-requests/${first.id}/accept`, readerA)).status,
+      403,
+    );
+    assert.equal((await firms.client(firmA, client.id)).contact.city, client.contact.city);
+
+    const accepted = await api('post', `/api/v1/firms/${firmA}/contact-change-requests/${first.id}/accept`, writerA);
+    assert.equal(accepted.status, 200);
+    assert.equal(accepted.body.status, 'acceptee');
+    assert.equal((await firms.client(firmA, client.id)).contact.city, 'MONTPELLIER');
+    const rejected = await api('post', `/api/v1/firms/${firmA}/contact-change-requests/${second.id}/reject`, writerA);
+    assert.equal(rejected.body.status, 'refusee');
+    assert.equal((await firms.client(firmA, client.id)).contact.city, 'MONTPELLIER');
+    // Decided once: again is « introuvable » (problem details).
+    const twice = await api('post', `/api/v1/firms/${firmA}/contact-change-requests/${first.id}/reject`, writerA);
+    assert.equal(twice.status, 404);
+    assert.equal(twice.type, 'application/problem+json');
+
+    const empty = await api('post', `/api/v1/firms/${firmA}/dossiers/${dossier.id}/messages`, writerA).send({
+      client_id: client.id,
+    });
+    assert.equal(empty.status, 400);
+    const reply = await api('post', `/api/v1/firms/${firmA}/dossiers/${dossier.id}/messages`, writerA).send({
+      client_id: client.id,
+      subject: 'Re: Demande de RDV',
+      body: 'Mardi 10 h.',
+    });
+    assert.equal(reply.status, 201, JSON.stringify(reply.body));
+    assert.equal(reply.body.author, 'cabinet');
+    assert.equal(reply.body.author_name, 'Cabinet Delmas');
+    const thread = await requests.thread(dossier, client);
+    assert.equal(thread.at(-1)?.body, 'Mardi 10 h.');
+    const audit = await app.dataSource.query<Array<{ action: string; actor_type: string; actor_id: string }>>(
+      `SELECT action, actor_type, actor_id FROM audit_event WHERE action IN
+         ('client-space.contact-change.accepted', 'client-space.contact-change.rejected', 'client-space.message.sent')
+       ORDER BY id`,
+    );
+    assert.deepEqual(
+      audit.map((a) => [a.action, a.actor_type, a.actor_id]),
+      [
+        ['client-space.contact-change.accepted', 'client', 'logiciel-a'],
+        ['client-space.contact-change.rejected', 'client', 'logiciel-a'],
+        ['client-space.message.sent', 'client', 'logiciel-a'],
+      ],
+    );
+  });
+
   it('binds tokens to their firm and their scopes: no token, a read scope, another firm’s path or ids change nothing', async () => {
     assert.equal((await api('get', `/api/v1/firms/${firmA}/clients`)).status, 401);
     const readOnly = await api('post', `/api/v1/firms/${firmA}/clients`, readerA).send({ kind: 'personne' });
@@ -126,5 +208,8 @@ describe('Client space API (/api/v1/firms/{firm}/…)', () => {
     assert.equal(doc.status, 200);
     assert.ok(doc.body.paths['/api/v1/firms/{firm}/clients']);
     assert.ok(doc.body.paths['/api/v1/firms/{firm}/items/{item}/share']);
+    assert.ok(doc.body.paths['/api/v1/firms/{firm}/dossiers/{dossier}/messages'].post);
+    assert.ok(doc.body.paths['/api/v1/firms/{firm}/contact-change-requests/{request}/accept'].post);
+    assert.ok(doc.body.paths['/api/v1/firms/{firm}/contact-change-requests/{request}/reject'].post);
   });
 });

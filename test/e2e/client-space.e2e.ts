@@ -391,8 +391,24 @@ describe('Client space (« Mon espace client »), both sides', () => {
       `SELECT data::text FROM outbox_message WHERE recipient = 'fabien.delmas@example.fr'`,
     );
     assert.match(notice.map((n) => n.data).join(), /vous a écrit dans le dossier 2017IIDOS\/1529/);
+    const unread = async () =>
+      Number(
+        (
+          await app.dataSource.query<Array<{ n: string }>>(
+            `SELECT count(*) AS n FROM dossier_message WHERE dossier_id = $1 AND author = 'client' AND read_at IS NULL`,
+            [dossierLuce],
+          )
+        )[0].n,
+      );
+    assert.equal(await unread(), 1);
+    // A read-only (« lecture ») member reads the thread: it stays unread for the others.
+    const reader = await signInTo(app, '/espace-cabinet', 'lecteur@example.fr');
+    const read = await reader.get(`${app.url}/espace-cabinet/cabinets/${firmA}/dossiers/${dossierLuce}`);
+    assert.match(read.body, /Pouvons-nous nous voir \?/);
+    assert.equal(await unread(), 1);
     const dossier = await staffA.get(`${app.url}/espace-cabinet/cabinets/${firmA}/dossiers/${dossierLuce}`);
     assert.match(dossier.body, /Pouvons-nous nous voir \?/);
+    assert.equal(await unread(), 0, 'an associate’s visit marks it read');
     const reply = await staffA.submit(dossier, /messages$/, {
       client: ids.luce,
       subject: 'Re: Demande de RDV',

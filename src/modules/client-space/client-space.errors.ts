@@ -1,3 +1,4 @@
+import { isUUID } from 'class-validator';
 import { DomainError, type ErrorKind, type FieldErrors } from '../../platform/errors';
 
 export enum ClientSpaceErrorCode {
@@ -10,6 +11,8 @@ export enum ClientSpaceErrorCode {
   ALREADY_EXISTS = 'ALREADY_EXISTS',
   FILE_REFUSED = 'FILE_REFUSED',
   READ_ONLY = 'READ_ONLY',
+  NOT_PAYABLE = 'NOT_PAYABLE',
+  ANTIVIRUS_UNAVAILABLE = 'ANTIVIRUS_UNAVAILABLE',
 }
 
 const kinds: Record<ClientSpaceErrorCode, ErrorKind> = {
@@ -22,6 +25,8 @@ const kinds: Record<ClientSpaceErrorCode, ErrorKind> = {
   [ClientSpaceErrorCode.ALREADY_EXISTS]: 'conflict',
   [ClientSpaceErrorCode.FILE_REFUSED]: 'invalid',
   [ClientSpaceErrorCode.READ_ONLY]: 'forbidden',
+  [ClientSpaceErrorCode.NOT_PAYABLE]: 'conflict',
+  [ClientSpaceErrorCode.ANTIVIRUS_UNAVAILABLE]: 'unavailable',
 };
 
 /** Errors of the client space (both sides); messages in French, safe to show. */
@@ -54,7 +59,8 @@ export const formInvalid = (fields: Record<string, string>): ClientSpaceError =>
     Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, [v]])),
   );
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** An id as the database stores it (any version): anything else is « introuvable » before a query is made. */
+export const isId = (value: unknown): value is string => typeof value === 'string' && isUUID(value);
 
 /** A form refused field by field (`formInvalid`), which the pages render again with the fields' messages. */
 export const isFormInvalid = (error: unknown): error is ClientSpaceError =>

@@ -1,6 +1,8 @@
 import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FirstPartySpaceModule } from '../../platform/first-party/first-party.module';
+import { PaymentsModule } from '../../platform/payments';
+import { VirusScanner } from '../../platform/storage/virus-scanner';
 import { IdentityModule } from '../identity';
 import { NotificationsModule } from '../notifications';
 import { ContactChangeRequest, DossierMessage } from './entities/client-request.entity';
@@ -9,8 +11,10 @@ import { FirmClient } from './entities/firm-client.entity';
 import { Firm, FirmStaff } from './entities/firm.entity';
 import { SharedItem } from './entities/shared-item.entity';
 import { FirmsApiController } from './api/firms-api.controller';
+import { FirmAudit } from './firm-audit';
 import { FirmClientCheck, FirmStaffCheck } from './firm-staff.check';
 import { FirmsService } from './firms.service';
+import { InvoicePaymentsService } from './invoice-payments.service';
 import { ItemsService } from './items.service';
 import { ClientPagesController } from './pages/client-pages.controller';
 import { FirmPagesController } from './pages/firm-pages.controller';
@@ -51,11 +55,21 @@ export const FIRM_SPACE = {
     ]),
     IdentityModule,
     NotificationsModule,
+    PaymentsModule,
     FirstPartySpaceModule.register(CLIENT_SPACE),
     FirstPartySpaceModule.register(FIRM_SPACE),
   ],
   controllers: [FirmPagesController, ClientPagesController, FirmsApiController],
-  providers: [FirmsService, ItemsService, RequestsService, FirmStaffCheck, FirmClientCheck],
+  providers: [
+    FirmsService,
+    ItemsService,
+    RequestsService,
+    InvoicePaymentsService,
+    VirusScanner,
+    FirmAudit,
+    FirmStaffCheck,
+    FirmClientCheck,
+  ],
   exports: [FirmsService, ItemsService, RequestsService],
 })
 export class ClientSpaceModule implements NestModule {
@@ -66,6 +80,8 @@ export class ClientSpaceModule implements NestModule {
         { path: 'espace-client/cabinets/:firm/depot', method: RequestMethod.POST },
         { path: 'espace-cabinet/cabinets/:firm/dossiers/:dossier/elements', method: RequestMethod.POST },
         { path: 'espace-cabinet/cabinets/:firm/apparence', method: RequestMethod.POST },
+        { path: 'espace-client/cabinets/:firm/dossiers/:dossier/contact', method: RequestMethod.POST },
+        { path: 'espace-cabinet/cabinets/:firm/dossiers/:dossier/messages', method: RequestMethod.POST },
       );
   }
 }

@@ -6,11 +6,12 @@ import { DataSource, In } from 'typeorm';
 import { FileStorage } from '../../platform/storage/file-storage';
 import { IdentityError, IdentityService } from '../identity';
 import { NotificationsService } from '../notifications';
-import { ClientSpaceError, ClientSpaceErrorCode, formInvalid, notFound, UUID } from './client-space.errors';
+import { ClientSpaceError, ClientSpaceErrorCode, formInvalid, notFound, isId } from './client-space.errors';
 import { Dossier, DossierClient } from './entities/dossier.entity';
 import { FirmClient, type ClientContact } from './entities/firm-client.entity';
 import { Firm, FirmStaff, STAFF_ROLES, type StaffRole } from './entities/firm.entity';
 import { contactProblems, normaliseContact } from './contact';
+import { FirmAudit, type FirmActor } from './firm-audit';
 
 export interface NewClient {
   kind: string;
@@ -47,6 +48,7 @@ export class FirmsService {
     private readonly identity: IdentityService,
     private readonly notifications: NotificationsService,
     private readonly storage: FileStorage,
+    private readonly audit: FirmAudit,
   ) {}
 
   // ---- Firms (operators) ----
@@ -65,15 +67,20 @@ export class FirmsService {
   }
 
   async firm(firmId: string): Promise<Firm> {
-    if (!UUID.test(firmId)) throw notFound('firm');
+    if (!isId(firmId)) throw notFound('firm');
     const firm = await this.dataSource.getRepository(Firm).findOneBy({ id: firmId });
     if (!firm) throw notFound('firm');
     return firm;
   }
 
   /** Branding of the clients' pages: name, colour, logo (its type read from its content). */
-  async updateBranding(firmId: string, input: { name?: string; primaryColor?: string; logo?: Buffer }): Promise<Firm> {
+  async updateBranding(
+    firmId: string,
+    input: { name?: string; primaryColor?: string; logo?: Buffer },
+    actor?: FirmActor,
+  ): Promise<Firm> {
     const firm = await this.firm(firmId);
+    const before = { name: firm.name, primaryColor: firm.primaryColor, logo: firm.logoKey !== null };
     const fields: Record<string, string> = {};
     const name = input.name?.trim();
     if (name !== undefined && (!name || name.length > 200)) fields.name = 'Donnez le nom du cabinet.';
@@ -97,7 +104,21 @@ export class FirmsService {
       firm.logoKey = key;
       firm.logoType = logoType;
     }
-    return this.dataSource.getRepository(Firm).save(firm);
+    return this.dataSource.transaction(async (manager) => {
+      const saved = await manager.getRepository(Firm).save(firm);
+      await this.audit.record(
+        manager,
+        actor,
+        'client-space.firm.branding-updated',
+        { type: 'firm', id: firm.id },
+        firm.id,
+        {
+          before,
+          after: { name: firm.name, primaryColor: firm.primaryColor, logo: firm.logoKey !== null },
+        },
+      );
+      return saved;
+    });
   }
 
   async logo(firmId: string): Promise<{ data: Buffer; type: string } | undefined> {
@@ -151,7 +172,7 @@ export class FirmsService {
 
   /** The staff membership of this account in this firm, if any. */
   async membership(firmId: string, accountId: string): Promise<FirmStaff | null> {
-    if (!UUID.test(firmId)) return null;
+    if (!isId(firmId)) return null;
     return this.dataSource.getRepository(FirmStaff).findOneBy({ firmId, accountId });
   }
 
@@ -169,7 +190,7 @@ export class FirmsService {
    * Invites a client to the client space: the platform account of this address (one identity across the spaces), or a
    * new one by `inviteAccount()`, whose e-mail lets the person choose their own password. A password is never e-mailed.
    */
-  async inviteClient(firmId: string, input: NewClient, staffAccountId?: string): Promise<FirmClient> {
+  async inviteClient(firmId: string, input: NewClient, actor?: FirmActor): Promise<FirmClient> {
     const firm = await this.firm(firmId);
     const kind = input.kind === 'societe' ? 'societe' : input.kind === 'personne' ? 'personne' : undefined;
     const contact = normaliseContact(input.contact);
@@ -190,7 +211,7 @@ export class FirmsService {
       familyName: contact.familyName,
       organisationName: companyName ?? undefined,
       invitedBy: {
-        actor: staffAccountId ? { type: 'account', id: staffAccountId } : { type: 'system' },
+        actor: actor?.type === 'account' ? { type: 'account', id: actor.id } : { type: 'system' },
         name: firm.name,
       },
     });
@@ -204,6 +225,14 @@ export class FirmsService {
         template: 'client-space-digest',
         item: { kind: 'acces', firm: firm.name, dossier: '', title: '' },
       });
+      await this.audit.record(
+        manager,
+        actor,
+        'client-space.client.invited',
+        { type: 'firm_client', id: client.id },
+        firmId,
+        { accountId, kind },
+      );
       return client;
     });
     return created.catch((error: unknown) => {
@@ -218,7 +247,7 @@ export class FirmsService {
   }
 
   async client(firmId: string, clientId: string): Promise<FirmClient> {
-    if (!UUID.test(clientId)) throw notFound('client');
+    if (!isId(clientId)) throw notFound('client');
     const client = await this.dataSource.getRepository(FirmClient).findOneBy({ id: clientId, firmId });
     if (!client) throw notFound('client');
     return client;
@@ -230,7 +259,7 @@ export class FirmsService {
   }
 
   async clientRecord(firmId: string, accountId: string): Promise<FirmClient | null> {
-    if (!UUID.test(firmId)) return null;
+    if (!isId(firmId)) return null;
     return this.dataSource.getRepository(FirmClient).findOneBy({ firmId, accountId });
   }
 
@@ -243,19 +272,20 @@ export class FirmsService {
   async createDossier(
     firmId: string,
     input: { number: string; label: string; interlocutorId: string; clientIds: string[] },
+    actor?: FirmActor,
   ): Promise<Dossier> {
     const number = input.number.trim();
     const label = input.label.trim();
     const fields: Record<string, string> = {};
     if (!number || number.length > 60) fields.number = 'Donnez le numéro du dossier (60 caractères au plus).';
     if (!label || label.length > 200) fields.label = 'Donnez le libellé du dossier (200 caractères au plus).';
-    const staff = UUID.test(input.interlocutorId)
+    const staff = isId(input.interlocutorId)
       ? await this.dataSource.getRepository(FirmStaff).findOneBy({ id: input.interlocutorId, firmId })
       : null;
     if (!staff || staff.role === 'lecture')
       fields.interlocutorId = 'Choisissez l’interlocuteur du dossier parmi les avocats et assistants du cabinet.';
     const clientIds = [...new Set(input.clientIds)];
-    const clients = clientIds.every((id) => UUID.test(id))
+    const clients = clientIds.every((id) => isId(id))
       ? await this.dataSource.getRepository(FirmClient).findBy({ id: In(clientIds), firmId })
       : [];
     if (clients.length === 0 || clients.length !== clientIds.length)
@@ -270,6 +300,19 @@ export class FirmsService {
       await manager
         .getRepository(DossierClient)
         .insert(clients.map((c) => ({ dossierId: dossier.id, clientId: c.id })));
+      await this.audit.record(
+        manager,
+        actor,
+        'client-space.dossier.created',
+        { type: 'dossier', id: dossier.id },
+        firmId,
+        {
+          number,
+          label,
+          interlocutorId: staff!.id,
+          clientIds: clients.map((c) => c.id),
+        },
+      );
       return dossier;
     });
     return created.catch((error: unknown) => {
@@ -279,7 +322,7 @@ export class FirmsService {
   }
 
   async dossier(firmId: string, dossierId: string): Promise<Dossier> {
-    if (!UUID.test(dossierId)) throw notFound('dossier');
+    if (!isId(dossierId)) throw notFound('dossier');
     const dossier = await this.dataSource.getRepository(Dossier).findOneBy({ id: dossierId, firmId });
     if (!dossier) throw notFound('dossier');
     return dossier;

@@ -3,11 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, In, IsNull, Not, type EntityManager } from 'typeorm';
 import { FileStorage } from '../../platform/storage/file-storage';
+import { VirusScanner, VirusScanUnavailableError } from '../../platform/storage/virus-scanner';
 import { NotificationsService } from '../notifications';
-import { ClientSpaceError, ClientSpaceErrorCode, formInvalid, notFound, UUID } from './client-space.errors';
+import { ClientSpaceError, ClientSpaceErrorCode, formInvalid, notFound, isId } from './client-space.errors';
+import type { MessageAttachment } from './entities/client-request.entity';
 import type { Dossier } from './entities/dossier.entity';
 import type { FirmClient } from './entities/firm-client.entity';
 import { SharedItem, type ItemDetails, type ItemKind } from './entities/shared-item.entity';
+import { FirmAudit, type FirmActor } from './firm-audit';
 import { FirmsService } from './firms.service';
 
 /** 20 Mo per file. */
@@ -113,6 +116,8 @@ export class ItemsService {
     private readonly firms: FirmsService,
     private readonly storage: FileStorage,
     private readonly notifications: NotificationsService,
+    private readonly antivirus: VirusScanner,
+    private readonly audit: FirmAudit,
   ) {}
 
   /** The accepted type of a file's content, or undefined (an executable renamed `.pdf`, a text file…). */
@@ -122,7 +127,10 @@ export class ItemsService {
     return mime && mime in ACCEPTED_TYPES ? mime : undefined;
   }
 
-  /** Checks every file before anything is stored: all of them are accepted, or none. */
+  /**
+   * Checks every file before anything is stored (size, type from the content, then the antivirus): all of them are
+   * accepted, or none.
+   */
   async checkFiles(files: UploadedFile[]): Promise<string[]> {
     const types: string[] = [];
     for (const file of files) {
@@ -139,11 +147,29 @@ export class ItemsService {
         );
       types.push(type);
     }
+    // Then the antivirus (when clamd is configured): one infected file, or no verdict, and nothing is kept.
+    for (const file of files) {
+      let verdict;
+      try {
+        verdict = await this.antivirus.scan(file.data);
+      } catch (error) {
+        if (!(error instanceof VirusScanUnavailableError)) throw error;
+        throw new ClientSpaceError(
+          ClientSpaceErrorCode.ANTIVIRUS_UNAVAILABLE,
+          'L’analyse antivirus des fichiers est momentanément indisponible : rien n’a été enregistré. Réessayez dans quelques minutes.',
+        );
+      }
+      if (!verdict.clean)
+        throw new ClientSpaceError(
+          ClientSpaceErrorCode.FILE_REFUSED,
+          `« ${file.name} » contient un virus (${verdict.viruses.join(', ') || 'signature inconnue'}) : il est refusé et rien n’a été enregistré.`,
+        );
+    }
     return types;
   }
 
   /** A new item of a firm's dossier; `share`: visible to its clients at once (and in their digest). */
-  async create(firmId: string, dossierId: string, input: NewItem): Promise<SharedItem> {
+  async create(firmId: string, dossierId: string, input: NewItem, actor?: FirmActor): Promise<SharedItem> {
     const dossier = await this.firms.dossier(firmId, dossierId);
     const kinds: Record<string, ItemKind> = {
       document: 'document',
@@ -215,24 +241,75 @@ export class ItemsService {
           sharedAt: null,
         }),
       );
+      await this.audit.record(
+        manager,
+        actor,
+        kind === 'facture' ? 'client-space.invoice.created' : 'client-space.item.created',
+        { type: 'shared_item', id: item.id },
+        firmId,
+        {
+          dossierId: dossier.id,
+          kind,
+          title,
+          ...(kind === 'facture' ? { invoiceNumber: details.invoiceNumber, amountCents: details.amountCents } : {}),
+          shared: Boolean(recipients),
+        },
+      );
       if (recipients) await this.shareIn(manager, item, dossier, recipients);
       return item;
     });
   }
 
   /** Shares an item with the dossier's clients; their digest e-mail gets a line. Sharing twice changes nothing. */
-  async share(firmId: string, itemId: string): Promise<void> {
+  async share(firmId: string, itemId: string, actor?: FirmActor): Promise<void> {
     const item = await this.itemOfFirm(firmId, itemId);
     if (item.sharedAt) return;
     const dossier = await this.firms.dossier(firmId, item.dossierId);
     const recipients = await this.recipients(dossier);
-    await this.dataSource.transaction((manager) => this.shareIn(manager, item, dossier, recipients));
+    await this.dataSource.transaction(async (manager) => {
+      if (!(await this.shareIn(manager, item, dossier, recipients))) return;
+      await this.audit.record(
+        manager,
+        actor,
+        'client-space.item.shared',
+        { type: 'shared_item', id: item.id },
+        firmId,
+        {
+          dossierId: dossier.id,
+          kind: item.kind,
+          before: { shared: false },
+          after: { shared: true },
+          recipients: recipients.emails.length,
+        },
+      );
+    });
   }
 
-  async unshare(firmId: string, itemId: string): Promise<void> {
+  async unshare(firmId: string, itemId: string, actor?: FirmActor): Promise<void> {
     const item = await this.itemOfFirm(firmId, itemId);
     if (item.direction === 'depose') return; // a client's own upload stays theirs to see
-    await this.dataSource.getRepository(SharedItem).update({ id: item.id }, { sharedAt: null });
+    await this.dataSource.transaction(async (manager) => {
+      const changed = await manager
+        .createQueryBuilder()
+        .update(SharedItem)
+        .set({ sharedAt: null })
+        .where('id = :id AND shared_at IS NOT NULL', { id: item.id })
+        .execute();
+      if (!changed.affected) return;
+      await this.audit.record(
+        manager,
+        actor,
+        'client-space.item.unshared',
+        { type: 'shared_item', id: item.id },
+        firmId,
+        {
+          dossierId: item.dossierId,
+          kind: item.kind,
+          before: { shared: true },
+          after: { shared: false },
+        },
+      );
+    });
   }
 
   /** The firm's name and the addresses of the dossier's clients, for the digest. */
@@ -247,14 +324,14 @@ export class ItemsService {
     item: SharedItem,
     dossier: Dossier,
     recipients: { firm: string; emails: string[] },
-  ): Promise<void> {
+  ): Promise<boolean> {
     const shared = await manager
       .createQueryBuilder()
       .update(SharedItem)
       .set({ sharedAt: () => 'now()' })
       .where('id = :id AND shared_at IS NULL', { id: item.id })
       .execute();
-    if (!shared.affected) return;
+    if (!shared.affected) return false;
     item.sharedAt = new Date();
     for (const email of recipients.emails) {
       await this.notifications.enqueueDigestItem(manager, {
@@ -268,10 +345,11 @@ export class ItemsService {
         },
       });
     }
+    return true;
   }
 
   async itemOfFirm(firmId: string, itemId: string): Promise<SharedItem> {
-    if (!UUID.test(itemId)) throw notFound('item');
+    if (!isId(itemId)) throw notFound('item');
     const item = await this.dataSource.getRepository(SharedItem).findOneBy({ id: itemId, firmId });
     if (!item) throw notFound('item');
     return item;
@@ -335,7 +413,7 @@ export class ItemsService {
   }
 
   async dossierForClient(client: FirmClient, dossierId: string): Promise<{ dossier: Dossier; items: ItemView[] }> {
-    if (!UUID.test(dossierId)) throw notFound('dossier');
+    if (!isId(dossierId)) throw notFound('dossier');
     const { items, dossiers } = await this.visible(client);
     const dossier = dossiers.find((d) => d.id === dossierId);
     if (!dossier) throw notFound('dossier');
@@ -343,7 +421,7 @@ export class ItemsService {
   }
 
   async itemForClient(client: FirmClient, itemId: string): Promise<SharedItem> {
-    if (!UUID.test(itemId)) throw notFound('item');
+    if (!isId(itemId)) throw notFound('item');
     const { items } = await this.visible(client);
     const item = items.find((i) => i.id === itemId);
     if (!item) throw notFound('item');
@@ -360,7 +438,7 @@ export class ItemsService {
    * to the firm at once). Every file is checked (type from the content, size) before any is kept.
    */
   async upload(client: FirmClient, dossierId: string, files: UploadedFile[]): Promise<SharedItem[]> {
-    if (!UUID.test(dossierId)) throw formInvalid({ dossier: 'Choisissez le dossier auquel joindre les documents.' });
+    if (!isId(dossierId)) throw formInvalid({ dossier: 'Choisissez le dossier auquel joindre les documents.' });
     const dossiers = await this.firms.dossiersOfClient(client);
     const dossier = dossiers.find((d) => d.id === dossierId);
     if (!dossier) throw formInvalid({ dossier: 'Choisissez le dossier auquel joindre les documents.' });
@@ -412,9 +490,39 @@ export class ItemsService {
     });
   }
 
+  /**
+   * Files joined to a message: the uploads' rules (count, size, type from the content, antivirus), all or none; a
+   * refusal is a form error on `attachments`. Stored like the documents.
+   */
+  async storeAttachments(files: UploadedFile[]): Promise<MessageAttachment[]> {
+    if (files.length > UPLOAD_MAX_FILES)
+      throw formInvalid({ attachments: `Joignez au plus ${UPLOAD_MAX_FILES} fichiers à la fois.` });
+    let types: string[];
+    try {
+      types = await this.checkFiles(files);
+    } catch (error) {
+      if (error instanceof ClientSpaceError) throw formInvalid({ attachments: error.message });
+      throw error;
+    }
+    const attachments: MessageAttachment[] = [];
+    for (const [index, file] of files.entries()) {
+      const key = `client-space/documents/${randomUUID()}`;
+      await this.storage.put(key, file.data);
+      attachments.push({ key, type: types[index], name: safeName(file.name), size: file.data.length });
+    }
+    return attachments;
+  }
+
+  /** A message's attachment, read from the storage. */
+  async attachmentData(attachment: MessageAttachment): Promise<Buffer> {
+    const data = await this.storage.get(attachment.key);
+    if (!data) throw notFound('item');
+    return data;
+  }
+
   /** Marks an invoice paid (the payment provider's verified event only); idempotent. */
   async markInvoicePaid(invoiceId: string): Promise<boolean> {
-    if (!UUID.test(invoiceId)) return false;
+    if (!isId(invoiceId)) return false;
     const result: [unknown[], number] = await this.dataSource.query(
       `UPDATE shared_item SET details = jsonb_set(details, '{status}', '"payee"')
         WHERE id = $1 AND kind = 'facture' AND details ->> 'status' IS DISTINCT FROM 'payee'`,

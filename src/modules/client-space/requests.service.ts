@@ -2,13 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull } from 'typeorm';
 import { NotificationsService } from '../notifications';
-import { formInvalid, notFound, UUID } from './client-space.errors';
+import { formInvalid, notFound, isId } from './client-space.errors';
 import { contactProblems, normaliseContact } from './contact';
-import { ContactChangeRequest, DossierMessage } from './entities/client-request.entity';
+import { ContactChangeRequest, DossierMessage, type MessageAttachment } from './entities/client-request.entity';
 import type { Dossier } from './entities/dossier.entity';
 import { FirmClient, type ClientContact } from './entities/firm-client.entity';
 import { Firm } from './entities/firm.entity';
+import { FirmAudit, type FirmActor } from './firm-audit';
 import { clientName, FirmsService } from './firms.service';
+import { ItemsService, type UploadedFile } from './items.service';
 
 export interface ThreadMessage {
   id: string;
@@ -19,7 +21,14 @@ export interface ThreadMessage {
   at: string;
   clientId: string;
   clientName?: string;
+  /** The files joined, by their position (the download's `:n`). */
+  attachments: Array<{ index: number; name: string; size: string }>;
 }
+
+const size = (bytes: number) =>
+  bytes < 1024 * 1024
+    ? `${Math.max(1, Math.round(bytes / 1024))} Ko`
+    : `${(bytes / 1024 / 1024).toFixed(1).replace('.', ',')} Mo`;
 
 const when = (date: Date) =>
   date.toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
@@ -34,6 +43,8 @@ export class RequestsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly firms: FirmsService,
     private readonly notifications: NotificationsService,
+    private readonly items: ItemsService,
+    private readonly audit: FirmAudit,
   ) {}
 
   // ---- « Mettre à jour mes coordonnées » ----
@@ -72,6 +83,14 @@ export class RequestsService {
     return requests.map((request) => ({ request, client: clients.find((c) => c.id === request.clientId)! }));
   }
 
+  /** One request of the firm, whatever its status (after a decision, say). */
+  async contactChange(firmId: string, requestId: string): Promise<ContactChangeRequest> {
+    if (!isId(requestId)) throw notFound('request');
+    const request = await this.dataSource.getRepository(ContactChangeRequest).findOneBy({ id: requestId, firmId });
+    if (!request) throw notFound('request');
+    return request;
+  }
+
   async contactChangesOf(client: FirmClient): Promise<ContactChangeRequest[]> {
     return this.dataSource
       .getRepository(ContactChangeRequest)
@@ -79,8 +98,8 @@ export class RequestsService {
   }
 
   /** Accepts or rejects a pending request of this firm; the client's data changes only on acceptance; they are told. */
-  async decide(firmId: string, requestId: string, accept: boolean): Promise<void> {
-    if (!UUID.test(requestId)) throw notFound('request');
+  async decide(firmId: string, requestId: string, accept: boolean, actor?: FirmActor): Promise<void> {
+    if (!isId(requestId)) throw notFound('request');
     await this.dataSource.transaction(async (manager) => {
       const request = await manager
         .getRepository(ContactChangeRequest)
@@ -92,6 +111,15 @@ export class RequestsService {
       const client = await manager.getRepository(FirmClient).findOneByOrFail({ id: request.clientId });
       const firm = await manager.getRepository(Firm).findOneByOrFail({ id: firmId });
       if (accept) await manager.getRepository(FirmClient).update({ id: client.id }, { contact: request.requested });
+      await this.audit.record(
+        manager,
+        actor,
+        accept ? 'client-space.contact-change.accepted' : 'client-space.contact-change.rejected',
+        { type: 'firm_client', id: client.id },
+        firmId,
+        // What the client's details were and became (unchanged on a refusal); the trail is a table, not the logs.
+        { requestId: request.id, before: client.contact, after: accept ? request.requested : client.contact },
+      );
       await this.notifications.enqueueDigestItem(manager, {
         to: accept ? request.requested.email : client.contact.email,
         template: 'activity-digest',
@@ -112,6 +140,7 @@ export class RequestsService {
     client: FirmClient,
     dossier: Dossier,
     input: { subject?: string; body?: string },
+    files: UploadedFile[] = [],
   ): Promise<void> {
     const subject = (input.subject ?? '').trim();
     const body = (input.body ?? '').trim();
@@ -119,6 +148,7 @@ export class RequestsService {
     if (!subject) fields.subject = 'Saisissez l’objet du message.';
     if (!body) fields.body = 'Saisissez votre message.';
     if (Object.keys(fields).length) throw formInvalid(fields);
+    const attachments = await this.items.storeAttachments(files);
     const interlocutor = await this.firms.interlocutor(dossier);
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(DossierMessage).insert({
@@ -129,6 +159,7 @@ export class RequestsService {
         authorName: clientName(client),
         subject,
         body,
+        attachments,
       });
       await this.notifications.enqueueDigestItem(manager, {
         to: interlocutor.email,
@@ -141,13 +172,14 @@ export class RequestsService {
     });
   }
 
-  /** The firm answers a client of the dossier; the client is told by e-mail. */
+  /** The firm answers a client of the dossier (its page or its API); the client is told by e-mail. Returns the message. */
   async reply(
     firmId: string,
     dossier: Dossier,
-    staffAccountId: string,
+    actor: FirmActor,
     input: { client?: string; subject?: string; body?: string },
-  ): Promise<void> {
+    files: UploadedFile[] = [],
+  ): Promise<DossierMessage> {
     const clients = await this.firms.clientsOfDossier(dossier.id);
     const client = clients.find((c) => c.id === input.client);
     const subject = (input.subject ?? '').trim();
@@ -157,18 +189,35 @@ export class RequestsService {
     if (!subject) fields.subject = 'Saisissez l’objet du message.';
     if (!body) fields.body = 'Saisissez votre message.';
     if (Object.keys(fields).length) throw formInvalid(fields);
-    const staff = await this.firms.membership(firmId, staffAccountId);
+    const attachments = await this.items.storeAttachments(files);
+    // A staff member signs with their name; the firm's software (API) with the firm's.
+    const staff = actor.type === 'account' ? await this.firms.membership(firmId, actor.id) : null;
     const firm = await this.firms.firm(firmId);
-    await this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(DossierMessage).insert({
+    return this.dataSource.transaction(async (manager) => {
+      const message = await manager.getRepository(DossierMessage).save(
+        manager.getRepository(DossierMessage).create({
+          firmId,
+          dossierId: dossier.id,
+          clientId: client!.id,
+          author: 'cabinet',
+          authorName: staff?.displayName ?? firm.name,
+          subject,
+          body,
+          attachments,
+        }),
+      );
+      await this.audit.record(
+        manager,
+        actor,
+        'client-space.message.sent',
+        { type: 'dossier_message', id: message.id },
         firmId,
-        dossierId: dossier.id,
-        clientId: client!.id,
-        author: 'cabinet',
-        authorName: staff?.displayName ?? firm.name,
-        subject,
-        body,
-      });
+        {
+          dossierId: dossier.id,
+          clientId: client!.id,
+          attachments: attachments.length,
+        },
+      );
       await this.notifications.enqueueDigestItem(manager, {
         to: client!.contact.email,
         template: 'activity-digest',
@@ -177,6 +226,7 @@ export class RequestsService {
           path: `/espace-client/cabinets/${firmId}/dossiers/${dossier.id}`,
         },
       });
+      return message;
     });
   }
 
@@ -194,7 +244,30 @@ export class RequestsService {
       body: m.body,
       at: when(m.createdAt),
       clientId: m.clientId,
+      attachments: m.attachments.map((a, index) => ({ index, name: a.name, size: size(a.size) })),
     }));
+  }
+
+  /** An attachment of a message of the client's own thread (another client's, another firm's: « introuvable »). */
+  async attachmentForClient(client: FirmClient, messageId: string, index: string) {
+    return this.attachment({ firmId: client.firmId, clientId: client.id }, messageId, index);
+  }
+
+  /** An attachment of a message of one of the firm's dossiers. */
+  async attachmentForFirm(firmId: string, messageId: string, index: string) {
+    return this.attachment({ firmId }, messageId, index);
+  }
+
+  private async attachment(
+    where: { firmId: string; clientId?: string },
+    messageId: string,
+    index: string,
+  ): Promise<{ attachment: MessageAttachment; data: Buffer }> {
+    if (!isId(messageId) || !/^\d{1,2}$/.test(index)) throw notFound('item');
+    const message = await this.dataSource.getRepository(DossierMessage).findOneBy({ id: messageId, ...where });
+    const attachment = message?.attachments[Number(index)];
+    if (!attachment) throw notFound('item');
+    return { attachment, data: await this.items.attachmentData(attachment) };
   }
 
   /** Every message of the firm's dossiers (the API), oldest first. */

@@ -38,6 +38,11 @@ export class WebhookSignatureError extends Error {}
 export interface PaymentProvider {
   /** Name in the webhook path (`/paiements/webhooks/:provider`) and in the `payment.provider` column. */
   readonly name: 'test' | 'stripe';
+  /**
+   * Origins of the hosted payment pages. A page whose form posts to the platform, which then redirects the buyer there,
+   * must allow them in its CSP `form-action` (Chrome applies it to the redirect chain).
+   */
+  readonly checkoutOrigins: string[];
   createCheckout(request: CheckoutRequest): Promise<CheckoutSession>;
   /** Throws `WebhookSignatureError` when the signature is missing, wrong or too old, or the body unreadable. */
   verifyWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): VerifiedWebhook;

@@ -76,6 +76,11 @@ export class PaymentsService {
     return this.provider?.name ?? null;
   }
 
+  /** Where `startPayment()`'s redirect sends the buyer: for the CSP `form-action` of the page holding « Payer ». */
+  get checkoutOrigins(): string[] {
+    return this.provider?.checkoutOrigins ?? [];
+  }
+
   async startPayment(input: StartPayment): Promise<StartedPayment> {
     const request = validate(input);
     const provider = this.provider;

@@ -19,6 +19,8 @@ import {
  */
 export class StripePaymentProvider implements PaymentProvider {
   readonly name = 'stripe' as const;
+  /** Stripe Checkout's hosted pages. */
+  readonly checkoutOrigins = ['https://checkout.stripe.com'];
   private readonly stripe: Stripe;
 
   constructor(private readonly options: { secretKey: string; webhookSecret: string; apiUrl: string | undefined }) {

@@ -23,6 +23,10 @@ export class TestPaymentProvider implements PaymentProvider {
 
   constructor(private readonly options: { url: string | undefined; secret: string; webhookUrl: string }) {}
 
+  get checkoutOrigins(): string[] {
+    return this.options.url ? [new URL(this.options.url).origin] : [];
+  }
+
   async createCheckout(request: CheckoutRequest): Promise<CheckoutSession> {
     if (!this.options.url)
       throw new Error('Aucun prestataire de paiement de test ne tourne (PAYMENT_TEST_PROVIDER_URL)');

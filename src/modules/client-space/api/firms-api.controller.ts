@@ -15,11 +15,37 @@ import {
   type Page,
 } from '../../../platform/api';
 import { notFound } from '../client-space.errors';
+import type { ContactChangeRequest, DossierMessage } from '../entities/client-request.entity';
 import type { SharedItem } from '../entities/shared-item.entity';
 import type { FirmClient } from '../entities/firm-client.entity';
+import type { FirmActor } from '../firm-audit';
 import { FirmsService } from '../firms.service';
 import { ItemsService, type ItemView } from '../items.service';
 import { RequestsService } from '../requests.service';
+
+const messageJson = (m: DossierMessage) => ({
+  id: m.id,
+  dossier_id: m.dossierId,
+  client_id: m.clientId,
+  author: m.author,
+  author_name: m.authorName,
+  subject: m.subject,
+  body: m.body,
+  attachments: m.attachments.map((a) => ({ name: a.name, type: a.type, size: a.size })),
+  created_at: m.createdAt.toISOString(),
+});
+
+const requestJson = (r: ContactChangeRequest) => ({
+  id: r.id,
+  client_id: r.clientId,
+  status: r.status,
+  requested: r.requested,
+  created_at: r.createdAt.toISOString(),
+  decided_at: r.decidedAt?.toISOString() ?? null,
+});
+
+/** The firm's API client acting, for the audit trail. */
+const apiActor = (caller: ApiCaller): FirmActor => ({ type: 'client', id: caller.clientId });
 
 const text = (max: number) => [
   IsOptional(),
@@ -53,6 +79,15 @@ export class ApiDossierBody {
   @IsString({ each: true, message: 'Un identifiant de client est une chaîne.' })
   @MaxLength(40, { each: true, message: 'Identifiant de client invalide.' })
   client_ids!: string[];
+}
+
+export class ApiReplyBody {
+  @Text(40) client_id?: string;
+  @Text(200) subject?: string;
+  @IsOptional()
+  @IsString({ message: 'Ce champ doit contenir du texte.' })
+  @MaxLength(5000, { message: 'Le message compte au plus 5 000 caractères.' })
+  body?: string;
 }
 
 export class ApiFileBody {
@@ -144,20 +179,24 @@ export class FirmsApiController {
   @Idempotent()
   @Post('clients')
   async invite(@ApiClient() caller: ApiCaller, @Param('firm') firm: string, @Body() body: ApiClientBody) {
-    const client = await this.firms.inviteClient(this.bound(caller, firm), {
-      kind: body.kind,
-      companyName: body.company_name,
-      contact: {
-        familyName: body.family_name,
-        givenName: body.given_name,
-        email: body.email,
-        address: body.address,
-        postalCode: body.postal_code,
-        city: body.city,
-        phone: body.phone,
-        mobile: body.mobile,
+    const client = await this.firms.inviteClient(
+      this.bound(caller, firm),
+      {
+        kind: body.kind,
+        companyName: body.company_name,
+        contact: {
+          familyName: body.family_name,
+          givenName: body.given_name,
+          email: body.email,
+          address: body.address,
+          postalCode: body.postal_code,
+          city: body.city,
+          phone: body.phone,
+          mobile: body.mobile,
+        },
       },
-    });
+      apiActor(caller),
+    );
     return clientJson(client);
   }
 
@@ -174,12 +213,16 @@ export class FirmsApiController {
   @Post('dossiers')
   async createDossier(@ApiClient() caller: ApiCaller, @Param('firm') firm: string, @Body() body: ApiDossierBody) {
     const firmId = this.bound(caller, firm);
-    const dossier = await this.firms.createDossier(firmId, {
-      number: body.number ?? '',
-      label: body.label ?? '',
-      interlocutorId: body.interlocutor_id ?? '',
-      clientIds: body.client_ids,
-    });
+    const dossier = await this.firms.createDossier(
+      firmId,
+      {
+        number: body.number ?? '',
+        label: body.label ?? '',
+        interlocutorId: body.interlocutor_id ?? '',
+        clientIds: body.client_ids,
+      },
+      apiActor(caller),
+    );
     return (await this.firms.summaries(firmId, [dossier]))[0];
   }
 
@@ -207,20 +250,25 @@ export class FirmsApiController {
     @Param('dossier') dossier: string,
     @Body() body: ApiItemBody,
   ) {
-    const item = await this.items.create(this.bound(caller, firm), dossier, {
-      kind: body.kind,
-      title: body.title ?? '',
-      date: body.date ?? '',
-      place: body.place,
-      time: body.time,
-      invoiceNumber: body.invoice_number,
-      amount: body.amount,
-      minutes: body.minutes,
-      share: body.share ?? false,
-      file: body.file
-        ? { name: body.file.name ?? 'document', data: Buffer.from(body.file.content_base64, 'base64') }
-        : undefined,
-    });
+    const item = await this.items.create(
+      this.bound(caller, firm),
+      dossier,
+      {
+        kind: body.kind,
+        title: body.title ?? '',
+        date: body.date ?? '',
+        place: body.place,
+        time: body.time,
+        invoiceNumber: body.invoice_number,
+        amount: body.amount,
+        minutes: body.minutes,
+        share: body.share ?? false,
+        file: body.file
+          ? { name: body.file.name ?? 'document', data: Buffer.from(body.file.content_base64, 'base64') }
+          : undefined,
+      },
+      apiActor(caller),
+    );
     return itemJson(item);
   }
 
@@ -230,7 +278,7 @@ export class FirmsApiController {
   @Post('items/:item/share')
   async share(@ApiClient() caller: ApiCaller, @Param('firm') firm: string, @Param('item') itemId: string) {
     const firmId = this.bound(caller, firm);
-    await this.items.share(firmId, itemId);
+    await this.items.share(firmId, itemId, apiActor(caller));
     return itemJson(await this.items.itemOfFirm(firmId, itemId));
   }
 
@@ -240,7 +288,7 @@ export class FirmsApiController {
   @Post('items/:item/unshare')
   async unshare(@ApiClient() caller: ApiCaller, @Param('firm') firm: string, @Param('item') itemId: string) {
     const firmId = this.bound(caller, firm);
-    await this.items.unshare(firmId, itemId);
+    await this.items.unshare(firmId, itemId, apiActor(caller));
     return itemJson(await this.items.itemOfFirm(firmId, itemId));
   }
 
@@ -248,16 +296,47 @@ export class FirmsApiController {
   @ApiOperation({ summary: 'Liste les messages des dossiers (clients et cabinet)' })
   @Get('messages')
   async messages(@ApiClient() caller: ApiCaller, @Param('firm') firm: string, @Query() query: CursorPageQuery) {
-    return page(await this.requests.messagesOfFirm(this.bound(caller, firm)), query, (m) => ({
-      id: m.id,
-      dossier_id: m.dossierId,
-      client_id: m.clientId,
-      author: m.author,
-      author_name: m.authorName,
-      subject: m.subject,
-      body: m.body,
-      created_at: m.createdAt.toISOString(),
-    }));
+    return page(await this.requests.messagesOfFirm(this.bound(caller, firm)), query, messageJson);
+  }
+
+  @ApiScopes('client-space:write')
+  @ApiOperation({ summary: 'Répond à un client dans le fil d’un dossier (il en est averti par e-mail)' })
+  @Idempotent()
+  @Post('dossiers/:dossier/messages')
+  async reply(
+    @ApiClient() caller: ApiCaller,
+    @Param('firm') firm: string,
+    @Param('dossier') dossierId: string,
+    @Body() body: ApiReplyBody,
+  ) {
+    const firmId = this.bound(caller, firm);
+    const dossier = await this.firms.dossier(firmId, dossierId);
+    const message = await this.requests.reply(firmId, dossier, apiActor(caller), {
+      client: body.client_id,
+      subject: body.subject,
+      body: body.body,
+    });
+    return messageJson(message);
+  }
+
+  @ApiScopes('client-space:write')
+  @ApiOperation({ summary: 'Accepte une demande de mise à jour des coordonnées (le client en est averti)' })
+  @HttpCode(200)
+  @Post('contact-change-requests/:request/accept')
+  async accept(@ApiClient() caller: ApiCaller, @Param('firm') firm: string, @Param('request') requestId: string) {
+    const firmId = this.bound(caller, firm);
+    await this.requests.decide(firmId, requestId, true, apiActor(caller));
+    return requestJson(await this.requests.contactChange(firmId, requestId));
+  }
+
+  @ApiScopes('client-space:write')
+  @ApiOperation({ summary: 'Refuse une demande de mise à jour des coordonnées (le client en est averti)' })
+  @HttpCode(200)
+  @Post('contact-change-requests/:request/reject')
+  async reject(@ApiClient() caller: ApiCaller, @Param('firm') firm: string, @Param('request') requestId: string) {
+    const firmId = this.bound(caller, firm);
+    await this.requests.decide(firmId, requestId, false, apiActor(caller));
+    return requestJson(await this.requests.contactChange(firmId, requestId));
   }
 
   @ApiScopes('client-space:read')
@@ -268,13 +347,7 @@ export class FirmsApiController {
     return page(
       pending.map(({ request }) => request),
       query,
-      (r) => ({
-        id: r.id,
-        client_id: r.clientId,
-        status: r.status,
-        requested: r.requested,
-        created_at: r.createdAt.toISOString(),
-      }),
+      requestJson,
     );
   }
 

@@ -34,6 +34,14 @@ export class ContactChangeRequest {
   createdAt: Date;
 }
 
+/** A file joined to a message. */
+export interface MessageAttachment {
+  key: string;
+  type: string;
+  name: string;
+  size: number;
+}
+
 /** A message of a dossier's thread, between a client and the firm (« Contacter l’interlocuteur »). */
 @Entity('dossier_message')
 @Index('IDX_dossier_message_dossier', ['dossierId'])
@@ -74,6 +82,10 @@ export class DossierMessage {
 
   @Column({ name: 'read_at', type: 'timestamptz', nullable: true })
   readAt: Date | null;
+
+  /** Its files, stored like the documents (`client-space/documents/<uuid>`), checked like the uploads. */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  attachments: MessageAttachment[];
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

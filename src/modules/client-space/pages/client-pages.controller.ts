@@ -5,9 +5,10 @@ import type { Request, Response } from 'express';
 import { CurrentAccount, Permission, SignedIn, type SignedInAccount } from '../../../platform/http/access-policy';
 import { projectRoot } from '../../../platform/views/views';
 import { ClientSpaceError, ClientSpaceErrorCode, isFormInvalid } from '../client-space.errors';
-import { ContactFormDto, MessageFormDto, UploadFormDto } from '../dto/forms.dto';
+import { ButtonFormDto, ContactFormDto, MessageFormDto, UploadFormDto } from '../dto/forms.dto';
 import type { FirmClient } from '../entities/firm-client.entity';
 import { FirmClientCheck } from '../firm-staff.check';
+import { InvoicePaymentsService } from '../invoice-payments.service';
 import { clientName, FirmsService } from '../firms.service';
 import {
   ACCEPTED_TYPES,
@@ -47,6 +48,7 @@ export class ClientPagesController {
     private readonly firms: FirmsService,
     private readonly items: ItemsService,
     private readonly requests: RequestsService,
+    private readonly invoices: InvoicePaymentsService,
   ) {}
 
   @SignedIn()
@@ -88,10 +90,11 @@ export class ClientPagesController {
       return this.render(res, client, 'dossiers', 'Dossiers', { dossiers, count: counts.dossiers });
     }
     const items = await this.items.forClient(client, category.kind);
+    if (category.kind === 'facture') this.invoices.allowCheckout(res);
     await this.render(res, client, 'category', category.label, {
       category: { ...category, count: counts[category.key] },
       items,
-      firmPays: (await this.firms.firm(firmId)).onlinePayment,
+      firmPays: await this.invoices.firmTakesPayments(firmId),
     });
   }
 
@@ -106,6 +109,7 @@ export class ClientPagesController {
     const client = await this.client(firmId, me);
     const { dossier, items } = await this.items.dossierForClient(client, dossierId);
     const interlocutor = await this.firms.interlocutor(dossier);
+    this.invoices.allowCheckout(res);
     const notice =
       typeof res.req.query.ok === 'string' ? 'Votre message a été envoyé à votre interlocuteur.' : undefined;
     const depot = typeof res.req.query.depot === 'string' ? deposited(Number(res.req.query.depot)) : undefined;
@@ -120,8 +124,60 @@ export class ClientPagesController {
         .map((c) => ({ label: c.label, kind: c.kind, items: items.filter((i) => i.kind === c.kind) }))
         .filter((g) => g.items.length > 0),
       thread: await this.requests.thread(dossier, client),
+      firmPays: await this.invoices.firmTakesPayments(firmId),
       upload: await this.uploadBox(client, dossier.id),
     });
+  }
+
+  /**
+   * An invoice, and the page the payment provider sends the client back to (`?paiement=retour|annule`): it shows the
+   * invoice's state and never changes it; only the provider's signed webhook makes it « payée ».
+   */
+  @Permission(FirmClientCheck)
+  @Get('cabinets/:firm/factures/:item')
+  async invoice(
+    @CurrentAccount() me: SignedInAccount,
+    @Param('firm') firmId: string,
+    @Param('item') itemId: string,
+    @Res() res: Response,
+  ) {
+    const client = await this.client(firmId, me);
+    const invoice = await this.invoices.invoiceForClient(client, itemId);
+    const [item] = (await this.items.forClient(client, 'facture')).filter((i) => i.id === invoice.id);
+    const state = await this.invoices.stateOf(client, invoice);
+    this.invoices.allowCheckout(res);
+    const back = res.req.query.paiement;
+    const paid = invoice.details.status === 'payee';
+    let notice: string | undefined;
+    let alert: string | undefined;
+    if (paid) notice = back === 'retour' ? 'Votre paiement est confirmé : la facture est payée.' : undefined;
+    else if (state.lastPayment === 'pending' && back === 'retour')
+      notice =
+        'Votre paiement est en cours de confirmation : la facture sera marquée payée dès que la plateforme de paiement l’aura confirmé.';
+    else if (state.lastPayment === 'failed' && back === 'retour')
+      alert = 'Le paiement a été refusé : la facture reste à payer.';
+    else if (back === 'annule') alert = 'Le paiement a été annulé : la facture reste à payer.';
+    await this.render(res, client, 'invoice', `Facture ${invoice.details.invoiceNumber ?? ''}`, {
+      item,
+      notice,
+      alert,
+      payable: state.payable,
+      confirming: !paid && state.lastPayment === 'pending' && back === 'retour',
+    });
+  }
+
+  /** « Payer »: the payment is opened at the provider for the invoice's own amount; the client goes to its page. */
+  @Permission(FirmClientCheck)
+  @Post('cabinets/:firm/factures/:item/payer')
+  async pay(
+    @CurrentAccount() me: SignedInAccount,
+    @Param('firm') firmId: string,
+    @Param('item') itemId: string,
+    @Body() _form: ButtonFormDto,
+    @Res() res: Response,
+  ) {
+    const redirectUrl = await this.invoices.startPayment(await this.client(firmId, me), itemId);
+    res.redirect(303, redirectUrl);
   }
 
   @Permission(FirmClientCheck)
@@ -163,15 +219,21 @@ export class ClientPagesController {
       if (wantsJson) return res.json({ deposited: saved.length, message: deposited(saved.length), next: back });
       res.redirect(303, back);
     } catch (error) {
-      const refused = [ClientSpaceErrorCode.FORM_INVALID, ClientSpaceErrorCode.FILE_REFUSED] as string[];
+      const refused = [
+        ClientSpaceErrorCode.FORM_INVALID,
+        ClientSpaceErrorCode.FILE_REFUSED,
+        ClientSpaceErrorCode.ANTIVIRUS_UNAVAILABLE,
+      ] as string[];
       if (!(error instanceof ClientSpaceError) || !refused.includes(error.code)) throw error;
       const message =
         Object.values(error.fields ?? {})
           .flat()
           .join(' ') || error.message;
-      if (wantsJson) return res.status(400).json({ message });
+      // The antivirus not answering is the platform's problem, not the file's: 503, the same page and message.
+      const status = error.code === (ClientSpaceErrorCode.ANTIVIRUS_UNAVAILABLE as string) ? 503 : 400;
+      if (wantsJson) return res.status(status).json({ message });
       const counts = await this.items.counts(client);
-      await this.render(res.status(400), client, 'home', 'Accueil', {
+      await this.render(res.status(status), client, 'home', 'Accueil', {
         categories: CATEGORIES.map((c) => ({ ...c, count: counts[c.key] })).filter((c) => c.count > 0),
         upload: { ...(await this.uploadBox(client, form.dossier)), error: message },
       });
@@ -224,17 +286,38 @@ export class ClientPagesController {
     @Param('firm') firmId: string,
     @Param('dossier') dossierId: string,
     @Body() form: MessageFormDto,
+    @Req() req: Request,
     @Res() res: Response,
   ) {
     const client = await this.client(firmId, me);
     const { dossier } = await this.items.dossierForClient(client, dossierId);
+    const upload = uploadOf(req);
+    if ('problem' in upload)
+      return this.renderMessage(res.status(400), client, dossierId, form, {
+        attachments: [UPLOAD_PROBLEMS[upload.problem].replace('déposé', 'envoyé')],
+      });
     try {
-      await this.requests.writeToInterlocutor(client, dossier, form);
+      await this.requests.writeToInterlocutor(client, dossier, form, upload.files);
       res.redirect(303, `/espace-client/cabinets/${firmId}/dossiers/${dossier.id}?ok=message`);
     } catch (error) {
       if (!isFormInvalid(error)) throw error;
       await this.renderMessage(res.status(400), client, dossierId, form, error.fields ?? {});
     }
+  }
+
+  /** A file joined to a message of the client's own thread. */
+  @Permission(FirmClientCheck)
+  @Get('cabinets/:firm/messages/:message/pieces/:n')
+  async attachment(
+    @CurrentAccount() me: SignedInAccount,
+    @Param('firm') firmId: string,
+    @Param('message') messageId: string,
+    @Param('n') index: string,
+    @Res() res: Response,
+  ) {
+    const client = await this.client(firmId, me);
+    const { attachment, data } = await this.requests.attachmentForClient(client, messageId, index);
+    sendFile(res, attachment.name, attachment.type, data);
   }
 
   @Permission(FirmClientCheck)

@@ -11,6 +11,7 @@ import {
   NewItemFormDto,
 } from '../dto/forms.dto';
 import { STAFF_ROLE_LABELS } from '../entities/firm.entity';
+import type { FirmActor } from '../firm-audit';
 import { FirmStaffCheck } from '../firm-staff.check';
 import { clientName, FirmsService } from '../firms.service';
 import { CATEGORIES, ItemsService, KIND_LABELS } from '../items.service';
@@ -19,6 +20,8 @@ import { UPLOAD_PROBLEMS, uploadOf } from './upload.middleware';
 
 const VIEWS = 'modules/client-space/views/firm';
 const fieldErrors = (error: ClientSpaceError) => error.fields ?? {};
+/** The staff member acting, for the audit trail. */
+const staff = (me: SignedInAccount): FirmActor => ({ type: 'account', id: me.id });
 
 /**
  * The firm's side (`/espace-cabinet`): its clients (invited to the client space), its dossiers and their items, shared
@@ -65,7 +68,7 @@ export class FirmPagesController {
     const { _csrf, kind, companyName, ...contact } = form;
     void _csrf;
     try {
-      const client = await this.firms.inviteClient(firmId, { kind: kind ?? '', companyName, contact }, me.id);
+      const client = await this.firms.inviteClient(firmId, { kind: kind ?? '', companyName, contact }, staff(me));
       res.redirect(303, `/espace-cabinet/cabinets/${firmId}?invite=${encodeURIComponent(client.contact.email)}`);
     } catch (error) {
       if (!isFormInvalid(error)) throw error;
@@ -92,12 +95,16 @@ export class FirmPagesController {
     @Res() res: Response,
   ) {
     try {
-      const dossier = await this.firms.createDossier(firmId, {
-        number: form.number ?? '',
-        label: form.label ?? '',
-        interlocutorId: form.interlocutorId ?? '',
-        clientIds: form.clientIds,
-      });
+      const dossier = await this.firms.createDossier(
+        firmId,
+        {
+          number: form.number ?? '',
+          label: form.label ?? '',
+          interlocutorId: form.interlocutorId ?? '',
+          clientIds: form.clientIds,
+        },
+        staff(me),
+      );
       res.redirect(303, `/espace-cabinet/cabinets/${firmId}/dossiers/${dossier.id}`);
     } catch (error) {
       if (!isFormInvalid(error)) throw error;
@@ -136,18 +143,23 @@ export class FirmPagesController {
         errors: { file: [UPLOAD_PROBLEMS[upload.problem]] },
       });
     try {
-      await this.items.create(firmId, dossierId, {
-        kind: form.kind ?? '',
-        title: form.title ?? '',
-        date: form.date ?? '',
-        place: form.place,
-        time: form.time,
-        invoiceNumber: form.invoiceNumber,
-        amount: form.amount,
-        minutes: form.minutes,
-        file: upload.files[0],
-        share: form.share === 'oui',
-      });
+      await this.items.create(
+        firmId,
+        dossierId,
+        {
+          kind: form.kind ?? '',
+          title: form.title ?? '',
+          date: form.date ?? '',
+          place: form.place,
+          time: form.time,
+          invoiceNumber: form.invoiceNumber,
+          amount: form.amount,
+          minutes: form.minutes,
+          file: upload.files[0],
+          share: form.share === 'oui',
+        },
+        staff(me),
+      );
       res.redirect(303, `/espace-cabinet/cabinets/${firmId}/dossiers/${dossierId}?ok=ajoute`);
     } catch (error) {
       if (!isFormInvalid(error)) throw error;
@@ -158,12 +170,13 @@ export class FirmPagesController {
   @Permission(FirmStaffCheck, 'write')
   @Post('cabinets/:firm/elements/:item/partager')
   async share(
+    @CurrentAccount() me: SignedInAccount,
     @Param('firm') firmId: string,
     @Param('item') itemId: string,
     @Body() _form: ButtonFormDto,
     @Res() res: Response,
   ) {
-    await this.items.share(firmId, itemId);
+    await this.items.share(firmId, itemId, staff(me));
     const item = await this.items.itemOfFirm(firmId, itemId);
     res.redirect(303, `/espace-cabinet/cabinets/${firmId}/dossiers/${item.dossierId}?ok=partage`);
   }
@@ -171,12 +184,13 @@ export class FirmPagesController {
   @Permission(FirmStaffCheck, 'write')
   @Post('cabinets/:firm/elements/:item/retirer')
   async unshare(
+    @CurrentAccount() me: SignedInAccount,
     @Param('firm') firmId: string,
     @Param('item') itemId: string,
     @Body() _form: ButtonFormDto,
     @Res() res: Response,
   ) {
-    await this.items.unshare(firmId, itemId);
+    await this.items.unshare(firmId, itemId, staff(me));
     const item = await this.items.itemOfFirm(firmId, itemId);
     res.redirect(303, `/espace-cabinet/cabinets/${firmId}/dossiers/${item.dossierId}?ok=retire`);
   }
@@ -196,11 +210,18 @@ export class FirmPagesController {
     @Param('firm') firmId: string,
     @Param('dossier') dossierId: string,
     @Body() form: MessageFormDto,
+    @Req() req: Request,
     @Res() res: Response,
   ) {
     const dossier = await this.firms.dossier(firmId, dossierId);
+    const upload = uploadOf(req);
+    if ('problem' in upload)
+      return this.renderDossier(res.status(400), firmId, dossierId, me, {
+        message: form,
+        messageErrors: { attachments: [UPLOAD_PROBLEMS[upload.problem].replace('déposé', 'envoyé')] },
+      });
     try {
-      await this.requests.reply(firmId, dossier, me.id, form);
+      await this.requests.reply(firmId, dossier, staff(me), form, upload.files);
       res.redirect(303, `/espace-cabinet/cabinets/${firmId}/dossiers/${dossierId}?ok=message`);
     } catch (error) {
       if (!isFormInvalid(error)) throw error;
@@ -211,27 +232,42 @@ export class FirmPagesController {
     }
   }
 
+  /** A file joined to a message of one of the firm's dossiers. */
+  @Permission(FirmStaffCheck)
+  @Get('cabinets/:firm/messages/:message/pieces/:n')
+  async attachment(
+    @Param('firm') firmId: string,
+    @Param('message') messageId: string,
+    @Param('n') index: string,
+    @Res() res: Response,
+  ) {
+    const { attachment, data } = await this.requests.attachmentForFirm(firmId, messageId, index);
+    sendFile(res, attachment.name, attachment.type, data);
+  }
+
   @Permission(FirmStaffCheck, 'write')
   @Post('cabinets/:firm/demandes/:request/accepter')
   async accept(
+    @CurrentAccount() me: SignedInAccount,
     @Param('firm') firmId: string,
     @Param('request') requestId: string,
     @Body() _form: ButtonFormDto,
     @Res() res: Response,
   ) {
-    await this.requests.decide(firmId, requestId, true);
+    await this.requests.decide(firmId, requestId, true, staff(me));
     res.redirect(303, `/espace-cabinet/cabinets/${firmId}?ok=acceptee`);
   }
 
   @Permission(FirmStaffCheck, 'write')
   @Post('cabinets/:firm/demandes/:request/refuser')
   async reject(
+    @CurrentAccount() me: SignedInAccount,
     @Param('firm') firmId: string,
     @Param('request') requestId: string,
     @Body() _form: ButtonFormDto,
     @Res() res: Response,
   ) {
-    await this.requests.decide(firmId, requestId, false);
+    await this.requests.decide(firmId, requestId, false, staff(me));
     res.redirect(303, `/espace-cabinet/cabinets/${firmId}?ok=refusee`);
   }
 
@@ -260,11 +296,15 @@ export class FirmPagesController {
         throw new ClientSpaceError(ClientSpaceErrorCode.FORM_INVALID, UPLOAD_PROBLEMS[upload.problem], {
           logo: [UPLOAD_PROBLEMS[upload.problem]],
         });
-      await this.firms.updateBranding(firmId, {
-        name: form.name,
-        primaryColor: form.primaryColor,
-        logo: upload.files[0]?.data,
-      });
+      await this.firms.updateBranding(
+        firmId,
+        {
+          name: form.name,
+          primaryColor: form.primaryColor,
+          logo: upload.files[0]?.data,
+        },
+        staff(me),
+      );
       res.redirect(303, `/espace-cabinet/cabinets/${firmId}?ok=apparence`);
     } catch (error) {
       if (!isFormInvalid(error)) throw error;
