@@ -14,7 +14,7 @@ import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
  * Every console action is in the audit trail with the values before and after. The test knows no console screen: it
- * crawls the console as a super-admin (links under /admin, from the menu and a few accounts in each state), then
+ * crawls the console as a super-admin (links and GET forms under /admin, from the menu and a few accounts in each state), then
  * submits every form it found whose action is a POST route of the console (`@Permission` under /admin in the route
  * inventory), once per route and button, filling empty fields from their type (and a « Saisissez « X » » hint). Each
  * submission carries its own request id; the trail must hold an event of that request with the operator as actor,
@@ -212,6 +212,10 @@ describe('AdminModule: every console action is audited with the values before an
       perRoute.set(route.name, seen + 1);
       pages.push(path);
       queue.push(...linksOf(page.body));
+      // A GET form leads to a page too (« Voir les conséquences » before a change, a search): filled as for a POST.
+      for (const form of formsOf(page.body))
+        if (form.method === 'get' && form.action.startsWith('/admin'))
+          queue.push(`${form.action.split('?')[0]}?${new URLSearchParams(form.fields).toString()}`);
     }
 
     // 2. Act from the deepest pages first (a message before the list of messages): each new route and button once,
