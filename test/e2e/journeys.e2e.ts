@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FranceConnectStandIn } from '../../src/dev/franceconnect-stand-in';
 import * as client from 'openid-client';
+import { IdentityService } from '../../src/modules/identity';
 import { OutboxWorker } from '../../src/modules/notifications';
 import { ClientRegistry, OidcProviderService } from '../../src/modules/oidc';
 import { startAppWithFranceConnect } from '../support/franceconnect';
@@ -133,6 +134,93 @@ describe('Sign-up journeys', () => {
       assert.equal(identity.status, 200);
       const birthplace = /Lieu de naissance<\/dt><dd>([^<]*)</.exec(identity.body)![1];
       assert.equal(birthplace, 'Paris 7e Arrondissement (75)');
+    });
+  });
+
+  describe('linking FranceConnect to an existing account', () => {
+    it('shows what will change and asks to confirm; cancelling keeps everything, confirming links', async () => {
+      await app.app.get(IdentityService).createActiveAccount({
+        email: 'jp@exemple.fr',
+        password: PASSWORD,
+        identifier: 'jp.martin',
+        givenName: 'Jean-Pierre',
+        familyName: 'Martin',
+      });
+      await app.dataSource.query(`UPDATE account SET birth_date = '1981-02-01' WHERE identifier = 'jp.martin'`);
+      const [{ id }] = await app.dataSource.query<Array<{ id: string }>>(
+        `SELECT id FROM account WHERE identifier = 'jp.martin'`,
+      );
+      const linkPage = async () => {
+        const browser = new HttpBrowser();
+        const next = await throughFranceConnect(browser, 'jean-pierre');
+        const form = await browser.get(next.url.replace(/suite$/, 'lier'), app.url);
+        const page = await browser.submit(
+          form,
+          /franceconnect\/lier$/,
+          { identifier: 'jp.martin', password: PASSWORD },
+          app.url,
+        );
+        return { browser, page };
+      };
+      const state = async () =>
+        (
+          await app.dataSource.query<Array<Record<string, unknown>>>(
+            `SELECT a.given_name, a.family_name, a.birth_date::text AS birth_date, a.identity_certified_by,
+                    (SELECT count(*)::int FROM franceconnect_identity f WHERE f.account_id = a.id) AS links
+             FROM account a WHERE a.id = $1`,
+            [id],
+          )
+        )[0];
+      const before = await state();
+      assert.deepEqual(before, {
+        given_name: 'Jean-Pierre',
+        family_name: 'Martin',
+        birth_date: '1981-02-01',
+        identity_certified_by: null,
+        links: 0,
+      });
+
+      const first = await linkPage();
+      assert.equal(first.page.status, 200, first.page.body.slice(0, 2000));
+      assert.match(first.page.body, /<h1>Confirmer la liaison avec FranceConnect<\/h1>/);
+      const row = (label: string) =>
+        new RegExp(
+          `<th scope="row">${label}</th>\\s*<td>([^<]*)</td>\\s*<td>(?:<strong>)?([^<]*)(?:</strong>)?</td>\\s*<td>([^<]*)</td>`,
+        )
+          .exec(first.page.body)
+          ?.slice(1);
+      assert.deepEqual(row('Prénoms'), ['Jean-Pierre', 'Jean Pierre Marie Joseph', 'Modifié']);
+      assert.deepEqual(row('Nom de naissance'), ['Martin', 'MARTIN', 'Modifié']);
+      assert.deepEqual(row('Date de naissance'), ['1 février 1981', '1 janvier 1981', 'Modifié']);
+      assert.deepEqual(row('Lieu de naissance'), ['Non renseigné', 'Lyon (69)', 'Modifié']);
+      assert.deepEqual(await state(), before, 'nothing changed before the confirmation');
+
+      const cancelled = await first.browser.submit(first.page, /lier\/confirmer$/, { decision: 'annuler' }, app.url);
+      assert.equal(cancelled.status, 200);
+      assert.match(cancelled.body, /Votre compte n’a pas été modifié et n’est pas relié à FranceConnect/);
+      assert.deepEqual(await state(), before, 'cancelling keeps everything');
+
+      // A ticket of another interaction, or a forged one, links nothing.
+      const second = await linkPage();
+      const forged = await second.browser.submit(
+        second.page,
+        /lier\/confirmer$/,
+        { decision: 'confirmer', ticket: 'v1.a.b.c' },
+        app.url,
+      );
+      assert.equal(forged.status, 400);
+      assert.deepEqual(await state(), before);
+
+      const third = await linkPage();
+      const confirmed = await third.browser.submit(third.page, /lier\/confirmer$/, { decision: 'confirmer' }, app.url);
+      assert.ok(confirmed.location || confirmed.status < 400, confirmed.body.slice(0, 1500));
+      assert.deepEqual(await state(), {
+        given_name: 'Jean Pierre Marie Joseph',
+        family_name: 'MARTIN',
+        birth_date: '1981-01-01',
+        identity_certified_by: 'franceconnect',
+        links: 1,
+      });
     });
   });
 
