@@ -35,6 +35,7 @@ import { SubscriptionsProductChangeNotify1796106136851 } from './1796106136851-s
 import { SecondaryAccountsChangeNotify1796106857750 } from './1796106857750-secondary-accounts-change-notify';
 import { SecondaryAccountsOrganisationNumbers1796105114056 } from './1796105114056-secondary-accounts-organisation-numbers';
 import { ClientSpaceMessageAttachments1796106921386 } from './1796106921386-client-space-message-attachments';
+import { IdentityRegistrationDraft1796105104623 } from './1796105104623-identity-registration-draft';
 
 /**
  * Every migration, in order. A migration is never edited once landed (STYLE.md); a new one is added at the end of
@@ -71,6 +72,7 @@ export const migrations = [
   LegalDocuments1796094672500,
   OidcClientDisabled1796096557729,
   OidcGrantLookupIndex1796096675059,
+  IdentityRegistrationDraft1796105104623,
   SecondaryAccountsOrganisationNumbers1796105114056,
   SubscriptionsProductChangeNotify1796106136851,
   SecondaryAccountsChangeNotify1796106857750,

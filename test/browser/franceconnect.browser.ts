@@ -148,6 +148,11 @@ describe('FranceConnect in a browser', { skip: browserSkipReason() }, () => {
     await page.locator('#password').fill(DEMO_ACCOUNT.password);
     await screenshot(page, 'franceconnect-lier');
     await page.locator('#relier').click();
+    // What the link changes is shown first, and nothing is linked before « Confirmer la liaison ».
+    await page.waitForSelector('h1:has-text("Confirmer la liaison avec FranceConnect")');
+    assert.match(await page.locator('main').innerText(), /Lyon \(69\)/);
+    await screenshot(page, 'franceconnect-lier-confirmation');
+    await page.locator('#confirmer-liaison').click();
     await page.waitForURL(`${app.url}/compte`);
 
     await page.goto(`${app.url}/compte/profil`);

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FranceConnectStandIn } from '../../src/dev/franceconnect-stand-in';
 import * as client from 'openid-client';
+import { IdentityService } from '../../src/modules/identity';
 import { OutboxWorker } from '../../src/modules/notifications';
 import { ClientRegistry, OidcProviderService } from '../../src/modules/oidc';
 import { startAppWithFranceConnect } from '../support/franceconnect';
+import { companyFields, companyStepsOneToThree } from '../support/company-registration';
 import { HttpBrowser } from '../support/http-browser';
 import { startHttpSink, type HttpSink } from '../support/http-sink';
 import { sentTo, startSmtpServer, type TestSmtpServer } from '../support/smtp';
@@ -80,39 +82,39 @@ describe('Sign-up journeys', () => {
       'base64',
     );
 
-    it('keeps the passwords on an error elsewhere, and does not count the file notice as an error', async () => {
+    it('keeps the file received and the passwords on an error elsewhere, and says the file is kept', async () => {
       const browser = new HttpBrowser();
-      const form = await browser.get(`${app.url}/inscription/entreprise`);
-      const page = await browser.post(
-        `${app.url}/inscription/entreprise`,
-        {
-          _csrf: csrfOf(form.body),
-          civility: 'monsieur',
-          familyName: 'Martin',
-          givenName: 'Paul',
-          birthDate: '1980-02-03',
-          email: 'paul@martin-sarl.fr',
-          occupation: 'Chef d’entreprise',
-          organisationName: 'Martin SARL',
-          organisationNumber: '732 829 321',
-          password: PASSWORD,
-          passwordConfirmation: PASSWORD,
-          acceptTerms: 'oui',
-          acceptPrivacy: 'oui',
-          activationChannel: 'email',
-          identityDocumentKind: 'passeport',
-        },
+      const fields = companyFields('paul@martin-sarl.fr');
+      const form = await companyStepsOneToThree(browser, app.url, fields);
+      // The identifier typed is not one: an error at step 4, the file and passwords kept.
+      const taken = await browser.submit(
+        form,
+        /\/etape\/4$/,
+        { ...fields[4], identifier: 'é', action: 'suivant' },
         undefined,
         { identityDocument: { name: 'passeport.png', type: 'image/png', data: PNG } },
       );
-      assert.equal(page.status, 400);
-      assert.match(page.body, /Le formulaire contient 1 erreur</);
-      assert.match(page.body, /la clé de contrôle ne correspond pas/);
+      assert.equal(taken.status, 400);
+      assert.match(taken.body, /Le formulaire contient 1 erreur</);
+      assert.match(taken.body, /L’identifiant compte de 3 à 64 caractères/);
+      assert.match(taken.body, /Votre document passeport\.png est conservé/);
       for (const id of ['password', 'passwordConfirmation']) {
-        assert.match(field(page.body, id).input, new RegExp(`value="${PASSWORD}"`), id);
+        assert.match(field(taken.body, id).input, new RegExp(`value="${PASSWORD}"`), id);
       }
-      assert.match(page.body, /sélectionnez-le de nouveau/);
-      assert.doesNotMatch(page.body, /id="identityDocument-erreur"/);
+      assert.doesNotMatch(taken.body, /id="identityDocument-erreur"/);
+      // Sent again without choosing the file: the account is created with the file kept.
+      const done = await browser.submit(taken, /\/etape\/4$/, {
+        ...fields[4],
+        identifier: 'paul.martin',
+        action: 'suivant',
+      });
+      assert.equal(done.status, 200, done.body.slice(0, 2000));
+      assert.match(done.body, /Vérifiez votre boîte e-mail/);
+      const [document] = await app.dataSource.query<Array<{ media_type: string }>>(
+        `SELECT d.media_type FROM identity_document d JOIN account a ON a.id = d.account_id
+         WHERE a.email = 'paul@martin-sarl.fr'`,
+      );
+      assert.equal(document?.media_type, 'image/png');
     });
   });
 
@@ -132,6 +134,93 @@ describe('Sign-up journeys', () => {
       assert.equal(identity.status, 200);
       const birthplace = /Lieu de naissance<\/dt><dd>([^<]*)</.exec(identity.body)![1];
       assert.equal(birthplace, 'Paris 7e Arrondissement (75)');
+    });
+  });
+
+  describe('linking FranceConnect to an existing account', () => {
+    it('shows what will change and asks to confirm; cancelling keeps everything, confirming links', async () => {
+      await app.app.get(IdentityService).createActiveAccount({
+        email: 'jp@exemple.fr',
+        password: PASSWORD,
+        identifier: 'jp.martin',
+        givenName: 'Jean-Pierre',
+        familyName: 'Martin',
+      });
+      await app.dataSource.query(`UPDATE account SET birth_date = '1981-02-01' WHERE identifier = 'jp.martin'`);
+      const [{ id }] = await app.dataSource.query<Array<{ id: string }>>(
+        `SELECT id FROM account WHERE identifier = 'jp.martin'`,
+      );
+      const linkPage = async () => {
+        const browser = new HttpBrowser();
+        const next = await throughFranceConnect(browser, 'jean-pierre');
+        const form = await browser.get(next.url.replace(/suite$/, 'lier'), app.url);
+        const page = await browser.submit(
+          form,
+          /franceconnect\/lier$/,
+          { identifier: 'jp.martin', password: PASSWORD },
+          app.url,
+        );
+        return { browser, page };
+      };
+      const state = async () =>
+        (
+          await app.dataSource.query<Array<Record<string, unknown>>>(
+            `SELECT a.given_name, a.family_name, a.birth_date::text AS birth_date, a.identity_certified_by,
+                    (SELECT count(*)::int FROM franceconnect_identity f WHERE f.account_id = a.id) AS links
+             FROM account a WHERE a.id = $1`,
+            [id],
+          )
+        )[0];
+      const before = await state();
+      assert.deepEqual(before, {
+        given_name: 'Jean-Pierre',
+        family_name: 'Martin',
+        birth_date: '1981-02-01',
+        identity_certified_by: null,
+        links: 0,
+      });
+
+      const first = await linkPage();
+      assert.equal(first.page.status, 200, first.page.body.slice(0, 2000));
+      assert.match(first.page.body, /<h1>Confirmer la liaison avec FranceConnect<\/h1>/);
+      const row = (label: string) =>
+        new RegExp(
+          `<th scope="row">${label}</th>\\s*<td>([^<]*)</td>\\s*<td>(?:<strong>)?([^<]*)(?:</strong>)?</td>\\s*<td>([^<]*)</td>`,
+        )
+          .exec(first.page.body)
+          ?.slice(1);
+      assert.deepEqual(row('Prénoms'), ['Jean-Pierre', 'Jean Pierre Marie Joseph', 'Modifié']);
+      assert.deepEqual(row('Nom de naissance'), ['Martin', 'MARTIN', 'Modifié']);
+      assert.deepEqual(row('Date de naissance'), ['1 février 1981', '1 janvier 1981', 'Modifié']);
+      assert.deepEqual(row('Lieu de naissance'), ['Non renseigné', 'Lyon (69)', 'Modifié']);
+      assert.deepEqual(await state(), before, 'nothing changed before the confirmation');
+
+      const cancelled = await first.browser.submit(first.page, /lier\/confirmer$/, { decision: 'annuler' }, app.url);
+      assert.equal(cancelled.status, 200);
+      assert.match(cancelled.body, /Votre compte n’a pas été modifié et n’est pas relié à FranceConnect/);
+      assert.deepEqual(await state(), before, 'cancelling keeps everything');
+
+      // A ticket of another interaction, or a forged one, links nothing.
+      const second = await linkPage();
+      const forged = await second.browser.submit(
+        second.page,
+        /lier\/confirmer$/,
+        { decision: 'confirmer', ticket: 'v1.a.b.c' },
+        app.url,
+      );
+      assert.equal(forged.status, 400);
+      assert.deepEqual(await state(), before);
+
+      const third = await linkPage();
+      const confirmed = await third.browser.submit(third.page, /lier\/confirmer$/, { decision: 'confirmer' }, app.url);
+      assert.ok(confirmed.location || confirmed.status < 400, confirmed.body.slice(0, 1500));
+      assert.deepEqual(await state(), {
+        given_name: 'Jean Pierre Marie Joseph',
+        family_name: 'MARTIN',
+        birth_date: '1981-01-01',
+        identity_certified_by: 'franceconnect',
+        links: 1,
+      });
     });
   });
 
@@ -208,8 +297,8 @@ describe('Sign-up journeys by SMS (local SMS gateway)', () => {
       passwordConfirmation: PASSWORD,
       acceptTerms: 'oui',
       acceptPrivacy: 'oui',
-      activationChannel: 'sms',
     });
+    page = await browser.submit(page, /\/activation\/choix$/, { channel: 'sms' });
     assert.match(page.url, /\/activation\/code\//, page.body.slice(0, 2000));
     assert.match(page.body, /vient d’être envoyé/);
     const wrong = wrongFor(await smsCode('+33612345601', 1));

@@ -5,10 +5,19 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../platform/audit';
 import { ExclusiveJobRunner } from '../../platform/jobs/exclusive-job.runner';
 import { AccountService, IdentityService, type CertifiedIdentity } from '../identity';
+import { birthplaceName } from './birthplace';
 import { FranceConnectIdentity } from './entities/franceconnect-identity.entity';
 import { FranceConnectSession } from './entities/franceconnect-session.entity';
 import type { FranceConnectSignIn, PivotIdentity } from './franceconnect.client';
 import { FranceConnectError, FranceConnectErrorCode } from './franceconnect.errors';
+
+/** A certified field as the account holds it and as FranceConnect gives it (empty: none). */
+export interface IdentityChange {
+  label: string;
+  before: string;
+  after: string;
+  changed: boolean;
+}
 
 /** The provider's session lifetime: an FC ID token kept longer belongs to no session any more. */
 const SESSION_DAYS = 14;
@@ -61,6 +70,26 @@ export class FranceConnectAccounts {
       fields: certifiedIdentity(signIn.identity),
     });
     await this.audit.recordAccountAction(manager, accountId, 'franceconnect.identity.linked');
+  }
+
+  /**
+   * What linking would change in the account's identity, shown before the person confirms: each certified field as it
+   * is and as FC gives it (dates in French, the birthplace as its commune's name), `changed` when they differ.
+   */
+  async linkPreview(accountId: string, signIn: FranceConnectSignIn): Promise<IdentityChange[]> {
+    const account = await this.accounts.get(accountId);
+    const next = certifiedIdentity(signIn.identity);
+    const civility = (c: string | null | undefined) => (c === 'madame' ? 'Madame' : c === 'monsieur' ? 'Monsieur' : '');
+    const rows: Array<[string, string, string]> = [
+      ['Civilité', civility(account?.civility), civility(next.civility)],
+      ['Prénoms', account?.givenName ?? '', next.givenName],
+      ['Nom de naissance', account?.familyName ?? '', next.familyName],
+      ['Nom d’usage', account?.usageName ?? '', next.usageName ?? ''],
+      ['Date de naissance', longDate(account?.birthDate), longDate(next.birthDate)],
+      // The account has no birthplace of its own: FC's is kept with the link.
+      ['Lieu de naissance', '', birthplaceName(signIn.identity.birthplace) ?? ''],
+    ];
+    return rows.map(([label, before, after]) => ({ label, before, after, changed: before !== after }));
   }
 
   /** « J'ai déjà un compte »: links an existing account whose password the person just gave. */
@@ -127,6 +156,13 @@ export class FranceConnectAccounts {
       ]);
     });
   }
+}
+
+function longDate(value: string | null | undefined): string {
+  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return '';
+  return new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${value}T00:00:00Z`),
+  );
 }
 
 function snapshot(identity: PivotIdentity): Partial<FranceConnectIdentity> {

@@ -1,5 +1,5 @@
 export { FranceConnectModule } from './franceconnect.module';
-export { FranceConnectAccounts, certifiedIdentity } from './franceconnect-accounts.service';
+export { FranceConnectAccounts, certifiedIdentity, type IdentityChange } from './franceconnect-accounts.service';
 export { FranceConnectFlow, FAILURE_MESSAGES } from './franceconnect-flow';
 export { FranceConnectError, FranceConnectErrorCode } from './franceconnect.errors';
 export {

@@ -42,3 +42,9 @@ export class FranceConnectLinkFormDto extends FormDto {
   @TextField() identifier?: string;
   @TextField(300) password?: string;
 }
+
+/** The confirmation of a link: the sealed ticket of the password checked, and « Confirmer » or « Annuler ». */
+export class FranceConnectLinkConfirmFormDto extends FormDto {
+  @TextField(2000) ticket?: string;
+  @TextField(20) decision?: string;
+}

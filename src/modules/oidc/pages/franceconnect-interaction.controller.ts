@@ -1,6 +1,8 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { APP_CONFIG, type AppConfig } from '../../../config';
 import { AuditService } from '../../../platform/audit';
+import { SecretBox } from '../../../platform/crypto/secret-box';
 import { Public } from '../../../platform/http/access-policy';
 import {
   IdentityError,
@@ -20,7 +22,11 @@ import {
   certifiedIdentity,
   type FranceConnectSignIn,
 } from '../../franceconnect';
-import { FranceConnectLinkFormDto, FranceConnectRegistrationFormDto } from '../dto/interaction-forms.dto';
+import {
+  FranceConnectLinkConfirmFormDto,
+  FranceConnectLinkFormDto,
+  FranceConnectRegistrationFormDto,
+} from '../dto/interaction-forms.dto';
 import { OidcProviderService } from '../oidc-provider.service';
 import { InteractionPages, expired, type InteractionDetails } from './interaction-pages';
 
@@ -41,7 +47,13 @@ export class FranceConnectInteractionController {
     private readonly registration: RegistrationService,
     private readonly throttle: SignInThrottle,
     private readonly audit: AuditService,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.linkBox = new SecretBox(config.secretKey, 'franceconnect-link');
+  }
+
+  /** The ticket of a password checked, carried by the confirmation page of a link. */
+  private readonly linkBox: SecretBox;
 
   /** « S'identifier avec FranceConnect »: a new attempt (state, nonce), then FC's authorization page. */
   @Public()
@@ -197,13 +209,41 @@ export class FranceConnectInteractionController {
         error: 'Identifiant ou mot de passe incorrect.',
       });
     }
+    // Nothing is replaced silently: what the link changes is shown, and linked only once confirmed.
+    return this.pages.render(res.status(200), details, `${VIEWS}/link-confirm.njk`, {
+      changes: await this.links.linkPreview(account.id, signIn),
+      ticket: this.linkBox.sealTicket({ accountId: account.id, uid: details.uid }, 10 * 60_000),
+    });
+  }
+
+  /** « Confirmer la liaison » or « Annuler »: cancelling leaves the account as it was, not linked. */
+  @Public()
+  @Post('lier/confirmer')
+  async confirmLink(
+    @Param('uid') uid: string,
+    @Body() form: FranceConnectLinkConfirmFormDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    const { details, signIn } = await this.pending(uid, req, res);
+    if (!signIn) return this.failure(res, details, 'expired');
+    const checked = this.linkBox.openTicket<{ accountId: string; uid: string }>(form.ticket);
+    if (!checked || checked.uid !== details.uid) return this.failure(res, details, 'expired');
+    if (form.decision !== 'confirmer') {
+      return this.pages.render(res.status(200), details, 'platform/views/message.njk', {
+        title: 'Liaison annulée',
+        alert: { type: 'success', text: 'Votre compte n’a pas été modifié et n’est pas relié à FranceConnect.' },
+        paragraphs: ['Vous pouvez revenir au choix précédent, ou fermer cette page.'],
+        link: { href: `/interaction/${details.uid}/franceconnect/suite`, label: 'Revenir au choix' },
+      });
+    }
     try {
-      await this.links.linkExisting(account.id, signIn);
+      await this.links.linkExisting(checked.accountId, signIn);
     } catch (error) {
       if (error instanceof FranceConnectError) return this.refuse(res, details, error.message);
       throw error;
     }
-    return this.signedIn(req, res, details, account.id, signIn);
+    return this.signedIn(req, res, details, checked.accountId, signIn);
   }
 
   private async pending(uid: string, req: Request, res: Response) {

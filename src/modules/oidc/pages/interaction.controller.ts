@@ -134,17 +134,8 @@ export class InteractionController {
       attempt.status === 'verified' && attempt.result.kind === 'account' ? attempt.result.account : undefined;
     if (found?.status === 'pending') {
       // Only someone who knows the password learns that the account awaits activation.
-      return this.pages.render(res.status(403), details, 'platform/views/message.njk', {
-        title: 'Votre compte n’est pas encore activé',
-        paragraphs: [
-          'Pour vous connecter, activez d’abord votre compte avec le lien reçu par e-mail (ou le code reçu par SMS).',
-          'Vous ne l’avez pas reçu, ou il n’est plus valable ? Demandez-en un nouveau.',
-        ],
-        form: {
-          action: `/activation/code/${await this.activation.resendTicketFor(found.id)}/renvoyer`,
-          label: 'Renvoyer l’activation',
-        },
-      });
+      // Identity's page « Validation de votre compte »: a new SMS code or e-mail link, as after the registration form.
+      return res.redirect(303, await this.activation.choicePageFor(found.id));
     }
     if (found?.status === 'disabled') {
       // As for a pending account: only someone who knows the password learns it.
