@@ -3,7 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'pg';
 import { ClientRegistry, OidcProviderService } from '../../src/modules/oidc';
+import { IdentityService } from '../../src/modules/identity';
+import { CompanyAccounts } from '../../src/modules/secondary-accounts';
 import { SubscriptionsService } from '../../src/modules/subscriptions';
+import { ProviderHooks } from '../../src/platform/provider-hooks';
 import { DatabaseNotifications } from '../../src/platform/database/database-notifications';
 import { spawnPlatform } from '../support/process';
 import { countStatements, inProcessStatements } from '../support/statements';
@@ -179,6 +182,46 @@ describe(
         while ((await required(app)) !== false && Date.now() < until)
           await new Promise((resolve) => setTimeout(resolve, 25));
         assert.equal(await required(app), false, 'a change by hand is seen within a second');
+      }
+    });
+
+    it('refuses a company account closed by hand on both instances within a second', async () => {
+      const { id } = await a.app.get(IdentityService).createActiveAccount({
+        email: 'entreprise.cache@example.fr',
+        identifier: 'entreprise.cache',
+        password: 'Chaussette-Volante-7',
+        givenName: 'Pierre',
+        familyName: 'DUPONT',
+      });
+      await a.dataSource.query(
+        `WITH numbers AS (INSERT INTO organisation_number (account_id, siren, siret) VALUES ($1, '732829320', '73282932000074'))
+         UPDATE account SET profile = 'entreprise', organisation_name = 'CACHE SA' WHERE id = $1`,
+        [id],
+      );
+      await a.app.get(CompanyAccounts).ensurePrimary(id);
+      const refused = async (app: TestApp) => {
+        const check = app.app
+          .get(ProviderHooks)
+          .accessChecksFor(id)
+          .find((c) => c.name === 'secondary-accounts.closed')!;
+        return Boolean(await check.check({ accountId: id, clientId: 'robot-entreprise' }));
+      };
+      // Both keep the account's company as open.
+      assert.equal(await refused(a), false);
+      assert.equal(await refused(b), false);
+      const [, statements] = await countStatements(inProcessStatements, () => refused(b));
+      assert.equal(statements, 0, 'the company is known from memory');
+      const sql = new Client({ connectionString: database.url });
+      await sql.connect();
+      try {
+        await sql.query(`UPDATE company_account SET status = 'closed' WHERE account_id = $1`, [id]);
+      } finally {
+        await sql.end();
+      }
+      for (const app of [a, b]) {
+        const until = Date.now() + DEADLINE_MS;
+        while (!(await refused(app)) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 25));
+        assert.equal(await refused(app), true, 'the closed account is refused within a second');
       }
     });
 
