@@ -31,6 +31,7 @@ import { ClientSpaceModel1796094222052 } from './1796094222052-client-space-mode
 import { LegalDocuments1796094672500 } from './1796094672500-legal-documents';
 import { OidcClientDisabled1796096557729 } from './1796096557729-oidc-client-disabled';
 import { OidcGrantLookupIndex1796096675059 } from './1796096675059-oidc-grant-lookup-index';
+import { IdentityAccountLocale1796105237145 } from './1796105237145-identity-account-locale';
 
 /**
  * Every migration, in order. A migration is never edited once landed (STYLE.md); a new one is added at the end of
@@ -67,4 +68,5 @@ export const migrations = [
   LegalDocuments1796094672500,
   OidcClientDisabled1796096557729,
   OidcGrantLookupIndex1796096675059,
+  IdentityAccountLocale1796105237145,
 ];

@@ -1,3 +1,4 @@
+import { currentLocale } from '../../platform/i18n/i18n';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -70,6 +71,7 @@ export class RegistrationService {
             to: existing.email,
             template: 'registration-email-taken',
             data: { signInUrl: `${this.config.publicUrl}/compte` },
+            locale: existing.locale,
           });
         const decoy = await this.secrets.issueCode(manager, { accountId: null, purpose: 'activation' });
         return {
@@ -83,6 +85,8 @@ export class RegistrationService {
         accounts.create({
           ...values.account,
           email: values.email,
+          // The language of the pages it signed up on: its e-mails' (docs/i18n.md).
+          locale: currentLocale(),
           passwordHash,
           status: 'pending',
           termsVersion: LEGAL_VERSIONS.terms,
@@ -135,6 +139,8 @@ export class RegistrationService {
         accounts.create({
           ...values.account,
           email: values.email,
+          // The language of the pages it signed up on: its e-mails' (docs/i18n.md).
+          locale: currentLocale(),
           emailVerified: confirmed,
           passwordHash,
           identityCertifiedBy: federated.source,

@@ -4,6 +4,7 @@ import type { EntityManager, Repository } from 'typeorm';
 import { OutboxMessage, type OutboxChannel, type OutboxStatus } from './entities/outbox-message.entity';
 import { NotificationsError, NotificationsErrorCode } from './notifications.errors';
 import { parsePhoneNumber } from './phone';
+import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/i18n';
 import { SmsTransport } from './sms.transport';
 import { WebhookTransport, type StoredWebhook } from './webhook.transport';
 import {
@@ -22,6 +23,8 @@ export interface EmailToSend<N extends TemplateName> {
   data: TemplateData[N];
   /** Enqueuing twice with the same key keeps one message (a retried request, a replayed event). */
   idempotencyKey?: string;
+  /** The recipient's language (French by default); kept with the message's data as `locale` (docs/i18n.md). */
+  locale?: Locale;
 }
 
 export interface SmsToSend<N extends SmsTemplateName> {
@@ -59,7 +62,8 @@ export class NotificationsService {
    * only if that transaction commits. Returns the message id (the existing one for a repeated idempotency key).
    */
   async enqueueEmail<N extends TemplateName>(manager: EntityManager, email: EmailToSend<N>): Promise<string> {
-    return this.insert(manager, 'email', checkEmail(email.to), email.template, email.data, email.idempotencyKey);
+    const data = email.locale && email.locale !== DEFAULT_LOCALE ? { ...email.data, locale: email.locale } : email.data;
+    return this.insert(manager, 'email', checkEmail(email.to), email.template, data, email.idempotencyKey);
   }
 
   /** Whether this deployment sends text messages (a gateway, or the development mailbox outside production). */

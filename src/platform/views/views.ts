@@ -31,10 +31,10 @@ export function renderView(name: string, context: Record<string, unknown>): stri
   return environment.render(name, context);
 }
 
-/** `t('area:key', {...})`, `locale()` (for `<html lang>`) and the language switch's state, for every template. */
+/** `t('area:key', {...})`, `lang()` (the language, for `<html lang>`) and the language switch's state, for every template. */
 export function addI18nGlobals(env: nunjucks.Environment): void {
   env.addGlobal('t', t);
-  env.addGlobal('locale', currentLocale);
+  env.addGlobal('lang', currentLocale);
   env.addGlobal('languageSwitch', () => {
     const state = localeState();
     if (!state || state.fixed) return undefined;
