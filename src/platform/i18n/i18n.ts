@@ -99,7 +99,7 @@ export function useLocale(locale: Locale, options: { fixed?: boolean; returnTo?:
   if (options.returnTo !== undefined) state.returnTo = options.returnTo;
 }
 
-/** A message in the current language: `t('oidc:signIn.title')`, `t('shell:errors.count', { count })`. */
+/** A message in the current language: `t('oidc:signIn.title')`, `t('shell:forms.errorCount', { count })`. */
 export function t(key: string, options?: TOptions): string {
   return translate(currentLocale(), key, options);
 }

@@ -31,7 +31,7 @@ export function renderView(name: string, context: Record<string, unknown>): stri
   return environment.render(name, context);
 }
 
-/** `t('area:key', {...})`, `lang()` (the language, for `<html lang>`) and the language switch's state, for every template. */
+/** `t('shell:home')` (any catalogue key, with values), `lang()` (the language, for `<html lang>`) and the language switch's state, for every template. */
 export function addI18nGlobals(env: nunjucks.Environment): void {
   env.addGlobal('t', t);
   env.addGlobal('lang', currentLocale);
