@@ -125,6 +125,10 @@ describe('English and French (ui_locales, Accept-Language, the switch, e-mails)'
     assert.equal(chosen.status, 200);
     assert.equal(new URL(chosen.url).pathname, '/mot-de-passe-oublie');
     assert.equal(lang(chosen.body), 'en');
+    assert.match(chosen.body, /<h1>Forgotten password<\/h1>/);
+    assert.match(chosen.body, /Identifier or e-mail address/);
+    const sent = await browser.submit(chosen, /mot-de-passe-oublie$/, { login: 'jane.doe', channel: 'email' });
+    assert.match(sent.body, /If an account matches « jane\.doe »/);
     const signIn = await browser.get(await authorization(), app.url);
     assert.match(signIn.body, /Step 1 of 2/);
     const back = await browser.get(`${app.url}/langue?choix=fr&retour=${encodeURIComponent('//evil.example/')}`);
