@@ -31,6 +31,7 @@ import { ClientSpaceModel1796094222052 } from './1796094222052-client-space-mode
 import { LegalDocuments1796094672500 } from './1796094672500-legal-documents';
 import { OidcClientDisabled1796096557729 } from './1796096557729-oidc-client-disabled';
 import { OidcGrantLookupIndex1796096675059 } from './1796096675059-oidc-grant-lookup-index';
+import { IdentityRegistrationDraft1796105104623 } from './1796105104623-identity-registration-draft';
 import { IdentityAccountLocale1796105237145 } from './1796105237145-identity-account-locale';
 
 /**
@@ -68,5 +69,6 @@ export const migrations = [
   LegalDocuments1796094672500,
   OidcClientDisabled1796096557729,
   OidcGrantLookupIndex1796096675059,
+  IdentityRegistrationDraft1796105104623,
   IdentityAccountLocale1796105237145,
 ];

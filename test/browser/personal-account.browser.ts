@@ -150,53 +150,86 @@ describe('Personal accounts in a browser', { skip: browserSkipReason() }, () => 
     assert.equal(await page.locator('#nom').innerText(), 'Élise Dupont');
   });
 
-  it('answers bad input field by field and keeps what was typed (Entreprise)', async () => {
+  it('answers bad input field by field and keeps what was typed (Entreprise, step 1 then 2)', async () => {
     const other = await browser.newPage();
     watch(other);
     await other.goto(`${app.url}/inscription/entreprise`);
-    await other.locator('#familyName').fill('Martin');
-    await other.locator('#givenName').fill('Paul');
-    await other.locator('#mobilePhone').fill('12');
+    await other.waitForURL(/\/etape\/1$/);
     await other.locator('#organisationName').fill('Martin SARL');
     await other.locator('#organisationNumber').fill('732 829 321');
-    await other.locator('#password').fill('motdepasse');
-    await other.locator('#passwordConfirmation').fill('autre');
-    await other.getByRole('button', { name: 'Valider' }).click();
-    await other.waitForSelector('text=/Le formulaire contient \\d+ erreurs/');
-    const text = await other.locator('main').innerText();
-    for (const message of [
-      /la clé de contrôle ne correspond pas/,
-      /Saisissez un numéro de mobile valide/,
-      /Le mot de passe doit comporter/,
-      /Les deux mots de passe ne sont pas identiques/,
-      /Vous devez accepter les conditions générales/,
-      /Choisissez votre métier/,
-    ]) {
-      assert.match(text, message);
-    }
+    await other.getByRole('button', { name: 'Continuer' }).click();
+    await other.waitForSelector('text=/Le formulaire contient 1 erreur/');
+    assert.match(await other.locator('main').innerText(), /la clé de contrôle ne correspond pas/);
     assert.equal(await other.locator('#organisationName').inputValue(), 'Martin SARL');
-    assert.equal(await other.locator('#organisationNumber').inputValue(), '732 829 321');
-    assert.equal(await other.locator('#password').inputValue(), '');
-    await screenshot(other, 'inscription-erreurs');
+    await screenshot(other, 'inscription-entreprise-erreurs');
+    await other.locator('#organisationNumber').fill('732 829 320 00074');
+    await other.getByRole('button', { name: 'Continuer' }).click();
+    await other.waitForURL(/\/etape\/2$/);
+    await other.locator('#familyName').fill('Martin');
+    await other.locator('#mobilePhone').fill('12');
+    await other.getByRole('button', { name: 'Continuer' }).click();
+    await other.waitForSelector('text=/Le formulaire contient \\d+ erreurs?/');
+    const text = await other.locator('main').innerText();
+    for (const message of [/Saisissez un numéro de mobile valide/, /prénom/i]) assert.match(text, message);
+    assert.equal(await other.locator('#familyName').inputValue(), 'Martin');
     await other.close();
   });
 
-  it('registers a company (SIRET, contract number) and an association by SMS code, five wrong codes, then a new one', async () => {
+  it('registers a company in five steps (seed 004), and an association by SMS code, five wrong codes, then a new one', async () => {
     const company = await browser.newPage();
     watch(company);
     await company.goto(`${app.url}/inscription/entreprise`);
-    await fillPerson(company, { given: 'Paul', family: 'Martin', email: 'paul@martin-sarl.fr' });
-    await company.locator('#occupation').selectOption('Chef d’entreprise');
+    await company.waitForURL(/\/etape\/1$/);
     await company.locator('#organisationName').fill('Martin SARL');
     await company.locator('#organisationNumber').fill('732 829 320 00074');
     await company.locator('#contractNumber').fill('CT-2026-001');
+    await company.getByText('Où trouver votre numéro de contrat ?').click();
+    await screenshot(company, 'inscription-entreprise-etape-1');
+    await company.getByRole('button', { name: 'Continuer' }).click();
+    await company.waitForURL(/\/etape\/2$/);
+    await company.locator('label[for="civility-monsieur"]').click();
+    await company.locator('#familyName').fill('Martin');
+    await company.locator('#givenName').fill('Paul');
+    await company.locator('#birthDate').fill('1980-02-03');
+    await screenshot(company, 'inscription-entreprise-etape-2');
+    await company.getByRole('button', { name: 'Continuer' }).click();
+    await company.waitForURL(/\/etape\/3$/);
+    await company.locator('#email').fill('paul@martin-sarl.fr');
+    await company.locator('#landlinePhone').fill('01 23 45 67 89');
+    await company.locator('#occupation').selectOption('Chef d’entreprise');
+    await screenshot(company, 'inscription-entreprise-etape-3');
+    // Back and forth: nothing lost.
+    await company.getByRole('button', { name: 'Étape précédente' }).click();
+    await company.waitForURL(/\/etape\/2$/);
+    assert.equal(await company.locator('#givenName').inputValue(), 'Paul');
+    await company.getByRole('button', { name: 'Continuer' }).click();
+    await company.waitForURL(/\/etape\/3$/);
+    assert.equal(await company.locator('#email').inputValue(), 'paul@martin-sarl.fr');
+    await company.getByRole('button', { name: 'Continuer' }).click();
+    await company.waitForURL(/\/etape\/4$/);
+    assert.equal(await company.locator('#identifier').inputValue(), 'paul.martin');
+    assert.equal(
+      await company
+        .locator('[aria-current="step"]')
+        .innerText()
+        .then((t) => t.includes('Pièce')),
+      true,
+    );
     await company.locator('#identityDocumentKind').selectOption('passeport');
     await company
       .locator('#identityDocument')
       .setInputFiles({ name: 'passeport.png', mimeType: 'image/png', buffer: PNG });
-    await screenshot(company, 'inscription-entreprise');
+    await company.locator('#password').fill(PASSWORD);
+    await company.locator('#passwordConfirmation').fill(PASSWORD);
+    // The CGU not accepted: the file is kept, and the page says so.
+    await company.getByRole('button', { name: 'Valider' }).click();
+    await company.waitForSelector('text=Votre document passeport.png est conservé');
+    await screenshot(company, 'inscription-entreprise-etape-4-document-conserve');
+    await company.locator('label[for="acceptTerms"]').click();
+    await company.locator('label[for="acceptPrivacy"]').click();
     await company.getByRole('button', { name: 'Valider' }).click();
     await company.waitForSelector('text=Un e-mail d’activation vient d’être envoyé à paul@martin-sarl.fr.');
+    await screenshot(company, 'inscription-entreprise-etape-5');
     const row = await app.dataSource.query<Array<{ siret: string; contract_number: string; identifier: string }>>(
       `SELECT siret, contract_number, identifier FROM account WHERE email = 'paul@martin-sarl.fr'`,
     );
@@ -211,9 +244,13 @@ describe('Personal accounts in a browser', { skip: browserSkipReason() }, () => 
     await association.locator('#organisationName').fill('Les Amis du Jardin');
     await association.locator('#rna').fill('W751234567');
     await association.locator('#mobilePhone').fill('06 12 34 56 78');
-    await association.locator('label[for="activation-sms"]').click();
     const before = gateway.requests.length;
     await association.getByRole('button', { name: 'Valider' }).click();
+    // Seed 003, step 5: the choice between an SMS code and an e-mail link, after « Valider ».
+    await association.waitForSelector('h1:has-text("Validation de votre compte")');
+    assert.match(await association.locator('main').innerText(), /06 •• •• •• 78/);
+    await screenshot(association, 'activation-choix');
+    await association.getByRole('button', { name: 'Envoyer le code d’activation' }).click();
     await association.waitForURL(/\/activation\/code\//);
     const code = await smsCode(before + 1);
     const wrong = code === '000000' ? '111111' : '000000';

@@ -7,6 +7,7 @@ import { IdentityService } from '../../src/modules/identity';
 import { OutboxWorker } from '../../src/modules/notifications';
 import { ClientRegistry, OidcProviderService } from '../../src/modules/oidc';
 import { passwordCodeFlow } from '../support/code-flow';
+import { companyFields, companyStepsOneToThree } from '../support/company-registration';
 import { HttpBrowser } from '../support/http-browser';
 import { startHttpSink, type HttpSink } from '../support/http-sink';
 import { sentTo, startSmtpServer, type TestSmtpServer } from '../support/smtp';
@@ -21,24 +22,6 @@ const PNG = Buffer.from(
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
 /** A Windows executable's header, sent as « cni.pdf ». */
 const EXECUTABLE = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1'), Buffer.alloc(512, 0)]);
-
-const company = (email: string) => ({
-  civility: 'monsieur',
-  familyName: 'Martin',
-  givenName: 'Paul',
-  birthDate: '1980-02-03',
-  email,
-  identifier: '',
-  occupation: 'Chef d’entreprise',
-  organisationName: 'Martin SARL',
-  organisationNumber: '732 829 320 00074',
-  password: PASSWORD,
-  passwordConfirmation: PASSWORD,
-  acceptTerms: 'oui',
-  acceptPrivacy: 'oui',
-  activationChannel: 'email',
-  identityDocumentKind: 'carte-identite',
-});
 
 /** Everything but what legitimately differs between two answers: CSRF tokens, tickets, the login typed. */
 const normalise = (body: string, ...typed: string[]) =>
@@ -100,31 +83,38 @@ describe('Account space, recovery and identity documents (real SMTP server, SMS 
 
   it('checks identity documents by content and size, and lets only their holder read them', async () => {
     const browser = new HttpBrowser();
-    const form = await browser.get(`${app.url}/inscription/entreprise`);
+    const fields = companyFields('paul@martin-sarl.fr');
+    const form = await companyStepsOneToThree(browser, app.url, fields);
     assert.match(form.body, /enctype="multipart\/form-data"/);
+    const step4 = (file?: { name: string; type: string; data: Buffer }) =>
+      browser.submit(
+        form,
+        /\/etape\/4$/,
+        { ...fields[4], action: 'suivant' },
+        undefined,
+        file ? { identityDocument: file } : undefined,
+      );
 
-    const forged = await browser.submit(form, /entreprise$/, company('paul@martin-sarl.fr'), undefined, {
-      identityDocument: { name: 'cni.pdf', type: 'application/pdf', data: EXECUTABLE },
-    });
+    const forged = await step4({ name: 'cni.pdf', type: 'application/pdf', data: EXECUTABLE });
     assert.equal(forged.status, 400);
     assert.match(forged.body, /Ce fichier n’est ni une image PNG ou JPG, ni un PDF : son contenu a été vérifié/);
-    assert.match(forged.body, /value="Martin SARL"/, 'what was typed is kept');
+    assert.match(forged.body, /<option value="carte-identite" selected>/, 'what was chosen is kept');
 
-    const oversized = await browser.submit(form, /entreprise$/, company('paul@martin-sarl.fr'), undefined, {
-      identityDocument: { name: 'cni.png', type: 'image/png', data: Buffer.concat([PNG, Buffer.alloc(6 << 20)]) },
+    const oversized = await step4({
+      name: 'cni.png',
+      type: 'image/png',
+      data: Buffer.concat([PNG, Buffer.alloc(6 << 20)]),
     });
     assert.equal(oversized.status, 400);
     assert.match(oversized.body, /Le fichier dépasse 5 Mo/);
 
-    const missing = await browser.submit(form, /entreprise$/, company('paul@martin-sarl.fr'));
+    const missing = await step4();
     assert.equal(missing.status, 400);
     assert.match(missing.body, /Joignez votre pièce d’identité/);
     const [{ n }] = await app.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM account`);
     assert.equal(n, 3, 'no account created by the refused forms');
 
-    const done = await browser.submit(form, /entreprise$/, company('paul@martin-sarl.fr'), undefined, {
-      identityDocument: { name: 'ma carte.PDF', type: 'application/octet-stream', data: PDF },
-    });
+    const done = await step4({ name: 'ma carte.PDF', type: 'application/octet-stream', data: PDF });
     assert.equal(done.status, 200, done.body.slice(0, 2000));
     const [document] = await app.dataSource.query<Array<{ id: string; media_type: string; storage_key: string }>>(
       `SELECT d.id, d.media_type, d.storage_key FROM identity_document d JOIN account a ON a.id = d.account_id

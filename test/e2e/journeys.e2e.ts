@@ -5,6 +5,7 @@ import * as client from 'openid-client';
 import { OutboxWorker } from '../../src/modules/notifications';
 import { ClientRegistry, OidcProviderService } from '../../src/modules/oidc';
 import { startAppWithFranceConnect } from '../support/franceconnect';
+import { companyFields, companyStepsOneToThree } from '../support/company-registration';
 import { HttpBrowser } from '../support/http-browser';
 import { startHttpSink, type HttpSink } from '../support/http-sink';
 import { sentTo, startSmtpServer, type TestSmtpServer } from '../support/smtp';
@@ -80,39 +81,39 @@ describe('Sign-up journeys', () => {
       'base64',
     );
 
-    it('keeps the passwords on an error elsewhere, and does not count the file notice as an error', async () => {
+    it('keeps the file received and the passwords on an error elsewhere, and says the file is kept', async () => {
       const browser = new HttpBrowser();
-      const form = await browser.get(`${app.url}/inscription/entreprise`);
-      const page = await browser.post(
-        `${app.url}/inscription/entreprise`,
-        {
-          _csrf: csrfOf(form.body),
-          civility: 'monsieur',
-          familyName: 'Martin',
-          givenName: 'Paul',
-          birthDate: '1980-02-03',
-          email: 'paul@martin-sarl.fr',
-          occupation: 'Chef d’entreprise',
-          organisationName: 'Martin SARL',
-          organisationNumber: '732 829 321',
-          password: PASSWORD,
-          passwordConfirmation: PASSWORD,
-          acceptTerms: 'oui',
-          acceptPrivacy: 'oui',
-          activationChannel: 'email',
-          identityDocumentKind: 'passeport',
-        },
+      const fields = companyFields('paul@martin-sarl.fr');
+      const form = await companyStepsOneToThree(browser, app.url, fields);
+      // The identifier typed is not one: an error at step 4, the file and passwords kept.
+      const taken = await browser.submit(
+        form,
+        /\/etape\/4$/,
+        { ...fields[4], identifier: 'é', action: 'suivant' },
         undefined,
         { identityDocument: { name: 'passeport.png', type: 'image/png', data: PNG } },
       );
-      assert.equal(page.status, 400);
-      assert.match(page.body, /Le formulaire contient 1 erreur</);
-      assert.match(page.body, /la clé de contrôle ne correspond pas/);
+      assert.equal(taken.status, 400);
+      assert.match(taken.body, /Le formulaire contient 1 erreur</);
+      assert.match(taken.body, /L’identifiant compte de 3 à 64 caractères/);
+      assert.match(taken.body, /Votre document passeport\.png est conservé/);
       for (const id of ['password', 'passwordConfirmation']) {
-        assert.match(field(page.body, id).input, new RegExp(`value="${PASSWORD}"`), id);
+        assert.match(field(taken.body, id).input, new RegExp(`value="${PASSWORD}"`), id);
       }
-      assert.match(page.body, /sélectionnez-le de nouveau/);
-      assert.doesNotMatch(page.body, /id="identityDocument-erreur"/);
+      assert.doesNotMatch(taken.body, /id="identityDocument-erreur"/);
+      // Sent again without choosing the file: the account is created with the file kept.
+      const done = await browser.submit(taken, /\/etape\/4$/, {
+        ...fields[4],
+        identifier: 'paul.martin',
+        action: 'suivant',
+      });
+      assert.equal(done.status, 200, done.body.slice(0, 2000));
+      assert.match(done.body, /Vérifiez votre boîte e-mail/);
+      const [document] = await app.dataSource.query<Array<{ media_type: string }>>(
+        `SELECT d.media_type FROM identity_document d JOIN account a ON a.id = d.account_id
+         WHERE a.email = 'paul@martin-sarl.fr'`,
+      );
+      assert.equal(document?.media_type, 'image/png');
     });
   });
 
@@ -208,8 +209,8 @@ describe('Sign-up journeys by SMS (local SMS gateway)', () => {
       passwordConfirmation: PASSWORD,
       acceptTerms: 'oui',
       acceptPrivacy: 'oui',
-      activationChannel: 'sms',
     });
+    page = await browser.submit(page, /\/activation\/choix$/, { channel: 'sms' });
     assert.match(page.url, /\/activation\/code\//, page.body.slice(0, 2000));
     assert.match(page.body, /vient d’être envoyé/);
     const wrong = wrongFor(await smsCode('+33612345601', 1));

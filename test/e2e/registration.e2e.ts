@@ -122,8 +122,8 @@ describe('Registration and activation (real SMTP server, SMS gateway)', () => {
 
   it('answers bad input field by field in French and keeps what was typed, except passwords', async () => {
     const browser = new HttpBrowser();
-    const form = await browser.get(`${app.url}/inscription/entreprise`);
-    const page = await browser.submit(form, /\/inscription\/entreprise$/, {
+    const form = await browser.get(`${app.url}/inscription/association`);
+    const page = await browser.submit(form, /\/inscription\/association$/, {
       ...citizen({
         email: 'paul@example.fr',
         givenName: 'Paul',
@@ -133,13 +133,13 @@ describe('Registration and activation (real SMTP server, SMS gateway)', () => {
         acceptPrivacy: '',
         identifier: 'elise.dupont',
       }),
-      organisationName: 'Boulangerie Martin',
+      organisationName: 'Les Amis de Paul',
       organisationNumber: '732 829 321',
-      occupation: 'Avocat',
+      occupation: 'Dirigeant d’association',
     });
     assert.equal(page.status, 400);
     for (const message of [
-      /SIREN \(9 chiffres\) ou un SIRET \(14 chiffres\) valide/,
+      /Saisissez un SIREN valide \(9 chiffres\)/,
       /numéro de mobile valide/,
       /Le mot de passe doit comporter au moins 8 caractères, une lettre majuscule et un chiffre\./,
       /Les deux mots de passe ne sont pas identiques/,
@@ -148,7 +148,7 @@ describe('Registration and activation (real SMTP server, SMS gateway)', () => {
     ]) {
       assert.match(page.body, message);
     }
-    assert.match(page.body, /value="Boulangerie Martin"/);
+    assert.match(page.body, /value="Les Amis de Paul"/);
     assert.match(page.body, /value="732 829 321"/);
     assert.doesNotMatch(page.body, /value="azerty"/);
   });
@@ -162,12 +162,14 @@ describe('Registration and activation (real SMTP server, SMS gateway)', () => {
         givenName: 'Jean',
         familyName: 'Martin',
         mobilePhone: '07 81 23 45 67',
-        activationChannel: 'sms',
       }),
       organisationName: 'Les Amis du Quartier',
       rna: 'W751234567',
       occupation: 'Dirigeant d’association',
     });
+    // A mobile number given: the choice between SMS and e-mail comes after « Valider » (seed 003, step 5).
+    assert.match(page.body, /Valider mon compte par SMS/);
+    page = await browser.submit(page, /\/activation\/choix$/, { channel: 'sms' });
     assert.match(page.url, /\/activation\/code\/[0-9a-f-]{36}$/, page.body.slice(0, 2000));
     await worker.deliverDue();
     const sms = await gateway.waitFor((r) => r.body.includes('+33781234567'));
@@ -201,6 +203,93 @@ describe('Registration and activation (real SMTP server, SMS gateway)', () => {
       mobile_phone: '+33781234567',
       mobile_phone_verified: true,
     });
+  });
+
+  it('offers SMS or e-mail after « Valider » when a mobile is given, sends nothing before the choice, and again at a pending sign-in', async () => {
+    const browser = new HttpBrowser();
+    const form = await browser.get(`${app.url}/inscription/citoyen`);
+    assert.doesNotMatch(form.body, /name="activationChannel"/, 'the channel is no longer chosen on the form');
+    const choice = await browser.submit(
+      form,
+      /\/inscription\/citoyen$/,
+      citizen({ email: 'choix@example.fr', givenName: 'Chloé', familyName: 'Choix', mobilePhone: '06 12 34 56 78' }),
+    );
+    assert.equal(choice.status, 200);
+    assert.match(choice.body, /<h1>Validation de votre compte<\/h1>/);
+    assert.match(choice.body, /Valider mon compte par SMS/);
+    assert.match(choice.body, /Valider mon compte par e-mail/);
+    assert.match(choice.body, /06 •• •• •• 78/);
+    assert.doesNotMatch(choice.body, /06 12 34 56 78|\+33612345678/, 'the number is masked');
+    assert.match(choice.body, /choix@example\.fr/);
+    assert.match(choice.body, /Envoyer le code d’activation/);
+    assert.match(choice.body, /Envoyer le lien d’activation/);
+    const [{ id }] = await app.dataSource.query<Array<{ id: string }>>(
+      `SELECT id FROM account WHERE email = 'choix@example.fr' AND status = 'pending'`,
+    );
+    const secretsOf = async () =>
+      (
+        await app.dataSource.query<Array<{ n: number }>>(
+          `SELECT count(*)::int AS n FROM account_secret WHERE account_id = $1`,
+          [id],
+        )
+      )[0].n;
+    assert.equal(await secretsOf(), 0, 'nothing sent before the choice');
+
+    // A forged or altered ticket sends nothing.
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(choice.body)![1];
+    const forged = await browser.post(`${app.url}/activation/choix`, {
+      _csrf: csrf,
+      ticket: 'v1.a.b.c',
+      channel: 'sms',
+    });
+    assert.equal(forged.status, 400);
+    assert.match(forged.body, /Cette page n’est plus valable/);
+    assert.equal(await secretsOf(), 0);
+
+    const byEmail = await browser.submit(choice, /\/activation\/choix$/, { channel: 'email' });
+    assert.equal(byEmail.status, 200);
+    assert.match(byEmail.body, /Un e-mail d’activation vient d’être envoyé à choix@example\.fr/);
+    await worker.deliverDue();
+    const mail = await smtp.waitFor((m) => sentTo('choix@example.fr')(m) && m.subject === 'Activez votre compte');
+    assert.match(mail.text ?? '', /\/activation\/[\w-]{43}/);
+
+    // The pending account that signs in gets the same choice; its SMS code activates it.
+    const early = await passwordCodeFlow(config, app.url, {
+      identifier: 'choix@example.fr',
+      password: PASSWORD,
+      redirectUri: REDIRECT_URI,
+      browser,
+    });
+    assert.equal(early.page.status, 403);
+    assert.match(early.page.body, /Votre compte n’est pas encore activé/);
+    assert.match(early.page.body, /06 •• •• •• 78/);
+    const sent = await browser.submit(early.page, /\/activation\/choix$/, { channel: 'sms' });
+    assert.match(sent.url, /\/activation\/code\/[0-9a-f-]{36}$/, sent.body.slice(0, 2000));
+    await worker.deliverDue();
+    const sms = await gateway.waitFor((r) => r.body.includes('+33612345678'));
+    const code = /(\d{6}) est votre code/.exec((JSON.parse(sms.body) as { text: string }).text)![1];
+    const done = await browser.submit(sent, /\/activation\/code\/[0-9a-f-]+$/, { code });
+    assert.match(done.body, /Votre compte est activé/);
+  });
+
+  it('shows the same choice for an address already in use, and sends nothing to it', async () => {
+    const browser = new HttpBrowser();
+    const form = await browser.get(`${app.url}/inscription/citoyen`);
+    const choice = await browser.submit(
+      form,
+      /\/inscription\/citoyen$/,
+      citizen({ givenName: 'Intrus', familyName: 'Curieux', mobilePhone: '06 99 88 77 66' }),
+    );
+    assert.equal(choice.status, 200);
+    assert.match(choice.body, /Valider mon compte par SMS/);
+    assert.match(choice.body, /06 •• •• •• 66/);
+    const page = await browser.submit(choice, /\/activation\/choix$/, { channel: 'sms' });
+    assert.match(page.url, /\/activation\/code\/[0-9a-f-]{36}$/);
+    await worker.deliverDue();
+    const [{ n }] = await app.dataSource.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM outbox_message WHERE recipient = '+33699887766'`,
+    );
+    assert.equal(n, 0, 'no SMS to the number typed with another person’s address');
   });
 
   it('reminds once, 5 days before, then deletes the accounts left unactivated after 30 days (controlled clock)', async () => {
@@ -242,6 +331,6 @@ describe('Registration and activation (real SMTP server, SMS gateway)', () => {
     const [{ active }] = await app.dataSource.query<Array<{ active: number }>>(
       `SELECT count(*)::int AS active FROM account WHERE status = 'active'`,
     );
-    assert.equal(active, 2, 'activated accounts stay');
+    assert.equal(active, 3, 'activated accounts stay');
   });
 });

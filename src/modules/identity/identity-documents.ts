@@ -19,7 +19,7 @@ export const DOCUMENT_KINDS: Record<IdentityDocumentKind, string> = {
 const ACCEPTED: readonly IdentityDocumentType[] = ['image/png', 'image/jpeg', 'application/pdf'];
 
 /** What the form received (the multipart middleware's reading), or why it has nothing. */
-export type DocumentUpload = { buffer: Buffer } | { problem: 'too-large' | 'unreadable' } | undefined;
+export type DocumentUpload = { buffer: Buffer; name?: string } | { problem: 'too-large' | 'unreadable' } | undefined;
 
 /**
  * Identity documents: the type is read from the content (magic numbers, by `file-type`), not from the name; the size is

@@ -34,10 +34,13 @@ import { NotificationsModule } from '../notifications';
 import { IdentityService } from './identity.service';
 import { SignInThrottle } from './sign-in.throttle';
 import { PersonalAccountRegistration } from './personal-account-registration';
+import { CompanyRegistration } from './company-registration';
+import { RegistrationDraft } from './entities/registration-draft.entity';
+import { CompanyRegistrationController } from './pages/company-registration.controller';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Account, AccountSecret, SignInThrottleEntry, IdentityDocument]),
+    TypeOrmModule.forFeature([Account, AccountSecret, SignInThrottleEntry, IdentityDocument, RegistrationDraft]),
     NotificationsModule,
     FirstPartySpaceModule.register(ACCOUNT_SPACE),
   ],
@@ -50,6 +53,7 @@ import { PersonalAccountRegistration } from './personal-account-registration';
     SecurityController,
     PersonalDataController,
     RegistrationController,
+    CompanyRegistrationController,
     ActivationController,
     RecoveryController,
     InvitationController,
@@ -72,6 +76,7 @@ import { PersonalAccountRegistration } from './personal-account-registration';
     { provide: SIGNED_IN_ACCOUNTS, useExisting: ActiveAccounts },
     IdentityDocuments,
     PersonalAccountRegistration,
+    CompanyRegistration,
   ],
   exports: [
     IdentityService,
@@ -110,6 +115,8 @@ export class IdentityModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(documentUploadMiddleware).forRoutes({ path: 'inscription/:profile', method: RequestMethod.POST });
+    consumer
+      .apply(documentUploadMiddleware)
+      .forRoutes({ path: 'inscription/entreprise/etape/:step', method: RequestMethod.POST });
   }
 }

@@ -9,6 +9,7 @@ import {
   ActivationLinks,
   INVITATION_REMINDER_DAYS,
 } from './activation-links';
+import { CompanyRegistration } from './company-registration';
 import { AccountSecret } from './entities/account-secret.entity';
 import { Account } from './entities/account.entity';
 
@@ -25,6 +26,7 @@ export class PendingAccountsJob {
     private readonly events: DomainEvents,
     private readonly jobs: ExclusiveJobRunner,
     private readonly links: ActivationLinks,
+    private readonly companyRegistration: CompanyRegistration,
   ) {}
 
   @Cron(CronExpression.EVERY_HOUR)
@@ -33,6 +35,16 @@ export class PendingAccountsJob {
     await this.remindUnactivated(now);
     await this.remindInvitations(now);
     await this.purgeUnactivated(now);
+    await this.purgeRegistrationDrafts(now);
+  }
+
+  /** The company registrations in steps left unfinished for a day: their drafts and kept files. Returns how many. */
+  async purgeRegistrationDrafts(now: Date): Promise<number> {
+    let purged = 0;
+    await this.jobs.run('identity.registration-drafts.purge', async () => {
+      purged = await this.companyRegistration.purge(now);
+    });
+    return purged;
   }
 
   /** The reminder before the purge, once, with a new activation link. Returns how many were sent. */

@@ -8,10 +8,18 @@ import type { IdentityDocumentKind } from './entities/identity-document.entity';
 import { IdentifierSuggestions } from './identifier-suggestions';
 import { DOCUMENT_KINDS, DOCUMENT_MAX_BYTES, IdentityDocuments, type DocumentUpload } from './identity-documents';
 import { parseRna, parseSiren, parseSiret } from './organisation-numbers';
-import { FormErrors, checkNewPassword, readPerson, text, type PersonForm } from './profile-form';
+import {
+  FormErrors,
+  checkNewPassword,
+  readAddress,
+  readPerson,
+  text,
+  type AddressForm,
+  type PersonForm,
+} from './profile-form';
 
 /** What the registration form sends, as typed (strings), before validation. */
-export interface RegistrationForm extends PersonForm {
+export interface RegistrationForm extends PersonForm, AddressForm {
   profile: AccountProfile;
   email?: string;
   /** Entreprise: a SIREN or a SIRET; Association: a SIREN. */
@@ -124,8 +132,11 @@ export class RegistrationValidator {
     if (activationChannel === 'sms' && !person.mobilePhone && !errors.fields.mobilePhone)
       errors.add('mobilePhone', 'Saisissez votre numéro de mobile pour recevoir le code d’activation par SMS.');
 
+    // Entreprise (seed 004, step 3 « coordonnées professionnelles »): the professional address, all optional.
+    const address = form.profile === 'entreprise' ? readAddress({ ...form, establishment: undefined }, errors) : {};
     const account: Partial<Account> = {
       ...person,
+      ...address,
       profile: form.profile,
       identifier,
       siren: siren ?? null,

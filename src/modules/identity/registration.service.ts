@@ -5,10 +5,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { AuditService } from '../../platform/audit';
 import { NotificationsService } from '../notifications';
-import { AccountSecrets } from './account-secrets';
 import { certifiedForm, type CertifiedIdentity } from './account.service';
 import { ActivationLinks } from './activation-links';
-import type { SecretChannel } from './entities/account-secret.entity';
 import { Account } from './entities/account.entity';
 import { IdentityDocuments } from './identity-documents';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
@@ -21,12 +19,17 @@ export type { RegistrationForm } from './registration-validator';
 
 /** What the person is told after « Valider » (the same whether the e-mail was free or not). */
 export interface RegistrationOutcome {
-  channel: SecretChannel;
+  /**
+   * `email`: the activation link has been sent; `choice`: a mobile number was given, so the person chooses between an
+   * SMS code and an e-mail link on the next page (nothing sent yet).
+   */
+  next: 'email' | 'choice';
+  /** `null` when the address was already another account's (the same page follows, nothing is sent from it). */
+  accountId: string | null;
   email: string;
+  mobilePhone: string | null;
   /** The sign-in identifier: the one typed, or the `prénom.nom` proposed. */
   identifier: string;
-  /** For the SMS code page. */
-  ticket: string;
 }
 
 /**
@@ -43,7 +46,6 @@ export class RegistrationService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
-    private readonly secrets: AccountSecrets,
     private readonly documents: IdentityDocuments,
     private readonly validator: RegistrationValidator,
     private readonly links: ActivationLinks,
@@ -54,13 +56,20 @@ export class RegistrationService {
     return this.notifications.smsAvailable;
   }
 
-  async register(form: RegistrationForm): Promise<RegistrationOutcome> {
-    const { values, errors } = await this.validator.validate(form);
+  /**
+   * `options.emailOnly`: the company registration in steps (seed 004) activates by the e-mailed link, whatever the
+   * mobile number.
+   */
+  async register(form: RegistrationForm, options: { emailOnly?: boolean } = {}): Promise<RegistrationOutcome> {
+    // The activation channel is chosen after « Valider » (seed 003, step 5), not on the form.
+    const { values, errors } = await this.validator.validate(form, { activationChannel: 'email' });
     if (Object.keys(errors).length > 0) {
       throw new IdentityError(IdentityErrorCode.REGISTRATION_INVALID, 'Le formulaire contient des erreurs.', errors);
     }
     const passwordHash = await passwordHasher.hash(form.password!);
     const now = new Date();
+    const mobilePhone = values.account.mobilePhone ?? null;
+    const next = mobilePhone && this.notifications.smsAvailable && !options.emailOnly ? 'choice' : 'email';
     return this.dataSource.transaction(async (manager) => {
       const accounts = manager.getRepository(Account);
       const existing = await accounts.findOneBy({ email: values.email });
@@ -73,12 +82,12 @@ export class RegistrationService {
             data: { signInUrl: `${this.config.publicUrl}/compte` },
             locale: existing.locale,
           });
-        const decoy = await this.secrets.issueCode(manager, { accountId: null, purpose: 'activation' });
         return {
-          channel: values.activationChannel,
+          next,
+          accountId: null,
           email: values.email,
+          mobilePhone,
           identifier: values.account.identifier ?? '',
-          ticket: decoy.id,
         };
       }
       const account = await accounts.save(
@@ -99,11 +108,11 @@ export class RegistrationService {
         const { kind, buffer, mediaType } = values.document;
         await this.documents.store(manager, account.id, kind, buffer, mediaType);
       }
-      const ticket = await this.links.send(manager, account, values.activationChannel);
+      if (next === 'email') await this.links.send(manager, account, 'email');
       await this.audit.recordAccountAction(manager, account.id, 'identity.account.registered', {
-        details: { profile: account.profile, activation: values.activationChannel },
+        details: { profile: account.profile, activation: next },
       });
-      return { channel: values.activationChannel, email: values.email, identifier: account.identifier, ticket };
+      return { next, accountId: account.id, email: values.email, mobilePhone, identifier: account.identifier };
     });
   }
 

@@ -20,12 +20,21 @@ export class RegistrationFormDto extends FormDto {
   @TextField() identifier?: string;
   @TextField() activationChannel?: string;
   @TextField() identityDocumentKind?: string;
+  @TextField() addressLine?: string;
+  @TextField() addressComplement?: string;
+  @TextField() postalCode?: string;
+  @TextField() city?: string;
   @TextField(300) password?: string;
   @TextField(300) passwordConfirmation?: string;
   @CheckboxField() acceptTerms?: string;
   @CheckboxField() acceptPrivacy?: string;
   @CheckboxField() emailMailing?: string;
   @CheckboxField() smsMailing?: string;
+}
+
+/** A step of the company registration (seed 004): its fields, and « Étape précédente » or « Continuer ». */
+export class CompanyStepFormDto extends RegistrationFormDto {
+  @TextField(20) action?: string;
 }
 
 /** The live strength meter's question (JSON from forms.js): the password and the person's data typed so far. */
@@ -42,4 +51,10 @@ export class PasswordStrengthDto {
 /** The 6-digit activation code received by SMS. */
 export class ActivationCodeFormDto extends FormDto {
   @TextField(20) code?: string;
+}
+
+/** The page « Validation de votre compte »: its sealed ticket and the channel chosen. */
+export class ActivationChoiceFormDto extends FormDto {
+  @TextField(2000) ticket?: string;
+  @TextField(10) channel?: string;
 }

@@ -29,7 +29,7 @@ export function documentUploadMiddleware(req: Request, res: Response, next: Next
         problem: (error as { code?: string }).code === 'LIMIT_FILE_SIZE' ? 'too-large' : 'unreadable',
       };
     } else if (req.file && req.file.size > 0) {
-      upload.documentUpload = { buffer: req.file.buffer };
+      upload.documentUpload = { buffer: req.file.buffer, name: req.file.originalname };
     }
     next();
   });

@@ -1,23 +1,25 @@
-import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '../../../config';
-import type { Request, Response } from 'express';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { PlatformError, PlatformErrorCode } from '../../../platform/errors';
 import { Public } from '../../../platform/http/access-policy';
 import { noSoonerThan } from '../../../platform/http/minimum-duration';
 import { codeFailure } from './code-messages';
 import { INVALID_LINK_TEXT, INVALID_LINK_TITLE, isLinkToken } from './link-token';
-import { documentUploadOf } from './document-upload.middleware';
-import { DOCUMENT_KINDS, DOCUMENT_MAX_BYTES } from '../identity-documents';
 import type { AccountProfile } from '../entities/account.entity';
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { SignInThrottle } from '../sign-in.throttle';
 import { IDENTIFIER_RULE } from '../account-format';
 import { LEGAL_VERSIONS, OCCUPATIONS } from '../legal';
 import { checkPassword, describePasswordProblems } from '../password-policy';
-import { ActivationService } from '../activation.service';
+import { ActivationService, activationChoicePath } from '../activation.service';
 import { IdentifierSuggestions } from '../identifier-suggestions';
 import { RegistrationService, type RegistrationForm } from '../registration.service';
-import { ActivationCodeFormDto, PasswordStrengthDto, RegistrationFormDto } from '../dto/registration-forms.dto';
+import {
+  ActivationChoiceFormDto,
+  ActivationCodeFormDto,
+  PasswordStrengthDto,
+  RegistrationFormDto,
+} from '../dto/registration-forms.dto';
 
 const PROFILES: Record<AccountProfile, { label: string; detail: string }> = {
   citoyen: { label: 'Citoyen', detail: 'Pour vos démarches personnelles.' },
@@ -54,8 +56,8 @@ const CHECKBOXES = ['acceptTerms', 'acceptPrivacy', 'emailMailing', 'smsMailing'
 export class RegistrationController {
   constructor(
     private readonly registration: RegistrationService,
+    private readonly activation: ActivationService,
     private readonly identifiers: IdentifierSuggestions,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Public()
@@ -123,6 +125,8 @@ export class RegistrationController {
   @Public()
   @Get(':profile')
   form(@Param('profile') profile: string, @Res() res: Response): void {
+    // Entreprise: the registration in five steps (seed 004), `CompanyRegistrationController`.
+    if (checkProfile(profile) === 'entreprise') return res.redirect(303, '/inscription/entreprise/etape/1');
     this.renderForm(res, checkProfile(profile), {}, {});
   }
 
@@ -131,10 +135,10 @@ export class RegistrationController {
   async register(
     @Param('profile') profileParam: string,
     @Body() body: RegistrationFormDto,
-    @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     const profile = checkProfile(profileParam);
+    if (profile === 'entreprise') throw new PlatformError(PlatformErrorCode.NOT_FOUND);
     const values: Record<string, string | boolean> = {};
     for (const field of TEXT_FIELDS) values[field] = body[field] ?? '';
     for (const field of CHECKBOXES) values[field] = body[field] === 'oui';
@@ -143,14 +147,13 @@ export class RegistrationController {
       profile,
       password: body.password ?? '',
       passwordConfirmation: body.passwordConfirmation ?? '',
-      identityDocument: documentUploadOf(req),
     } as RegistrationForm;
     const started = performance.now();
     try {
       const outcome = await this.registration.register(form);
       // A new account and an address already in use take different paths: the answer comes at the same time.
       await noSoonerThan(started, REGISTRATION_FLOOR_MS);
-      if (outcome.channel === 'sms') return res.redirect(303, `/activation/code/${outcome.ticket}`);
+      if (outcome.next === 'choice') return res.redirect(303, activationChoicePath(this.activation.choice(outcome)));
       res.status(200).render('platform/views/message.njk', {
         title: 'Vérifiez votre messagerie',
         alert: { type: 'success', text: `Un e-mail d’activation vient d’être envoyé à ${outcome.email}.` },
@@ -168,13 +171,7 @@ export class RegistrationController {
           fields.password || fields.passwordConfirmation
             ? {}
             : { password: form.password ?? '', passwordConfirmation: form.passwordConfirmation ?? '' };
-        // A file that was fine is not kept when the form has errors: said next to the field, not counted as an error.
-        const upload = form.identityDocument;
-        const fileNotice =
-          upload && 'buffer' in upload && !fields.identityDocument
-            ? 'Votre fichier était valable, mais il n’est pas conservé tant que le formulaire contient des erreurs : sélectionnez-le de nouveau avant de valider.'
-            : '';
-        return this.renderForm(res.status(400), profile, values, fields, passwords, fileNotice);
+        return this.renderForm(res.status(400), profile, values, fields, passwords);
       }
       throw error;
     }
@@ -186,7 +183,6 @@ export class RegistrationController {
     values: Record<string, unknown>,
     errors: Record<string, string[]>,
     passwords: { password?: string; passwordConfirmation?: string } = {},
-    fileNotice = '',
   ): void {
     const errorCount = Object.keys(errors).length;
     res.render(`${VIEWS}/form.njk`, {
@@ -197,13 +193,8 @@ export class RegistrationController {
       errors,
       errorCount,
       passwords,
-      fileNotice,
       occupations: OCCUPATIONS,
-      smsAvailable: this.registration.smsAvailable,
       legal: LEGAL_VERSIONS,
-      contractNumber: this.config.registration.contractNumber,
-      documentKinds: DOCUMENT_KINDS,
-      documentMaxMb: DOCUMENT_MAX_BYTES / 1024 / 1024,
     });
   }
 }
@@ -215,6 +206,35 @@ export class ActivationController {
     private readonly activation: ActivationService,
     private readonly throttle: SignInThrottle,
   ) {}
+
+  /** « Validation de votre compte » (seed 003, step 5): after the registration form, or a pending account's sign-in. */
+  @Public()
+  @Get('choix')
+  showChoice(@Query('ticket') ticket: unknown, @Res() res: Response): void {
+    const choice = this.activation.openChoice(typeof ticket === 'string' ? ticket : undefined);
+    if (!choice) return this.expiredChoice(res.status(400));
+    res.setHeader('Cache-Control', 'no-store');
+    // After a sign-in refused for want of activation, the status says so, as the sign-in page did.
+    res.status(choice.pendingSignIn ? 403 : 200).render(`${VIEWS}/activation-choice.njk`, { ...choice, ticket });
+  }
+
+  /** « Envoyer le code d'activation » / « Envoyer le lien d'activation » (page « Validation de votre compte »). */
+  @Public()
+  @Post('choix')
+  async choose(@Body() body: ActivationChoiceFormDto, @Res() res: Response): Promise<void> {
+    const channel = body.channel === 'sms' ? 'sms' : 'email';
+    const sent = await this.activation.sendChosen(body.ticket, channel);
+    if (!sent) return this.expiredChoice(res.status(400));
+    if (sent.channel === 'sms') return res.redirect(303, `/activation/code/${sent.ticket}`);
+    res.status(200).render('platform/views/message.njk', {
+      title: 'Vérifiez votre messagerie',
+      alert: { type: 'success', text: `Un e-mail d’activation vient d’être envoyé à ${sent.email}.` },
+      paragraphs: [
+        'Ouvrez le lien qu’il contient pour activer votre compte : vous ne pourrez pas vous connecter avant. Les liens et codes envoyés avant ne servent plus.',
+        'Vous ne le trouvez pas ? Regardez dans les courriers indésirables. Sans activation dans les 30 jours, la demande est supprimée.',
+      ],
+    });
+  }
 
   @Public()
   @Get('code/:ticket')
@@ -272,6 +292,17 @@ export class ActivationController {
   async activate(@Param('token') token: string, @Res() res: Response): Promise<void> {
     if (isLinkToken(token) && (await this.activation.activateByLink(token)) === 'activated') return this.activated(res);
     this.invalidLink(res.status(400));
+  }
+
+  private expiredChoice(res: Response): void {
+    res.render('platform/views/message.njk', {
+      title: 'Cette page a expiré',
+      alert: { type: 'error', text: 'Cette page n’est plus valable : aucun code ni lien n’a été envoyé.' },
+      paragraphs: [
+        'Connectez-vous avec votre identifiant et votre mot de passe : la page vous proposera de recevoir un code par SMS ou un lien par e-mail pour activer votre compte.',
+      ],
+      link: { href: '/compte', label: 'M’identifier' },
+    });
   }
 
   private invalidLink(res: Response): void {

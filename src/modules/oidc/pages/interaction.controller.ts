@@ -135,14 +135,8 @@ export class InteractionController {
       attempt.status === 'verified' && attempt.result.kind === 'account' ? attempt.result.account : undefined;
     if (found?.status === 'pending') {
       // Only someone who knows the password learns that the account awaits activation.
-      return this.pages.render(res.status(403), details, 'platform/views/message.njk', {
-        title: t('oidc:signIn.pending.title'),
-        paragraphs: [t('oidc:signIn.pending.text1'), t('oidc:signIn.pending.text2')],
-        form: {
-          action: `/activation/code/${await this.activation.resendTicketFor(found.id)}/renvoyer`,
-          label: t('oidc:signIn.pending.resend'),
-        },
-      });
+      // Identity's page « Validation de votre compte »: a new SMS code or e-mail link, as after the registration form.
+      return res.redirect(303, await this.activation.choicePageFor(found.id));
     }
     if (found?.status === 'disabled') {
       // As for a pending account: only someone who knows the password learns it.
