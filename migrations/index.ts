@@ -36,6 +36,7 @@ import { SecondaryAccountsChangeNotify1796106857750 } from './1796106857750-seco
 import { SecondaryAccountsOrganisationNumbers1796105114056 } from './1796105114056-secondary-accounts-organisation-numbers';
 import { ClientSpaceMessageAttachments1796106921386 } from './1796106921386-client-space-message-attachments';
 import { IdentityRegistrationDraft1796105104623 } from './1796105104623-identity-registration-draft';
+import { IdentityAccountLocale1796105237145 } from './1796105237145-identity-account-locale';
 
 /**
  * Every migration, in order. A migration is never edited once landed (STYLE.md); a new one is added at the end of
@@ -74,6 +75,7 @@ export const migrations = [
   OidcGrantLookupIndex1796096675059,
   IdentityRegistrationDraft1796105104623,
   SecondaryAccountsOrganisationNumbers1796105114056,
+  IdentityAccountLocale1796105237145,
   SubscriptionsProductChangeNotify1796106136851,
   SecondaryAccountsChangeNotify1796106857750,
   ClientSpaceMessageAttachments1796106921386,

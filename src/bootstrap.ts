@@ -21,6 +21,7 @@ import { securityHeaders } from './platform/http/security-headers';
 import { NestPinoLogger } from './platform/logging/logger';
 import { MetricsService } from './platform/metrics/metrics.service';
 import { configureViews } from './platform/views/views';
+import { localeMiddleware } from './platform/i18n/locale.middleware';
 
 export interface ApplicationOptions {
   config: AppConfig;
@@ -93,6 +94,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ne
   );
   app.use(noStoreForPersonalData);
   app.use(inputGuardBeforeProvider());
+  app.use(localeMiddleware);
   // The OpenID provider parses its own bodies: it is mounted before the body parsers (and built after `init()`).
   const oidc = app.get(OidcProviderService);
   app.use('/oidc/auth', app.get(InteractionLifetime).capPerAddress);
@@ -111,6 +113,8 @@ export async function createApplication(options: ApplicationOptions): Promise<Ne
   );
   app.use(bodyParserErrors());
   app.use(inputGuardAfterParsers());
+  // Again: a body read from the socket may have lost the language's asynchronous context.
+  app.use(localeMiddleware);
   app.use(app.get<CsrfProtection>(CSRF_PROTECTION).middleware);
   await app.init();
   // After the modules' onModuleInit(), where they register their provider hooks (access checks, claims).

@@ -23,6 +23,7 @@ import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { FileStorage, LocalDiskStorage } from './storage/file-storage';
 import { HomeController } from './views/home.controller';
+import { LanguageController } from './i18n/language.controller';
 import { MenuRegistry } from './views/menus';
 import { ConsoleAccountSections } from './views/console-account-sections';
 import { HealthRegistry } from './health/health-registry';
@@ -58,7 +59,7 @@ export class PlatformModule {
         ApiModule,
         ...(options.runJobs ? [ScheduleModule.forRoot()] : []),
       ],
-      controllers: [HomeController, HealthController, MetricsController],
+      controllers: [HomeController, LanguageController, HealthController, MetricsController],
       providers: [
         { provide: LOGGER, useValue: options.logger },
         { provide: CSRF_PROTECTION, useValue: createCsrfProtection({ secretKey: options.config.secretKey, https }) },

@@ -28,7 +28,19 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-dev-shm-usage',
     ],
   });
-  return checkAccessibilityOnEveryPage(browser);
+  return frenchByDefault(checkAccessibilityOnEveryPage(browser));
+}
+
+/**
+ * Pages speak the browser's language (`Accept-Language`, docs/i18n.md) and Chromium's own is English: every context
+ * and page asks for French unless the test gives another `locale`.
+ */
+function frenchByDefault(browser: Browser): Browser {
+  const newContext = browser.newContext.bind(browser);
+  const newPage = browser.newPage.bind(browser);
+  browser.newContext = (options = {}) => newContext({ locale: 'fr-FR', ...options });
+  browser.newPage = (options = {}) => newPage({ locale: 'fr-FR', ...options });
+  return browser;
 }
 
 /**

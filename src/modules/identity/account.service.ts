@@ -11,7 +11,7 @@ import { AccountSecrets } from './account-secrets';
 import { Account, type Civility } from './entities/account.entity';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
 import { LEGAL_VERSIONS } from './legal';
-import { frenchDateTime } from './french-dates';
+import { frenchDateTime, localDateTime } from './french-dates';
 import { passwordHasher } from './password-hasher';
 import { PasswordChangeHooks } from './password-change.hooks';
 import { WebSessionStore } from '../../platform/first-party/web-session.store';
@@ -210,9 +210,10 @@ export class AccountService {
         data: {
           givenName: account.givenName ?? '',
           identifier: account.identifier,
-          changedAt: frenchDateTime(now),
+          changedAt: localDateTime(now, account.locale),
           recoveryUrl: `${this.config.publicUrl}/mot-de-passe-oublie`,
         },
+        locale: account.locale,
       });
       await this.audit.recordAccountAction(manager, account.id, 'identity.password.changed', {
         details: { via: context.via },

@@ -5,7 +5,7 @@ import { NotificationsService } from '../notifications';
 import { AccountSecrets, CODE_MINUTES } from './account-secrets';
 import type { SecretChannel } from './entities/account-secret.entity';
 import type { Account } from './entities/account.entity';
-import { frenchDate } from './french-dates';
+import { frenchDate, localDate } from './french-dates';
 
 /** A self-registered account still pending this many days after registration is deleted. */
 export const ACTIVATION_LINK_DAYS = 30;
@@ -70,8 +70,9 @@ export class ActivationLinks {
         givenName: account.givenName ?? '',
         identifier: account.identifier,
         activationUrl: `${this.config.publicUrl}/activation/${token}`,
-        deadline: frenchDate(deadline),
+        deadline: localDate(deadline, account.locale),
       },
+      locale: account.locale,
     });
     return id;
   }

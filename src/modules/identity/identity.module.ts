@@ -99,12 +99,24 @@ export class IdentityModule implements NestModule {
   constructor(menus: MenuRegistry) {
     menus.add(
       'account',
-      { key: 'home', href: '/compte', label: 'Vue d’ensemble', order: 10 },
-      { key: 'profile', href: '/compte/profil', label: 'Mon profil', order: 20 },
-      { key: 'email', href: '/compte/adresse-electronique', label: 'Adresse électronique', order: 30 },
-      { key: 'password', href: '/compte/mot-de-passe', label: 'Mot de passe', order: 40 },
-      { key: 'security', href: '/compte/securite', label: 'Sécurité', order: 50 },
-      { key: 'data', href: '/compte/donnees', label: 'Mes données', order: 60 },
+      { key: 'home', href: '/compte', label: 'Vue d’ensemble', labelKey: 'account:menu.home', order: 10 },
+      { key: 'profile', href: '/compte/profil', label: 'Mon profil', labelKey: 'account:menu.profile', order: 20 },
+      {
+        key: 'email',
+        href: '/compte/adresse-electronique',
+        label: 'Adresse électronique',
+        labelKey: 'account:menu.email',
+        order: 30,
+      },
+      {
+        key: 'password',
+        href: '/compte/mot-de-passe',
+        label: 'Mot de passe',
+        labelKey: 'account:menu.password',
+        order: 40,
+      },
+      { key: 'security', href: '/compte/securite', label: 'Sécurité', labelKey: 'account:menu.security', order: 50 },
+      { key: 'data', href: '/compte/donnees', label: 'Mes données', labelKey: 'account:menu.data', order: 60 },
     );
   }
 

@@ -1,3 +1,4 @@
+import { currentLocale } from '../../platform/i18n/i18n';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -119,6 +120,7 @@ export class PersonalAccountRegistration {
             to: existing.email,
             template: 'registration-email-taken',
             data: { signInUrl: `${this.config.publicUrl}/compte` },
+            locale: existing.locale,
           });
         return { accountId: undefined, email };
       }
@@ -126,6 +128,8 @@ export class PersonalAccountRegistration {
         accounts.create({
           email,
           identifier,
+          // The language of the pages it signed up on: its e-mails' (docs/i18n.md).
+          locale: currentLocale(),
           givenName,
           familyName,
           civility: civility as Civility,

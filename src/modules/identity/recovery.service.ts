@@ -135,6 +135,7 @@ export class RecoveryService {
           identifier: account.identifier,
           signInUrl: `${this.config.publicUrl}/compte`,
         },
+        locale: account.locale,
       });
       await this.audit.recordAccountAction(manager, account.id, 'identity.identifier.reminded', { anonymous: true });
     });
@@ -179,6 +180,7 @@ export class RecoveryService {
         minutes: RESET_LINK_MINUTES,
         smsUnavailable,
       },
+      locale: account.locale,
     });
     if (by) {
       await this.audit.record(

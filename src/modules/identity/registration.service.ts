@@ -1,3 +1,4 @@
+import { currentLocale } from '../../platform/i18n/i18n';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -81,6 +82,7 @@ export class RegistrationService {
             to: existing.email,
             template: 'registration-email-taken',
             data: { signInUrl: `${this.config.publicUrl}/compte` },
+            locale: existing.locale,
           });
         return {
           next,
@@ -94,6 +96,8 @@ export class RegistrationService {
         accounts.create({
           ...values.account,
           email: values.email,
+          // The language of the pages it signed up on: its e-mails' (docs/i18n.md).
+          locale: currentLocale(),
           passwordHash,
           status: 'pending',
           termsVersion: LEGAL_VERSIONS.terms,
@@ -149,6 +153,8 @@ export class RegistrationService {
         accounts.create({
           ...values.account,
           email: values.email,
+          // The language of the pages it signed up on: its e-mails' (docs/i18n.md).
+          locale: currentLocale(),
           emailVerified: confirmed,
           passwordHash,
           identityCertifiedBy: federated.source,

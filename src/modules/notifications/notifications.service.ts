@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../../config';
 import { OutboxMessage, type OutboxChannel, type OutboxStatus } from './entities/outbox-message.entity';
 import { NotificationsError, NotificationsErrorCode } from './notifications.errors';
 import { parsePhoneNumber } from './phone';
+import { DEFAULT_LOCALE, type Locale } from '../../platform/i18n/i18n';
 import { SealedFields } from './sealed-fields';
 import { SmsTransport } from './sms.transport';
 import { WebhookTransport, type StoredWebhook } from './webhook.transport';
@@ -29,6 +30,8 @@ export interface EmailToSend<N extends TemplateName> {
    * from the row once it is delivered (`SealedFields`).
    */
   secretFields?: ReadonlyArray<keyof TemplateData[N] & string>;
+  /** The recipient's language (French by default); kept with the message's data as `locale` (docs/i18n.md). */
+  locale?: Locale;
 }
 
 export interface SmsToSend<N extends SmsTemplateName> {
@@ -71,7 +74,8 @@ export class NotificationsService {
    * only if that transaction commits. Returns the message id (the existing one for a repeated idempotency key).
    */
   async enqueueEmail<N extends TemplateName>(manager: EntityManager, email: EmailToSend<N>): Promise<string> {
-    const data = this.sealed.seal(email.data, email.secretFields ?? []);
+    const sealed = this.sealed.seal(email.data, email.secretFields ?? []);
+    const data = email.locale && email.locale !== DEFAULT_LOCALE ? { ...sealed, locale: email.locale } : sealed;
     return this.insert(manager, 'email', checkEmail(email.to), email.template, data, email.idempotencyKey);
   }
 

@@ -8,6 +8,7 @@ import { isDatabaseUnavailable } from '../../platform/database/database-unavaila
 import { FIRST_PARTY_CLIENTS } from '../../platform/first-party-clients';
 import type { ProviderHooks } from '../../platform/provider-hooks';
 import { renderView } from '../../platform/views/views';
+import { firstSupportedLocale, LOCALES, t, useLocale } from '../../platform/i18n/i18n';
 import type { IdentityService } from '../identity';
 import type { NotificationsService, OutboxWorker } from '../notifications';
 import { claimsConfiguration, findAccount, supportedScopes, tokenAccountStillAllowed } from './account-claims';
@@ -97,6 +98,8 @@ export function providerConfiguration(
     acrValues: ['eidas1'],
     // `idp_hint=franceconnect`: the sign-in page goes straight to FranceConnect (the registration page's button).
     extraParams: ['idp_hint'],
+    // The sign-in pages speak French (default) or English: `ui_locales=en` (docs/i18n.md).
+    discovery: { claim_types_supported: ['normal'], ui_locales_supported: [...LOCALES] },
     // CORS on the provider's endpoints only for the origins of the site's own redirect URIs (browser-based clients).
     clientBasedCORS: (_ctx, origin, client) =>
       client.redirectUris?.some((uri) => new URL(uri).origin === origin) ?? false,
@@ -169,16 +172,18 @@ export function providerConfiguration(
         enabled: true,
         logoutSource: async (ctx, form) => {
           const client = ctx.oidc.client;
+          const requested = firstSupportedLocale(ctx.oidc.params?.ui_locales);
+          if (requested) useLocale(requested, { fixed: true });
           ctx.type = 'html';
           ctx.body = renderView('modules/oidc/views/logout.njk', {
-            title: 'Déconnexion',
+            title: t('oidc:logout.title'),
             form,
             clientName: client?.clientName ?? client?.clientId,
           });
         },
         postLogoutSuccessSource: async (ctx) => {
           ctx.type = 'html';
-          ctx.body = renderView('platform/views/signed-out.njk', { title: 'Vous êtes déconnecté' });
+          ctx.body = renderView('platform/views/signed-out.njk', { title: t('shell:signedOut.title') });
         },
       },
     },
@@ -188,7 +193,7 @@ export function providerConfiguration(
         logger.info({ error: out.error, description: out.error_description }, 'Erreur du fournisseur OpenID');
       ctx.type = 'html';
       ctx.body = renderView('modules/oidc/views/provider-error.njk', {
-        title: 'La connexion n’a pas pu aboutir',
+        title: t('oidc:error.title'),
         ...describeProviderError(out.error, error),
         requestId: ctx.get('x-request-id') || undefined,
       });
@@ -200,22 +205,18 @@ function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
-/** A French explanation of the provider's error codes (RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6). */
+/** The provider's error codes (RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6) explained (catalogue `oidc:error`). */
+const EXPLAINED_ERRORS = new Set([
+  'invalid_request',
+  'invalid_client',
+  'invalid_redirect_uri',
+  'unauthorized_client',
+  'unsupported_response_type',
+  'invalid_scope',
+  'session_not_found',
+]);
+
 function describeProviderError(code: string, error: Error): { message: string; code: string } {
-  const messages: Record<string, string> = {
-    invalid_request: 'La demande de connexion envoyée par le site est incorrecte.',
-    invalid_client: 'Le site qui vous a envoyé ici n’est pas reconnu par la plateforme.',
-    invalid_redirect_uri:
-      'L’adresse de retour demandée par le site n’est pas enregistrée : par sécurité, vous n’y êtes pas renvoyé.',
-    unauthorized_client: 'Ce site n’est pas autorisé à faire cette demande.',
-    unsupported_response_type: 'Ce type de demande n’est pas pris en charge.',
-    invalid_scope: 'Le site demande des informations que la plateforme ne fournit pas.',
-    session_not_found: 'Votre demande de connexion a expiré. Retournez sur le site d’où vous venez pour recommencer.',
-  };
   void error;
-  return {
-    code,
-    message:
-      messages[code] ?? 'La demande n’a pas pu être traitée. Retournez sur le site d’où vous venez et réessayez.',
-  };
+  return { code, message: t(`oidc:error.messages.${EXPLAINED_ERRORS.has(code) ? code : 'other'}`) };
 }

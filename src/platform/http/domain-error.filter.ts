@@ -15,6 +15,7 @@ import { DomainError, type ErrorKind, type FieldErrors } from '../errors';
 import { LOGGER } from '../logging/logger';
 import { SignInRequired } from './access-policy';
 import { requestContext } from './request-context';
+import { currentLocale, hasMessage, translate } from '../i18n/i18n';
 
 const statusOfKind: Record<ErrorKind, number> = {
   invalid: 400,
@@ -100,8 +101,11 @@ export class DomainErrorFilter implements ExceptionFilter {
     res.status(problem.status).render(
       'platform/views/error.njk',
       {
-        title: outage ? DATABASE_UNAVAILABLE_TITLE : (titles[problem.status] ?? 'Erreur'),
-        message: problem.message,
+        title: pageText(
+          `errors:titles.${outage ? 'outage' : problem.status}`,
+          outage ? DATABASE_UNAVAILABLE_TITLE : (titles[problem.status] ?? 'Erreur'),
+        ),
+        message: pageMessage(problem),
         status: problem.status,
         requestId,
       },
@@ -153,6 +157,26 @@ export class DomainErrorFilter implements ExceptionFilter {
       message: genericMessages[status] ?? genericMessages[400],
     };
   }
+}
+
+/**
+ * A page's text in the request's language: the catalogue's translation of `key` when the French text is the
+ * catalogue's French (a message built with values, or one the catalogue does not know, stays as it is).
+ */
+function pageText(key: string, french: string): string {
+  const locale = currentLocale();
+  if (locale === 'fr' || !hasMessage('fr', key) || translate('fr', key) !== french || !hasMessage(locale, key))
+    return french;
+  return translate(locale, key);
+}
+
+/** An error page's message: by its code (domain errors), else by its status (generic messages). */
+function pageMessage(problem: Problem): string {
+  const byCode = pageText(`errors:codes.${problem.code}`, problem.message);
+  if (byCode !== problem.message) return byCode;
+  if (problem.message === DATABASE_UNAVAILABLE_MESSAGE) return pageText('errors:outage', problem.message);
+  if (problem.message === CONCURRENT_WRITE_MESSAGE) return pageText('errors:concurrentWrite', problem.message);
+  return pageText(`errors:generic.${problem.status}`, problem.message);
 }
 
 /** Errors of Express middleware (body parser: malformed JSON, body too large) carry a 4xx `status`. */

@@ -7,7 +7,9 @@ export interface MenuEntry {
   /** Matches the `section` a page renders with, to mark the current entry. */
   key: string;
   href: string;
+  /** The French label; with `labelKey` (a catalogue key, docs/i18n.md), the label in the page's language. */
   label: string;
+  labelKey?: string;
   /** Position in the menu (lower first); leave gaps so that modules can slot in. */
   order: number;
   /**

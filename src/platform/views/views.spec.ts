@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import nunjucks from 'nunjucks';
 import { DEFAULT_PRIMARY_COLOR, resolveBrand, type Brand } from './branding';
 import { MenuRegistry } from './menus';
-import { projectRoot } from './views';
+import { addI18nGlobals, projectRoot } from './views';
 
 const src = join(projectRoot(), 'src');
 
@@ -64,6 +64,7 @@ describe('Page shell templates', () => {
     const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(src), { autoescape: true });
     env.addGlobal('menu', (name: 'account' | 'console') => menus.entries(name));
     env.addGlobal('csrfToken', () => 'jeton');
+    addI18nGlobals(env);
     env.addGlobal('resolveBrand', (page?: Brand) =>
       resolveBrand({ name: 'Plateforme', primaryColor: DEFAULT_PRIMARY_COLOR }, page),
     );

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
 import nunjucks from 'nunjucks';
 import type { AppConfig } from '../../config';
+import { currentLocale, localeState, t } from '../i18n/i18n';
 import { brandStylesheet, resolveBrand, type Brand } from './branding';
 import { HIDDEN_MENU_ENTRIES, MenuRegistry, type MenuName } from './menus';
 
@@ -30,6 +31,18 @@ export function renderView(name: string, context: Record<string, unknown>): stri
   return environment.render(name, context);
 }
 
+/** `t('shell:home')` (any catalogue key, with values), `lang()` (the language, for `<html lang>`) and the language switch's state, for every template. */
+export function addI18nGlobals(env: nunjucks.Environment): void {
+  env.addGlobal('t', t);
+  env.addGlobal('lang', currentLocale);
+  env.addGlobal('languageSwitch', () => {
+    const state = localeState();
+    if (!state || state.fixed) return undefined;
+    const other = state.locale === 'fr' ? 'en' : 'fr';
+    return { locale: other, returnTo: state.returnTo ?? '/' };
+  });
+}
+
 export function configureViews(app: NestExpressApplication, config: AppConfig): nunjucks.Environment {
   const root = projectRoot();
   const env = (environment = nunjucks.configure(join(root, 'src'), {
@@ -44,6 +57,8 @@ export function configureViews(app: NestExpressApplication, config: AppConfig): 
   // The brand a page shows: its own `brand` (render context) over the deployment's (`BRAND_*`).
   env.addGlobal('resolveBrand', (page?: Brand) => resolveBrand(config.brand, page));
   env.addGlobal('publicUrl', config.publicUrl);
+  // The messages (catalogues under locales/, see docs/i18n.md) in the request's language, and that language.
+  addI18nGlobals(env);
   // Shows the FranceConnect button (sign-in and registration pages) when FranceConnect is configured.
   env.addGlobal('franceconnectEnabled', config.franceconnect !== undefined);
   // The shell's menus, filled by the modules (menus.ts).

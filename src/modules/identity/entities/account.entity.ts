@@ -1,3 +1,4 @@
+import type { Locale } from '../../../platform/i18n/i18n';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 export type AccountStatus = 'pending' | 'active' | 'disabled';
@@ -14,6 +15,7 @@ export type AccountOrigin = 'registration' | 'invitation';
 @Check('CHK_account_identity_certified_by', `"identity_certified_by" IN ('franceconnect')`)
 @Check('CHK_account_profile', `"profile" IN ('citoyen', 'entreprise', 'association')`)
 @Check('CHK_account_origin', `"origin" IN ('registration', 'invitation')`)
+@Check('CHK_account_locale', `"locale" IN ('fr', 'en')`)
 export class Account {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_account' })
   id: string;
@@ -108,6 +110,10 @@ export class Account {
 
   @Column({ name: 'sms_mailing_consent', type: 'boolean', default: false })
   smsMailingConsent: boolean;
+
+  /** The language of the account's e-mails: the one used at sign-up (`fr` before it was recorded). */
+  @Column({ type: 'varchar', length: 8, default: 'fr' })
+  locale: Locale;
 
   /** Version of the terms of use (CGU) accepted, and when. */
   @Column({ name: 'terms_version', type: 'varchar', length: 16, nullable: true })

@@ -16,6 +16,8 @@ import { codeFailure } from './code-messages';
 import { INVALID_LINK_TEXT, INVALID_LINK_TITLE, isLinkToken } from './link-token';
 import { rememberSignInReturn, signInReturn } from './sign-in-return';
 
+import { t } from '../../../platform/i18n/i18n';
+
 const VIEWS = 'modules/identity/views/recovery';
 /** Both paths (account or not) take a few milliseconds; the answer waits this long whichever was taken. */
 const ANSWER_FLOOR_MS = 150;
@@ -51,7 +53,7 @@ export class RecoveryController {
         res.status(400),
         { login, channel },
         {
-          login: ['Saisissez votre identifiant ou votre adresse électronique.'],
+          login: [t('recovery:messages.loginMissing')],
         },
       );
     }
@@ -60,15 +62,10 @@ export class RecoveryController {
     await noSoonerThan(started, ANSWER_FLOOR_MS);
     if (outcome.channel === 'sms') return res.redirect(303, `/mot-de-passe-oublie/code/${outcome.ticket}`);
     res.status(200).render(MESSAGE, {
-      title: 'Vérifiez votre messagerie',
-      alert: {
-        type: 'info',
-        text: `Si un compte correspond à « ${login} », un e-mail avec un lien pour choisir un nouveau mot de passe vient d’être envoyé à son adresse.`,
-      },
-      paragraphs: [
-        `Le lien est valable ${RESET_LINK_MINUTES} minutes et une seule fois. Pensez à regarder dans les courriers indésirables.`,
-      ],
-      link: { href: signInReturn(req), label: 'Retour à la connexion' },
+      title: t('recovery:messages.checkMailbox'),
+      alert: { type: 'info', text: t('recovery:messages.resetSent', { login }) },
+      paragraphs: [t('recovery:messages.resetValidity', { minutes: RESET_LINK_MINUTES })],
+      link: { href: signInReturn(req), label: t('recovery:request.back') },
     });
   }
 
@@ -87,9 +84,7 @@ export class RecoveryController {
   ): Promise<void> {
     const code = (form.code ?? '').replace(/\s/g, '');
     if (!/^\d{6}$/.test(code)) {
-      return res
-        .status(400)
-        .render(`${VIEWS}/code.njk`, { ticket, error: 'Saisissez les 6 chiffres du code reçu par SMS.' });
+      return res.status(400).render(`${VIEWS}/code.njk`, { ticket, error: t('recovery:messages.codeDigits') });
     }
     const result = await this.recovery.checkCode(ticket, code);
     if (result.status === 'valid') return res.redirect(303, `/mot-de-passe-oublie/nouveau/${result.token}`);
@@ -129,10 +124,10 @@ export class RecoveryController {
       throw error;
     }
     res.status(200).render(MESSAGE, {
-      title: 'Mot de passe modifié',
-      alert: { type: 'success', text: 'Votre nouveau mot de passe est enregistré.' },
-      paragraphs: ['Par sécurité, toutes les sessions ouvertes avec votre compte ont été fermées.'],
-      link: { href: signInReturn(req), label: 'M’identifier' },
+      title: t('recovery:messages.changedTitle'),
+      alert: { type: 'success', text: t('recovery:messages.changedText') },
+      paragraphs: [t('recovery:messages.sessionsClosed')],
+      link: { href: signInReturn(req), label: t('recovery:messages.signIn') },
     });
   }
 
@@ -150,16 +145,16 @@ export class RecoveryController {
     if (!/^[^\s@]+@[^\s@]+$/.test(email)) {
       return res.status(400).render(`${VIEWS}/identifier.njk`, {
         values: { email },
-        errors: { email: ['Saisissez une adresse électronique valide, par exemple nom@exemple.fr.'] },
+        errors: { email: [t('recovery:messages.emailInvalid')] },
       });
     }
     const started = performance.now();
     await this.recovery.remindIdentifier(email);
     await noSoonerThan(started, ANSWER_FLOOR_MS);
     res.status(200).render(MESSAGE, {
-      title: 'Vérifiez votre messagerie',
-      alert: { type: 'info', text: `Si un compte utilise l’adresse ${email}, son identifiant vient d’y être envoyé.` },
-      link: { href: signInReturn(req), label: 'Retour à la connexion' },
+      title: t('recovery:messages.checkMailbox'),
+      alert: { type: 'info', text: t('recovery:messages.identifierSent', { email }) },
+      link: { href: signInReturn(req), label: t('recovery:request.back') },
     });
   }
 

@@ -1,6 +1,7 @@
 import nunjucks from 'nunjucks';
 import { join } from 'node:path';
-import { projectRoot } from '../../../platform/views/views';
+import { addI18nGlobals, projectRoot } from '../../../platform/views/views';
+import { DEFAULT_LOCALE, isLocale, t, withLocale } from '../../../platform/i18n/i18n';
 
 /**
  * One template per message, typed by its data. Each renders in a strict environment: a template that refers to data
@@ -149,6 +150,7 @@ function env(autoescape: boolean): nunjucks.Environment {
       autoescape,
       throwOnUndefined: true,
     });
+    addI18nGlobals(environment);
     environments.set(autoescape, environment);
   }
   return environment;
@@ -156,9 +158,17 @@ function env(autoescape: boolean): nunjucks.Environment {
 
 const SERVICE_NAME = 'Plateforme d’identité';
 
-/** Renders an e-mail; `publicUrl` makes every link absolute. Throws when data is missing. */
+/**
+ * Renders an e-mail in its recipient's language (`locale` in its data, French without); `publicUrl` makes every link
+ * absolute. Throws when data is missing.
+ */
 export function renderMail<N extends TemplateName>(name: N, data: TemplateData[N], publicUrl: string): RenderedMail {
-  const context: Record<string, unknown> = { ...data, publicUrl, serviceName: SERVICE_NAME };
+  const locale = (data as { locale?: unknown }).locale;
+  return withLocale(isLocale(locale) ? locale : DEFAULT_LOCALE, () => renderMailInLocale(name, data, publicUrl));
+}
+
+function renderMailInLocale<N extends TemplateName>(name: N, data: TemplateData[N], publicUrl: string): RenderedMail {
+  const context: Record<string, unknown> = { ...data, publicUrl, serviceName: t('mail:serviceName') };
   const render = (part: 'subject' | 'text' | 'html') =>
     env(part === 'html')
       .render(`modules/notifications/views/mail/${name}.${part}.njk`, context)

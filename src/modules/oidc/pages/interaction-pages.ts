@@ -5,6 +5,7 @@ import { OidcError, OidcErrorCode } from '../oidc.errors';
 import { OidcProviderService } from '../oidc-provider.service';
 import { InteractionLifetime } from '../interaction-lifetime';
 import { brandLogoProblem } from '../../../platform/views/branding';
+import { currentLocale, firstSupportedLocale, t, useLocale } from '../../../platform/i18n/i18n';
 
 export type InteractionDetails = Awaited<ReturnType<OidcProviderService['provider']['interactionDetails']>>;
 
@@ -27,6 +28,10 @@ export class InteractionPages {
       throw expired();
     }
     if (details.uid !== uid) throw expired();
+    // The site's `ui_locales` (first supported language) over the person's choice and the browser's (docs/i18n.md).
+    const requested = firstSupportedLocale(details.params.ui_locales);
+    if (requested) useLocale(requested, { fixed: true });
+    else useLocale(currentLocale(), { returnTo: `/interaction/${uid}` });
     await this.lifetime.markUsed(this.oidc.provider, details, req, res);
     return details;
   }
@@ -47,7 +52,7 @@ export class InteractionPages {
     }
     res.render(view, {
       uid: details.uid,
-      clientName: client?.clientName ?? client?.clientId ?? 'ce site',
+      clientName: client?.clientName ?? client?.clientId ?? t('oidc:thisSite'),
       // The site's logo (standard client metadata `logo_uri`), beside « Pour accéder à <site> »: https or this site only.
       clientLogoUrl: client?.logoUri && !brandLogoProblem(client.logoUri) ? client.logoUri : undefined,
       franceconnectRequired: requiresFranceConnect(details),

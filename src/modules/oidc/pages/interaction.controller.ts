@@ -20,6 +20,7 @@ import {
 import { ConsentFormDto, IdentifierFormDto, PasswordFormDto, TermsFormDto } from '../dto/interaction-forms.dto';
 import { OidcProviderService } from '../oidc-provider.service';
 import { scopeDescriptions } from '../scope-descriptions';
+import { t } from '../../../platform/i18n/i18n';
 import type { AccessRefusalDetails } from '../sign-in-policy';
 import { InteractionPages, expired, requiresFranceConnect, type InteractionDetails } from './interaction-pages';
 
@@ -86,7 +87,7 @@ export class InteractionController {
     if (!identifier) {
       return this.pages.render(res.status(400), details, 'modules/oidc/views/sign-in-identifier.njk', {
         identifier,
-        error: 'Saisissez votre identifiant ou votre adresse électronique.',
+        error: t('oidc:signIn.identifier.missing'),
       });
     }
     return this.pages.render(res, details, 'modules/oidc/views/sign-in-password.njk', { identifier });
@@ -140,8 +141,8 @@ export class InteractionController {
     if (found?.status === 'disabled') {
       // As for a pending account: only someone who knows the password learns it.
       return this.pages.render(res.status(403), details, 'platform/views/message.njk', {
-        title: 'Compte désactivé',
-        paragraphs: ['Votre compte a été désactivé : vous ne pouvez plus vous connecter. Contactez le support.'],
+        title: t('oidc:signIn.disabled.title'),
+        paragraphs: [t('oidc:signIn.disabled.text')],
       });
     }
     const account = found?.status === 'active' ? found : undefined;
@@ -154,7 +155,7 @@ export class InteractionController {
       });
       return this.pages.render(res.status(401), details, 'modules/oidc/views/sign-in-password.njk', {
         identifier,
-        error: 'Identifiant ou mot de passe incorrect.',
+        error: t('oidc:signIn.password.wrong'),
       });
     }
     if (account.termsVersion && account.termsVersion !== LEGAL_VERSIONS.terms) {
@@ -181,7 +182,7 @@ export class InteractionController {
       return this.pages.render(res.status(400), details, 'modules/oidc/views/terms.njk', {
         ticket: form.ticket,
         version: LEGAL_VERSIONS.terms,
-        error: 'Pour continuer, acceptez les conditions générales d’utilisation.',
+        error: t('oidc:terms.missing'),
       });
     }
     await this.accounts.acceptLegal(pending.accountId);
@@ -308,8 +309,8 @@ export class InteractionController {
       details: { check: refusal?.check },
     });
     return this.pages.render(res.status(403), details, 'modules/oidc/views/access-refused.njk', {
-      reason: refusal?.reason ?? 'Votre compte ne donne pas accès à ce site.',
-      whatToDo: refusal?.whatToDo ?? 'Contactez le responsable de ce site.',
+      reason: refusal?.reason ?? t('oidc:refused.reason'),
+      whatToDo: refusal?.whatToDo ?? t('oidc:refused.contact'),
     });
   }
 
