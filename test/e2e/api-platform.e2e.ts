@@ -150,7 +150,7 @@ describe('JSON API layer', () => {
     it('refuses to register client-space scopes without a firm binding, and puts the binding in the token', async () => {
       await assert.rejects(
         registerApiClient(app, 'robot-sans-cabinet', 'client-space:read'),
-        /client-space scopes require an api_binding/,
+        /la portée client-space:read demande un rattachement api_binding de type firm/,
       );
       const bound = await registerApiClient(app, 'robot-cabinet', 'client-space:read admin:read', {
         kind: 'firm',

@@ -117,7 +117,10 @@ describe('Client space API (/api/v1/firms/{firm}/…)', () => {
     assert.equal(messages.body.data.at(-1).subject, 'Demande de RDV');
     const pending = await api('get', `/api/v1/firms/${firmA}/contact-change-requests`, readerA);
     assert.equal(pending.body.data.length, 2);
-    const [first, second] = pending.body.data as Array<{ id: string }>;
+    // Listed by id (the cursor's order), not by date: find each by what it asks.
+    const listed = pending.body.data as Array<{ id: string; requested: { city: string } }>;
+    const first = listed.find((r) => r.requested.city === 'MONTPELLIER')!;
+    const second = listed.find((r) => r.requested.city === 'NÎMES')!;
 
     // Firm B's token: its own path with firm A's ids, and firm A's path: 404, nothing changes.
     for (const path of [

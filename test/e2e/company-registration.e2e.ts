@@ -113,9 +113,9 @@ describe('Company registration in five steps (real SMTP server, SMS gateway)', (
     assert.equal((await drafts()).length, 0, 'the draft is gone once the account exists');
 
     const [account] = await app.dataSource.query<Array<Record<string, unknown>>>(
-      `SELECT status, profile, siret, contract_number, organisation_name, mobile_phone, landline_phone, address_line,
-              postal_code, city, job_title
-       FROM account WHERE email = 'claire@durand-sas.fr'`,
+      `SELECT a.status, a.profile, n.siret, a.contract_number, a.organisation_name, a.mobile_phone, a.landline_phone,
+              a.address_line, a.postal_code, a.city, a.job_title
+       FROM account a LEFT JOIN organisation_number n ON n.account_id = a.id WHERE a.email = 'claire@durand-sas.fr'`,
     );
     assert.deepEqual(account, {
       status: 'pending',

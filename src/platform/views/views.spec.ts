@@ -45,6 +45,17 @@ describe('Page shell templates', () => {
     assert.deepEqual(crossing, []);
   });
 
+  it('no template hides the shell’s globals t() and lang() under a name of its own', () => {
+    const shadowing = files(src)
+      .filter((file) => file.endsWith('.njk'))
+      .flatMap((file) =>
+        [
+          ...readFileSync(file, 'utf8').matchAll(/\{%-?\s*(?:import\s+\S+\s+as|set|from\s+\S+\s+import)\s+(t|lang)\b/g),
+        ].map((m) => `${relative(src, file)}: ${m[0]}`),
+      );
+    assert.deepEqual(shadowing, []);
+  });
+
   it('every template named exists', () => {
     const references = templateReferences();
     assert.ok(references.length > 30, `références trouvées : ${references.length}`);
