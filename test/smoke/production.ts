@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   if (!existsSync(join(folder, 'dist', 'src', 'main.js'))) {
     throw new Error(`Installation de production introuvable : ${folder}/dist/src/main.js`);
   }
-  if (existsSync(join(folder, 'node_modules', 'typescript'))) {
+  // (Not `typescript`: i18next names it as an optional peer, and npm keeps a present optional peer of a production
+  // dependency after the prune.)
+  if (existsSync(join(folder, 'node_modules', 'eslint'))) {
     throw new Error('L’installation donnée contient encore les dépendances de développement (npm prune --omit=dev).');
   }
   const binaries = findPostgresBinaries();
