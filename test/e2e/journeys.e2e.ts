@@ -199,6 +199,10 @@ describe('Sign-up journeys', () => {
       assert.equal(cancelled.status, 200);
       assert.match(cancelled.body, /Votre compte n’a pas été modifié et n’est pas relié à FranceConnect/);
       assert.deepEqual(await state(), before, 'cancelling keeps everything');
+      // The confirmation page left behind (back button, shared computer) links nothing once cancelled.
+      const replayed = await first.browser.submit(first.page, /lier\/confirmer$/, { decision: 'confirmer' }, app.url);
+      assert.ok(replayed.status >= 400, `replayed after cancel: ${replayed.status}`);
+      assert.deepEqual(await state(), before, 'a replayed confirmation after cancelling links nothing');
 
       // A ticket of another interaction, or a forged one, links nothing.
       const second = await linkPage();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../../../config';
@@ -212,7 +213,10 @@ export class FranceConnectInteractionController {
     // Nothing is replaced silently: what the link changes is shown, and linked only once confirmed.
     return this.pages.render(res.status(200), details, `${VIEWS}/link-confirm.njk`, {
       changes: await this.links.linkPreview(account.id, signIn),
-      ticket: this.linkBox.sealTicket({ accountId: account.id, uid: details.uid }, 10 * 60_000),
+      ticket: this.linkBox.sealTicket(
+        { accountId: account.id, uid: details.uid, fc: fcSignInDigest(signIn) } satisfies LinkTicket,
+        10 * 60_000,
+      ),
     });
   }
 
@@ -227,14 +231,20 @@ export class FranceConnectInteractionController {
   ) {
     const { details, signIn } = await this.pending(uid, req, res);
     if (!signIn) return this.failure(res, details, 'expired');
-    const checked = this.linkBox.openTicket<{ accountId: string; uid: string }>(form.ticket);
-    if (!checked || checked.uid !== details.uid) return this.failure(res, details, 'expired');
+    // The ticket holds for this interaction and this FranceConnect sign-in only: after another FranceConnect sign-in in
+    // the same browser (someone else's), a ticket shown before links nothing.
+    const checked = this.linkBox.openTicket<LinkTicket>(form.ticket);
+    if (!checked || checked.uid !== details.uid || checked.fc !== fcSignInDigest(signIn))
+      return this.failure(res, details, 'expired');
     if (form.decision !== 'confirmer') {
+      // Cancelling ends this FranceConnect sign-in here: the page left behind (back button, shared computer) can no
+      // longer link the account whose password was typed.
+      this.flow.clearResult(res, details.uid);
       return this.pages.render(res.status(200), details, 'platform/views/message.njk', {
         title: 'Liaison annulée',
         alert: { type: 'success', text: 'Votre compte n’a pas été modifié et n’est pas relié à FranceConnect.' },
-        paragraphs: ['Vous pouvez revenir au choix précédent, ou fermer cette page.'],
-        link: { href: `/interaction/${details.uid}/franceconnect/suite`, label: 'Revenir au choix' },
+        paragraphs: ['Pour continuer, reprenez la connexion : avec votre compte, ou de nouveau avec FranceConnect.'],
+        link: { href: `/interaction/${details.uid}`, label: 'Reprendre la connexion' },
       });
     }
     try {
@@ -307,4 +317,16 @@ export class FranceConnectInteractionController {
       legal: LEGAL_VERSIONS,
     });
   }
+}
+
+/** What the « lier » ticket carries: who typed their password, in which interaction, after which FranceConnect sign-in. */
+interface LinkTicket {
+  accountId: string;
+  uid: string;
+  fc: string;
+}
+
+/** One FranceConnect sign-in (its ID token is new at each), without keeping the token in the ticket. */
+function fcSignInDigest(signIn: FranceConnectSignIn): string {
+  return createHash('sha256').update(signIn.idToken).digest('base64url');
 }
