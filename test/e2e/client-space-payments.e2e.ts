@@ -199,6 +199,25 @@ describe('Client space: « Payer » an invoice online', () => {
     assert.match(dossier.body, /N° F-2024-002, 1\s250,50\s€ TTC, payée/);
   });
 
+  it('does not mark paid an invoice whose amount changed after the payment was opened', async () => {
+    const invoice = await newInvoice(firmA, dossierLuce, 'F-2024-005');
+    provider.deliverWebhooks = false;
+    await choose(await pressPay(luce, firmA, invoice), 'payer');
+    await app.dataSource.query(
+      `UPDATE shared_item SET details = jsonb_set(details, '{amountCents}', '99000') WHERE id = $1`,
+      [invoice],
+    );
+    const delivery = provider.deliveries.at(-1)!;
+    const real = await fetch(delivery.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [TEST_SIGNATURE_HEADER]: delivery.signature },
+      body: delivery.body,
+    });
+    assert.equal(real.status, 200);
+    assert.equal((await payments(invoice))[0].status, 'succeeded', 'the payment itself is recorded');
+    assert.equal(await status(invoice), 'a-payer', 'the invoice asks another amount: it stays to pay');
+  });
+
   it('leaves the invoice unpaid when the bank refuses or the client cancels', async () => {
     const invoice = await newInvoice(firmA, dossierLuce, 'F-2024-003');
     const refused = await choose(await pressPay(luce, firmA, invoice), 'refuser');

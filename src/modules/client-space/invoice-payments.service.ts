@@ -98,10 +98,17 @@ export class InvoicePaymentsService {
   @OnDomainEvent('payments.payment.succeeded')
   async markPaid(event: PaymentSettledEvent): Promise<void> {
     if (event.purpose !== INVOICE_PAYMENT) return;
-    const changed = await this.items.markInvoicePaid(event.reference);
-    this.logger.info(
-      { paymentId: event.paymentId, invoiceId: event.reference, changed },
-      'Espace client : facture payée en ligne',
-    );
+    const changed = await this.items.markInvoicePaid(event.reference, event.amountCents);
+    if (changed)
+      this.logger.info(
+        { paymentId: event.paymentId, invoiceId: event.reference },
+        'Espace client : facture payée en ligne',
+      );
+    else
+      // Already paid (a replay), or the invoice's amount is no longer the one paid: nothing is changed.
+      this.logger.warn(
+        { paymentId: event.paymentId, invoiceId: event.reference, amountCents: event.amountCents },
+        'Espace client : paiement reçu sans effet sur la facture (déjà payée, ou montant différent)',
+      );
   }
 }

@@ -521,12 +521,14 @@ export class ItemsService {
   }
 
   /** Marks an invoice paid (the payment provider's verified event only); idempotent. */
-  async markInvoicePaid(invoiceId: string): Promise<boolean> {
-    if (!isId(invoiceId)) return false;
+  async markInvoicePaid(invoiceId: string, amountCents: number): Promise<boolean> {
+    if (!isId(invoiceId) || !Number.isSafeInteger(amountCents)) return false;
+    // Only for the amount the invoice asks now: a payment started before the amount changed pays nothing here.
     const result: [unknown[], number] = await this.dataSource.query(
       `UPDATE shared_item SET details = jsonb_set(details, '{status}', '"payee"')
-        WHERE id = $1 AND kind = 'facture' AND details ->> 'status' IS DISTINCT FROM 'payee'`,
-      [invoiceId],
+        WHERE id = $1 AND kind = 'facture' AND details ->> 'status' IS DISTINCT FROM 'payee'
+          AND details ->> 'amountCents' = $2`,
+      [invoiceId, String(amountCents)],
     );
     return result[1] > 0;
   }
