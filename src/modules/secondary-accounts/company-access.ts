@@ -11,26 +11,31 @@ import { Teleprocedures } from './teleprocedures.service';
  * that refuses a closed company account (a deactivated secondary, or any account of a closed primary) at every site,
  * single sign-on included, and at the token endpoint and userinfo.
  */
+/**
+ * What the access check reads of an account's company (most accounts have none), per account: it runs at every
+ * sign-in, token and userinfo. Any change of a company account drops it all on every instance (the trigger of
+ * migration `secondary-accounts-change-notify`); this module's own status changes drop it here at once (the embedded
+ * database has no listening connection); the changes that close an account also disable its identity account, which
+ * the provider checks on its own.
+ */
+@Injectable()
+export class CompanyStandingCache extends NotifiedCache<CompanyStanding | null> {
+  constructor(notifications: DatabaseNotifications) {
+    super(notifications, COMPANY_CHANGED_CHANNEL, { ttlMs: 60_000, maxEntries: 10_000 });
+  }
+}
+
 @Injectable()
 export class CompanyAccess implements OnModuleInit {
-  /**
-   * What the access check reads of an account's company (most accounts have none), per account: it runs at every
-   * sign-in, token and userinfo. Any change of a company account drops it all on every instance (the trigger of
-   * migration `secondary-accounts-change-notify`); the changes that close an account also disable its identity
-   * account, which the provider checks on its own.
-   */
-  private readonly standing: NotifiedCache<CompanyStanding | null>;
-
   constructor(
     private readonly hooks: ProviderHooks,
     private readonly companies: CompanyAccounts,
     private readonly teleprocedures: Teleprocedures,
-    notifications: DatabaseNotifications,
-  ) {
-    this.standing = new NotifiedCache(notifications, COMPANY_CHANGED_CHANNEL, { ttlMs: 60_000, maxEntries: 10_000 });
-  }
+    private readonly standing: CompanyStandingCache,
+  ) {}
 
   onModuleInit(): void {
+    this.standing.follow();
     this.hooks.addAccessCheck({
       name: 'secondary-accounts.closed',
       check: async ({ accountId }) => {

@@ -6,7 +6,7 @@ import { COMPANY_PROFILES, COMPANY_STATUSES, COMPANY_TYPES } from './entities/co
 import { IdentityModule, OrganisationNumbersPort, PasswordChangeHooks } from '../identity';
 import { NotificationsModule } from '../notifications';
 import { CompanyAccountsApiController } from './api/company-accounts-api.controller';
-import { CompanyAccess } from './company-access';
+import { CompanyAccess, CompanyStandingCache } from './company-access';
 import { CompanyAccountsDemo } from './company-accounts.demo';
 import { Mailboxes } from './mailboxes.service';
 import { CompanyAccounts } from './company-accounts.service';
@@ -38,6 +38,7 @@ import { Teleprocedures } from './teleprocedures.service';
     PrimaryCompanyAccount,
     Mailboxes,
     CompanyAccess,
+    CompanyStandingCache,
     CompanyAccountsDemo,
     OrganisationNumbersStore,
   ],

@@ -1,3 +1,4 @@
+import { CompanyStandingCache } from './company-access';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
@@ -67,6 +68,7 @@ export class SecondaryAccounts {
     private readonly companyAccounts: CompanyAccounts,
     private readonly accounts: AccountService,
     private readonly mailboxes: Mailboxes,
+    private readonly standing: CompanyStandingCache,
   ) {}
 
   /** One of the primary's own secondary accounts; any other id (another company's, the primary's) is « introuvable ». */
@@ -347,6 +349,7 @@ export class SecondaryAccounts {
         manager,
       );
     });
+    this.standing.forget();
     return { ...secondary, status };
   }
 }
