@@ -7,11 +7,6 @@ import type { CompanyAccount } from './entities/company-account.entity';
 import { Teleprocedures } from './teleprocedures.service';
 
 /**
- * Towards relying parties (DESIGN.md, "Claims for relying parties"): the `company` scope's claim, and the access check
- * that refuses a closed company account (a deactivated secondary, or any account of a closed primary) at every site,
- * single sign-on included, and at the token endpoint and userinfo.
- */
-/**
  * What the access check reads of an account's company (most accounts have none), per account: it runs at every
  * sign-in, token and userinfo. Any change of a company account drops it all on every instance (the trigger of
  * migration `secondary-accounts-change-notify`); this module's own status changes drop it here at once (the embedded
@@ -25,6 +20,11 @@ export class CompanyStandingCache extends NotifiedCache<CompanyStanding | null> 
   }
 }
 
+/**
+ * Towards relying parties (DESIGN.md, "Claims for relying parties"): the `company` scope's claim, and the access check
+ * that refuses a closed company account (a deactivated secondary, or any account of a closed primary) at every site,
+ * single sign-on included, and at the token endpoint and userinfo.
+ */
 @Injectable()
 export class CompanyAccess implements OnModuleInit {
   constructor(
