@@ -107,7 +107,7 @@ export class InvoicePaymentsService {
     else
       // Already paid (a replay), or the invoice's amount is no longer the one paid: nothing is changed.
       this.logger.warn(
-        { paymentId: event.paymentId, invoiceId: event.reference, amountCents: event.amountCents },
+        { paymentId: event.paymentId, invoiceId: event.reference },
         'Espace client : paiement reçu sans effet sur la facture (déjà payée, ou montant différent)',
       );
   }
