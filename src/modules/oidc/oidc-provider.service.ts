@@ -17,6 +17,7 @@ import { FIRST_PARTY_CLIENTS, firstPartyClientSecret } from '../../platform/firs
 import { IdentityService } from '../identity';
 import { NotificationsService, OutboxWorker } from '../notifications';
 import { ClientRegistry, type ClientMetadata } from './client.registry';
+import { isDatabaseUnavailable } from '../../platform/database/database-unavailable';
 import { answerDatabaseOutages } from './database-outage';
 import { GrantRepository } from './grant.repository';
 import { providerConfiguration } from './provider-configuration';
@@ -83,10 +84,20 @@ export class OidcProviderService implements OnModuleDestroy, ApiTokenKeys {
     }
   }
 
+  /**
+   * A failure outside any request: while the database is unreachable (the outage is already logged once, by the
+   * outage handling), a warning with its code; anything else, an error with its stack.
+   */
+  private logBackgroundFailure(error: unknown, message: string): void {
+    if (isDatabaseUnavailable(error))
+      this.logger.warn({ code: (error as { code?: unknown }).code }, `${message} : base de données injoignable`);
+    else this.logger.error({ err: error }, message);
+  }
+
   /** Starts following key changes (application instances only, not the command line). */
   followKeyChanges(): void {
     this.timer ??= setInterval(() => {
-      this.refreshKeys().catch((error: unknown) => this.logger.error({ err: error }, 'Relecture des clés impossible'));
+      this.refreshKeys().catch((error: unknown) => this.logBackgroundFailure(error, 'Relecture des clés impossible'));
     }, KEY_REFRESH_MS);
     this.timer.unref();
   }
@@ -207,7 +218,7 @@ export class OidcProviderService implements OnModuleDestroy, ApiTokenKeys {
       record: (record: Parameters<AuditService['record']>[0]) =>
         this.audit
           .record(record)
-          .catch((error: unknown) => this.logger.error({ err: error }, 'Écriture du journal d’audit impossible')),
+          .catch((error: unknown) => this.logBackgroundFailure(error, 'Écriture du journal d’audit impossible')),
     };
     const configuration = providerConfiguration(
       {
