@@ -8,6 +8,8 @@ import { CompanyAccounts } from '../../src/modules/secondary-accounts';
 import { SubscriptionsService } from '../../src/modules/subscriptions';
 import { ProviderHooks } from '../../src/platform/provider-hooks';
 import { DatabaseNotifications } from '../../src/platform/database/database-notifications';
+import { externalDatabase } from '../../src/platform/database/database-endpoint';
+import { startSilentProxy } from '../support/silent-proxy';
 import { spawnPlatform } from '../support/process';
 import { countStatements, inProcessStatements } from '../support/statements';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -262,6 +264,48 @@ describe(
       });
       assert.equal(status, 200);
       assert.ok(statements < 2 * 21, `${statements} statements for 21 requests: the client is read from memory again`);
+    });
+
+    it('gives up a listening connection whose path falls silent (no error, no end), then listens again', async () => {
+      // A firewall dropping the connection says nothing: only the periodic check can tell the caches to stop trusting.
+      const url = new URL(database.url);
+      const proxy = await startSilentProxy({ host: url.hostname, port: Number(url.port) });
+      const throughProxy = new URL(database.url);
+      throughProxy.hostname = '127.0.0.1';
+      throughProxy.port = String(proxy.port);
+      const notifications = new DatabaseNotifications(externalDatabase(throughProxy.toString()));
+      notifications.heartbeatMs = 200;
+      notifications.heartbeatTimeoutMs = 300;
+      const heard: string[] = [];
+      let resets = 0;
+      const waitFor = async (condition: () => boolean, what: string) => {
+        for (const deadline = Date.now() + 5000; !condition();) {
+          assert.ok(Date.now() < deadline, what);
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+      };
+      const sql = new Client({ connectionString: database.url });
+      await sql.connect();
+      try {
+        notifications.subscribe('essai_silence', { notified: (payload) => heard.push(payload), reset: () => resets++ });
+        await waitFor(() => notifications.listening, 'listens through the proxy');
+        await sql.query(`NOTIFY essai_silence, 'avant'`);
+        await waitFor(() => heard.includes('avant'), 'hears a notification');
+        const resetsBefore = resets;
+        proxy.silence();
+        const silencedAt = Date.now();
+        await waitFor(() => !notifications.listening, 'stops listening once the path is silent');
+        assert.ok(Date.now() - silencedAt < 2000, 'within a heartbeat and its patience');
+        assert.ok(resets > resetsBefore, 'the subscribers are told to drop what they kept');
+        // New connections still pass: it listens again, and hears what is sent then.
+        await waitFor(() => notifications.listening, 'listens again on a new connection');
+        await sql.query(`NOTIFY essai_silence, 'après'`);
+        await waitFor(() => heard.includes('après'), 'hears a notification on the new connection');
+      } finally {
+        await sql.end();
+        await notifications.onModuleDestroy();
+        await proxy.close();
+      }
     });
   },
 );

@@ -16,6 +16,15 @@ export interface ChannelSubscriber {
 const RECONNECT_MS = [100, 500, 2000, 5000];
 
 /**
+ * How often the listening connection is checked with a `SELECT 1`, and how long its answer may take. A connection
+ * whose path is cut silently (a firewall or NAT dropping it, a host gone without a word) delivers no notification and
+ * no error either: without this check the caches would be trusted while deaf. Cut that way, the connection is given
+ * up (and the caches bypassed) within `HEARTBEAT_MS + HEARTBEAT_TIMEOUT_MS`.
+ */
+const HEARTBEAT_MS = 10_000;
+const HEARTBEAT_TIMEOUT_MS = 5_000;
+
+/**
  * PostgreSQL `LISTEN` on a connection of its own (outside the pool), for caches that every instance must drop at once
  * when the data changes. Opened at the first subscription; reopened after a loss, each loss and each opening telling
  * the subscribers to `reset()`. `listening` says whether notifications arrive now: while it is false, a cache must not
@@ -34,7 +43,11 @@ export class DatabaseNotifications implements OnModuleDestroy {
   private stopped = false;
   private failures = 0;
   private timer: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
   listening = false;
+  /** The check's period and patience (shorter in tests). */
+  heartbeatMs = HEARTBEAT_MS;
+  heartbeatTimeoutMs = HEARTBEAT_TIMEOUT_MS;
 
   constructor(@Inject(DATABASE_ENDPOINT) private readonly endpoint: DatabaseEndpoint) {}
 
@@ -68,6 +81,7 @@ export class DatabaseNotifications implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearInterval(this.heartbeat);
     this.listening = false;
     const client = this.client;
     this.client = undefined;
@@ -77,7 +91,13 @@ export class DatabaseNotifications implements OnModuleDestroy {
   private connect(): void {
     if (this.connecting || this.client || this.stopped) return;
     this.connecting = (async () => {
-      const client = new Client({ connectionString: this.endpoint.url, connectionTimeoutMillis: 5000 });
+      // TCP keep-alive as well: the operating system then ends a connection whose peer is gone for good.
+      const client = new Client({
+        connectionString: this.endpoint.url,
+        connectionTimeoutMillis: 5000,
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 10_000,
+      });
       client.on('error', () => this.lost());
       client.on('end', () => this.lost());
       client.on('notification', ({ channel, payload }) => {
@@ -95,6 +115,7 @@ export class DatabaseNotifications implements OnModuleDestroy {
         // Whatever happened before the LISTEN took effect was not heard.
         this.resetAll();
         this.listening = true;
+        this.startHeartbeat(client);
       } catch {
         await client.end().catch(() => undefined);
         this.retry();
@@ -102,7 +123,28 @@ export class DatabaseNotifications implements OnModuleDestroy {
     })().finally(() => (this.connecting = undefined));
   }
 
+  /** Checks the listening connection every `heartbeatMs`: no answer within `heartbeatTimeoutMs` means it is lost. */
+  private startHeartbeat(client: Client): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => {
+      if (this.client !== client) return;
+      const patience = setTimeout(() => {
+        if (this.client === client) this.lost();
+      }, this.heartbeatTimeoutMs);
+      patience.unref();
+      client.query('SELECT 1').then(
+        () => clearTimeout(patience),
+        () => {
+          clearTimeout(patience);
+          if (this.client === client) this.lost();
+        },
+      );
+    }, this.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
   private lost(): void {
+    clearInterval(this.heartbeat);
     const client = this.client;
     this.client = undefined;
     const was = this.listening;
