@@ -7,7 +7,16 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -32,19 +41,26 @@ interface Figure {
   p50Ms: number;
   p99Ms: number;
   errors: number;
+  /** The platform's resident memory after this measure (not for the bare provider): which load makes it grow. */
+  rssAfterMb?: number;
 }
+
+/** The platform's server process while its own figures are measured (the bare provider's are not followed). */
+let watchedPid: number | undefined;
 
 async function load(name: string, options: autocannon.Options): Promise<Figure> {
   const result = await autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...options });
-  const figure = {
+  const figure: Figure = {
     name,
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     errors: result.errors + result.non2xx,
   };
+  if (watchedPid) figure.rssAfterMb = Math.round(rssMb(watchedPid));
   console.log(
-    `${name.padEnd(40)} ${String(figure.requestsPerSecond).padStart(6)} req/s   p50 ${figure.p50Ms} ms   p99 ${figure.p99Ms} ms   erreurs ${figure.errors}`,
+    `${name.padEnd(40)} ${String(figure.requestsPerSecond).padStart(6)} req/s   p50 ${figure.p50Ms} ms   p99 ${figure.p99Ms} ms   erreurs ${figure.errors}` +
+      (figure.rssAfterMb ? `   RSS ${figure.rssAfterMb} Mo` : ''),
   );
   return figure;
 }
@@ -112,6 +128,13 @@ async function main(): Promise<void> {
   // glibc's allocator keeps an arena per thread (argon2 hashes on libuv's threads): `MALLOC_ARENA_MAX` bounds them.
   if (process.env.MALLOC_ARENA_MAX) env.MALLOC_ARENA_MAX = process.env.MALLOC_ARENA_MAX;
   if (process.env.BENCH_CPU_PROFILE) env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`;
+  // `BENCH_HEAP_SNAPSHOT=<folder>`: after the load, the platform writes a heap snapshot there (a full collection
+  // first), and the bench prints the memory once more: what is still held, not garbage waiting for the collector.
+  // Read it with `node dist/bench/heap.js <file>`.
+  const snapshotDir = process.env.BENCH_HEAP_SNAPSHOT;
+  const platformOptions = snapshotDir
+    ? `${env.NODE_OPTIONS ?? ''} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshotDir}`.trim()
+    : env.NODE_OPTIONS;
   const database = env.DATABASE_URL ? 'serveur PostgreSQL' : 'base embarquée (PGlite)';
   console.log(
     `Base : ${database} ; ${CONNECTIONS} connexions, ${DURATION_S} s par mesure ; serveur épinglé sur un cœur : ${existsSync('/usr/bin/taskset') ? 'oui' : 'non'}`,
@@ -121,7 +144,8 @@ async function main(): Promise<void> {
   if (env.DATABASE_URL) cli(env, ['migrate']);
   // First start: creates (and, embedded, migrates) the database, generates the keys.
   let started = performance.now();
-  let platform = start(env);
+  const platformEnv = platformOptions ? { ...env, NODE_OPTIONS: platformOptions } : env;
+  let platform = start(platformEnv);
   await waitUntilReady(platform, `${base}/health`, 120_000);
   console.log(`Premier démarrage (création de la base) : ${Math.round(performance.now() - started)} ms`);
   platform.child.kill('SIGTERM');
@@ -147,12 +171,13 @@ async function main(): Promise<void> {
   }
 
   started = performance.now();
-  platform = start(env);
+  platform = start(platformEnv);
   await waitUntilReady(platform, `${base}/health`, 120_000);
   const readyMs = Math.round(performance.now() - started);
   console.log(`Démarrage jusqu’à « prêt » : ${readyMs} ms`);
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const pid = serverPid(platform);
+  watchedPid = pid;
   const idleRssMb = rssMb(pid);
   const idleHeap = await heapFigures(base);
   console.log(
@@ -193,6 +218,8 @@ async function main(): Promise<void> {
     `Mémoire après charge (RSS) : ${loadedRssMb.toFixed(0)} Mo, dont tas V8 ${heap.heapTotalMb} Mo (utilisés ${heap.heapUsedMb}), ` +
       `mémoire externe ${heap.externalMb} Mo`,
   );
+  const afterCollection = snapshotDir ? await heapSnapshot(pid, snapshotDir, base) : undefined;
+  watchedPid = undefined;
   platform.child.kill('SIGTERM');
   await platform.exited;
 
@@ -256,6 +283,7 @@ async function main(): Promise<void> {
         idleHeap,
         loadedRssMb,
         heap,
+        afterCollection,
         flowsPerSecond,
         statements,
         scaleOut,
@@ -403,6 +431,37 @@ async function concurrentFlows(
     }),
   );
   return flows / ((performance.now() - started) / 1000);
+}
+
+/**
+ * Asks the platform for a heap snapshot (`--heapsnapshot-signal`: V8 collects everything first), waits until the file
+ * is written, and measures the memory again: what the load left held, apart from garbage.
+ */
+async function heapSnapshot(
+  pid: number,
+  dir: string,
+  base: string,
+): Promise<{ file: string; rssMb: number; heapTotalMb: number; heapUsedMb: number; externalMb: number }> {
+  mkdirSync(dir, { recursive: true });
+  const before = new Set(readdirSync(dir));
+  process.kill(pid, 'SIGUSR2');
+  let file = '';
+  let size = -1;
+  for (let waited = 0; waited < 120_000; waited += 500) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    file = readdirSync(dir).find((name) => name.endsWith('.heapsnapshot') && !before.has(name)) ?? '';
+    if (!file) continue;
+    const current = statSync(join(dir, file)).size;
+    // Written once the size stops changing and the platform answers again (it is blocked while it writes).
+    if (current > 0 && current === size && (await fetch(`${base}/health/live`)).ok) break;
+    size = current;
+  }
+  const figures = { file: join(dir, file), rssMb: Math.round(rssMb(pid)), ...(await heapFigures(base)) };
+  console.log(
+    `Après une collecte complète (instantané ${figures.file}) : RSS ${figures.rssMb} Mo, tas V8 ${figures.heapTotalMb} Mo ` +
+      `(utilisés ${figures.heapUsedMb}), mémoire externe ${figures.externalMb} Mo`,
+  );
+  return figures;
 }
 
 /** The pid of the server itself (under `taskset`, the child of the wrapper). */
