@@ -48,8 +48,24 @@ interface Figure {
 /** The platform's server process while its own figures are measured (the bare provider's are not followed). */
 let watchedPid: number | undefined;
 
+/**
+ * When each measure ran, on the monotonic clock that V8's CPU profiles use too (microseconds): with
+ * `BENCH_CPU_PROFILE`, `bench/profile.ts` reads them (`fenetres.json`) to give each endpoint its own profile.
+ */
+const windows: Array<{ name: string; startUs: number; endUs: number }> = [];
+let windowLabel = 'plateforme';
+
+async function timed<T>(name: string, measure: () => Promise<T>): Promise<T> {
+  const startUs = Number(process.hrtime.bigint() / 1000n);
+  try {
+    return await measure();
+  } finally {
+    windows.push({ name: `${windowLabel} : ${name}`, startUs, endUs: Number(process.hrtime.bigint() / 1000n) });
+  }
+}
+
 async function load(name: string, options: autocannon.Options): Promise<Figure> {
-  const result = await autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...options });
+  const result = await timed(name, () => autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...options }));
   const figure: Figure = {
     name,
     requestsPerSecond: Math.round(result.requests.average),
@@ -297,6 +313,9 @@ async function main(): Promise<void> {
     ),
   );
   console.log(`Résultats : ${file}`);
+  if (process.env.BENCH_CPU_PROFILE) {
+    writeFileSync(join(process.env.BENCH_CPU_PROFILE, 'fenetres.json'), JSON.stringify(windows, null, 2));
+  }
   rmSync(dataDir, { recursive: true, force: true });
 }
 
@@ -382,6 +401,7 @@ async function oidcFigures(
   flow: (config: client.Configuration) => Promise<{ access_token: string }>,
 ): Promise<{ figures: Figure[]; flowsPerSecond: number; concurrentFlowsPerSecond: number }> {
   console.log(`\n${label} :`);
+  windowLabel = label;
   const endpoints = config.serverMetadata();
   const basic = `Basic ${Buffer.from(`banc:${secret}`).toString('base64')}`;
   const figures = [
@@ -400,15 +420,19 @@ async function oidcFigures(
   // The whole code flow with a password sign-in, one after the other (argon2id dominates).
   const started = performance.now();
   let flows = 0;
-  while (performance.now() - started < DURATION_S * 1000) {
-    await flow(config);
-    flows++;
-  }
+  await timed('flux complet séquentiel', async () => {
+    while (performance.now() - started < DURATION_S * 1000) {
+      await flow(config);
+      flows++;
+    }
+  });
   const flowsPerSecond = flows / ((performance.now() - started) / 1000);
   console.log(
     `${'Flux complet code + mot de passe (séquentiel)'.padEnd(40)} ${flowsPerSecond.toFixed(1).padStart(6)} flux/s`,
   );
-  const concurrentFlowsPerSecond = await concurrentFlows([config], flow);
+  const concurrentFlowsPerSecond = await timed(`flux complets, ${CONNECTIONS} clients`, () =>
+    concurrentFlows([config], flow),
+  );
   console.log(
     `${`Flux complet, ${CONNECTIONS} clients en parallèle`.padEnd(40)} ${concurrentFlowsPerSecond.toFixed(1).padStart(6)} flux/s`,
   );
