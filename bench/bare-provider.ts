@@ -6,12 +6,16 @@
 import { createServer } from 'node:http';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import { exportJWK, generateKeyPair } from 'jose';
-import Provider from 'oidc-provider';
+import Provider, { errors } from 'oidc-provider';
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT);
   const issuer = `http://127.0.0.1:${port}`;
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  // ES256 for the API's JWT access tokens, as the platform signs them.
+  const { privateKey: ecKey } = await generateKeyPair('ES256', { extractable: true });
+  const apiResource = process.env.BENCH_API_RESOURCE ?? '';
+  const apiScope = process.env.BENCH_API_SCOPE ?? '';
   const passwordHash = await hash(process.env.BENCH_PASSWORD ?? '', {
     algorithm: Algorithm.Argon2id,
     memoryCost: 19_456,
@@ -27,14 +31,37 @@ async function main(): Promise<void> {
         grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
         response_types: ['code'],
       },
+      {
+        client_id: 'banc-api',
+        client_secret: process.env.BENCH_API_SECRET,
+        redirect_uris: [],
+        response_types: [],
+        grant_types: ['client_credentials'],
+        scope: apiScope,
+      },
     ],
-    jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: 'banc', alg: 'RS256', use: 'sig' }] },
+    jwks: {
+      keys: [
+        { ...(await exportJWK(privateKey)), kid: 'banc', alg: 'RS256', use: 'sig' },
+        { ...(await exportJWK(ecKey)), kid: 'banc-ec', alg: 'ES256', use: 'sig' },
+      ],
+    },
+    scopes: ['openid', 'offline_access', apiScope],
     findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       introspection: { enabled: true },
       revocation: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => undefined,
+        useGrantedResource: () => false,
+        getResourceServerInfo: (_ctx, resource) => {
+          if (resource !== apiResource) throw new errors.InvalidTarget();
+          return { scope: apiScope, audience: apiResource, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256' } } };
+        },
+      },
     },
     pkce: { required: () => true },
     responseTypes: ['code'],

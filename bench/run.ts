@@ -34,6 +34,8 @@ const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = 10;
 const REDIRECT_URI = 'http://127.0.0.1:9/retour';
 const PASSWORD = 'Banc-d-essai-2026';
+const API_RESOURCE = 'http://127.0.0.1:9/api-banc';
+const API_SCOPE = 'banc:lire';
 
 interface Figure {
   name: string;
@@ -147,10 +149,16 @@ async function main(): Promise<void> {
   // `BENCH_HEAP_SNAPSHOT=<folder>`: after the load, the platform writes a heap snapshot there (a full collection
   // first), and the bench prints the memory once more: what is still held, not garbage waiting for the collector.
   // Read it with `node dist/bench/heap.js <file>`.
+  // `BENCH_NODE_OPTIONS`: options for the platform's Node.js only (to try heap bounds: `--max-old-space-size=…`).
   const snapshotDir = process.env.BENCH_HEAP_SNAPSHOT;
-  const platformOptions = snapshotDir
-    ? `${env.NODE_OPTIONS ?? ''} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshotDir}`.trim()
-    : env.NODE_OPTIONS;
+  const platformOptions =
+    [
+      env.NODE_OPTIONS,
+      process.env.BENCH_NODE_OPTIONS,
+      snapshotDir && `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshotDir}`,
+    ]
+      .filter(Boolean)
+      .join(' ') || undefined;
   const database = env.DATABASE_URL ? 'serveur PostgreSQL' : 'base embarquée (PGlite)';
   console.log(
     `Base : ${database} ; ${CONNECTIONS} connexions, ${DURATION_S} s par mesure ; serveur épinglé sur un cœur : ${existsSync('/usr/bin/taskset') ? 'oui' : 'non'}`,
@@ -179,6 +187,11 @@ async function main(): Promise<void> {
       'refresh_token',
       'client_credentials',
     ]),
+  )![1];
+  // An API (resource server): its client-credentials tokens are ES256 JWTs, not stored (issue 20's first target).
+  cli(env, ['resources:add', '--identifier', API_RESOURCE, '--name', 'API du banc', '--scope', API_SCOPE]);
+  const apiSecret = /Secret .*: (\S+)/.exec(
+    cli(env, ['clients:add', '--client-id', 'banc-api', '--grant-types', 'client_credentials', '--scope', API_SCOPE]),
   )![1];
   cli(env, ['users:add', '--email', 'banc@example.fr', '--identifier', 'banc', '--password', PASSWORD]);
   const probes = Array.from({ length: 8 }, (_, i) => `sonde${i}`);
@@ -218,7 +231,9 @@ async function main(): Promise<void> {
   figures.push(await load('GET /health/live', { url: `${base}/health/live` }));
   figures.push(await load('GET /health (base de données)', { url: `${base}/health` }));
   figures.push(await load('GET / (page d’accueil)', { url: `${base}/` }));
-  const platformOidc = await oidcFigures('plateforme', config, `${base}/oidc`, secret, (c) => codeFlow(c, base));
+  const platformOidc = await oidcFigures('plateforme', config, `${base}/oidc`, secret, apiSecret, (c) =>
+    codeFlow(c, base),
+  );
 
   const enumeration = await benchEnumeration(base, probes);
   console.log(
@@ -246,6 +261,9 @@ async function main(): Promise<void> {
     {
       PORT: String(barePort),
       BENCH_SECRET: secret,
+      BENCH_API_SECRET: apiSecret,
+      BENCH_API_RESOURCE: API_RESOURCE,
+      BENCH_API_SCOPE: API_SCOPE,
       BENCH_PASSWORD: PASSWORD,
       BENCH_REDIRECT_URI: REDIRECT_URI,
       BARE: '1',
@@ -257,7 +275,9 @@ async function main(): Promise<void> {
   const bareConfig = await client.discovery(new URL(bareBase), 'banc', undefined, client.ClientSecretBasic(secret), {
     execute: [client.allowInsecureRequests],
   });
-  const bareOidc = await oidcFigures('oidc-provider nu', bareConfig, bareBase, secret, (c) => codeFlow(c, bareBase));
+  const bareOidc = await oidcFigures('oidc-provider nu', bareConfig, bareBase, secret, apiSecret, (c) =>
+    codeFlow(c, bareBase),
+  );
   bare.child.kill('SIGTERM');
   await bare.exited;
 
@@ -398,6 +418,7 @@ async function oidcFigures(
   config: client.Configuration,
   issuer: string,
   secret: string,
+  apiSecret: string,
   flow: (config: client.Configuration) => Promise<{ access_token: string }>,
 ): Promise<{ figures: Figure[]; flowsPerSecond: number; concurrentFlowsPerSecond: number }> {
   console.log(`\n${label} :`);
@@ -411,6 +432,19 @@ async function oidcFigures(
       method: 'POST',
       headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
       body: 'grant_type=client_credentials',
+    }),
+    await load('POST token (client_credentials, JWT ES256)', {
+      url: endpoints.token_endpoint!,
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`banc-api:${apiSecret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        resource: API_RESOURCE,
+        scope: API_SCOPE,
+      }).toString(),
     }),
     // The token is taken just before: the bare provider's memory adapter keeps only the last 1,000 items.
     await flow(config).then(({ access_token }) =>
