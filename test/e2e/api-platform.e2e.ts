@@ -286,6 +286,20 @@ describe('JSON API layer', () => {
       );
     });
 
+    it('answers in French whatever language the caller asks (problem details are for developers)', async () => {
+      const res = await request(app.url)
+        .post('/api/v1/essai/objets')
+        .auth(writerToken, { type: 'bearer' })
+        .set('accept-language', 'en')
+        .set('cookie', 'langue=en')
+        .send({ name: 'x'.repeat(51), extra: 1 });
+      assert.equal(res.status, 400);
+      const problem = problemOf(res);
+      assert.equal(problem.title, 'Requête incorrecte');
+      const errors = problem.errors as Array<{ field: string; detail: string }>;
+      assert.equal(errors.find((e) => e.field === 'extra')?.detail, 'Ce champ n’est pas attendu ici.');
+    });
+
     it('maps a domain error to its status with its French message', async () => {
       const res = await request(app.url).get('/api/v1/essai/conflit').auth(readerToken, { type: 'bearer' });
       assert.equal(res.status, 409);
