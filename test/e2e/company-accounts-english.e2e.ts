@@ -17,8 +17,14 @@ const REDIRECT_URI = 'http://127.0.0.1:9/retour';
 type Page = { status: number; body: string };
 
 const lang = (body: string) => /<html lang="([a-z]+)"/.exec(body)?.[1];
-/** The page's main content (the shell around it is tested on its own), tags and their attributes included. */
-const main = (body: string) => /<main[\s\S]*<\/main>/.exec(body)?.[0] ?? '';
+/** What a person reads or hears of the page's main content: its text and its labelling attributes (not ids). */
+const main = (body: string) => {
+  const content = /<main[\s\S]*<\/main>/.exec(body)?.[0] ?? '';
+  const labels = [
+    ...content.matchAll(/\s(?:title|aria-label|alt|placeholder|data-fr-(?:un)?checked-label)="([^"]*)"/g),
+  ];
+  return [content.replace(/<[^>]*>/g, ' '), ...labels.map((m) => m[1])].join('\n');
+};
 /** French that must not be left on an English page of « Gestion des Comptes ». */
 const FRENCH =
   /[éèêàùçôî]|Gestion des Comptes|Enregistrer|Compte secondaire|compte\(s\)|Raison sociale|Responsable|Téléprocédure|Mot de passe|facultatif|Retour|Modifier|Désactiver|Rechercher|Statut|\bOui\b|\bNon\b|Boîte|Créer|Identité|Facturation|Onglets|Adresse|Numéro|Nom voie|Ville|Pays|Choisir|Destinataires|Abonnement|Saisissez/;
