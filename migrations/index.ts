@@ -35,6 +35,7 @@ import { SubscriptionsProductChangeNotify1796106136851 } from './1796106136851-s
 import { SecondaryAccountsChangeNotify1796106857750 } from './1796106857750-secondary-accounts-change-notify';
 import { SecondaryAccountsOrganisationNumbers1796105114056 } from './1796105114056-secondary-accounts-organisation-numbers';
 import { ClientSpaceMessageAttachments1796106921386 } from './1796106921386-client-space-message-attachments';
+import { LegalEnglishVersion1796109412000 } from './1796109412000-legal-english-version';
 import { IdentityRegistrationDraft1796105104623 } from './1796105104623-identity-registration-draft';
 import { IdentityAccountLocale1796105237145 } from './1796105237145-identity-account-locale';
 
@@ -79,4 +80,5 @@ export const migrations = [
   SubscriptionsProductChangeNotify1796106136851,
   SecondaryAccountsChangeNotify1796106857750,
   ClientSpaceMessageAttachments1796106921386,
+  LegalEnglishVersion1796109412000,
 ];

@@ -103,11 +103,14 @@ describe('Company accounts API (/api/v1/company-accounts)', () => {
     const denied = await api(reader).post(path, { name: 'cs1', password: 'Parapluie-Rouge-42' });
     assert.equal(denied.status, 403, 'company-accounts:write is required');
 
-    const forged = await api(writer).post(path, {
-      name: 'cs1',
-      password: 'Parapluie-Rouge-42',
-      teleprocedures: ['AED', 'DSI'],
-    });
+    // Problem details stay French whatever the caller's language (docs/i18n.md); the pages' use case speaks English.
+    const forged = await api(writer)
+      .post(path, {
+        name: 'cs1',
+        password: 'Parapluie-Rouge-42',
+        teleprocedures: ['AED', 'DSI'],
+      })
+      .set('Accept-Language', 'en');
     assert.equal(forged.status, 400);
     assert.match(JSON.stringify(forged.body), /ne peut disposer de plus de droits que le compte principal : DSI/);
     const quota = await api(writer).post(path, { name: 'cs1', password: 'Parapluie-Rouge-42', mailbox: true });

@@ -218,7 +218,12 @@ export class AccountService {
       await this.audit.recordAccountAction(manager, account.id, 'identity.password.changed', {
         details: { via: context.via },
       });
-      await this.passwordHooks.run(manager, { accountId: account.id, occurredAt: now, via: context.via });
+      await this.passwordHooks.run(manager, {
+        accountId: account.id,
+        occurredAt: now,
+        via: context.via,
+        locale: account.locale,
+      });
     });
     await this.endOtherSessions(account.id, context);
     await this.events.publish('identity.account.password-changed', {

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { Locale } from '../../platform/i18n/i18n';
 
 /** A password that was just set, as the hooks see it (inside the transaction that sets it). */
 export interface PasswordChange {
   accountId: string;
   occurredAt: Date;
   via: 'account' | 'reset';
+  /** The account's language (`account.locale`): a notice about the change is written in it. */
+  locale: Locale;
 }
 
 /** What another module does when a password is set, in the same transaction (a notice through the outbox, say). */

@@ -9,14 +9,12 @@ import { AuditService } from '../../platform/audit';
 import { projectRoot } from '../../platform/views/views';
 import { LEGAL_DOCUMENT_KINDS, LegalDocument, type LegalDocumentKind } from './entities/legal-document.entity';
 import { currentLegalVersions, DEFAULT_LEGAL_VERSION } from '../../platform/legal/versions';
+import { currentLocale, t, translate, type Locale } from '../../platform/i18n/i18n';
 
-/** The title of each document, its address being its kind (`/cgu`, `/donnees-personnelles`, …). */
-export const LEGAL_TITLES: Record<LegalDocumentKind, string> = {
-  cgu: 'Conditions générales d’utilisation',
-  'donnees-personnelles': 'Données personnelles',
-  'mentions-legales': 'Mentions légales',
-  accessibilite: 'Déclaration d’accessibilité',
-};
+/** The title of each document (`legal:titles.<kind>`), its address being its kind (`/cgu`, …), in the page's language. */
+export function legalTitle(kind: LegalDocumentKind, locale: Locale = currentLocale()): string {
+  return translate(locale, `legal:titles.${kind}`);
+}
 
 export interface LegalDocumentView {
   kind: LegalDocumentKind;
@@ -28,6 +26,18 @@ export interface LegalDocumentView {
   html: string;
   /** `undefined` for the default text shipped with the platform. */
   publishedAt: Date | undefined;
+  /** The same version in English, when the operator gave one (the defaults have none). */
+  english?: { title: string; body: string; html: string };
+}
+
+/** What an operator publishes: the French text, and optionally the English one (both title and text, or neither). */
+export interface LegalPublication {
+  kind: string;
+  version: string;
+  title: string;
+  body: string;
+  titleEn?: string;
+  bodyEn?: string;
 }
 
 export class LegalPublicationError extends Error {
@@ -74,35 +84,47 @@ export class LegalDocumentsService implements OnApplicationBootstrap, OnApplicat
     return [...rows.map((row) => this.view(row)), this.defaultDocument(kind)];
   }
 
-  /** Publishes a new version (audited `admin.legal.published`); refused with French messages per field. */
-  async publish(
-    operatorId: string,
-    input: { kind: string; version: string; title: string; body: string },
-  ): Promise<LegalDocumentView> {
+  /**
+   * Publishes a new version (audited `admin.legal.published`), with its English text or without; refused with messages
+   * per field (in the console's language).
+   */
+  async publish(operatorId: string, input: LegalPublication): Promise<LegalDocumentView> {
     const kind = input.kind as LegalDocumentKind;
-    if (!LEGAL_DOCUMENT_KINDS.includes(kind)) throw new LegalPublicationError({ kind: ['Document inconnu.'] });
+    if (!LEGAL_DOCUMENT_KINDS.includes(kind)) throw new LegalPublicationError({ kind: [t('legal:errors.kind')] });
     const version = (input.version ?? '').trim();
     const title = (input.title ?? '').trim();
     const body = (input.body ?? '').replace(/\r\n/g, '\n').trim();
+    const titleEn = (input.titleEn ?? '').trim();
+    const bodyEn = (input.bodyEn ?? '').replace(/\r\n/g, '\n').trim();
     const errors: Record<string, string[]> = {};
-    if (!VERSION.test(version))
-      errors.version = [
-        'Indiquez un numéro de version de 1 à 16 caractères : lettres, chiffres, point, tiret (exemple : 2027-01).',
-      ];
-    if (!title || title.length > 200) errors.title = ['Indiquez un titre de 1 à 200 caractères.'];
-    if (!body) errors.body = ['Saisissez le texte du document.'];
-    else if (body.length > 100_000) errors.body = ['Le texte dépasse 100 000 caractères.'];
-    if ([version, title, body].some((v) => v.includes('\u0000')))
-      errors.body = ['Le texte contient un caractère interdit.'];
+    if (!VERSION.test(version)) errors.version = [t('legal:errors.version')];
+    if (!title || title.length > 200) errors.title = [t('legal:errors.title')];
+    if (!body) errors.body = [t('legal:errors.body')];
+    else if (body.length > 100_000) errors.body = [t('legal:errors.bodyTooLong')];
+    if ([version, title, body].some((v) => v.includes('\u0000'))) errors.body = [t('legal:errors.forbiddenCharacter')];
+    // The English version is optional, but whole: its title with its text.
+    if (bodyEn && !titleEn) errors.titleEn = [t('legal:errors.titleEnMissing')];
+    else if (titleEn.length > 200) errors.titleEn = [t('legal:errors.title')];
+    if (titleEn && !bodyEn) errors.bodyEn = [t('legal:errors.bodyEnMissing')];
+    else if (bodyEn.length > 100_000) errors.bodyEn = [t('legal:errors.bodyTooLong')];
+    if ([titleEn, bodyEn].some((v) => v.includes('\u0000'))) errors.bodyEn = [t('legal:errors.forbiddenCharacter')];
     if (!errors.version && (version === DEFAULT_LEGAL_VERSION || (await this.documents.existsBy({ kind, version }))))
-      errors.version = [`La version ${version} existe déjà : choisissez un nouveau numéro.`];
+      errors.version = [t('legal:errors.versionTaken', { version })];
     if (Object.keys(errors).length) throw new LegalPublicationError(errors);
     const previous = await this.current(kind);
     let saved: LegalDocument;
     try {
       saved = await this.documents.manager.transaction(async (manager) => {
         const row = await manager.save(
-          manager.create(LegalDocument, { kind, version, title, body, publishedBy: operatorId }),
+          manager.create(LegalDocument, {
+            kind,
+            version,
+            title,
+            body,
+            titleEn: titleEn || null,
+            bodyEn: bodyEn || null,
+            publishedBy: operatorId,
+          }),
         );
         await this.audit.record(
           {
@@ -115,7 +137,7 @@ export class LegalDocumentsService implements OnApplicationBootstrap, OnApplicat
               kind,
               version,
               before: { version: previous.version, title: previous.title },
-              after: { version, title },
+              after: { version, title, english: Boolean(bodyEn) },
             },
           },
           manager,
@@ -124,9 +146,7 @@ export class LegalDocumentsService implements OnApplicationBootstrap, OnApplicat
       });
     } catch (error) {
       if (error instanceof QueryFailedError && (error as QueryFailedError & { code?: string }).code === '23505')
-        throw new LegalPublicationError({
-          version: [`La version ${version} existe déjà : choisissez un nouveau numéro.`],
-        });
+        throw new LegalPublicationError({ version: [t('legal:errors.versionTaken', { version })] });
       throw error;
     }
     await this.refreshVersions();
@@ -147,6 +167,10 @@ export class LegalDocumentsService implements OnApplicationBootstrap, OnApplicat
       body: row.body,
       html: this.markdown.render(row.body),
       publishedAt: row.publishedAt,
+      english:
+        row.titleEn && row.bodyEn
+          ? { title: row.titleEn, body: row.bodyEn, html: this.markdown.render(row.bodyEn) }
+          : undefined,
     };
   }
 
@@ -167,7 +191,8 @@ export class LegalDocumentsService implements OnApplicationBootstrap, OnApplicat
     return {
       kind,
       version: DEFAULT_LEGAL_VERSION,
-      title: LEGAL_TITLES[kind],
+      // The shipped texts are French (the reference): their title is French whatever the page's language.
+      title: legalTitle(kind, 'fr'),
       body,
       html: this.markdown.render(body),
       publishedAt: undefined,

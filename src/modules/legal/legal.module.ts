@@ -16,6 +16,12 @@ import { LegalPagesController } from './pages/legal-pages.controller';
 })
 export class LegalModule {
   constructor(menus: MenuRegistry) {
-    menus.add('console', { key: 'legal', href: '/admin/textes-legaux', label: 'Textes légaux', order: 80 });
+    menus.add('console', {
+      key: 'legal',
+      href: '/admin/textes-legaux',
+      label: 'Textes légaux',
+      labelKey: 'legal:console.title',
+      order: 80,
+    });
   }
 }

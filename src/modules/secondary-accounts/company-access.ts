@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DatabaseNotifications } from '../../platform/database/database-notifications';
 import { NotifiedCache } from '../../platform/database/notified-cache';
+import { t } from '../../platform/i18n/i18n';
 import { ProviderHooks } from '../../platform/provider-hooks';
 import { CompanyAccounts } from './company-accounts.service';
 import type { CompanyAccount } from './entities/company-account.entity';
@@ -45,17 +46,17 @@ export class CompanyAccess implements OnModuleInit {
           return {
             reason:
               found.profile === 'secondary'
-                ? `Le compte secondaire ${found.login} est désactivé.`
-                : `Le compte ${found.login} est fermé.`,
+                ? t('company:access.secondaryClosed', { login: found.login })
+                : t('company:access.accountClosed', { login: found.login }),
             whatToDo:
               found.profile === 'secondary'
-                ? `Demandez au compte principal ${found.primaryLogin} de le réactiver (« Gestion des Comptes »).`
-                : 'Contactez le service support clients.',
+                ? t('company:access.secondaryClosedWhatToDo', { primary: found.primaryLogin })
+                : t('company:access.contactSupport'),
           };
         if (found.primaryStatus === 'closed')
           return {
-            reason: `Le compte principal ${found.primaryLogin} dont dépend ce compte est fermé.`,
-            whatToDo: 'Contactez le service support clients.',
+            reason: t('company:access.primaryClosed', { primary: found.primaryLogin }),
+            whatToDo: t('company:access.contactSupport'),
           };
         return undefined;
       },
@@ -63,8 +64,10 @@ export class CompanyAccess implements OnModuleInit {
     this.hooks.addClaimsContributor({
       scope: 'company',
       claims: ['company'],
-      description:
-        'l’entreprise de votre compte (SIREN, SIRET, raison sociale), son profil (principal ou secondaire) et ses téléprocédures',
+      // Read when the consent page (or « Mes sites ») shows it: in that request's language.
+      get description() {
+        return t('company:access.scope');
+      },
       claimsFor: async ({ accountId }) => {
         const found = await this.companies.withPrimary(accountId);
         if (!found) return {};

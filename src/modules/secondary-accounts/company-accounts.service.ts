@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../../platform/audit';
+import { t, translate } from '../../platform/i18n/i18n';
 import { OnDomainEvent } from '../../platform/events';
 import {
   AccountService,
@@ -15,7 +16,7 @@ import {
   type PasswordChange,
 } from '../identity';
 import { NotificationsService } from '../notifications';
-import { frenchDateTime, readBilling, type BillingValues } from './company-billing';
+import { localDateTime, readBilling, type BillingValues } from './company-billing';
 import { readIdentity, type IdentityValues } from './company-identity';
 import { CompanyAccount } from './entities/company-account.entity';
 import { OrganisationNumbersStore } from './organisation-numbers.store';
@@ -127,12 +128,15 @@ export class CompanyAccounts {
   async updateIdentity(companyId: string, form: IdentityValues, by: string | AccountActor): Promise<CompanyAccount> {
     const company = await this.companies.findOneBy({ id: companyId });
     if (!company)
-      throw new SecondaryAccountsError(SecondaryAccountsErrorCode.COMPANY_ACCOUNT_NOT_FOUND, 'Compte introuvable.');
+      throw new SecondaryAccountsError(
+        SecondaryAccountsErrorCode.COMPANY_ACCOUNT_NOT_FOUND,
+        t('company:errors.accountNotFound'),
+      );
     const { values, errors } = readIdentity(company.siren, form);
     if (Object.keys(errors).length > 0)
       throw new SecondaryAccountsError(
         SecondaryAccountsErrorCode.FORM_INVALID,
-        'Le formulaire contient des erreurs.',
+        t('company:errors.formInvalid'),
         errors,
       );
     await this.dataSource.transaction(async (manager) => {
@@ -158,13 +162,13 @@ export class CompanyAccounts {
     if (primary.profile !== 'primary')
       throw new SecondaryAccountsError(
         SecondaryAccountsErrorCode.COMPANY_ACCOUNT_NOT_FOUND,
-        'La facturation est celle du compte principal.',
+        t('company:errors.billingIsPrimarys'),
       );
     const { values, errors } = readBilling(form);
     if (Object.keys(errors).length > 0)
       throw new SecondaryAccountsError(
         SecondaryAccountsErrorCode.FORM_INVALID,
-        'Le formulaire contient des erreurs.',
+        t('company:errors.formInvalid'),
         errors,
       );
     await this.dataSource.transaction(async (manager) => {
@@ -201,7 +205,7 @@ export class CompanyAccounts {
       if (error instanceof IdentityError && error.code === (IdentityErrorCode.FORM_INVALID as string))
         throw new SecondaryAccountsError(
           SecondaryAccountsErrorCode.FORM_INVALID,
-          'Le formulaire contient des erreurs.',
+          t('company:errors.formInvalid'),
           error.fields,
         );
       throw error;
@@ -219,20 +223,25 @@ export class CompanyAccounts {
     const company = await companies.findOneBy({ accountId: event.accountId });
     if (!company) return;
     if (company.passwordResetRequired) await companies.update({ id: company.id }, { passwordResetRequired: false });
+    // In the language of the account whose password changed (`account.locale`), as identity's own notices.
+    const locale = event.locale;
     if (company.email)
       await this.notifications.enqueueEmail(manager, {
         to: company.email,
         template: 'company-password-changed',
         data: {
-          salutation:
+          salutation: translate(
+            locale,
             company.civility === 'madame'
-              ? 'Madame'
+              ? 'company:mail.passwordChanged.salutationMadame'
               : company.civility === 'monsieur'
-                ? 'Monsieur'
-                : 'Madame, Monsieur',
+                ? 'company:mail.passwordChanged.salutationMonsieur'
+                : 'company:mail.passwordChanged.salutation',
+          ),
           accountName: company.login,
-          changedAt: frenchDateTime(event.occurredAt),
+          changedAt: localDateTime(event.occurredAt, locale),
         },
+        locale,
         idempotencyKey: `company-password-changed:${company.id}:${event.occurredAt.getTime()}`,
       });
   }

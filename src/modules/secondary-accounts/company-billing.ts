@@ -1,4 +1,5 @@
 import type { FieldErrors } from '../../platform/errors';
+import { t, type Locale } from '../../platform/i18n/i18n';
 import { STREET_SUFFIXES, type CompanyAccount } from './entities/company-account.entity';
 
 /** The fields of the « Facturation » tab, in the seed's order (the billing date is shown, not edited). */
@@ -32,18 +33,18 @@ export function readBilling(form: BillingValues): { values: Partial<CompanyAccou
   const text = (field: BillingField) => form[field].trim();
   const suffix = text('billingStreetSuffix');
   if (suffix && !(STREET_SUFFIXES as readonly string[]).includes(suffix))
-    add('billingStreetSuffix', 'Choisissez un suffixe de la liste (bis, ter, quater, quinquies).');
+    add('billingStreetSuffix', t('company:errors.streetSuffix'));
   if (text('billingStreetNumber') && !/^\d{1,5}$/.test(text('billingStreetNumber')))
-    add('billingStreetNumber', 'Le numéro de voie est un nombre, par exemple 56.');
+    add('billingStreetNumber', t('company:errors.streetNumber'));
   const country = text('billingCountry') || 'France';
   const postalCode = text('billingPostalCode').replace(/\s/g, '');
   if (postalCode && /^france$/i.test(country) && !/^\d{5}$/.test(postalCode))
-    add('billingPostalCode', 'Le code postal compte 5 chiffres, par exemple 92100.');
+    add('billingPostalCode', t('company:errors.postalCode'));
   if (!form.useResponsableAddress) {
     if (!text('billingStreetName') && !text('billingPoBox'))
-      add('billingStreetName', 'Saisissez le nom de voie (ou une boîte postale) de l’adresse de facturation.');
-    if (!postalCode) add('billingPostalCode', 'Saisissez le code postal de l’adresse de facturation.');
-    if (!text('billingCity')) add('billingCity', 'Saisissez la ville de l’adresse de facturation.');
+      add('billingStreetName', t('company:errors.billingStreetName'));
+    if (!postalCode) add('billingPostalCode', t('company:errors.billingPostalCode'));
+    if (!text('billingCity')) add('billingCity', t('company:errors.billingCity'));
   }
   const orNull = (field: BillingField) => text(field) || null;
   return {
@@ -62,7 +63,10 @@ export function readBilling(form: BillingValues): { values: Partial<CompanyAccou
   };
 }
 
-/** « 1 décembre 2026 à 14:05 », Paris time. */
-export function frenchDateTime(date: Date): string {
-  return date.toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' });
+/** « 1 décembre 2026 à 14:05 », Paris time; « 1 December 2026 at 14:05 (Paris time) » (an e-mail to its recipient). */
+export function localDateTime(date: Date, locale: Locale): string {
+  if (locale === 'fr')
+    return date.toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' });
+  const text = date.toLocaleString('en-GB', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' });
+  return `${text} (Paris time)`;
 }

@@ -1,5 +1,6 @@
 import { parseSiret } from '../identity';
 import type { FieldErrors } from '../../platform/errors';
+import { t } from '../../platform/i18n/i18n';
 import { STREET_SUFFIXES, type CompanyAccount } from './entities/company-account.entity';
 
 /** The fields of the « Identité » tab, in the seed's order. */
@@ -54,8 +55,8 @@ export function copyResponsable(values: IdentityValues, contact: 'technical' | '
 
 /**
  * Reads the « Identité » tab: the NIC must form a SIRET whose key holds with the company's SIREN; raison sociale,
- * responsable's name and e-mail are required; phones are digits. Returns what to store, or the French messages per
- * field.
+ * responsable's name and e-mail are required; phones are digits. Returns what to store, or the messages per field (in
+ * the request's language: `company:errors.*`).
  */
 export function readIdentity(
   siren: string,
@@ -65,32 +66,30 @@ export function readIdentity(
   const add = (field: IdentityField, message: string) => (errors[field] ??= []).push(message);
   const text = (field: IdentityField) => form[field].trim();
   const nic = text('nic').replace(/\s/g, '');
-  if (nic && !/^\d{5}$/.test(nic)) add('nic', 'Le NIC compte 5 chiffres, par exemple 00019.');
-  else if (nic && !parseSiret(siren + nic))
-    add('nic', `Le SIRET ${siren}${nic} n’est pas valide : la clé de contrôle ne correspond pas. Vérifiez le NIC.`);
-  if (!text('name')) add('name', 'Saisissez la raison sociale.');
+  if (nic && !/^\d{5}$/.test(nic)) add('nic', t('company:errors.nicDigits'));
+  else if (nic && !parseSiret(siren + nic)) add('nic', t('company:errors.siretKey', { siret: siren + nic }));
+  if (!text('name')) add('name', t('company:errors.nameRequired'));
   const civility = text('civility');
-  if (civility && civility !== 'madame' && civility !== 'monsieur') add('civility', 'Choisissez Madame ou Monsieur.');
-  if (!text('familyName')) add('familyName', 'Saisissez le nom du responsable.');
+  if (civility && civility !== 'madame' && civility !== 'monsieur') add('civility', t('company:errors.civility'));
+  if (!text('familyName')) add('familyName', t('company:errors.familyNameRequired'));
   const suffix = text('streetSuffix');
   if (suffix && !(STREET_SUFFIXES as readonly string[]).includes(suffix))
-    add('streetSuffix', 'Choisissez un suffixe de la liste (bis, ter, quater, quinquies).');
+    add('streetSuffix', t('company:errors.streetSuffix'));
   if (text('streetNumber') && !/^\d{1,5}$/.test(text('streetNumber')))
-    add('streetNumber', 'Le numéro de voie est un nombre, par exemple 56.');
+    add('streetNumber', t('company:errors.streetNumber'));
   const country = text('country') || 'France';
   const postalCode = text('postalCode').replace(/\s/g, '');
   if (postalCode && /^france$/i.test(country) && !/^\d{5}$/.test(postalCode))
-    add('postalCode', 'Le code postal compte 5 chiffres, par exemple 92100.');
+    add('postalCode', t('company:errors.postalCode'));
   for (const field of ['email', 'technicalContactEmail', 'administrativeContactEmail'] as const) {
     const value = text(field);
-    if (field === 'email' && !value) add(field, 'Saisissez l’adresse électronique du responsable.');
-    else if (value && !EMAIL.test(value))
-      add(field, 'Saisissez une adresse électronique valide, par exemple nom@exemple.fr.');
+    if (field === 'email' && !value) add(field, t('company:errors.emailRequired'));
+    else if (value && !EMAIL.test(value)) add(field, t('company:errors.email'));
   }
   const phones = {} as Record<'phone' | 'fax' | 'technicalContactPhone' | 'administrativeContactPhone', string | null>;
   for (const field of ['phone', 'fax', 'technicalContactPhone', 'administrativeContactPhone'] as const) {
     const value = text(field).replace(/[\s.-]/g, '');
-    if (value && !PHONE.test(value)) add(field, 'Saisissez un numéro de téléphone (chiffres), par exemple 0149098737.');
+    if (value && !PHONE.test(value)) add(field, t('company:errors.phone'));
     phones[field] = value || null;
   }
   const orNull = (field: IdentityField) => text(field) || null;

@@ -84,6 +84,7 @@ export class SecondaryAccountsModule {
       key: 'entreprise',
       href: '/compte/entreprise',
       label: 'Gestion des Comptes',
+      labelKey: 'company:menu',
       order: 45,
       shownTo: async (accountId) => Boolean(await companies.primaryOfAccount(accountId)),
     });

@@ -4,6 +4,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
 import { AuditService } from '../../platform/audit';
 import type { FieldErrors } from '../../platform/errors';
+import { t } from '../../platform/i18n/i18n';
 import {
   AccountService,
   checkPassword,
@@ -105,7 +106,7 @@ export class SecondaryAccounts {
     const errors: FieldErrors = {};
     const services = readServices(options.services, errors);
     if (options.mailbox && !secondary.hasMailbox && !this.mailboxes.available)
-      errors.mailbox = ['Les boîtes mail ne sont pas proposées sur cette plateforme.'];
+      errors.mailbox = [t('company:errors.mailboxesUnavailable')];
     if (Object.keys(errors).length > 0) throw formInvalid(errors);
     const switchedOn = options.mailbox && !secondary.hasMailbox;
     const switchedOff = !options.mailbox && secondary.hasMailbox;
@@ -166,7 +167,7 @@ export class SecondaryAccounts {
     const check = checkPassword(input.password, [secondary.login, secondary.login.split('.')[0], secondary.name]);
     if (check.problems.length > 0) errors.password = [describePasswordProblems(check.problems)];
     if (input.password !== input.passwordConfirmation)
-      errors.passwordConfirmation = ['Les deux mots de passe ne sont pas identiques.'];
+      errors.passwordConfirmation = [t('company:errors.passwordsDiffer')];
     if (Object.keys(errors).length > 0) throw formInvalid(errors);
     const account = await this.accounts.get(secondary.accountId!);
     if (!account) throw notFound();
@@ -217,18 +218,12 @@ export class SecondaryAccounts {
     const name = input.name.trim().toLowerCase();
     const login = `${name}.${primary.login}`;
     const errors: FieldErrors = {};
-    if (!NAME.test(name) || login.length > 64)
-      errors.name = [
-        'Le nom de compte compte 1 à 30 caractères : lettres minuscules sans accent, chiffres, tiret ou tiret bas.',
-      ];
+    if (!NAME.test(name) || login.length > 64) errors.name = [t('company:errors.accountName')];
     const check = checkPassword(input.password, [name, login, primary.name]);
     if (check.problems.length > 0) errors.password = [describePasswordProblems(check.problems)];
     if (input.password !== input.passwordConfirmation)
-      errors.passwordConfirmation = ['Les deux mots de passe ne sont pas identiques.'];
-    if (input.mailbox && !this.mailboxes.available)
-      errors.mailbox = [
-        'Les boîtes mail ne sont pas proposées sur cette plateforme : créez le compte sans boîte mail.',
-      ];
+      errors.passwordConfirmation = [t('company:errors.passwordsDiffer')];
+    if (input.mailbox && !this.mailboxes.available) errors.mailbox = [t('company:errors.mailboxesUnavailableCreate')];
     if (Object.keys(errors).length > 0) throw formInvalid(errors);
 
     const reserved = await this.dataSource.transaction(async (manager) => {
@@ -364,15 +359,16 @@ function tagged(email: string, login: string): string {
 }
 
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
-const takenMessage = (login: string) => `Le compte « ${login} » existe déjà : choisissez un autre nom.`;
+const takenMessage = (login: string) => t('company:errors.accountTaken', { login });
 const formInvalid = (fields: FieldErrors) =>
-  new SecondaryAccountsError(SecondaryAccountsErrorCode.FORM_INVALID, 'Le formulaire contient des erreurs.', fields);
+  new SecondaryAccountsError(SecondaryAccountsErrorCode.FORM_INVALID, t('company:errors.formInvalid'), fields);
 const quotaReached = (quota: number) =>
   new SecondaryAccountsError(
     SecondaryAccountsErrorCode.QUOTA_REACHED,
-    quota === 0
-      ? 'Aucun compte secondaire avec boîte mail n’est prévu : indiquez d’abord le nombre de comptes secondaires souhaités dans l’onglet « Options » du compte principal.'
-      : `Le nombre de comptes secondaires avec boîte mail prévu (${quota}) est atteint : augmentez-le dans l’onglet « Options » du compte principal, ou créez le compte sans boîte mail.`,
+    quota === 0 ? t('company:errors.noMailboxQuota') : t('company:errors.quotaReached', { quota }),
   );
 const notFound = () =>
-  new SecondaryAccountsError(SecondaryAccountsErrorCode.COMPANY_ACCOUNT_NOT_FOUND, 'Compte secondaire introuvable.');
+  new SecondaryAccountsError(
+    SecondaryAccountsErrorCode.COMPANY_ACCOUNT_NOT_FOUND,
+    t('company:errors.secondaryNotFound'),
+  );

@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { AuditService } from '../../platform/audit';
 import type { FieldErrors } from '../../platform/errors';
+import { t } from '../../platform/i18n/i18n';
 import { CompanyAccount, STATEMENTS_MAILBOXES, type StatementsMailbox } from './entities/company-account.entity';
 import { CompanyTeleprocedure, Teleprocedure } from './entities/teleprocedure.entity';
 import { SecondaryAccountsError, SecondaryAccountsErrorCode } from './secondary-accounts.errors';
@@ -37,7 +38,7 @@ export interface PrimaryOptions {
  */
 export function readServices(options: ServiceOptions, errors: FieldErrors): Partial<CompanyAccount> {
   if (!(options.statementsMailbox in STATEMENTS_MAILBOXES))
-    errors.statementsMailbox = ['Choisissez la boîte de réception des relevés dans la liste.'];
+    errors.statementsMailbox = [t('company:errors.statementsMailbox')];
   return {
     statementsSubscribed: options.statementsSubscribed,
     statementsAlert: options.statementsSubscribed && options.statementsAlert,
@@ -101,8 +102,7 @@ export class Teleprocedures {
     const errors: FieldErrors = {};
     const quotaText = options.quota.trim();
     const quota = Number(quotaText);
-    if (!/^\d{1,4}$/.test(quotaText))
-      errors.quota = ['Indiquez un nombre entier de comptes secondaires, entre 0 et 9999.'];
+    if (!/^\d{1,4}$/.test(quotaText)) errors.quota = [t('company:errors.quota')];
     const codes = await this.known(options.teleprocedures, errors);
     const services = options.services ? readServices(options.services, errors) : {};
     if (Object.keys(errors).length > 0) throw formInvalid(errors);
@@ -112,7 +112,7 @@ export class Teleprocedures {
       const used = await companies.countBy({ primaryId: primary.id, hasMailbox: true });
       if (quota < used)
         throw formInvalid({
-          quota: [`Vous avez déjà ${used} compte(s) secondaire(s) avec boîte mail : le nombre ne peut être inférieur.`],
+          quota: [t('company:errors.quotaBelowUsed', { used })],
         });
       await companies.update({ id: primary.id }, { secondaryQuota: quota, ...services });
       await this.replace(manager, primary.id, codes);
@@ -154,9 +154,7 @@ export class Teleprocedures {
     const beyond = codes.filter((c) => !allowed.has(c));
     if (beyond.length > 0)
       throw formInvalid({
-        teleprocedures: [
-          `Un compte secondaire ne peut disposer de plus de droits que le compte principal : ${beyond.join(', ')} n’est pas souscrite par le compte principal.`,
-        ],
+        teleprocedures: [t('company:errors.beyondPrimary', { codes: beyond.join(', ') })],
       });
     await this.replace(manager, secondaryId, codes);
   }
@@ -166,7 +164,8 @@ export class Teleprocedures {
     const codes = [...new Set(wanted)];
     const found = codes.length ? (await this.catalogue.findBy({ code: In(codes) })).map((t) => t.code) : [];
     const unknown = codes.filter((c) => !found.includes(c));
-    if (unknown.length > 0) errors.teleprocedures = [`Téléprocédure inconnue : ${unknown.join(', ')}.`];
+    if (unknown.length > 0)
+      errors.teleprocedures = [t('company:errors.unknownTeleprocedure', { codes: unknown.join(', ') })];
     return found;
   }
 
@@ -179,4 +178,4 @@ export class Teleprocedures {
 }
 
 const formInvalid = (fields: FieldErrors) =>
-  new SecondaryAccountsError(SecondaryAccountsErrorCode.FORM_INVALID, 'Le formulaire contient des erreurs.', fields);
+  new SecondaryAccountsError(SecondaryAccountsErrorCode.FORM_INVALID, t('company:errors.formInvalid'), fields);

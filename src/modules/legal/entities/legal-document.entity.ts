@@ -30,6 +30,14 @@ export class LegalDocument {
   @Column({ type: 'text' })
   body: string;
 
+  /** The English version of the same text, when the operator gave one (`null`: English pages show the French text). */
+  @Column({ name: 'title_en', type: 'varchar', length: 200, nullable: true })
+  titleEn: string | null;
+
+  /** Markdown, like `body`; given with `titleEn` or not at all. */
+  @Column({ name: 'body_en', type: 'text', nullable: true })
+  bodyEn: string | null;
+
   @CreateDateColumn({ name: 'published_at', type: 'timestamptz' })
   publishedAt: Date;
 

@@ -1,19 +1,27 @@
 import { Body, Controller, Get, NotFoundException, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { currentLocale, t } from '../../../platform/i18n/i18n';
 import { CurrentSession, Permission, type SignedInContext } from '../../../platform/http/access-policy';
 import { FormDto, TextField } from '../../../platform/http/form-fields';
 import { OperatorRoles } from '../../admin';
 import { LEGAL_DOCUMENT_KINDS, type LegalDocumentKind } from '../entities/legal-document.entity';
-import { LEGAL_TITLES, LegalDocumentsService, LegalPublicationError } from '../legal-documents.service';
+import { LegalDocumentsService, LegalPublicationError, legalTitle } from '../legal-documents.service';
 
 export class PublishLegalDocumentFormDto extends FormDto {
   @TextField(16) version?: string;
   @TextField(200) title?: string;
   @TextField(100_000) body?: string;
+  @TextField(200) titleEn?: string;
+  @TextField(100_000) bodyEn?: string;
 }
 
-const frenchDateTime = (date: Date) =>
-  new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(date);
+/** « 01/12/2026 14:05 », Paris time (the same digits in French and British English). */
+const shortDateTime = (date: Date) =>
+  new Intl.DateTimeFormat(currentLocale() === 'fr' ? 'fr-FR' : 'en-GB', {
+    dateStyle: 'short',
+    timeStyle: 'short',
+    timeZone: 'Europe/Paris',
+  }).format(date);
 
 const VIEWS = 'modules/legal/views';
 
@@ -27,12 +35,12 @@ export class LegalConsoleController {
   async list(@Res() res: Response): Promise<void> {
     const documents = await Promise.all(LEGAL_DOCUMENT_KINDS.map((kind) => this.legal.current(kind)));
     res.render(`${VIEWS}/console-list.njk`, {
-      title: 'Textes légaux',
+      title: t('legal:console.title'),
       section: 'legal',
       documents: documents.map((d) => ({
         ...d,
-        label: LEGAL_TITLES[d.kind],
-        publishedOn: d.publishedAt ? frenchDateTime(d.publishedAt) : undefined,
+        label: legalTitle(d.kind),
+        publishedOn: d.publishedAt ? shortDateTime(d.publishedAt) : undefined,
       })),
     });
   }
@@ -40,7 +48,13 @@ export class LegalConsoleController {
   @Get(':kind')
   async edit(@Param('kind') kind: string, @Res() res: Response): Promise<void> {
     const current = await this.legal.current(this.kindOf(kind));
-    await this.renderEdit(res, current.kind, { version: '', title: current.title, body: current.body });
+    await this.renderEdit(res, current.kind, {
+      version: '',
+      title: current.title,
+      body: current.body,
+      titleEn: current.english?.title ?? '',
+      bodyEn: current.english?.body ?? '',
+    });
   }
 
   @Permission(OperatorRoles, 'super-admin')
@@ -52,15 +66,27 @@ export class LegalConsoleController {
     @Res() res: Response,
   ): Promise<void> {
     const documentKind = this.kindOf(kind);
-    const values = { version: form.version ?? '', title: form.title ?? '', body: form.body ?? '' };
+    const values = {
+      version: form.version ?? '',
+      title: form.title ?? '',
+      body: form.body ?? '',
+      titleEn: form.titleEn ?? '',
+      bodyEn: form.bodyEn ?? '',
+    };
     try {
       const published = await this.legal.publish(me.account.id, { kind: documentKind, ...values });
       await this.renderEdit(
         res.status(200),
         documentKind,
-        { version: '', title: published.title, body: published.body },
+        {
+          version: '',
+          title: published.title,
+          body: published.body,
+          titleEn: published.english?.title ?? '',
+          bodyEn: published.english?.body ?? '',
+        },
         {},
-        `La version ${published.version} est publiée : elle s’affiche dès maintenant.`,
+        t('legal:console.published', { version: published.version }),
       );
     } catch (error) {
       if (!(error instanceof LegalPublicationError)) throw error;
@@ -82,10 +108,10 @@ export class LegalConsoleController {
   ): Promise<void> {
     const history = await this.legal.history(kind);
     res.render(`${VIEWS}/console-edit.njk`, {
-      title: LEGAL_TITLES[kind],
+      title: legalTitle(kind),
       section: 'legal',
       kind,
-      label: LEGAL_TITLES[kind],
+      label: legalTitle(kind),
       values,
       errors,
       errorCount: Object.keys(errors).length,
@@ -93,7 +119,8 @@ export class LegalConsoleController {
       history: history.map((d) => ({
         version: d.version,
         title: d.title,
-        publishedOn: d.publishedAt ? frenchDateTime(d.publishedAt) : undefined,
+        publishedOn: d.publishedAt ? shortDateTime(d.publishedAt) : undefined,
+        english: Boolean(d.english),
       })),
       asksAcceptance: kind === 'cgu' || kind === 'donnees-personnelles',
     });

@@ -1,12 +1,21 @@
 import { Controller, Get, Render } from '@nestjs/common';
+import { currentLocale } from '../../../platform/i18n/i18n';
 import { Public } from '../../../platform/http/access-policy';
 import type { LegalDocumentKind } from '../entities/legal-document.entity';
-import { LegalDocumentsService } from '../legal-documents.service';
+import { LegalDocumentsService, legalTitle } from '../legal-documents.service';
 
-const frenchDate = (date: Date) =>
-  new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(date);
+/** « 1 décembre 2026 », « 1 December 2026 »: Paris time, in the page's language. */
+const longDate = (date: Date) =>
+  new Intl.DateTimeFormat(currentLocale() === 'fr' ? 'fr-FR' : 'en-GB', {
+    dateStyle: 'long',
+    timeZone: 'Europe/Paris',
+  }).format(date);
 
-/** The legal pages the footer and the registration consents link to: the current version of each document. */
+/**
+ * The legal pages the footer and the registration consents link to: the current version of each document. An English
+ * page shows the version's English text when the operator gave one; otherwise the French text (marked `lang="fr"`)
+ * under the document's English name and a notice that it exists in French only.
+ */
 @Controller()
 export class LegalPagesController {
   constructor(private readonly legal: LegalDocumentsService) {}
@@ -41,10 +50,17 @@ export class LegalPagesController {
 
   private async page(kind: LegalDocumentKind) {
     const document = await this.legal.current(kind);
+    const french = currentLocale() === 'fr';
+    const english = french ? undefined : document.english;
+    const frenchOnly = !french && !english;
+    const heading = english?.title ?? (frenchOnly ? legalTitle(kind) : document.title);
     return {
-      title: document.title,
+      title: heading,
+      heading,
       document,
-      publishedOn: document.publishedAt ? frenchDate(document.publishedAt) : undefined,
+      html: english?.html ?? document.html,
+      frenchOnly,
+      publishedOn: document.publishedAt ? longDate(document.publishedAt) : undefined,
     };
   }
 }

@@ -1,4 +1,5 @@
 import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { t } from '../../../platform/i18n/i18n';
 import { CheckboxField, ChoiceField, FormDto, TextField } from '../../../platform/http/form-fields';
 
 /** The search of « Gestion de vos comptes secondaires » (query string). */
@@ -21,8 +22,8 @@ export class NewSecondaryFormDto extends FormDto {
   @CheckboxField() mailbox?: string;
   /** Checkboxes: one code, or several. */
   @IsOptional()
-  @IsString({ each: true, message: 'Choisissez des téléprocédures de la liste.' })
-  @MaxLength(32, { each: true, message: 'Choisissez des téléprocédures de la liste.' })
+  @IsString({ each: true, message: () => t('company:errors.teleproceduresList') })
+  @MaxLength(32, { each: true, message: () => t('company:errors.teleproceduresList') })
   teleprocedures?: string | string[];
 }
 
@@ -33,8 +34,8 @@ export class ServiceOptionsFormDto extends FormDto {
   @TextField(16) statementsMailbox?: string;
   @CheckboxField() archivingSubscribed?: string;
   @IsOptional()
-  @IsString({ each: true, message: 'Choisissez des téléprocédures de la liste.' })
-  @MaxLength(32, { each: true, message: 'Choisissez des téléprocédures de la liste.' })
+  @IsString({ each: true, message: () => t('company:errors.teleproceduresList') })
+  @MaxLength(32, { each: true, message: () => t('company:errors.teleproceduresList') })
   teleprocedures?: string | string[];
   /** « Tout sélectionner ». */
   @ChoiceField(['oui']) tout?: string;

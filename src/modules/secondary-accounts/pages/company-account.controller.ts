@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { FieldErrors } from '../../../platform/errors';
+import { t } from '../../../platform/i18n/i18n';
 import {
   CurrentAccount,
   CurrentSession,
@@ -27,7 +28,7 @@ import {
 import { SecondaryAccountsError, SecondaryAccountsErrorCode } from '../secondary-accounts.errors';
 import { SecondaryAccounts } from '../secondary-accounts.service';
 import { Teleprocedures } from '../teleprocedures.service';
-import { summary } from './page-helpers';
+import { choices, shortDate, summary } from './page-helpers';
 import { PrimaryCompanyAccount } from './primary-company-account.check';
 import {
   isFormInvalid,
@@ -63,11 +64,11 @@ export class CompanyAccountController {
     const search = { siret: query.siret, status: query.statut as CompanyStatus | undefined, name: query.nom };
     const secondaries = await this.secondaries.list(company, search);
     res.render(`${VIEWS}/home.njk`, {
-      title: 'Gestion des Comptes',
+      title: t('company:title'),
       section: 'entreprise',
       company: summary(company),
       search: query,
-      statuses: Object.entries(COMPANY_STATUSES).map(([value, label]) => ({ value, label })),
+      statuses: choices('statuses', Object.keys(COMPANY_STATUSES)),
       secondaries: secondaries.map((s) => ({
         id: s.id,
         closed: s.status === 'closed',
@@ -78,11 +79,11 @@ export class CompanyAccountController {
       quota: company.secondaryQuota,
       mailboxesUsed: await this.secondaries.mailboxesUsed(company),
       notice: query.cree
-        ? `Le compte secondaire ${query.cree} a été créé.`
+        ? t('company:home.created', { login: query.cree })
         : query.desactive
-          ? `Le compte secondaire ${query.desactive} a été désactivé : ses sessions ont été fermées.`
+          ? t('company:home.deactivated', { login: query.desactive })
           : query.reactive
-            ? `Le compte secondaire ${query.reactive} a été réactivé.`
+            ? t('company:home.reactivated', { login: query.reactive })
             : undefined,
     });
   }
@@ -106,13 +107,7 @@ export class CompanyAccountController {
     }
     try {
       const saved = await this.companies.updateIdentity(company.id, values, me.id);
-      renderIdentity(
-        res,
-        primaryTabs(saved),
-        identityValues(saved),
-        {},
-        'Les informations de votre compte ont été enregistrées.',
-      );
+      renderIdentity(res, primaryTabs(saved), identityValues(saved), {}, t('company:identity.savedPrimary'));
     } catch (error) {
       if (!isFormInvalid(error)) throw error;
       renderIdentity(res.status(400), primaryTabs(company), values, error.fields ?? {});
@@ -150,7 +145,7 @@ export class CompanyAccountController {
       saved,
       optionsValues(saved, await this.teleprocedures.of(saved.id)),
       {},
-      'Les options de votre compte ont été enregistrées.',
+      t('company:options.savedPrimary'),
     );
   }
 
@@ -172,7 +167,7 @@ export class CompanyAccountController {
     for (const field of BILLING_FIELDS) values[field] = form[field] ?? '';
     try {
       const saved = await this.companies.updateBilling(company, values, me.id);
-      this.renderBilling(res, saved, billingValues(saved), {}, 'Les informations de facturation ont été enregistrées.');
+      this.renderBilling(res, saved, billingValues(saved), {}, t('company:billing.saved'));
     } catch (error) {
       if (!isFormInvalid(error)) throw error;
       this.renderBilling(res.status(400), company, values, error.fields ?? {});
@@ -207,19 +202,17 @@ export class CompanyAccountController {
       if (!isFormInvalid(error)) throw error;
       return renderPassword(res.status(400), primaryTabs(company), error.fields ?? {});
     }
-    renderPassword(
-      res,
-      primaryTabs(company),
-      {},
-      'Votre mot de passe a été modifié : vos autres sessions ont été fermées, et le responsable du compte en a été averti par e-mail.',
-    );
+    renderPassword(res, primaryTabs(company), {}, t('company:password.changed'));
   }
 
   private async primary(me: SignedInAccount): Promise<CompanyAccount> {
     // The permission check found it; gone since (deleted meanwhile): introuvable.
     const primary = await this.companies.primaryOfAccount(me.id);
     if (!primary)
-      throw new SecondaryAccountsError(SecondaryAccountsErrorCode.COMPANY_ACCOUNT_NOT_FOUND, 'Compte introuvable.');
+      throw new SecondaryAccountsError(
+        SecondaryAccountsErrorCode.COMPANY_ACCOUNT_NOT_FOUND,
+        t('company:errors.accountNotFound'),
+      );
     return primary;
   }
 
@@ -248,7 +241,7 @@ export class CompanyAccountController {
     const ctx = primaryTabs(company);
     const street = [company.streetNumber, company.streetSuffix, company.streetName].filter(Boolean).join(' ');
     res.render(`${VIEWS}/billing.njk`, {
-      title: 'Gestion des Comptes — Facturation',
+      title: t('company:pageTitle', { account: t('company:title'), tab: t('company:tabs.facturation') }),
       section: 'entreprise',
       company: summary(company),
       isSecondary: false,
@@ -258,9 +251,7 @@ export class CompanyAccountController {
       errorCount: Object.keys(errors).length,
       notice,
       suffixes: STREET_SUFFIXES,
-      billingDate: company.billingDate
-        ? new Date(`${company.billingDate}T12:00:00Z`).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' })
-        : null,
+      billingDate: company.billingDate ? shortDate(new Date(`${company.billingDate}T12:00:00Z`)) : null,
       responsableAddress: [street, company.addressComplement, company.poBox, company.postalCode, company.city]
         .filter(Boolean)
         .join(', '),

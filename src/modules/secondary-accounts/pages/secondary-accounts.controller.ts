@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { FieldErrors } from '../../../platform/errors';
+import { t } from '../../../platform/i18n/i18n';
 import { CurrentAccount, Permission, type SignedInAccount } from '../../../platform/http/access-policy';
 import { CompanyAccounts } from '../company-accounts.service';
 import { copyResponsable, IDENTITY_FIELDS, identityValues, type IdentityValues } from '../company-identity';
@@ -133,7 +134,7 @@ export class SecondaryAccountsController {
         secondaryTabs(saved),
         identityValues(saved),
         {},
-        `Les informations du compte ${saved.login} ont été enregistrées.`,
+        t('company:identity.savedSecondary', { login: saved.login }),
       );
     } catch (error) {
       if (!isFormInvalid(error)) throw error;
@@ -186,7 +187,7 @@ export class SecondaryAccountsController {
         saved,
         optionsValues(saved, await this.teleprocedures.of(saved.id)),
         {},
-        `Les options du compte ${saved.login} ont été enregistrées.`,
+        t('company:options.savedSecondary', { login: saved.login }),
         mailboxSwitchedOn,
       );
     } catch (error) {
@@ -224,12 +225,7 @@ export class SecondaryAccountsController {
         { password: form.password ?? '', passwordConfirmation: form.passwordConfirmation ?? '' },
         me.id,
       );
-      renderPassword(
-        res,
-        secondaryTabs(saved),
-        {},
-        `Le mot de passe du compte ${saved.login} a été réinitialisé : ses sessions ont été fermées et son responsable en a été averti par e-mail.`,
-      );
+      renderPassword(res, secondaryTabs(saved), {}, t('company:password.reset', { login: saved.login }));
     } catch (error) {
       if (!isFormInvalid(error)) throw error;
       renderPassword(res.status(400), secondaryTabs(secondary), error.fields ?? {});
@@ -264,7 +260,10 @@ export class SecondaryAccountsController {
     // The permission check found it; gone since (deleted meanwhile): introuvable.
     const primary = await this.companies.primaryOfAccount(me.id);
     if (!primary)
-      throw new SecondaryAccountsError(SecondaryAccountsErrorCode.COMPANY_ACCOUNT_NOT_FOUND, 'Compte introuvable.');
+      throw new SecondaryAccountsError(
+        SecondaryAccountsErrorCode.COMPANY_ACCOUNT_NOT_FOUND,
+        t('company:errors.accountNotFound'),
+      );
     return primary;
   }
 
@@ -277,7 +276,7 @@ export class SecondaryAccountsController {
   ): Promise<void> {
     const held = new Set(await this.teleprocedures.of(primary.id));
     res.render(`${VIEWS}/new-secondary.njk`, {
-      title: 'Créer un compte secondaire',
+      title: t('company:newSecondary.title'),
       section: 'entreprise',
       company: summary(primary),
       values,

@@ -1,12 +1,13 @@
 import type { Response } from 'express';
 import type { FieldErrors } from '../../../platform/errors';
+import { t } from '../../../platform/i18n/i18n';
 import type { IdentityValues } from '../company-identity';
 import { STATEMENTS_MAILBOXES, STREET_SUFFIXES, type CompanyAccount } from '../entities/company-account.entity';
 import type { Teleprocedure } from '../entities/teleprocedure.entity';
 import type { ServiceOptionsFormDto } from '../dto/secondary-forms.dto';
 import type { ServiceOptions } from '../teleprocedures.service';
 import { SecondaryAccountsError, SecondaryAccountsErrorCode } from '../secondary-accounts.errors';
-import { codes, summary } from './page-helpers';
+import { choices, codes, summary } from './page-helpers';
 
 const VIEWS = 'modules/secondary-accounts/views';
 
@@ -29,9 +30,10 @@ export const secondaryTabs = (company: CompanyAccount): TabContext => ({
   tabBase: `/compte/entreprise/comptes-secondaires/${company.id}`,
 });
 
-function common(ctx: TabContext, title: string, errors: FieldErrors, notice?: string) {
+function common(ctx: TabContext, tab: string, errors: FieldErrors, notice?: string) {
+  const account = ctx.isSecondary ? t('company:secondaryTitle', { login: ctx.company.login }) : t('company:title');
   return {
-    title: `${ctx.isSecondary ? `Compte secondaire ${ctx.company.login}` : 'Gestion des Comptes'} — ${title}`,
+    title: t('company:pageTitle', { account, tab: t(`company:tabs.${tab}`) }),
     section: 'entreprise',
     company: summary(ctx.company),
     isSecondary: ctx.isSecondary,
@@ -51,7 +53,7 @@ export function renderIdentity(
   copied?: string,
 ): void {
   res.render(`${VIEWS}/company-account.njk`, {
-    ...common(ctx, 'Identité', errors, notice),
+    ...common(ctx, 'identite', errors, notice),
     values,
     copied,
     suffixes: STREET_SUFFIXES,
@@ -105,21 +107,21 @@ export function renderOptions(
   },
 ): void {
   res.render(`${VIEWS}/options.njk`, {
-    ...common(ctx, 'Options', errors, page.notice),
+    ...common(ctx, 'options', errors, page.notice),
     values,
     quota: page.quota,
     mailboxesUsed: page.mailboxesUsed,
     mailboxWarning: page.mailboxWarning,
     passwordResetRequired: ctx.company.passwordResetRequired,
     mailboxAddress: ctx.company.mailboxAddress,
-    statementsMailboxes: Object.entries(STATEMENTS_MAILBOXES).map(([value, label]) => ({ value, label })),
+    statementsMailboxes: choices('statementsMailboxes', Object.keys(STATEMENTS_MAILBOXES)),
     catalogue: page.offered.map((t) => ({ ...t, checked: values.teleprocedures.includes(t.code) })),
   });
 }
 
 export function renderPassword(res: Response, ctx: TabContext, errors: FieldErrors, notice?: string): void {
   res.render(`${VIEWS}/password.njk`, {
-    ...common(ctx, 'Mot de passe', errors, notice),
+    ...common(ctx, 'mot-de-passe', errors, notice),
     passwordResetRequired: ctx.company.passwordResetRequired,
   });
 }
