@@ -8,7 +8,6 @@ import {
   Patch,
   Post,
   Query,
-  UseInterceptors,
 } from '@nestjs/common';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import {
@@ -26,7 +25,6 @@ import {
   type JsonSchema,
 } from '../../../platform/api';
 import { CompanyAccounts } from '../company-accounts.service';
-import { FrenchProblems } from './french-problems.interceptor';
 import { IDENTITY_FIELDS, identityValues, readIdentity, type IdentityField } from '../company-identity';
 import { STATEMENTS_MAILBOXES, type CompanyAccount, type CompanyStatus } from '../entities/company-account.entity';
 import { SecondaryAccountsError, SecondaryAccountsErrorCode } from '../secondary-accounts.errors';
@@ -217,7 +215,6 @@ export class UpdateSecondaryAccountDto {
  * téléprocédures never beyond the primary's hold the same way.
  */
 @ApiTag('Comptes entreprise')
-@UseInterceptors(FrenchProblems)
 @Controller('api/v1/company-accounts')
 export class CompanyAccountsApiController {
   constructor(
