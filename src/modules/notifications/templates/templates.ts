@@ -151,6 +151,12 @@ function env(autoescape: boolean): nunjucks.Environment {
       throwOnUndefined: true,
     });
     addI18nGlobals(environment);
+    // A value a message takes as a parameter (`t('mail:sms.activationCode', { code: code | required })`) is not
+    // printed by the template itself: missing, it fails here as a printed one does (`throwOnUndefined`).
+    environment.addFilter('required', (value: unknown) => {
+      if (value === undefined || value === null) throw new Error(`a message was given ${String(value)}`);
+      return value;
+    });
     environments.set(autoescape, environment);
   }
   return environment;
