@@ -6,7 +6,7 @@ import { AccountService, EMAIL_CHANGE_HOURS } from '../../account.service';
 import { EmailChangeFormDto } from '../../dto/email-change-form.dto';
 import type { Account } from '../../entities/account.entity';
 import { invalidLinkText, invalidLinkTitle, isLinkToken } from '../link-token';
-import { errorTitle, isFormError, renderAccountPage, renderMessagePage } from './account-page';
+import { isFormError, renderAccountPage, renderMessagePage } from './account-page';
 
 /**
  * « Mon compte › Adresse électronique »: a change is requested here and confirmed by the link sent to the new address
@@ -40,7 +40,7 @@ export class EmailController {
       });
     } catch (error) {
       if (!isFormError(error)) throw error;
-      renderAccountPage(res.status(400), 'email', errorTitle(t('account:email.title')), {
+      renderAccountPage(res.status(400), 'email', t('account:email.errorTitle'), {
         account,
         values: { email },
         errors: error.fields ?? {},

@@ -10,7 +10,7 @@ import { t } from '../../../../platform/i18n/i18n';
 import { AccountService } from '../../account.service';
 import { PasswordChangeFormDto } from '../../dto/password-change-form.dto';
 import type { Account } from '../../entities/account.entity';
-import { errorTitle, isFormError, renderAccountPage } from './account-page';
+import { isFormError, renderAccountPage } from './account-page';
 
 /** « Mon compte › Mot de passe »: change it (or set a first one after a FranceConnect sign-up). */
 @SignedIn()
@@ -47,7 +47,7 @@ export class PasswordController {
       );
     } catch (error) {
       if (!isFormError(error)) throw error;
-      return renderAccountPage(res.status(400), 'password', errorTitle(t('account:password.title')), {
+      return renderAccountPage(res.status(400), 'password', t('account:password.errorTitle'), {
         errors: error.fields ?? {},
         personal: personal(account),
         hasPassword: Boolean(account.passwordHash),
