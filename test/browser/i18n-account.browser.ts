@@ -30,7 +30,8 @@ describe('The account space in English in a browser, checked with axe', { skip: 
   it('visits every page of the account space in English, a refused form included', async () => {
     const context = await browser.newContext({ locale: 'en-GB' });
     const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    // The first pages compile their templates; a loaded machine needs more than the usual ten seconds.
+    page.setDefaultTimeout(30_000);
     await page.goto(`${app.url}/compte`);
     await page.waitForURL(/\/interaction\//);
     await page.getByLabel('Identifier or e-mail address').fill('jane.doe');
