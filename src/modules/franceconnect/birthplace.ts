@@ -3,6 +3,8 @@
  * administrative divisions (communes, delegated and associated communes, municipal arrondissements), loaded on first
  * use. A code it does not know (a commune merged long ago, say) is shown as the code.
  */
+import { t } from '../../platform/i18n/i18n';
+
 type Commune = { code: string; nom: string; type: string; departement?: string };
 
 let names: Map<string, string> | undefined;
@@ -19,9 +21,12 @@ function load(): Map<string, string> {
   return map;
 }
 
-/** « Paris 7e Arrondissement (75) » for 75107; « commune INSEE 99999 » for a code the list does not know. */
+/**
+ * « Paris 7e Arrondissement (75) » for 75107; « commune INSEE 99999 » (« INSEE commune 99999 ») for a code the list
+ * does not know.
+ */
 export function birthplaceName(code: string | null | undefined): string | undefined {
   if (!code) return undefined;
   names ??= load();
-  return names.get(code) ?? `commune INSEE ${code}`;
+  return names.get(code) ?? t('franceconnect:unknownCommune', { code });
 }

@@ -3,6 +3,7 @@ import { Cron, CronExpression } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../platform/audit';
+import { currentLocale, t } from '../../platform/i18n/i18n';
 import { ExclusiveJobRunner } from '../../platform/jobs/exclusive-job.runner';
 import { AccountService, IdentityService, type CertifiedIdentity } from '../identity';
 import { birthplaceName } from './birthplace';
@@ -74,20 +75,26 @@ export class FranceConnectAccounts {
 
   /**
    * What linking would change in the account's identity, shown before the person confirms: each certified field as it
-   * is and as FC gives it (dates in French, the birthplace as its commune's name), `changed` when they differ.
+   * is and as FC gives it (labels and dates in the request's language, the birthplace as its commune's name),
+   * `changed` when they differ.
    */
   async linkPreview(accountId: string, signIn: FranceConnectSignIn): Promise<IdentityChange[]> {
     const account = await this.accounts.get(accountId);
     const next = certifiedIdentity(signIn.identity);
-    const civility = (c: string | null | undefined) => (c === 'madame' ? 'Madame' : c === 'monsieur' ? 'Monsieur' : '');
+    const civility = (c: string | null | undefined) =>
+      c === 'madame'
+        ? t('franceconnect:certified.madame')
+        : c === 'monsieur'
+          ? t('franceconnect:certified.monsieur')
+          : '';
     const rows: Array<[string, string, string]> = [
-      ['Civilité', civility(account?.civility), civility(next.civility)],
-      ['Prénoms', account?.givenName ?? '', next.givenName],
-      ['Nom de naissance', account?.familyName ?? '', next.familyName],
-      ['Nom d’usage', account?.usageName ?? '', next.usageName ?? ''],
-      ['Date de naissance', longDate(account?.birthDate), longDate(next.birthDate)],
+      [t('franceconnect:certified.civility'), civility(account?.civility), civility(next.civility)],
+      [t('franceconnect:certified.givenNames'), account?.givenName ?? '', next.givenName],
+      [t('franceconnect:certified.familyName'), account?.familyName ?? '', next.familyName],
+      [t('franceconnect:certified.usageName'), account?.usageName ?? '', next.usageName ?? ''],
+      [t('franceconnect:certified.birthDate'), longDate(account?.birthDate), longDate(next.birthDate)],
       // The account has no birthplace of its own: FC's is kept with the link.
-      ['Lieu de naissance', '', birthplaceName(signIn.identity.birthplace) ?? ''],
+      [t('franceconnect:certified.birthplace'), '', birthplaceName(signIn.identity.birthplace) ?? ''],
     ];
     return rows.map(([label, before, after]) => ({ label, before, after, changed: before !== after }));
   }
@@ -160,7 +167,8 @@ export class FranceConnectAccounts {
 
 function longDate(value: string | null | undefined): string {
   if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return '';
-  return new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+  const locale = currentLocale() === 'fr' ? 'fr-FR' : 'en-GB';
+  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
     new Date(`${value}T00:00:00Z`),
   );
 }

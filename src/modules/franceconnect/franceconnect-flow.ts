@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { AuditService } from '../../platform/audit';
 import { SecretBox } from '../../platform/crypto/secret-box';
+import { t } from '../../platform/i18n/i18n';
 import {
   FranceConnectClient,
   FranceConnectFailure,
@@ -34,7 +35,7 @@ interface PendingLogout {
   next: string;
 }
 
-/** Failures as the person reads them: what happened, in French. */
+/** Failures as the person reads them: what happened, in French (`failureMessage`: in the request's language). */
 export const FAILURE_MESSAGES: Record<FranceConnectFailureCause | 'expired', string> = {
   access_denied: 'Vous avez annulé la connexion avec FranceConnect, ou votre identité n’a pas pu être confirmée.',
   server_error: 'FranceConnect rencontre une difficulté momentanée et n’a pas pu vous identifier.',
@@ -53,6 +54,11 @@ export const FAILURE_MESSAGES: Record<FranceConnectFailureCause | 'expired', str
   unreachable: 'FranceConnect ne répond pas pour le moment : la plateforme n’a pas pu le joindre.',
   expired: 'Votre demande de connexion avec FranceConnect a expiré.',
 };
+
+/** A failure's message in the request's language (`franceconnect:failures.<reason>`). */
+export function failureMessage(reason: keyof typeof FAILURE_MESSAGES): string {
+  return t(`franceconnect:failures.${reason}`);
+}
 
 export type CallbackOutcome =
   | { uid: string; status: 'signed-in' }

@@ -1,7 +1,7 @@
 export { FranceConnectModule } from './franceconnect.module';
 export { FranceConnectAccounts, certifiedIdentity, type IdentityChange } from './franceconnect-accounts.service';
-export { FranceConnectFlow, FAILURE_MESSAGES } from './franceconnect-flow';
-export { FranceConnectError, FranceConnectErrorCode } from './franceconnect.errors';
+export { FranceConnectFlow, FAILURE_MESSAGES, failureMessage } from './franceconnect-flow';
+export { FranceConnectError, FranceConnectErrorCode, franceconnectErrorMessage } from './franceconnect.errors';
 export {
   FRANCECONNECT_SCOPE,
   franceconnectUris,

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { AuditService } from '../../platform/audit';
+import { t } from '../../platform/i18n/i18n';
 import { DomainEvents } from '../../platform/events';
 import { NotificationsService } from '../notifications';
 import { AccountAccessPort } from './account-access';
@@ -11,7 +12,7 @@ import { AccountSecrets } from './account-secrets';
 import { Account, type Civility } from './entities/account.entity';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
 import { LEGAL_VERSIONS } from './legal';
-import { frenchDateTime, localDateTime } from './french-dates';
+import { localDateTime } from './french-dates';
 import { passwordHasher } from './password-hasher';
 import { PasswordChangeHooks } from './password-change.hooks';
 import { WebSessionStore } from '../../platform/first-party/web-session.store';
@@ -109,11 +110,10 @@ export class AccountService {
     const account = await this.require(accountId);
     const newEmail = text(newEmailInput).toLowerCase();
     const errors = new FormErrors();
-    if (!EMAIL.test(newEmail) || newEmail.length > 254)
-      errors.add('email', 'Saisissez une adresse électronique valide, par exemple nom@exemple.fr.');
-    else if (newEmail === account.email) errors.add('email', 'C’est déjà l’adresse de votre compte.');
+    if (!EMAIL.test(newEmail) || newEmail.length > 254) errors.add('email', t('account:errors.emailInvalid'));
+    else if (newEmail === account.email) errors.add('email', t('account:errors.emailSame'));
     if (!(await this.throttle.currentPassword(accountId, () => passwordHasher.verify(account.passwordHash, password))))
-      errors.add('currentPassword', 'Mot de passe incorrect.');
+      errors.add('currentPassword', t('account:errors.passwordWrong'));
     if (errors.any)
       throw new IdentityError(IdentityErrorCode.FORM_INVALID, 'Le formulaire contient des erreurs.', errors.fields);
     await this.dataSource.transaction(async (manager) => {
@@ -130,11 +130,13 @@ export class AccountService {
         to: newEmail,
         template: 'email-change-confirm',
         data: { ...common, confirmUrl: `${this.config.publicUrl}/compte/adresse/${token}`, hours: EMAIL_CHANGE_HOURS },
+        locale: account.locale,
       });
       await this.notifications.enqueueEmail(manager, {
         to: account.email,
         template: 'email-change-warning',
         data: { ...common, recoveryUrl: `${this.config.publicUrl}/mot-de-passe-oublie` },
+        locale: account.locale,
       });
       await this.audit.recordAccountAction(manager, accountId, 'identity.email_change.requested');
     });
@@ -178,7 +180,7 @@ export class AccountService {
     const errors = new FormErrors();
     const current = () => passwordHasher.verify(account.passwordHash, input.currentPassword);
     if (account.passwordHash && !(await this.throttle.currentPassword(accountId, current)))
-      errors.add('currentPassword', 'Mot de passe actuel incorrect.');
+      errors.add('currentPassword', t('account:errors.currentPasswordWrong'));
     this.checkPassword(account, input.password, input.passwordConfirmation, errors);
     if (errors.any)
       throw new IdentityError(IdentityErrorCode.FORM_INVALID, 'Le formulaire contient des erreurs.', errors.fields);
@@ -278,7 +280,7 @@ export class AccountService {
       !(await this.throttle.currentPassword(accountId, () => passwordHasher.verify(account.passwordHash, password)))
     ) {
       throw new IdentityError(IdentityErrorCode.FORM_INVALID, 'Le formulaire contient des erreurs.', {
-        password: ['Mot de passe incorrect.'],
+        password: [t('account:errors.passwordWrong')],
       });
     }
     await this.remove(account, { type: 'account', id: accountId });
@@ -307,8 +309,9 @@ export class AccountService {
         data: {
           givenName: account.givenName ?? '',
           identifier: account.identifier,
-          deletedAt: frenchDateTime(new Date()),
+          deletedAt: localDateTime(new Date(), account.locale),
         },
+        locale: account.locale,
       });
       if (by.type === 'account') await this.audit.recordAccountAction(manager, accountId, 'identity.account.deleted');
       else

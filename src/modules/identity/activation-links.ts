@@ -5,7 +5,7 @@ import { NotificationsService } from '../notifications';
 import { AccountSecrets, CODE_MINUTES } from './account-secrets';
 import type { SecretChannel } from './entities/account-secret.entity';
 import type { Account } from './entities/account.entity';
-import { frenchDate, localDate } from './french-dates';
+import { localDate } from './french-dates';
 
 /** A self-registered account still pending this many days after registration is deleted. */
 export const ACTIVATION_LINK_DAYS = 30;
@@ -46,6 +46,7 @@ export class ActivationLinks {
       to: account.mobilePhone!,
       template: 'activation-code',
       data: { code, minutes: CODE_MINUTES },
+      locale: account.locale,
     });
     return id;
   }
@@ -101,9 +102,10 @@ export class ActivationLinks {
         identifier: account.identifier,
         invitedBy: input.invitedBy,
         invitationUrl: `${this.config.publicUrl}/invitation/${token}`,
-        deadline: frenchDate(input.expiresAt),
+        deadline: localDate(input.expiresAt, account.locale),
         reminder: input.reminder,
       },
+      locale: account.locale,
     });
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditService, type AuditRecord } from '../../platform/audit';
+import { currentLocale, t } from '../../platform/i18n/i18n';
 import { DomainEvents } from '../../platform/events';
 import { EMAIL } from './account-format';
 import { AccountSecrets } from './account-secrets';
@@ -56,10 +57,9 @@ export class InvitationService {
     const givenName = text(input.givenName).slice(0, 128);
     const familyName = text(input.familyName).slice(0, 128);
     const errors = new FormErrors();
-    if (!EMAIL.test(email) || email.length > 254)
-      errors.add('email', 'Saisissez une adresse électronique valide, par exemple nom@exemple.fr.');
-    if (!givenName) errors.add('givenName', 'Saisissez le prénom.');
-    if (!familyName) errors.add('familyName', 'Saisissez le nom.');
+    if (!EMAIL.test(email) || email.length > 254) errors.add('email', t('account:errors.emailInvalid'));
+    if (!givenName) errors.add('givenName', t('account:errors.givenNameMissing'));
+    if (!familyName) errors.add('familyName', t('account:errors.familyNameMissing'));
     if (errors.any)
       throw new IdentityError(IdentityErrorCode.FORM_INVALID, 'Le formulaire contient des erreurs.', errors.fields);
     const identifier = await this.identifiers.propose(givenName, familyName);
@@ -70,7 +70,7 @@ export class InvitationService {
           IdentityErrorCode.EMAIL_TAKEN,
           'Cette adresse électronique est déjà celle d’un compte.',
           {
-            email: ['Cette adresse électronique est déjà celle d’un compte.'],
+            email: [t('account:errors.emailTaken')],
           },
         );
       }
@@ -87,6 +87,9 @@ export class InvitationService {
           status: 'pending',
           origin: 'invitation',
           invitedBy: input.invitedBy.actor.id ?? null,
+          // Nobody knows the invited person's language yet: the inviter's request's (the invitation e-mail, its
+          // reminder), until the person chooses their password on a page of their own language.
+          locale: currentLocale(),
         }),
       );
       await this.links.sendInvitation(manager, account, {
@@ -146,9 +149,8 @@ export class InvitationService {
     if (!account || account.status !== 'pending' || account.origin !== 'invitation') return 'invalid';
     const errors = new FormErrors();
     this.accounts.checkPassword(account, input.password, input.passwordConfirmation, errors);
-    if (!input.acceptTerms) errors.add('acceptTerms', 'Vous devez accepter les conditions générales d’utilisation.');
-    if (!input.acceptPrivacy)
-      errors.add('acceptPrivacy', 'Vous devez accepter le traitement de vos données personnelles.');
+    if (!input.acceptTerms) errors.add('acceptTerms', t('account:errors.acceptTerms'));
+    if (!input.acceptPrivacy) errors.add('acceptPrivacy', t('account:errors.acceptPrivacy'));
     if (errors.any)
       throw new IdentityError(IdentityErrorCode.FORM_INVALID, 'Le formulaire contient des erreurs.', errors.fields);
     const passwordHash = await passwordHasher.hash(input.password);
@@ -166,6 +168,8 @@ export class InvitationService {
           termsAcceptedAt: now,
           privacyVersion: LEGAL_VERSIONS.privacy,
           privacyAcceptedAt: now,
+          // From now on, the e-mails follow the language of the page the person chose their password on.
+          locale: currentLocale(),
         },
       );
       if (!affected) return false;

@@ -65,6 +65,7 @@ export class RecoveryService {
             to: bySms.mobilePhone!,
             template: 'password-reset-code',
             data: { code, minutes: CODE_MINUTES },
+            locale: bySms.locale,
           });
           await this.audit.recordAccountAction(manager, bySms.id, 'identity.password_reset.requested', {
             details: { channel: 'sms' },

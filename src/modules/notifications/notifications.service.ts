@@ -40,6 +40,8 @@ export interface SmsToSend<N extends SmsTemplateName> {
   template: N;
   data: SmsTemplateData[N];
   idempotencyKey?: string;
+  /** The recipient's language (French by default), kept with the message's data like an e-mail's. */
+  locale?: Locale;
 }
 
 export interface WebhookToSend {
@@ -96,7 +98,8 @@ export class NotificationsService {
         `Numéro de téléphone invalide : ${sms.to}`,
       );
     }
-    return this.insert(manager, 'sms', phone.e164, sms.template, sms.data, sms.idempotencyKey);
+    const data = sms.locale && sms.locale !== DEFAULT_LOCALE ? { ...sms.data, locale: sms.locale } : sms.data;
+    return this.insert(manager, 'sms', phone.e164, sms.template, data, sms.idempotencyKey);
   }
 
   /** Writes a webhook (an HTTP POST) into the outbox, like `enqueueEmail`: retried with the same backoff. */
@@ -119,27 +122,24 @@ export class NotificationsService {
   /**
    * Adds an item to the person's open digest of this template (one e-mail for every item enqueued within the
    * template's window, see `DIGEST_WINDOWS`), opening one when there is none. In the caller's transaction.
+   * `locale`: the recipient's language, fixed by the item that opens the digest (French by default).
    */
   async enqueueDigestItem<N extends DigestTemplateName>(
     manager: EntityManager,
-    digest: { to: string; template: N; item: DigestItemOf<N> },
+    digest: { to: string; template: N; item: DigestItemOf<N>; locale?: Locale },
   ): Promise<string> {
     const to = checkEmail(digest.to);
+    const opening: Record<string, unknown> = { items: [digest.item] };
+    if (digest.locale && digest.locale !== DEFAULT_LOCALE) opening.locale = digest.locale;
     const rows: Array<{ id: string }> = await manager.query(
       `INSERT INTO outbox_message (channel, recipient, template, data, digest_key, next_attempt_at)
-       VALUES ('email', $1, $2, jsonb_build_object('items', jsonb_build_array($3::jsonb)), $4,
+       VALUES ('email', $1, $2, $3::jsonb, $4,
                now() + make_interval(secs => $5::double precision / 1000))
        ON CONFLICT (digest_key) WHERE status = 'pending'
        DO UPDATE SET data = jsonb_set(outbox_message.data, '{items}',
                                       (outbox_message.data -> 'items') || (EXCLUDED.data -> 'items'))
        RETURNING id`,
-      [
-        to,
-        digest.template,
-        JSON.stringify(digest.item),
-        `email:${to}:${digest.template}`,
-        DIGEST_WINDOWS[digest.template],
-      ],
+      [to, digest.template, JSON.stringify(opening), `email:${to}:${digest.template}`, DIGEST_WINDOWS[digest.template]],
     );
     return rows[0].id;
   }

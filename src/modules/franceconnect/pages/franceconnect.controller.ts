@@ -1,9 +1,10 @@
 import { Controller, Get, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CurrentAccount, Public, SignedIn } from '../../../platform/http/access-policy';
+import { t } from '../../../platform/i18n/i18n';
 import { FranceConnectAccounts } from '../franceconnect-accounts.service';
-import { FAILURE_MESSAGES, FranceConnectFlow } from '../franceconnect-flow';
-import { FranceConnectError } from '../franceconnect.errors';
+import { FranceConnectFlow, failureMessage } from '../franceconnect-flow';
+import { FranceConnectError, franceconnectErrorMessage } from '../franceconnect.errors';
 import { birthplaceName } from '../birthplace';
 
 const VIEWS = 'modules/franceconnect/views';
@@ -29,10 +30,10 @@ export class FranceConnectController {
       return res.redirect(303, `/interaction/${outcome.uid}/franceconnect/erreur?motif=${outcome.reason}`);
     // No attempt in this browser: nothing to go back to but the site the person came from.
     res.status(400).render('platform/views/message.njk', {
-      title: 'Connexion avec FranceConnect impossible',
-      alert: { type: 'error', text: FAILURE_MESSAGES.expired },
-      paragraphs: ['Retournez sur le site d’où vous venez et recommencez la connexion.'],
-      link: { href: '/', label: 'Revenir à l’accueil' },
+      title: t('franceconnect:error.title'),
+      alert: { type: 'error', text: failureMessage('expired') },
+      paragraphs: [t('franceconnect:callback.goBack')],
+      link: { href: '/', label: t('franceconnect:callback.home') },
     });
   }
 
@@ -43,15 +44,10 @@ export class FranceConnectController {
     const next = await this.flow.logoutReturned(req, res);
     if (next) return res.redirect(303, next);
     res.status(200).render('platform/views/message.njk', {
-      title: 'Vous êtes déconnecté',
-      alert: {
-        type: 'warning',
-        text: 'Vous êtes déconnecté de la plateforme, mais la déconnexion de FranceConnect n’a pas pu être confirmée.',
-      },
-      paragraphs: [
-        'Sur un ordinateur partagé, fermez votre navigateur pour terminer aussi votre session FranceConnect.',
-      ],
-      link: { href: '/', label: 'Revenir à l’accueil' },
+      title: t('franceconnect:callback.loggedOutTitle'),
+      alert: { type: 'warning', text: t('franceconnect:callback.loggedOutPartly') },
+      paragraphs: [t('franceconnect:callback.sharedComputer')],
+      link: { href: '/', label: t('franceconnect:callback.home') },
     });
   }
 }
@@ -73,15 +69,9 @@ export class FranceConnectAccountController {
       await this.accounts.unlink(account.id);
     } catch (error) {
       if (!(error instanceof FranceConnectError)) throw error;
-      return this.render(res.status(400), account.id, false, error.message);
+      return this.render(res.status(400), account.id, false, franceconnectErrorMessage(error));
     }
-    await this.render(
-      res.status(200),
-      account.id,
-      true,
-      undefined,
-      'Votre compte n’est plus relié à FranceConnect. Vous pouvez de nouveau modifier votre identité dans « Mon profil ».',
-    );
+    await this.render(res.status(200), account.id, true, undefined, t('franceconnect:account.unlinked'));
   }
 
   private async render(
@@ -93,7 +83,7 @@ export class FranceConnectAccountController {
   ): Promise<void> {
     const identity = await this.accounts.identityOf(accountId);
     res.render(`${VIEWS}/account.njk`, {
-      title: 'FranceConnect',
+      title: t('franceconnect:account.title'),
       section: 'franceconnect',
       signedIn: true,
       identity,

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Public } from '../../../platform/http/access-policy';
+import { t } from '../../../platform/i18n/i18n';
 import { InvitationFormDto } from '../dto/recovery-forms.dto';
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { InvitationService } from '../invitation.service';
 import { LEGAL_VERSIONS } from '../legal';
-import { INVALID_LINK_TEXT, INVALID_LINK_TITLE, isLinkToken } from './link-token';
+import { invalidLinkText, invalidLinkTitle, isLinkToken } from './link-token';
 
 /** The recovery's new-password page, worded for an invited person choosing their first password. */
 const PAGE = 'modules/identity/views/recovery/new-password.njk';
@@ -41,9 +42,9 @@ export class InvitationController {
       throw error;
     }
     res.status(200).render(MESSAGE, {
-      title: 'Votre compte est activé',
-      alert: { type: 'success', text: 'Votre mot de passe est enregistré : votre compte est prêt.' },
-      link: { href: '/compte', label: 'M’identifier' },
+      title: t('account:invitation.activatedTitle'),
+      alert: { type: 'success', text: t('account:invitation.activatedText') },
+      link: { href: '/compte', label: t('account:invitation.signIn') },
     });
   }
 
@@ -59,16 +60,16 @@ export class InvitationController {
       values: { acceptTerms: values.acceptTerms, acceptPrivacy: values.acceptPrivacy },
       legal: LEGAL_VERSIONS,
       action: `/invitation/${token}`,
-      heading: 'Choisir votre mot de passe',
-      intro: 'Un compte a été créé pour vous. Choisissez le mot de passe que vous seul connaîtrez.',
+      heading: t('account:invitation.heading'),
+      intro: t('account:invitation.intro'),
     });
   }
 
   private invalidLink(res: Response): void {
     res.render(MESSAGE, {
-      title: INVALID_LINK_TITLE,
-      alert: { type: 'error', text: INVALID_LINK_TEXT },
-      paragraphs: ['Demandez une nouvelle invitation à la personne ou à l’organisation qui a créé votre compte.'],
+      title: invalidLinkTitle(),
+      alert: { type: 'error', text: invalidLinkText() },
+      paragraphs: [t('account:invitation.askAgain')],
     });
   }
 }

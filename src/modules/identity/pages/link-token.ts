@@ -1,3 +1,5 @@
+import { t } from '../../../platform/i18n/i18n';
+
 /**
  * Whether a link token of an e-mail looks right (32 random bytes, base64url). A link cut or altered by a mail client
  * does not: its page says « Ce lien n'est pas valable » and what to do, like a link that has served or expired.
@@ -6,7 +8,16 @@ export function isLinkToken(token: string): boolean {
   return /^[A-Za-z0-9_-]{43}$/.test(token);
 }
 
-/** What every page of a link that does not work says first. */
+/** What every page of a link that does not work says first, in the request's language. */
+export function invalidLinkTitle(): string {
+  return t('account:link.invalidTitle');
+}
+
+export function invalidLinkText(): string {
+  return t('account:link.invalidText');
+}
+
+/** The French texts, for a page not translated yet: prefer `invalidLinkTitle()` and `invalidLinkText()`. */
 export const INVALID_LINK_TITLE = 'Ce lien n’est pas valable';
 export const INVALID_LINK_TEXT =
   'Ce lien n’est pas valable : il a déjà servi, il a expiré, ou il est incomplet (certaines messageries coupent les liens longs ; copiez alors l’adresse entière dans votre navigateur).';

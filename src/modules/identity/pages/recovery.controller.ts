@@ -13,7 +13,7 @@ import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { RESET_LINK_MINUTES, RecoveryService } from '../recovery.service';
 import { DEVICE_COOKIE, SignInThrottle } from '../sign-in.throttle';
 import { codeFailure } from './code-messages';
-import { INVALID_LINK_TEXT, INVALID_LINK_TITLE, isLinkToken } from './link-token';
+import { invalidLinkText, invalidLinkTitle, isLinkToken } from './link-token';
 import { rememberSignInReturn, signInReturn } from './sign-in-return';
 
 import { t } from '../../../platform/i18n/i18n';
@@ -164,12 +164,10 @@ export class RecoveryController {
 
   private invalidLink(res: Response): void {
     res.render(MESSAGE, {
-      title: INVALID_LINK_TITLE,
-      alert: { type: 'error', text: INVALID_LINK_TEXT },
-      paragraphs: [
-        'Refaites une demande avec « Mot de passe oublié » : un nouveau lien vous sera envoyé, valable une fois. Les liens reçus avant ne servent plus.',
-      ],
-      link: { href: '/mot-de-passe-oublie', label: 'Mot de passe oublié' },
+      title: invalidLinkTitle(),
+      alert: { type: 'error', text: invalidLinkText() },
+      paragraphs: [t('account:link.recoveryAgain')],
+      link: { href: '/mot-de-passe-oublie', label: t('recovery:request.title') },
     });
   }
 }

@@ -4,7 +4,8 @@ import { PlatformError, PlatformErrorCode } from '../../../platform/errors';
 import { Public } from '../../../platform/http/access-policy';
 import { noSoonerThan } from '../../../platform/http/minimum-duration';
 import { codeFailure } from './code-messages';
-import { INVALID_LINK_TEXT, INVALID_LINK_TITLE, isLinkToken } from './link-token';
+import { isLinkToken } from './link-token';
+import { renderActivated, renderActivationConfirm, renderActivationInvalidLink } from './activation-link-pages';
 import type { AccountProfile } from '../entities/account.entity';
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { SignInThrottle } from '../sign-in.throttle';
@@ -280,11 +281,7 @@ export class ActivationController {
   @Get(':token')
   confirm(@Param('token') token: string, @Res() res: Response): void {
     if (!isLinkToken(token)) return this.invalidLink(res.status(400));
-    res.render('platform/views/message.njk', {
-      title: 'Activer mon compte',
-      paragraphs: ['Confirmez l’activation de votre compte.'],
-      form: { action: `/activation/${token}`, label: 'Activer mon compte' },
-    });
+    renderActivationConfirm(res, token);
   }
 
   @Public()
@@ -306,22 +303,11 @@ export class ActivationController {
   }
 
   private invalidLink(res: Response): void {
-    res.render('platform/views/message.njk', {
-      title: INVALID_LINK_TITLE,
-      alert: { type: 'error', text: INVALID_LINK_TEXT },
-      paragraphs: [
-        'Si vous avez déjà activé votre compte, connectez-vous. Sinon, essayez de vous connecter avec votre identifiant et votre mot de passe : la page vous proposera de recevoir un nouveau lien d’activation.',
-      ],
-      link: { href: '/compte', label: 'M’identifier' },
-    });
+    renderActivationInvalidLink(res);
   }
 
   private activated(res: Response): void {
-    res.status(200).render('platform/views/message.njk', {
-      title: 'Votre compte est activé',
-      alert: { type: 'success', text: 'Votre compte est activé : vous pouvez maintenant vous connecter.' },
-      link: { href: '/compte', label: 'M’identifier' },
-    });
+    renderActivated(res);
   }
 }
 

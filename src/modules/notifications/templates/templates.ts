@@ -151,12 +151,16 @@ function env(autoescape: boolean): nunjucks.Environment {
       throwOnUndefined: true,
     });
     addI18nGlobals(environment);
+    // A value a message takes as a parameter (`t('mail:sms.activationCode', { code: code | required })`) is not
+    // printed by the template itself: missing, it fails here as a printed one does (`throwOnUndefined`).
+    environment.addFilter('required', (value: unknown) => {
+      if (value === undefined || value === null) throw new Error(`a message was given ${String(value)}`);
+      return value;
+    });
     environments.set(autoescape, environment);
   }
   return environment;
 }
-
-const SERVICE_NAME = 'Plateforme d’identité';
 
 /**
  * Renders an e-mail in its recipient's language (`locale` in its data, French without); `publicUrl` makes every link
@@ -178,9 +182,19 @@ function renderMailInLocale<N extends TemplateName>(name: N, data: TemplateData[
   return { subject, text: render('text'), html: render('html') };
 }
 
-/** Renders a text message (plain text, kept short: one SMS is 160 GSM characters). Throws when data is missing. */
+/**
+ * Renders a text message (plain text, kept short: one SMS is 160 GSM characters) in its recipient's language (`locale`
+ * in its data, French without). Throws when data is missing.
+ */
 export function renderSms<N extends SmsTemplateName>(name: N, data: SmsTemplateData[N], publicUrl: string): string {
-  return env(false)
-    .render(`modules/notifications/views/sms/${name}.text.njk`, { ...data, publicUrl, serviceName: SERVICE_NAME })
-    .trim();
+  const locale = (data as { locale?: unknown }).locale;
+  return withLocale(isLocale(locale) ? locale : DEFAULT_LOCALE, () =>
+    env(false)
+      .render(`modules/notifications/views/sms/${name}.text.njk`, {
+        ...data,
+        publicUrl,
+        serviceName: t('mail:serviceName'),
+      })
+      .trim(),
+  );
 }

@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../../../config';
 import { AuditService } from '../../../platform/audit';
 import { SecretBox } from '../../../platform/crypto/secret-box';
 import { Public } from '../../../platform/http/access-policy';
+import { t } from '../../../platform/i18n/i18n';
 import {
   IdentityError,
   IdentityErrorCode,
@@ -21,6 +22,8 @@ import {
   FranceConnectError,
   FranceConnectFlow,
   certifiedIdentity,
+  failureMessage,
+  franceconnectErrorMessage,
   type FranceConnectSignIn,
 } from '../../franceconnect';
 import {
@@ -103,11 +106,14 @@ export class FranceConnectInteractionController {
       return this.signedIn(req, res, details, accountId, signIn);
     }
     return this.pages.render(res.status(403), details, 'platform/views/message.njk', {
-      title: account?.status === 'pending' ? 'Votre compte n’est pas encore activé' : 'Compte désactivé',
+      title:
+        account?.status === 'pending'
+          ? t('franceconnect:pending.notActivatedTitle')
+          : t('franceconnect:pending.disabledTitle'),
       paragraphs: [
         account?.status === 'pending'
-          ? `Ouvrez le lien d’activation envoyé à ${account.email}, puis connectez-vous de nouveau avec FranceConnect.`
-          : 'Le compte relié à cette identité FranceConnect est désactivé. Contactez le support.',
+          ? t('franceconnect:pending.notActivatedText', { email: account.email })
+          : t('franceconnect:pending.disabledText'),
       ],
     });
   }
@@ -156,18 +162,15 @@ export class FranceConnectInteractionController {
     } catch (error) {
       if (error instanceof IdentityError && error.code === (IdentityErrorCode.REGISTRATION_INVALID as string))
         return this.renderRegistration(res.status(400), details, signIn, values, error.fields ?? {});
-      if (error instanceof FranceConnectError) return this.refuse(res, details, error.message);
+      if (error instanceof FranceConnectError) return this.refuse(res, details, franceconnectErrorMessage(error));
       throw error;
     }
     if (created.status === 'active') return this.signedIn(req, res, details, created.accountId, signIn);
     this.flow.clearResult(res, details.uid);
     return this.pages.render(res.status(200), details, 'platform/views/message.njk', {
-      title: 'Vérifiez votre messagerie',
-      alert: { type: 'success', text: `Un e-mail d’activation vient d’être envoyé à ${created.email}.` },
-      paragraphs: [
-        'Vous avez choisi une autre adresse que celle transmise par FranceConnect : ouvrez le lien reçu pour la confirmer et activer votre compte.',
-        'Ensuite, connectez-vous de nouveau avec FranceConnect.',
-      ],
+      title: t('franceconnect:register.checkMailbox'),
+      alert: { type: 'success', text: t('franceconnect:register.activationSent', { email: created.email }) },
+      paragraphs: [t('franceconnect:register.otherAddress'), t('franceconnect:register.thenSignIn')],
     });
   }
 
@@ -207,7 +210,7 @@ export class FranceConnectInteractionController {
     if (!account) {
       return this.pages.render(res.status(401), details, `${VIEWS}/link.njk`, {
         identifier,
-        error: 'Identifiant ou mot de passe incorrect.',
+        error: t('franceconnect:link.wrong'),
       });
     }
     // Nothing is replaced silently: what the link changes is shown, and linked only once confirmed.
@@ -241,16 +244,16 @@ export class FranceConnectInteractionController {
       // longer link the account whose password was typed.
       this.flow.clearResult(res, details.uid);
       return this.pages.render(res.status(200), details, 'platform/views/message.njk', {
-        title: 'Liaison annulée',
-        alert: { type: 'success', text: 'Votre compte n’a pas été modifié et n’est pas relié à FranceConnect.' },
-        paragraphs: ['Pour continuer, reprenez la connexion : avec votre compte, ou de nouveau avec FranceConnect.'],
-        link: { href: `/interaction/${details.uid}`, label: 'Reprendre la connexion' },
+        title: t('franceconnect:linkConfirm.cancelledTitle'),
+        alert: { type: 'success', text: t('franceconnect:linkConfirm.cancelledText') },
+        paragraphs: [t('franceconnect:linkConfirm.resumeText')],
+        link: { href: `/interaction/${details.uid}`, label: t('franceconnect:linkConfirm.resume') },
       });
     }
     try {
       await this.links.linkExisting(checked.accountId, signIn);
     } catch (error) {
-      if (error instanceof FranceConnectError) return this.refuse(res, details, error.message);
+      if (error instanceof FranceConnectError) return this.refuse(res, details, franceconnectErrorMessage(error));
       throw error;
     }
     return this.signedIn(req, res, details, checked.accountId, signIn);
@@ -291,7 +294,7 @@ export class FranceConnectInteractionController {
 
   private failure(res: Response, details: InteractionDetails, reason: keyof typeof FAILURE_MESSAGES): Promise<void> {
     return this.pages.render(res.status(reason === 'access_denied' ? 200 : 400), details, `${VIEWS}/error.njk`, {
-      message: FAILURE_MESSAGES[reason],
+      message: failureMessage(reason),
     });
   }
 
@@ -308,7 +311,9 @@ export class FranceConnectInteractionController {
   ): Promise<void> {
     const errorCount = Object.keys(errors).length;
     return this.pages.render(res, details, `${VIEWS}/register.njk`, {
-      title: `${errorCount ? 'Erreur : ' : ''}Créer mon compte avec FranceConnect`,
+      title: errorCount
+        ? t('account:errorTitle', { title: t('franceconnect:register.title') })
+        : t('franceconnect:register.title'),
       person: certifiedIdentity(signIn.identity),
       franceconnectEmail: signIn.identity.email,
       values,

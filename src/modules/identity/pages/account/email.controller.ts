@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentAccount, SignedIn } from '../../../../platform/http/access-policy';
+import { t } from '../../../../platform/i18n/i18n';
 import { AccountService, EMAIL_CHANGE_HOURS } from '../../account.service';
 import { EmailChangeFormDto } from '../../dto/email-change-form.dto';
 import type { Account } from '../../entities/account.entity';
-import { INVALID_LINK_TEXT, INVALID_LINK_TITLE, isLinkToken } from '../link-token';
+import { invalidLinkText, invalidLinkTitle, isLinkToken } from '../link-token';
 import { isFormError, renderAccountPage, renderMessagePage } from './account-page';
 
 /**
@@ -18,7 +19,7 @@ export class EmailController {
 
   @Get('adresse-electronique')
   form(@CurrentAccount() account: Account, @Res() res: Response): void {
-    renderAccountPage(res, 'email', 'Changer d’adresse électronique', { account, values: {}, errors: {} });
+    renderAccountPage(res, 'email', t('account:email.title'), { account, values: {}, errors: {} });
   }
 
   @Post('adresse-electronique')
@@ -30,16 +31,16 @@ export class EmailController {
     const email = form.email ?? '';
     try {
       const newEmail = await this.accounts.requestEmailChange(account.id, email, form.currentPassword ?? '');
-      renderAccountPage(res.status(200), 'message', 'Vérifiez votre nouvelle adresse', {
-        alert: { type: 'success', text: `Un lien de confirmation vient d’être envoyé à ${newEmail}.` },
+      renderAccountPage(res.status(200), 'message', t('account:email.checkTitle'), {
+        alert: { type: 'success', text: t('account:email.linkSent', { email: newEmail }) },
         paragraphs: [
-          `Ouvrez-le dans les ${EMAIL_CHANGE_HOURS} heures : l’adresse de votre compte ne change qu’à ce moment-là.`,
-          `Un message d’information a été envoyé à votre adresse actuelle, ${account.email}.`,
+          t('account:email.openWithin', { hours: EMAIL_CHANGE_HOURS }),
+          t('account:email.oldWarned', { email: account.email }),
         ],
       });
     } catch (error) {
       if (!isFormError(error)) throw error;
-      renderAccountPage(res.status(400), 'email', 'Erreur : changer d’adresse électronique', {
+      renderAccountPage(res.status(400), 'email', t('account:email.errorTitle'), {
         account,
         values: { email },
         errors: error.fields ?? {},
@@ -51,9 +52,9 @@ export class EmailController {
   @Get('adresse/:token')
   confirmPage(@Param('token') token: string, @Res() res: Response): void {
     if (!isLinkToken(token)) return this.invalidLink(res.status(400), 'invalid');
-    renderMessagePage(res, 'Confirmer ma nouvelle adresse', {
-      paragraphs: ['Confirmez que cette adresse devient celle de votre compte.'],
-      form: { action: `/compte/adresse/${token}`, label: 'Confirmer ma nouvelle adresse' },
+    renderMessagePage(res, t('account:email.confirmTitle'), {
+      paragraphs: [t('account:email.confirmText')],
+      form: { action: `/compte/adresse/${token}`, label: t('account:email.confirmTitle') },
     });
   }
 
@@ -65,25 +66,19 @@ export class EmailController {
   ): Promise<void> {
     const result = isLinkToken(token) ? await this.accounts.confirmEmailChange(token, account.id) : 'invalid';
     if (result === 'changed') {
-      return renderMessagePage(res.status(200), 'Adresse électronique modifiée', {
-        alert: { type: 'success', text: 'Votre nouvelle adresse électronique est enregistrée.' },
-        link: { href: '/compte', label: 'Mon compte' },
+      return renderMessagePage(res.status(200), t('account:email.changedTitle'), {
+        alert: { type: 'success', text: t('account:email.changedText') },
+        link: { href: '/compte', label: t('account:email.myAccount') },
       });
     }
     this.invalidLink(res.status(400), result);
   }
 
   private invalidLink(res: Response, result: 'taken' | 'invalid'): void {
-    renderMessagePage(res, INVALID_LINK_TITLE, {
-      alert: {
-        type: 'error',
-        text:
-          result === 'taken'
-            ? 'Cette adresse est devenue celle d’un autre compte entre-temps : elle ne peut pas être enregistrée.'
-            : INVALID_LINK_TEXT,
-      },
-      paragraphs: ['Vous pouvez refaire la demande depuis votre compte.'],
-      link: { href: '/compte/adresse-electronique', label: 'Changer d’adresse électronique' },
+    renderMessagePage(res, invalidLinkTitle(), {
+      alert: { type: 'error', text: result === 'taken' ? t('account:email.taken') : invalidLinkText() },
+      paragraphs: [t('account:email.askAgain')],
+      link: { href: '/compte/adresse-electronique', label: t('account:email.title') },
     });
   }
 }

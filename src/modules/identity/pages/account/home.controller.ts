@@ -1,6 +1,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentAccount, SignedIn } from '../../../../platform/http/access-policy';
+import { t } from '../../../../platform/i18n/i18n';
 import type { Account } from '../../entities/account.entity';
 import { OrganisationNumbersPort } from '../../organisation-numbers.port';
 import { renderAccountPage } from './account-page';
@@ -15,6 +16,6 @@ export class AccountHomeController {
   async home(@CurrentAccount() account: Account, @Res() res: Response): Promise<void> {
     // The SIREN/SIRET, read from the company accounts module that keeps them.
     const numbers = account.profile === 'citoyen' ? undefined : await this.organisationNumbers.of(account.id);
-    renderAccountPage(res, 'home', 'Mon compte', { account, numbers });
+    renderAccountPage(res, 'home', t('account:home.title'), { account, numbers });
   }
 }

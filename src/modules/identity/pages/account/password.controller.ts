@@ -6,6 +6,7 @@ import {
   SignedIn,
   type SignedInContext,
 } from '../../../../platform/http/access-policy';
+import { t } from '../../../../platform/i18n/i18n';
 import { AccountService } from '../../account.service';
 import { PasswordChangeFormDto } from '../../dto/password-change-form.dto';
 import type { Account } from '../../entities/account.entity';
@@ -19,7 +20,7 @@ export class PasswordController {
 
   @Get('mot-de-passe')
   form(@CurrentAccount() account: Account, @Res() res: Response): void {
-    renderAccountPage(res, 'password', 'Changer de mot de passe', {
+    renderAccountPage(res, 'password', t('account:password.title'), {
       errors: {},
       personal: personal(account),
       hasPassword: Boolean(account.passwordHash),
@@ -46,18 +47,15 @@ export class PasswordController {
       );
     } catch (error) {
       if (!isFormError(error)) throw error;
-      return renderAccountPage(res.status(400), 'password', 'Erreur : changer de mot de passe', {
+      return renderAccountPage(res.status(400), 'password', t('account:password.errorTitle'), {
         errors: error.fields ?? {},
         personal: personal(account),
         hasPassword: Boolean(account.passwordHash),
       });
     }
-    renderAccountPage(res.status(200), 'message', 'Mot de passe modifié', {
-      alert: { type: 'success', text: 'Votre mot de passe a été modifié.' },
-      paragraphs: [
-        'Toutes vos autres sessions ont été fermées : sur vos autres appareils, reconnectez-vous avec le nouveau mot de passe.',
-        'Un e-mail de confirmation vous a été envoyé.',
-      ],
+    renderAccountPage(res.status(200), 'message', t('account:password.changedTitle'), {
+      alert: { type: 'success', text: t('account:password.changedText') },
+      paragraphs: [t('account:password.sessionsClosed'), t('account:password.mailSent')],
     });
   }
 }

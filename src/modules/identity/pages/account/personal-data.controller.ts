@@ -7,6 +7,7 @@ import {
   type SignedInContext,
 } from '../../../../platform/http/access-policy';
 import { spaceCookie } from '../../../../platform/first-party-clients';
+import { t } from '../../../../platform/i18n/i18n';
 import { AccountService } from '../../account.service';
 import { AccountDeletionFormDto } from '../../dto/account-deletion-form.dto';
 import type { Account } from '../../entities/account.entity';
@@ -20,7 +21,7 @@ export class PersonalDataController {
 
   @Get()
   page(@Res() res: Response): void {
-    renderAccountPage(res, 'data', 'Mes données', { errors: {} });
+    renderAccountPage(res, 'data', t('account:data.title'), { errors: {} });
   }
 
   @Get('export')
@@ -38,22 +39,22 @@ export class PersonalDataController {
     @Res() res: Response,
   ): Promise<void> {
     if (form.confirm !== 'oui') {
-      return renderAccountPage(res.status(400), 'data', 'Erreur : mes données', {
-        errors: { confirm: ['Cochez la case pour confirmer la suppression définitive.'] },
+      return renderAccountPage(res.status(400), 'data', t('account:data.errorTitle'), {
+        errors: { confirm: [t('account:data.confirmMissing')] },
       });
     }
     try {
       await this.accounts.deleteAccount(me.account.id, form.password ?? '');
     } catch (error) {
       if (!isFormError(error)) throw error;
-      return renderAccountPage(res.status(400), 'data', 'Erreur : mes données', { errors: error.fields ?? {} });
+      return renderAccountPage(res.status(400), 'data', t('account:data.errorTitle'), { errors: error.fields ?? {} });
     }
     const cookie = spaceCookie(me.space, me.space.sessionCookie);
     res.clearCookie(cookie.name, { path: cookie.path, secure: cookie.secure });
-    renderMessagePage(res.status(200), 'Votre compte a été supprimé', {
-      alert: { type: 'success', text: 'Votre compte et vos données personnelles ont été supprimés.' },
-      paragraphs: ['Vos sessions sont fermées et les sites auxquels vous aviez donné accès ne le sont plus.'],
-      link: { href: '/', label: 'Retour à l’accueil' },
+    renderMessagePage(res.status(200), t('account:data.deletedTitle'), {
+      alert: { type: 'success', text: t('account:data.deletedText') },
+      paragraphs: [t('account:data.deletedSessions')],
+      link: { href: '/', label: t('account:data.home') },
     });
   }
 }

@@ -2,14 +2,15 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/
 import type { Response } from 'express';
 import { PlatformError, PlatformErrorCode } from '../../../../platform/errors';
 import { CurrentAccount, SignedIn } from '../../../../platform/http/access-policy';
+import { currentLocale, t } from '../../../../platform/i18n/i18n';
 import { AccountService } from '../../account.service';
 import { ProfileFormDto } from '../../dto/profile-form.dto';
 import type { Account } from '../../entities/account.entity';
-import { frenchDateTime } from '../../french-dates';
-import { DOCUMENT_KINDS, IdentityDocuments } from '../../identity-documents';
+import { localDateTime } from '../../french-dates';
+import { IdentityDocuments } from '../../identity-documents';
 import { OCCUPATIONS } from '../../legal';
 import { OrganisationNumbersPort } from '../../organisation-numbers.port';
-import { isFormError, renderAccountPage } from './account-page';
+import { errorTitle, isFormError, renderAccountPage } from './account-page';
 
 const PROFILE_FIELDS = [
   'civility',
@@ -57,9 +58,9 @@ export class ProfileController {
       if (!isFormError(error)) throw error;
       return await this.render(res.status(400), account, values, error.fields ?? {});
     }
-    renderAccountPage(res.status(200), 'home', 'Mon compte', {
+    renderAccountPage(res.status(200), 'home', t('account:home.title'), {
       account: await this.accounts.get(account.id),
-      notice: 'Votre profil a été mis à jour.',
+      notice: t('account:profile.saved'),
     });
   }
 
@@ -82,12 +83,13 @@ export class ProfileController {
     const errorCount = Object.keys(errors).length;
     const documents = await this.documents.forAccount(account.id);
     const numbers = account.profile === 'citoyen' ? undefined : await this.organisationNumbers.of(account.id);
-    renderAccountPage(res, 'profile', `${errorCount ? 'Erreur : ' : ''}Mon profil`, {
+    const title = t('account:profile.title');
+    renderAccountPage(res, 'profile', errorCount ? errorTitle(title) : title, {
       documents: documents.map((d) => ({
         id: d.id,
-        kind: DOCUMENT_KINDS[d.kind],
-        size: `${Math.max(1, Math.round(d.size / 1024))} Ko`,
-        createdAt: frenchDateTime(d.createdAt),
+        kind: t(`account:profile.documentKinds.${d.kind}`),
+        size: t('account:profile.kilobytes', { size: Math.max(1, Math.round(d.size / 1024)) }),
+        createdAt: localDateTime(d.createdAt, currentLocale()),
       })),
       account,
       numbers,

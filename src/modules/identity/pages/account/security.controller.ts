@@ -1,8 +1,9 @@
 import { Controller, Get, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentSession, SignedIn, type SignedInContext } from '../../../../platform/http/access-policy';
+import { currentLocale, t } from '../../../../platform/i18n/i18n';
 import { AccountAccessPort } from '../../account-access';
-import { frenchDateTime } from '../../french-dates';
+import { localDateTime } from '../../french-dates';
 import { renderAccountPage } from './account-page';
 
 /** « Mon compte › Sécurité »: the open sessions (ended one by one) and the sites given access (withdrawn). */
@@ -19,37 +20,33 @@ export class SecurityController {
   @Post('sessions/:uid/deconnecter')
   async endSession(@CurrentSession() me: SignedInContext, @Param('uid') uid: string, @Res() res: Response) {
     const ended = await this.access.endSession(me.account.id, uid.slice(0, 255));
-    await this.render(res.status(ended ? 200 : 404), me, ended ? 'La session a été déconnectée.' : undefined);
+    await this.render(res.status(ended ? 200 : 404), me, ended ? t('account:security.sessionEnded') : undefined);
   }
 
   @Post('sites/:clientId/retirer')
   async revokeSite(@CurrentSession() me: SignedInContext, @Param('clientId') clientId: string, @Res() res: Response) {
     const revoked = await this.access.revokeSite(me.account.id, clientId.slice(0, 255));
-    await this.render(
-      res.status(revoked ? 200 : 404),
-      me,
-      revoked ? 'L’accès du site a été retiré : il vous demandera de nouveau votre accord.' : undefined,
-    );
+    await this.render(res.status(revoked ? 200 : 404), me, revoked ? t('account:security.siteRevoked') : undefined);
   }
 
   private async render(res: Response, me: SignedInContext, notice?: string): Promise<void> {
     const sessions = await this.access.sessions(me.account.id, me.session.oidcSid);
-    renderAccountPage(res, 'security', 'Sécurité', {
+    renderAccountPage(res, 'security', t('account:security.title'), {
       notice,
       sessions: sessions.map((s) => ({
         ...s,
         device: describeDevice(s.userAgent),
-        signedInAt: frenchDateTime(s.signedInAt),
-        lastSeenAt: s.lastSeenAt ? frenchDateTime(s.lastSeenAt) : undefined,
+        signedInAt: localDateTime(s.signedInAt, currentLocale()),
+        lastSeenAt: s.lastSeenAt ? localDateTime(s.lastSeenAt, currentLocale()) : undefined,
       })),
       sites: await this.access.consentedSites(me.account.id),
     });
   }
 }
 
-/** « Firefox sur Linux », from the User-Agent header; good enough to recognise one's devices. */
+/** « Firefox sur Linux » (« Firefox on Linux »), from the User-Agent header; good enough to recognise one's devices. */
 function describeDevice(userAgent: string | null): string {
-  if (!userAgent) return 'Appareil inconnu';
+  if (!userAgent) return t('account:security.unknownDevice');
   const browser = /Edg\//.test(userAgent)
     ? 'Edge'
     : /Firefox\//.test(userAgent)
@@ -58,7 +55,7 @@ function describeDevice(userAgent: string | null): string {
         ? 'Chrome'
         : /Safari\//.test(userAgent)
           ? 'Safari'
-          : 'Navigateur';
+          : t('account:security.browser');
   const system = /Android/.test(userAgent)
     ? 'Android'
     : /iPhone|iPad/.test(userAgent)
@@ -69,6 +66,6 @@ function describeDevice(userAgent: string | null): string {
           ? 'macOS'
           : /Linux/.test(userAgent)
             ? 'Linux'
-            : 'système inconnu';
-  return `${browser} sur ${system}`;
+            : t('account:security.unknownSystem');
+  return t('account:security.device', { browser, system });
 }
