@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { hasMessage, LOCALES } from '../../platform/i18n/i18n';
 import { projectRoot } from '../../platform/views/views';
+import { renderAccessCodesLetter } from './access-codes-letter';
 import { modeChangeNote, modeParagraph } from './access-codes.service';
 import { ACCOUNT_MODES } from './entities/subscription.entity';
 import { message, render } from './subscriptions.messages';
@@ -54,5 +55,36 @@ describe('subscriptions messages', () => {
     });
     assert.equal(modeParagraph('self-declaration', 'en').paragraphs.length, 2);
     assert.match(modeChangeNote('en'), /Customer Relations/);
+  });
+
+  it('writes the printable letter in French by default, in English when asked', () => {
+    const issued = {
+      subscription: {
+        id: '00000000-0000-4000-8000-000000000000',
+        subscriber: 'Acme Legal',
+        seats: 3,
+        seatsUsed: 0,
+        startsOn: '2026-01-01',
+        endsOn: '2026-12-31',
+        accountMode: 'administrator-managed' as const,
+        products: [{ code: 'law-online', name: 'Law Online', sections: [] }],
+      },
+      login: 'ABO-AAAA-BBBB',
+      password: 'CCCC-DDDD-EEEE',
+      modeParagraph: modeParagraph('administrator-managed'),
+    };
+    const day = new Date('2026-03-02T10:00:00Z');
+    const french = renderAccessCodesLetter(issued, 'https://id.example.fr', day);
+    assert.match(french, /<html lang="fr">/);
+    assert.match(french, /<p>Le 2 mars 2026<\/p>/);
+    assert.match(french, /<h1>Remise de vos codes d’accès<\/h1>/);
+    assert.match(french, /Gestion de compte personnel : mode « Gestion par Administrateur »/);
+    const english = renderAccessCodesLetter(issued, 'https://id.example.fr', day, 'en');
+    assert.match(english, /<html lang="en">/);
+    assert.match(english, /<p>2 March 2026<\/p>/);
+    assert.match(english, /<h1>Your access codes<\/h1>/);
+    assert.match(english, /Your subscription includes: Law Online\./);
+    assert.match(english, /Personal account management: “Managed by an administrator” mode/);
+    assert.doesNotMatch(english, /Madame|abonnement|codes d’accès/);
   });
 });
