@@ -1,4 +1,5 @@
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
+import { firstSupportedLocale, withLocale } from '../../platform/i18n/i18n';
 import type { AccessRefusal, ProviderHooks } from '../../platform/provider-hooks';
 
 /** The refusal an access check gave, shown by the interaction page (`prompt.details.refusal`). */
@@ -35,8 +36,12 @@ export function signInPolicy(hooks: ProviderHooks) {
       const accountId = ctx.oidc.session?.accountId;
       const clientId = ctx.oidc.client?.clientId;
       if (!accountId || !clientId) return Check.NO_NEED_TO_PROMPT;
+      // The refusal is shown in the authorization request's language (`ui_locales`), also when the check runs on the
+      // request that resumes it after the sign-in (whose own language is the browser's).
+      const requested = firstSupportedLocale(ctx.oidc.params?.ui_locales);
       for (const rule of hooks.accessChecksFor(accountId)) {
-        const refusal = await rule.check({ accountId, clientId });
+        const check = () => rule.check({ accountId, clientId });
+        const refusal = await (requested ? withLocale(requested, check) : check());
         if (refusal) {
           refusals.set(ctx, { check: rule.name, reason: refusal.reason, whatToDo: refusal.whatToDo });
           return Check.REQUEST_PROMPT;

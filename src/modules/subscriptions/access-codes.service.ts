@@ -4,7 +4,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config';
+import { DEFAULT_LOCALE, hasMessage, translate, type Locale } from '../../platform/i18n/i18n';
 import { AuditService } from '../../platform/audit';
+import { IdentityService } from '../identity';
 import { NotificationsService } from '../notifications';
 import { AccessCode } from './entities/access-code.entity';
 import type { AccountMode } from './entities/subscription.entity';
@@ -21,32 +23,24 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HASH_OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 let dummyHash: Promise<string> | undefined;
 
-/** The paragraph of the access codes' e-mail and letter that tells the mode (the seed's « Préambule »). */
-export const MODE_PARAGRAPHS: Record<AccountMode, { title: string; paragraphs: string[] }> = {
-  'self-declaration': {
-    title: 'Gestion de compte personnel : mode « Auto-déclaration »',
-    paragraphs: [
-      'Chaque utilisateur est à même de créer seul son propre compte personnel.',
-      'Connectez-vous au site avec les codes d’accès ci-dessus, puis cliquez sur le lien « Créer mon compte » de la zone d’identification : renseignez la page « Créer mon compte personnel » et cliquez dans l’e-mail d’activation que vous recevrez. Vous vous identifierez ensuite avec votre e-mail et le mot de passe de votre choix.',
-    ],
-  },
-  'administrator-managed': {
-    title: 'Gestion de compte personnel : mode « Gestion par Administrateur »',
-    paragraphs: [
-      'Seul un Administrateur est à même de pouvoir créer des comptes personnels pour ses collaborateurs.',
-      'L’Administrateur de l’abonnement, une fois identifié, clique sur « Gérer mes utilisateurs » dans sa zone d’identification pour créer les comptes de ses collaborateurs et leur attribuer des droits sur chaque produit. Chaque collaborateur reçoit un e-mail d’activation.',
-    ],
-  },
-  'no-personal-account': {
-    title: 'Gestion de compte personnel : mode « Pas de compte personnel »',
-    paragraphs: [
-      'La création et la gestion de compte personnel ne sont pas permises dans le cadre de cet abonnement : utilisez les codes d’accès ci-dessus pour vous connecter.',
-    ],
-  },
-};
+/** The paragraph of the access codes' e-mail and letter that tells the mode (the seed's « Préambule »), in a language. */
+export function modeParagraph(
+  mode: AccountMode,
+  locale: Locale = DEFAULT_LOCALE,
+): { title: string; paragraphs: string[] } {
+  const key = `subscriptions:modeParagraphs.${mode}`;
+  return {
+    title: translate(locale, `${key}.title`),
+    paragraphs: ['paragraph1', 'paragraph2']
+      .filter((name) => hasMessage(locale, `${key}.${name}`))
+      .map((name) => translate(locale, `${key}.${name}`)),
+  };
+}
 
-export const MODE_CHANGE_NOTE =
-  'Si vous souhaitez changer de mode de gestion de compte personnel en cours d’abonnement, contactez simplement notre service Relations clientèle.';
+/** « Si vous souhaitez changer de mode de gestion… », in a language. */
+export function modeChangeNote(locale: Locale = DEFAULT_LOCALE): string {
+  return translate(locale, 'subscriptions:modeParagraphs.changeNote');
+}
 
 /** Access codes as issued: the only moment the password exists in clear. */
 export interface IssuedAccessCodes {
@@ -73,6 +67,7 @@ export class AccessCodesService {
     private readonly subscriptions: SubscriptionsService,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
+    private readonly identity: IdentityService,
   ) {}
 
   /**
@@ -92,7 +87,11 @@ export class AccessCodesService {
       );
     const password = [0, 1, 2].map(() => randomCode(4)).join('-');
     const secretHash = await hash(password.replace(/-/g, ''), HASH_OPTIONS);
-    const modeParagraph = MODE_PARAGRAPHS[subscription.accountMode];
+    const paragraph = modeParagraph(subscription.accountMode);
+    // The e-mail speaks the language of the account that holds the address, if any (French otherwise).
+    const locale =
+      email === undefined ? DEFAULT_LOCALE : ((await this.identity.findByEmail(email))?.locale ?? DEFAULT_LOCALE);
+    const mailParagraph = modeParagraph(subscription.accountMode, locale);
     const login = await this.dataSource.transaction(async (manager) => {
       // The subscription's row lock serialises two issues of the same codes.
       await manager.query('SELECT id FROM subscription WHERE id = $1 FOR UPDATE', [subscriptionId]);
@@ -115,13 +114,14 @@ export class AccessCodesService {
             products: subscription.products.map((p) => p.name),
             login,
             password,
-            modeTitle: modeParagraph.title,
-            modeParagraphs: modeParagraph.paragraphs,
-            modeChangeNote: MODE_CHANGE_NOTE,
+            modeTitle: mailParagraph.title,
+            modeParagraphs: mailParagraph.paragraphs,
+            modeChangeNote: modeChangeNote(locale),
             signInUrl: `${this.config.publicUrl}/compte`,
           },
           // The password exists in clear nowhere else: sealed in the outbox, erased once the e-mail is delivered.
           secretFields: ['password'],
+          locale,
         });
       await this.audit.record(
         {
@@ -135,7 +135,7 @@ export class AccessCodesService {
       );
       return login;
     });
-    return { subscription, login, password, modeParagraph, ...(email ? { emailedTo: email } : {}) };
+    return { subscription, login, password, modeParagraph: paragraph, ...(email ? { emailedTo: email } : {}) };
   }
 
   /** The login of the subscription's codes, if any were issued (never the password: only its hash is kept). */

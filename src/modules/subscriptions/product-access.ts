@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { t } from '../../platform/i18n/i18n';
 import { ProviderHooks, type AccessRefusal } from '../../platform/provider-hooks';
 import { AccessCodesService } from './access-codes.service';
 import { SelfDeclarationService } from './self-declaration.service';
@@ -41,16 +42,18 @@ export class ProductAccess implements OnModuleInit {
         }
         if (!access) return undefined;
         return {
-          reason: `Votre compte n’a pas d’abonnement actif à ${access.product.name}.`,
-          whatToDo:
-            'Demandez à l’administrateur de votre abonnement de vous y donner accès, ou contactez le service Relations clientèle.',
+          reason: t('subscriptions:access.noSubscription', { product: access.product.name }),
+          whatToDo: t('subscriptions:access.askAdministrator'),
         };
       },
     });
     this.hooks.addClaimsContributor({
       scope: 'subscriptions',
       claims: ['subscriptions'],
-      description: 'vos abonnements à ce service et vos statuts (lecteur, administrateur)',
+      // Read when the consent page is shown: in the language of its request.
+      get description() {
+        return t('subscriptions:access.scope');
+      },
       sharedSubjects: true,
       claimsFor: async ({ accountId, clientId }) => {
         const shared = this.accessCodes.owns(accountId);
@@ -83,15 +86,14 @@ export class ProductAccess implements OnModuleInit {
     if (access && access.memberships.length > 0) return undefined;
     if (!subscriptionId)
       return {
-        reason: 'Les codes d’accès avec lesquels vous êtes connecté ne sont plus valables (ils ont été renouvelés).',
-        whatToDo: 'Déconnectez-vous, puis connectez-vous avec les nouveaux codes d’accès de votre abonnement.',
+        reason: t('subscriptions:access.codesRenewed'),
+        whatToDo: t('subscriptions:access.signInWithNewCodes'),
       };
     return {
       reason: access
-        ? `Les codes d’accès avec lesquels vous êtes connecté ne donnent pas accès à ${access.product.name} (abonnement terminé, pas encore commencé, ou ne comprenant pas ce produit).`
-        : 'Les codes d’accès avec lesquels vous êtes connecté ne donnent accès qu’aux produits de votre abonnement, pas à ce site.',
-      whatToDo:
-        'Pour accéder à votre espace personnel ou à un autre site, déconnectez-vous puis connectez-vous avec votre compte personnel.',
+        ? t('subscriptions:access.codesNotForProduct', { product: access.product.name })
+        : t('subscriptions:access.codesNotForSite'),
+      whatToDo: t('subscriptions:access.usePersonalAccount'),
     };
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { OnDomainEvent } from '../../platform/events';
+import { t } from '../../platform/i18n/i18n';
 import {
   IdentityService,
   PersonalAccountRegistration,
@@ -15,7 +16,7 @@ import { parisDate, SubscriptionsService, type SubscriptionView } from './subscr
 /** A seat held for a self-declared account until it is activated: `reserved:<account id>`. */
 const placeholder = (accountId: string) => `reserved:${accountId}`;
 
-/** Why « Créer mon compte personnel » is not open to this browser, in French. */
+/** Why « Créer mon compte personnel » is not open to this browser, in the request's language. */
 export interface SelfDeclarationRefusal {
   title: string;
   paragraphs: string[];
@@ -45,17 +46,15 @@ export class SelfDeclarationService {
 
   /** Whether the provider session's subject may create a personal account, and in which subscription. */
   async context(subject: string | undefined): Promise<SelfDeclarationContext> {
-    const signInFirst =
-      'Connectez-vous d’abord au site de votre abonnement avec les codes d’accès qui vous ont été fournis (courrier et e-mail de remise de vos codes d’accès), puis cliquez sur « Créer mon compte ».';
+    const signInFirst = t('subscriptions:createMyAccount.refusals.signInFirst');
     if (!subject || !this.accessCodes.owns(subject))
       return {
         open: false,
         refusal: {
-          title: 'Connectez-vous avec vos codes d’accès',
-          paragraphs: [
-            signInFirst,
-            subject ? 'Vous êtes connecté avec un compte personnel : vous en avez déjà un.' : '',
-          ].filter(Boolean),
+          title: t('subscriptions:createMyAccount.refusals.codesTitle'),
+          paragraphs: [signInFirst, subject ? t('subscriptions:createMyAccount.refusals.personal') : ''].filter(
+            Boolean,
+          ),
         },
       };
     const subscriptionId = await this.accessCodes.subscriptionOf(subject);
@@ -63,20 +62,23 @@ export class SelfDeclarationService {
       return {
         open: false,
         refusal: {
-          title: 'Codes d’accès renouvelés',
-          paragraphs: ['Les codes d’accès avec lesquels vous êtes connecté ont été renouvelés.', signInFirst],
+          title: t('subscriptions:createMyAccount.refusals.renewedTitle'),
+          paragraphs: [t('subscriptions:createMyAccount.refusals.renewed'), signInFirst],
         },
       };
     const subscription = await this.subscriptions.getSubscription(subscriptionId);
     const today = parisDate(this.clock.now());
+    const subscriber = subscription.subscriber;
     if (today < subscription.startsOn || today > subscription.endsOn)
       return {
         open: false,
         refusal: {
-          title: 'Abonnement inactif',
+          title: t('subscriptions:createMyAccount.refusals.inactiveTitle'),
           paragraphs: [
-            `L’abonnement ${subscription.subscriber} ${today < subscription.startsOn ? 'n’a pas encore commencé' : 'est terminé'} : il ne permet pas de créer de compte personnel.`,
-            'Contactez le service Relations clientèle.',
+            today < subscription.startsOn
+              ? t('subscriptions:createMyAccount.refusals.notStarted', { subscriber })
+              : t('subscriptions:createMyAccount.refusals.ended', { subscriber }),
+            t('subscriptions:createMyAccount.refusals.contact'),
           ],
         },
       };
@@ -87,10 +89,10 @@ export class SelfDeclarationService {
         return {
           open: false,
           refusal: {
-            title: 'Votre administrateur crée les comptes personnels',
+            title: t('subscriptions:createMyAccount.refusals.administratorTitle'),
             paragraphs: [
-              `L’abonnement ${subscription.subscriber} est en mode « Gestion par Administrateur » : seul un Administrateur est à même de pouvoir créer des comptes personnels pour ses collaborateurs.`,
-              'Demandez-le à l’administrateur de votre abonnement.',
+              t('subscriptions:createMyAccount.refusals.administrator', { subscriber }),
+              t('subscriptions:createMyAccount.refusals.askAdministrator'),
             ],
           },
         };
@@ -98,10 +100,10 @@ export class SelfDeclarationService {
         return {
           open: false,
           refusal: {
-            title: 'Pas de compte personnel dans cet abonnement',
+            title: t('subscriptions:createMyAccount.refusals.noPersonalTitle'),
             paragraphs: [
-              `L’abonnement ${subscription.subscriber} est en mode « Pas de compte personnel » : la création et la gestion de compte personnel ne sont pas permises dans le cadre de l’abonnement.`,
-              'Si vous souhaitez changer de mode de gestion de compte personnel en cours d’abonnement, contactez le service Relations clientèle.',
+              t('subscriptions:createMyAccount.refusals.noPersonal', { subscriber }),
+              t('subscriptions:createMyAccount.refusals.changeMode'),
             ],
           },
         };

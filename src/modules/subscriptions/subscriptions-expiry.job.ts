@@ -3,6 +3,7 @@ import { APP_CONFIG, type AppConfig } from '../../config';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { Locale } from '../../platform/i18n/i18n';
 import { ExclusiveJobRunner } from '../../platform/jobs/exclusive-job.runner';
 import { IdentityService } from '../identity';
 import { NotificationsService } from '../notifications';
@@ -11,7 +12,11 @@ import { parisDate, SubscriptionsService } from './subscriptions.service';
 /** Days before the end when the administrators are warned. */
 export const EXPIRY_WARNING_DAYS = [30, 7] as const;
 
-const frenchDate = (day: string) => new Date(`${day}T12:00:00Z`).toLocaleDateString('fr-FR', { timeZone: 'UTC' });
+/** The last day as the e-mail gives it: « 31/12/2026 » in French, « 31 December 2026 » in English. */
+const endDate = (day: string, locale: Locale) =>
+  locale === 'fr'
+    ? new Date(`${day}T12:00:00Z`).toLocaleDateString('fr-FR', { timeZone: 'UTC' })
+    : new Date(`${day}T12:00:00Z`).toLocaleDateString('en-GB', { timeZone: 'UTC', dateStyle: 'long' });
 
 /**
  * Every day: the memberships of subscriptions whose last day has passed end (the accounts stay, their grants on the
@@ -86,10 +91,11 @@ export class SubscriptionsExpiryJob {
         await this.dataSource.transaction((manager) =>
           this.notifications.enqueueEmail(manager, {
             to: admin.email,
+            locale: admin.locale,
             template: 'subscription-expiry-warning',
             data: {
               subscriber: subscription.subscriber,
-              endsOn: frenchDate(subscription.ends_on),
+              endsOn: endDate(subscription.ends_on, admin.locale),
               days: subscription.days,
               subscriptionsUrl: `${this.config.publicUrl}/compte/abonnements`,
             },

@@ -1,4 +1,5 @@
 import { DomainError, type ErrorKind, type FieldErrors } from '../../platform/errors';
+import { render, renderHere, type Message } from './subscriptions.messages';
 
 export enum SubscriptionsErrorCode {
   INVALID_INPUT = 'INVALID_INPUT',
@@ -33,7 +34,22 @@ const kinds: Record<SubscriptionsErrorCode, ErrorKind> = {
 };
 
 export class SubscriptionsError extends DomainError {
+  /** The catalogue's message, when the error has one: pages show it in their language (`pageMessage`). */
+  text?: Message;
+
   constructor(code: SubscriptionsErrorCode, message: string, fields?: FieldErrors) {
     super(code, kinds[code], message, fields);
+  }
+
+  /** An error whose message is the catalogue's: French in `message` (the API, the command line), any language on pages. */
+  static of(code: SubscriptionsErrorCode, text: Message): SubscriptionsError {
+    const error = new SubscriptionsError(code, render(text));
+    error.text = text;
+    return error;
+  }
+
+  /** The message in the request's language. */
+  pageMessage(): string {
+    return this.text ? renderHere(this.text) : this.message;
   }
 }

@@ -69,11 +69,18 @@ import { SubscriptionsApiController } from './api/subscriptions-api.controller';
 })
 export class SubscriptionsModule {
   constructor(menus: MenuRegistry, subscriptions: SubscriptionsService, users: UserManagementService) {
-    menus.add('console', { key: 'subscriptions', href: '/admin/abonnements', label: 'Abonnements', order: 30 });
+    menus.add('console', {
+      key: 'subscriptions',
+      href: '/admin/abonnements',
+      label: 'Abonnements',
+      labelKey: 'subscriptions:console.title',
+      order: 30,
+    });
     menus.add('account', {
       key: 'subscriptions',
       href: '/compte/abonnements',
       label: 'Mes abonnements',
+      labelKey: 'subscriptions:mine.title',
       order: 15,
       shownTo: (accountId) => subscriptions.isMember(accountId),
     });
@@ -81,6 +88,7 @@ export class SubscriptionsModule {
       key: 'users',
       href: '/compte/utilisateurs',
       label: 'Gérer mes utilisateurs',
+      labelKey: 'subscriptions:users.manage',
       order: 16,
       shownTo: async (accountId) => (await users.administered(accountId)).length > 0,
     });

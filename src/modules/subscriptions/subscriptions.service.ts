@@ -13,6 +13,7 @@ import { SubscriptionProduct } from './entities/subscription-product.entity';
 import { ACCOUNT_MODES, Subscription, type AccountMode } from './entities/subscription.entity';
 import { SubscriptionsClock } from './subscriptions.clock';
 import { SubscriptionsError, SubscriptionsErrorCode } from './subscriptions.errors';
+import { message, render, renderHere, type Message } from './subscriptions.messages';
 
 export interface NewProduct {
   code: string;
@@ -61,12 +62,15 @@ export interface RoleGrant {
   role: MemberRole;
 }
 
-/** What changing a subscription's mode does, in French, shown to the operator before they confirm. */
+/** What changing a subscription's mode does, shown to the operator before they confirm. */
 export interface ModeChange {
   subscription: SubscriptionView;
   from: AccountMode;
   to: AccountMode;
+  /** In French (the command line, the API, the audit trail). */
   consequences: string[];
+  /** The same as catalogue messages, for a page in its language. */
+  consequenceTexts: Message[];
   applied: boolean;
 }
 
@@ -108,17 +112,24 @@ export interface MySubscription {
 export type SubscriptionsActor =
   { type: 'operator'; id?: string } | { type: 'account'; id: string } | { type: 'client'; id: string };
 
+/** The modes' names in French (the command line, the API); `modeLabel()` on pages. */
 export const MODE_LABELS: Record<AccountMode, string> = {
   'self-declaration': 'auto-déclaration',
   'administrator-managed': 'gestion par administrateur',
   'no-personal-account': 'pas de compte personnel',
 };
 
+/** A mode's name in the request's language. */
+export function modeLabel(mode: AccountMode): string {
+  return renderHere(message(`subscriptions:modes.${mode}`));
+}
+
 const PRODUCT_CODE = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const SECTION_CODE = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-const invalid = (message: string) => new SubscriptionsError(SubscriptionsErrorCode.INVALID_INPUT, message);
+const invalid = (text: string) => new SubscriptionsError(SubscriptionsErrorCode.INVALID_INPUT, text);
+const invalidText = (text: Message) => SubscriptionsError.of(SubscriptionsErrorCode.INVALID_INPUT, text);
 
 /** The NOTIFY channel of the triggers on `product` and `product_client` (a client id, or `*` for all). */
 export const PRODUCT_CHANGED_CHANNEL = 'product_client_changed';
@@ -446,9 +457,17 @@ export class SubscriptionsService {
     const change = await this.dataSource.transaction(async (manager) => {
       const subscription = await this.findSubscription(manager, id, true);
       const from = subscription.accountMode;
-      const consequences = await this.modeConsequences(manager, subscription, to);
+      const consequenceTexts = await this.modeConsequences(manager, subscription, to);
+      const consequences = consequenceTexts.map((text) => render(text));
       if (!options.confirm || from === to)
-        return { subscription: await this.view(manager, subscription), from, to, consequences, applied: false };
+        return {
+          subscription: await this.view(manager, subscription),
+          from,
+          to,
+          consequences,
+          consequenceTexts,
+          applied: false,
+        };
       subscription.accountMode = to;
       await manager.save(subscription);
       await this.audit.record(
@@ -461,7 +480,14 @@ export class SubscriptionsService {
         },
         manager,
       );
-      return { subscription: await this.view(manager, subscription), from, to, consequences, applied: true };
+      return {
+        subscription: await this.view(manager, subscription),
+        from,
+        to,
+        consequences,
+        consequenceTexts,
+        applied: true,
+      };
     });
     // « Pas de compte personnel »: the members' sessions on the products end now (grants and tokens revoked, on the
     // clients no other subscription still opens to them), not only at their next sign-in.
@@ -502,9 +528,9 @@ export class SubscriptionsService {
       if (!membership) {
         const used = await manager.countBy(Membership, { subscriptionId });
         if (used >= subscription.seats)
-          throw new SubscriptionsError(
+          throw SubscriptionsError.of(
             SubscriptionsErrorCode.SEATS_EXHAUSTED,
-            `Toutes les places de l’abonnement sont prises (${subscription.seats}).`,
+            message('subscriptions:errors.seatsExhausted', { seats: subscription.seats }),
           );
         membership = await manager.save(manager.create(Membership, { subscriptionId, accountId }));
       }
@@ -537,9 +563,9 @@ export class SubscriptionsService {
       const subscription = await this.findSubscription(manager, subscriptionId, true);
       await this.grantRows(manager, subscriptionId, grants);
       if ((await manager.countBy(Membership, { subscriptionId })) >= subscription.seats)
-        throw new SubscriptionsError(
+        throw SubscriptionsError.of(
           SubscriptionsErrorCode.SEATS_EXHAUSTED,
-          `Toutes les places de l’abonnement sont prises (${subscription.seats}).`,
+          message('subscriptions:errors.seatsExhausted', { seats: subscription.seats }),
         );
       return (await manager.save(manager.create(Membership, { subscriptionId, accountId: placeholder }))).id;
     });
@@ -558,9 +584,9 @@ export class SubscriptionsService {
     const subscription = await this.findSubscription(manager, subscriptionId, true);
     const rows = await this.grantRows(manager, subscriptionId, grants);
     if ((await manager.countBy(Membership, { subscriptionId })) >= subscription.seats)
-      throw new SubscriptionsError(
+      throw SubscriptionsError.of(
         SubscriptionsErrorCode.SEATS_EXHAUSTED,
-        `Toutes les places de l’abonnement sont prises (${subscription.seats}) : contactez le service Relations clientèle.`,
+        message('subscriptions:errors.seatsExhaustedContact', { seats: subscription.seats }),
       );
     const membership = await manager.save(manager.create(Membership, { subscriptionId, accountId: placeholder }));
     await manager.insert(
@@ -763,15 +789,17 @@ export class SubscriptionsService {
     const rows: Array<Omit<MembershipRole, 'membershipRow' | 'productRow' | 'membershipId'>> = [];
     for (const grant of grants) {
       const product = products.find((p) => p.code === grant.productCode);
-      if (!product) throw invalid(`Le produit « ${grant.productCode} » n’est pas compris dans cet abonnement.`);
+      if (!product)
+        throw invalidText(message('subscriptions:errors.productNotCovered', { product: grant.productCode }));
       const coveredSections = covered.find((c) => c.productId === product.id)!.sections;
       const section = grant.section ?? '';
       if (
         section &&
         !(coveredSections.length === 0 ? product.sections.map((s) => s.code) : coveredSections).includes(section)
       )
-        throw invalid(`La rubrique « ${section} » n’est pas comprise dans cet abonnement.`);
-      if (!MEMBER_ROLES.includes(grant.role)) throw invalid(`Rôle « ${String(grant.role)} » inconnu.`);
+        throw invalidText(message('subscriptions:errors.sectionNotCovered', { section }));
+      if (!MEMBER_ROLES.includes(grant.role))
+        throw invalidText(message('subscriptions:errors.unknownRole', { role: String(grant.role) }));
       if (!rows.some((r) => r.productId === product.id && r.section === section && r.role === grant.role))
         rows.push({ productId: product.id, section, role: grant.role });
     }
@@ -779,16 +807,18 @@ export class SubscriptionsService {
   }
 
   /**
-   * What changing the mode does, in French, computed from the subscription's data: who loses or regains access, who
-   * the administrators are, what stops (« Créer mon compte », « Gérer mes utilisateurs »), the access codes, the seats.
+   * What changing the mode does, as catalogue messages, computed from the subscription's data: who loses or regains
+   * access, who the administrators are, what stops (« Créer mon compte », « Gérer mes utilisateurs »), the access
+   * codes, the seats.
    */
   private async modeConsequences(
     manager: EntityManager,
     subscription: Subscription,
     to: AccountMode,
-  ): Promise<string[]> {
+  ): Promise<Message[]> {
     const from = subscription.accountMode;
-    if (from === to) return [`L’abonnement est déjà en mode « ${MODE_LABELS[to]} » : rien ne change.`];
+    const mode = (m: AccountMode) => message(`subscriptions:modes.${m}`);
+    if (from === to) return [message('subscriptions:consequences.unchanged', { mode: mode(to) })];
     const seatsUsed = await manager.countBy(Membership, { subscriptionId: subscription.id });
     const [counts] = await manager.query<Array<{ members: number; pending: number; codes: boolean }>>(
       `SELECT count(*) FILTER (WHERE account_id NOT LIKE 'reserved:%')::int AS members,
@@ -811,47 +841,40 @@ export class SubscriptionsService {
       administrators.push(name ? `${name} (${account.email})` : account.email);
     }
     const members = counts.members;
-    const plural = (n: number, one: string, many: string) => `${n} ${n > 1 ? many : one}`;
-    const regain = `${plural(members, 'compte personnel membre retrouvera', 'comptes personnels membres retrouveront')} l’accès aux produits avec leurs droits.`;
-    const codes = counts.codes
-      ? 'Les codes d’accès de l’abonnement restent valables.'
-      : 'L’abonnement n’a pas encore de codes d’accès : émettez-les (access-codes:issue) pour que ses lecteurs puissent se connecter.';
-    const out = [`Mode « ${MODE_LABELS[from]} » → « ${MODE_LABELS[to]} ».`];
+    const regain = message('subscriptions:consequences.regain', { count: members });
+    const codes = message(
+      counts.codes ? 'subscriptions:consequences.codesValid' : 'subscriptions:consequences.codesMissing',
+    );
+    const out = [message('subscriptions:consequences.fromTo', { from: mode(from), to: mode(to) })];
     switch (to) {
       case 'no-personal-account':
         out.push(
-          `${plural(members, 'compte personnel membre perdra', 'comptes personnels membres perdront')} l’accès aux produits par cet abonnement : leurs sessions sur les produits se terminent dès la confirmation (les comptes restent, leurs droits sont conservés pour un retour à un autre mode).`,
-          `Seuls les codes d’accès de l’abonnement donneront accès aux produits. ${codes}`,
+          message('subscriptions:consequences.lose', { count: members }),
+          message('subscriptions:consequences.codesOnly', { codes }),
         );
-        if (from === 'administrator-managed')
-          out.push('« Gérer mes utilisateurs » n’est plus proposé aux administrateurs de l’abonnement.');
-        else out.push('« Créer mon compte » n’est plus proposé aux sessions ouvertes avec les codes d’accès.');
+        if (from === 'administrator-managed') out.push(message('subscriptions:consequences.manageStopsOffered'));
+        else out.push(message('subscriptions:consequences.createStopsOffered'));
         break;
       case 'self-declaration':
-        out.push(
-          `Chaque lecteur pourra créer seul son compte personnel (« Créer mon compte », depuis une session ouverte avec les codes d’accès). ${codes}`,
-        );
+        out.push(message('subscriptions:consequences.eachCreates', { codes }));
         if (from === 'administrator-managed')
           out.push(
             administrators.length === 0
-              ? '« Gérer mes utilisateurs » s’arrête (l’abonnement n’a pas d’administrateur).'
-              : `« Gérer mes utilisateurs » s’arrête : ${administrators.join(', ')} ne pourront plus créer de comptes pour leurs collaborateurs.`,
+              ? message('subscriptions:consequences.manageStopsNoAdmin')
+              : message('subscriptions:consequences.manageStops', { administrators: administrators.join(', ') }),
           );
         else out.push(regain);
         break;
       case 'administrator-managed':
         out.push(
-          'Seuls les administrateurs de l’abonnement pourront créer des comptes pour leurs collaborateurs (« Gérer mes utilisateurs »).',
+          message('subscriptions:consequences.adminsOnly'),
           administrators.length === 0
-            ? 'Attention : l’abonnement n’a encore aucun administrateur ; personne ne pourra créer de comptes.'
-            : `Administrateurs : ${administrators.join(', ')}.`,
+            ? message('subscriptions:consequences.noAdministrator')
+            : message('subscriptions:consequences.administrators', { administrators: administrators.join(', ') }),
         );
         if (from === 'self-declaration') {
-          out.push('La création de compte par chacun (« Créer mon compte ») s’arrête.');
-          if (counts.pending > 0)
-            out.push(
-              `${plural(counts.pending, 'compte créé', 'comptes créés')} par « Créer mon compte » et pas encore ${counts.pending > 1 ? 'activés gardent leur' : 'activé garde sa'} place jusqu’à l’activation.`,
-            );
+          out.push(message('subscriptions:consequences.createStops'));
+          if (counts.pending > 0) out.push(message('subscriptions:consequences.pending', { count: counts.pending }));
         } else out.push(regain);
         break;
       default: {
@@ -859,7 +882,7 @@ export class SubscriptionsService {
         throw new Error(`mode inconnu ${String(never)}`);
       }
     }
-    out.push(`Places : ${seatsUsed} utilisée(s) sur ${subscription.seats}.`);
+    out.push(message('subscriptions:consequences.seats', { used: seatsUsed, total: subscription.seats }));
     return out;
   }
 

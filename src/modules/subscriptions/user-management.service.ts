@@ -10,6 +10,7 @@ import { MEMBER_ROLES, type MemberRole } from './entities/membership-role.entity
 import { Subscription } from './entities/subscription.entity';
 import { SubscriptionsError, SubscriptionsErrorCode } from './subscriptions.errors';
 import { SubscriptionsService, type RoleGrant, type SubscriptionsActor } from './subscriptions.service';
+import { message, render, renderHere, type Message } from './subscriptions.messages';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -43,10 +44,21 @@ export interface NewUser {
   access: string[];
 }
 
-/** Field messages of a refused « Créer un utilisateur » form. */
+/**
+ * Field messages of a refused « Créer un utilisateur » form: catalogue messages (or identity's texts, as they are).
+ * `fields` in French (the JSON API), `pageFields()` in the request's language.
+ */
 export class UserFormError extends Error {
-  constructor(readonly fields: Record<string, string>) {
-    super('Le formulaire contient des erreurs.');
+  constructor(readonly messages: Record<string, Message | string>) {
+    super(render(message('subscriptions:users.errors.form')));
+  }
+
+  get fields(): Record<string, string> {
+    return Object.fromEntries(Object.entries(this.messages).map(([name, text]) => [name, render(text)]));
+  }
+
+  pageFields(): Record<string, string> {
+    return Object.fromEntries(Object.entries(this.messages).map(([name, text]) => [name, renderHere(text)]));
   }
 }
 
@@ -123,7 +135,8 @@ export class UserManagementService {
         const mine = user.access
           .map((value) => value.split('|'))
           .filter(([code, , r]) => code === product.code && r === role);
-        if (mine.some(([, section]) => section === '')) return ['Tout le produit'];
+        if (mine.some(([, section]) => section === ''))
+          return [renderHere(message('subscriptions:users.wholeProduct'))];
         return product.sections.filter((s) => mine.some(([, section]) => section === s.code)).map((s) => s.name);
       };
       return {
@@ -153,14 +166,14 @@ export class UserManagementService {
     input: NewUser,
   ): Promise<{ accountId: string; attached: boolean }> {
     const email = input.email.trim().toLowerCase();
-    const fields: Record<string, string> = {};
-    if (!EMAIL.test(email) || email.length > 254)
-      fields.email = 'Saisissez une adresse électronique valide, par exemple nom@exemple.fr.';
-    if (input.civility !== 'madame' && input.civility !== 'monsieur') fields.civility = 'Indiquez la civilité.';
-    if (!input.familyName.trim()) fields.familyName = 'Saisissez le nom.';
-    if (!input.givenName.trim()) fields.givenName = 'Saisissez le prénom.';
+    const fields: Record<string, Message> = {};
+    const error = (key: string) => message(`subscriptions:users.errors.${key}`);
+    if (!EMAIL.test(email) || email.length > 254) fields.email = error('email');
+    if (input.civility !== 'madame' && input.civility !== 'monsieur') fields.civility = error('civility');
+    if (!input.familyName.trim()) fields.familyName = error('familyName');
+    if (!input.givenName.trim()) fields.givenName = error('givenName');
     const grants = parseAccess(input.access);
-    if (grants === undefined || grants.length === 0) fields.access = 'Cochez au moins un accès (Lecteur ou Admin).';
+    if (grants === undefined || grants.length === 0) fields.access = error('access');
     if (Object.keys(fields).length > 0) throw new UserFormError(fields);
     // The JSON API invites on behalf of the publisher: its client is the actor.
     const actor: SubscriptionsActor = admin.actor ?? { type: 'account', id: admin.id };
@@ -168,13 +181,14 @@ export class UserManagementService {
     const existing = await this.identity.findByEmail(email);
     if (existing) {
       if (await this.dataSource.getRepository(Membership).existsBy({ subscriptionId, accountId: existing.id }))
-        throw new UserFormError({ email: 'Cette personne est déjà un de vos utilisateurs.' });
+        throw new UserFormError({ email: message('subscriptions:users.errors.alreadyUser') });
       const subscription = await this.subscriptions.getSubscription(subscriptionId);
       // The notice is queued in the transaction that attaches the account: both or neither.
       await this.subscriptions.setMembership(subscriptionId, existing.id, grants!, actor, (manager) =>
         this.notifications
           .enqueueEmail(manager, {
             to: existing.email,
+            locale: existing.locale,
             template: 'subscription-access-granted',
             data: {
               grantedBy: admin.name,
@@ -214,7 +228,7 @@ export class UserManagementService {
     await this.user(subscriptionId, accountId);
     const grants = parseAccess(access);
     if (grants === undefined || grants.length === 0)
-      throw new UserFormError({ access: 'Cochez au moins un accès ; pour retirer l’utilisateur, supprimez-le.' });
+      throw new UserFormError({ access: message('subscriptions:users.errors.accessToRemove') });
     await this.subscriptions.setMembership(subscriptionId, accountId, grants, { type: 'account', id: actor });
   }
 
@@ -226,14 +240,14 @@ export class UserManagementService {
   ): Promise<void> {
     const user = await this.user(subscriptionId, accountId);
     if (user.status !== 'pending')
-      throw new UserFormError({ resend: 'Ce compte est déjà activé : il n’y a pas d’invitation à renvoyer.' });
+      throw new UserFormError({ resend: message('subscriptions:users.errors.alreadyActivated') });
     await this.identity.resendInvitation(accountId, { actor: { type: 'account', id: admin.id }, name: admin.name });
   }
 
   /** « Supprimer »: the members leave the subscription (their accounts stay, their sessions on the products end). */
   async removeUsers(subscriptionId: string, accountIds: string[], actor: string): Promise<number> {
     if (accountIds.includes(actor))
-      throw new UserFormError({ members: 'Vous ne pouvez pas vous retirer vous-même de l’abonnement.' });
+      throw new UserFormError({ members: message('subscriptions:users.errors.removeSelf') });
     let removed = 0;
     for (const accountId of new Set(accountIds))
       if (

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { CliRuntime } from '../../../platform/cli/cli-context';
 import { CliError } from '../../../platform/cli/cli-error';
 import { DomainError } from '../../../platform/errors';
+import { isLocale } from '../../../platform/i18n/i18n';
 import type { AccountMode } from '../entities/subscription.entity';
 import type { ProductSection } from '../entities/product.entity';
 import { renderAccessCodesLetter } from '../access-codes-letter';
@@ -188,12 +189,15 @@ export function subscriptionsCommands({ withApplication, config }: CliRuntime): 
       '--letter',
       'écrit sur la sortie le courrier imprimable (HTML) au lieu du résumé : … --letter > courrier.html',
     )
-    .action(async (id: string, options: { email?: string; letter?: boolean }) => {
+    .option('--langue <fr|en>', 'langue du courrier imprimable (français par défaut)')
+    .action(async (id: string, options: { email?: string; letter?: boolean; langue?: string }) => {
+      const letterLocale = options.langue ?? 'fr';
+      if (!isLocale(letterLocale)) throw new CliError(`Erreur : langue « ${letterLocale} » inconnue (fr ou en).`);
       const issued = await withApplication((context) =>
         domain(() => context.get(AccessCodesService).issue(id, { email: options.email })),
       );
       if (options.letter) {
-        console.log(renderAccessCodesLetter(issued, config().publicUrl, new Date()));
+        console.log(renderAccessCodesLetter(issued, config().publicUrl, new Date(), letterLocale));
         return;
       }
       console.log(

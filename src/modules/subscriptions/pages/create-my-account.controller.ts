@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Public } from '../../../platform/http/access-policy';
+import { t } from '../../../platform/i18n/i18n';
 import { IdentityError, LEGAL_VERSIONS, OCCUPATIONS } from '../../identity';
 import { OidcProviderService } from '../../oidc';
 import { PersonalAccountFormDto } from '../dto/user-forms.dto';
@@ -47,19 +48,19 @@ export class CreateMyAccountController {
         passwordConfirmation: body.passwordConfirmation ?? '',
       });
       res.render('platform/views/message.njk', {
-        title: 'Vérifiez votre messagerie',
-        alert: { type: 'success', text: `Un e-mail d’activation de compte vient d’être envoyé à ${email}.` },
+        title: t('subscriptions:createMyAccount.sent.title'),
+        alert: { type: 'success', text: t('subscriptions:createMyAccount.sent.text', { email }) },
         paragraphs: [
-          'Cliquez dans cet e-mail pour activer votre compte personnel et clore votre procédure de création.',
-          'Sur la page de confirmation, cliquez sur « M’identifier » et renseignez votre identifiant (votre e-mail) et votre mot de passe personnels.',
-          'Vous ne le trouvez pas ? Regardez dans les courriers indésirables. Sans activation dans les 30 jours, la demande est supprimée.',
+          t('subscriptions:createMyAccount.sent.click'),
+          t('subscriptions:createMyAccount.sent.signIn'),
+          t('subscriptions:createMyAccount.sent.notFound'),
         ],
       });
     } catch (error) {
       if (error instanceof IdentityError && error.fields)
         return this.render(res.status(400), subscription, values, error.fields);
       if (error instanceof SubscriptionsError)
-        return this.render(res.status(409), subscription, values, {}, error.message);
+        return this.render(res.status(409), subscription, values, {}, error.pageMessage());
       throw error;
     }
   }
@@ -84,7 +85,9 @@ export class CreateMyAccountController {
   ): void {
     const errorCount = Object.keys(errors).length;
     res.render(VIEW, {
-      title: `${errorCount || problem ? 'Erreur : ' : ''}Créer mon compte personnel`,
+      title: t(
+        errorCount || problem ? 'subscriptions:createMyAccount.errorTitle' : 'subscriptions:createMyAccount.title',
+      ),
       subscriber: subscription.subscriber,
       values,
       errors,

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentAccount, Permission, type SignedInAccount } from '../../../platform/http/access-policy';
+import { t } from '../../../platform/i18n/i18n';
 import { IdentityService } from '../../identity';
 import { CreateUserFormDto, RemoveUsersFormDto, UserRightsFormDto } from '../dto/user-forms.dto';
 import { SubscriptionAdministrator } from '../subscription-administrator.permission';
@@ -27,7 +28,7 @@ export class ManageUsersController {
   async choose(@CurrentAccount() account: SignedInAccount, @Res() res: Response): Promise<void> {
     const administered = await this.users.administered(account.id);
     if (administered.length === 1) return res.redirect(303, `/compte/utilisateurs/${administered[0].id}`);
-    this.render(res, 'choose', 'Gérer mes utilisateurs', { administered });
+    this.render(res, 'choose', t('subscriptions:users.manage'), { administered });
   }
 
   @Permission(SubscriptionAdministrator, 'subscriptionId')
@@ -48,12 +49,15 @@ export class ManageUsersController {
     try {
       const removed = await this.users.removeUsers(subscriptionId, form.members, account.id);
       await this.renderList(res, subscriptionId, {
-        notice: removed === 0 ? 'Aucun utilisateur coché.' : `${removed} utilisateur(s) retiré(s) de l’abonnement.`,
+        notice:
+          removed === 0
+            ? t('subscriptions:users.notices.noneChecked')
+            : t('subscriptions:users.notices.removed', { count: removed }),
       });
     } catch (error) {
       if (!(error instanceof UserFormError)) throw error;
       res.status(400);
-      await this.renderList(res, subscriptionId, { errors: asLists(error.fields) });
+      await this.renderList(res, subscriptionId, { errors: asLists(error.pageFields()) });
     }
   }
 
@@ -66,7 +70,7 @@ export class ManageUsersController {
   @Permission(SubscriptionAdministrator, 'subscriptionId')
   @Get(':subscriptionId/par-produit')
   async byProduct(@Param('subscriptionId') subscriptionId: string, @Res() res: Response): Promise<void> {
-    this.render(res, 'users-by-product', 'Mes utilisateurs par produit', {
+    this.render(res, 'users-by-product', t('subscriptions:users.byProduct'), {
       subscriptionId,
       seats: await this.users.seats(subscriptionId),
       products: await this.users.usersByProduct(subscriptionId),
@@ -94,15 +98,15 @@ export class ManageUsersController {
       const { attached } = await this.users.createUser(subscriptionId, { id: account.id, name }, input);
       await this.renderList(res, subscriptionId, {
         notice: attached
-          ? `Un compte existait déjà avec l’adresse ${input.email.trim().toLowerCase()} : il a été ajouté à l’abonnement et son titulaire prévenu par e-mail.`
-          : `Utilisateur créé. Son compte sera activé quand il aura cliqué dans l’e-mail qui lui est envoyé et choisi son mot de passe.`,
+          ? t('subscriptions:users.notices.attached', { email: input.email.trim().toLowerCase() })
+          : t('subscriptions:users.notices.created'),
       });
     } catch (error) {
       const fields =
         error instanceof UserFormError
-          ? error.fields
+          ? error.pageFields()
           : error instanceof SubscriptionsError
-            ? { access: error.message }
+            ? { access: error.pageMessage() }
             : undefined;
       if (!fields) throw error;
       res.status(400);
@@ -126,12 +130,12 @@ export class ManageUsersController {
         name: await this.adminName(account.id, subscriptionId),
       });
       await this.renderList(res, subscriptionId, {
-        notice: `Invitation renvoyée à ${user.givenName} ${user.familyName}.`,
+        notice: t('subscriptions:users.notices.resent', { name: `${user.givenName} ${user.familyName}` }),
       });
     } catch (error) {
       if (!(error instanceof UserFormError)) throw error;
       res.status(400);
-      await this.renderList(res, subscriptionId, { errors: asLists(error.fields) });
+      await this.renderList(res, subscriptionId, { errors: asLists(error.pageFields()) });
     }
   }
 
@@ -160,14 +164,14 @@ export class ManageUsersController {
     try {
       await this.users.updateRights(subscriptionId, accountId, form.access, account.id);
       await this.renderList(res, subscriptionId, {
-        notice: `Droits de ${user.givenName} ${user.familyName} enregistrés.`,
+        notice: t('subscriptions:users.notices.rightsSaved', { name: `${user.givenName} ${user.familyName}` }),
       });
     } catch (error) {
       const fields =
         error instanceof UserFormError
-          ? error.fields
+          ? error.pageFields()
           : error instanceof SubscriptionsError
-            ? { access: error.message }
+            ? { access: error.pageMessage() }
             : undefined;
       if (!fields) throw error;
       res.status(400);
@@ -183,7 +187,7 @@ export class ManageUsersController {
   }
 
   private async renderList(res: Response, subscriptionId: string, data: Record<string, unknown>): Promise<void> {
-    this.render(res, 'users', 'Tous mes utilisateurs', {
+    this.render(res, 'users', t('subscriptions:users.all'), {
       subscriptionId,
       seats: await this.users.seats(subscriptionId),
       users: await this.users.users(subscriptionId),
@@ -197,7 +201,7 @@ export class ManageUsersController {
     subscriptionId: string,
     data: { user?: unknown; values: Record<string, unknown>; errors: Record<string, string[]> },
   ): Promise<void> {
-    this.render(res, 'user-form', data.user ? 'Droits de l’utilisateur' : 'Créer un utilisateur', {
+    this.render(res, 'user-form', data.user ? t('subscriptions:users.rightsTitle') : t('subscriptions:users.create'), {
       subscriptionId,
       seats: await this.users.seats(subscriptionId),
       grid: await this.subscriptions.accessGrid(subscriptionId),

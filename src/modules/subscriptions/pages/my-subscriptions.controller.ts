@@ -1,7 +1,8 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentAccount, SignedIn, type SignedInAccount } from '../../../platform/http/access-policy';
-import { MODE_LABELS, SubscriptionsService } from '../subscriptions.service';
+import { t } from '../../../platform/i18n/i18n';
+import { SubscriptionsService } from '../subscriptions.service';
 
 /** « Mes abonnements › Mes produits et statuts » (the seed's page 7). */
 @SignedIn()
@@ -12,11 +13,10 @@ export class MySubscriptionsController {
   @Get()
   async show(@CurrentAccount() account: SignedInAccount, @Res() res: Response): Promise<void> {
     res.render('modules/subscriptions/views/my-subscriptions.njk', {
-      title: 'Mes abonnements',
+      title: t('subscriptions:mine.title'),
       section: 'subscriptions',
       signedIn: true,
       subscriptions: await this.subscriptions.mySubscriptions(account.id),
-      modeLabels: MODE_LABELS,
     });
   }
 }

@@ -1,10 +1,12 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentSession, Permission, type SignedInContext } from '../../../platform/http/access-policy';
+import { currentLocale, t } from '../../../platform/i18n/i18n';
 import { AdminError, AdminErrorCode, OperatorRoles, OperatorsService, StepUp } from '../../admin';
 import { CONSOLE_MODES, ModeChangeFormDto } from '../dto/console-forms.dto';
 import type { AccountMode } from '../entities/subscription.entity';
-import { parisDate, MODE_LABELS, SubscriptionsService, type SubscriptionView } from '../subscriptions.service';
+import { modeLabel, parisDate, SubscriptionsService, type SubscriptionView } from '../subscriptions.service';
+import { renderHere } from '../subscriptions.messages';
 import { SubscriptionsClock } from '../subscriptions.clock';
 
 const VIEWS = 'modules/subscriptions/views';
@@ -19,8 +21,11 @@ const NAME_OF = Object.fromEntries(Object.entries(MODE_OF).map(([name, mode]) =>
   string
 >;
 
-const frenchDate = (day: string) =>
-  new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
+/** A calendar day in the page's language: « 1 janvier 2026 », « 1 January 2026 ». */
+const longDate = (day: string) =>
+  new Intl.DateTimeFormat(currentLocale() === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(
+    new Date(`${day}T00:00:00Z`),
+  );
 
 /** Text from a query string, bounded, without NUL bytes (PostgreSQL refuses them). */
 const oneString = (value: unknown, max: number): string =>
@@ -46,7 +51,7 @@ export class SubscriptionsConsoleController {
     const text = oneString(q, 200);
     const found = await this.subscriptions.searchSubscriptions(text, 50);
     res.render(`${VIEWS}/console-subscriptions.njk`, {
-      title: 'Abonnements',
+      title: t('subscriptions:console.title'),
       section: 'subscriptions',
       signedIn: true,
       q: text,
@@ -72,7 +77,7 @@ export class SubscriptionsConsoleController {
     const name = oneString(vers, 40);
     const to = Object.hasOwn(MODE_OF, name) ? MODE_OF[name as keyof typeof MODE_OF] : undefined;
     if (!to || to === subscription.accountMode) {
-      const error = to ? 'L’abonnement est déjà dans ce mode : choisissez-en un autre.' : 'Choisissez le nouveau mode.';
+      const error = to ? t('subscriptions:console.alreadyInModeChoose') : t('subscriptions:console.chooseMode');
       return this.renderSubscription(res.status(400), me, subscription, { errors: { mode: [error] } });
     }
     await this.renderPreview(res, me, id, to, {});
@@ -90,7 +95,7 @@ export class SubscriptionsConsoleController {
     const to = form.mode ? MODE_OF[form.mode as keyof typeof MODE_OF] : undefined;
     if (!to || to === subscription.accountMode)
       return this.renderSubscription(res.status(400), me, subscription, {
-        errors: { mode: [to ? 'L’abonnement est déjà dans ce mode.' : 'Choisissez le nouveau mode.'] },
+        errors: { mode: [to ? t('subscriptions:console.alreadyInMode') : t('subscriptions:console.chooseMode')] },
       });
     try {
       await this.stepUp.confirm(me, form.password);
@@ -103,8 +108,8 @@ export class SubscriptionsConsoleController {
       actor: { type: 'operator', id: me.account.id },
     });
     await this.renderSubscription(res.status(200), me, change.subscription, {
-      notice: `Le mode de gestion est maintenant « ${MODE_LABELS[change.to]} ».`,
-      applied: change.consequences,
+      notice: t('subscriptions:console.changed', { mode: modeLabel(change.to) }),
+      applied: change.consequenceTexts.map(renderHere),
     });
   }
 
@@ -117,14 +122,14 @@ export class SubscriptionsConsoleController {
   ): Promise<void> {
     const change = await this.subscriptions.setMode(id, to, { confirm: false });
     res.render(`${VIEWS}/console-mode-change.njk`, {
-      title: `Changer le mode de gestion : ${change.subscription.subscriber}`,
+      title: t('subscriptions:console.changeTitle', { subscriber: change.subscription.subscriber }),
       section: 'subscriptions',
       signedIn: true,
       subscription: this.row(change.subscription),
-      fromLabel: MODE_LABELS[change.from],
-      toLabel: MODE_LABELS[change.to],
+      fromLabel: modeLabel(change.from),
+      toLabel: modeLabel(change.to),
       mode: NAME_OF[change.to],
-      consequences: change.consequences,
+      consequences: change.consequenceTexts.map(renderHere),
       stepUpNeeded: !(await this.stepUp.isFresh(me)),
       errors,
       errorCount: Object.keys(errors).length,
@@ -140,14 +145,14 @@ export class SubscriptionsConsoleController {
     const role = await this.operators.roleOf(me.account.id);
     const errors = extra.errors ?? {};
     res.render(`${VIEWS}/console-subscription.njk`, {
-      title: `Abonnement ${subscription.subscriber}`,
+      title: t('subscriptions:console.subscription', { subscriber: subscription.subscriber }),
       section: 'subscriptions',
       signedIn: true,
       subscription: this.row(subscription),
       canAct: role === 'support' || role === 'super-admin',
       modes: CONSOLE_MODES.filter((name) => MODE_OF[name] !== subscription.accountMode).map((name) => ({
         value: name,
-        label: MODE_LABELS[MODE_OF[name]],
+        label: modeLabel(MODE_OF[name]),
       })),
       notice: extra.notice,
       applied: extra.applied,
@@ -158,13 +163,13 @@ export class SubscriptionsConsoleController {
 
   private row(subscription: SubscriptionView) {
     const today = parisDate(this.clock.now());
-    const status = today < subscription.startsOn ? 'À venir' : today > subscription.endsOn ? 'Terminé' : 'En cours';
+    const status = today < subscription.startsOn ? 'upcoming' : today > subscription.endsOn ? 'ended' : 'running';
     return {
       ...subscription,
-      modeLabel: MODE_LABELS[subscription.accountMode],
-      startsOnLabel: frenchDate(subscription.startsOn),
-      endsOnLabel: frenchDate(subscription.endsOn),
-      status,
+      modeLabel: modeLabel(subscription.accountMode),
+      startsOnLabel: longDate(subscription.startsOn),
+      endsOnLabel: longDate(subscription.endsOn),
+      status: t(`subscriptions:console.status.${status}`),
     };
   }
 }
