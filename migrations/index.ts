@@ -35,6 +35,7 @@ import { SubscriptionsProductChangeNotify1796106136851 } from './1796106136851-s
 import { SecondaryAccountsChangeNotify1796106857750 } from './1796106857750-secondary-accounts-change-notify';
 import { SecondaryAccountsOrganisationNumbers1796105114056 } from './1796105114056-secondary-accounts-organisation-numbers';
 import { ClientSpaceMessageAttachments1796106921386 } from './1796106921386-client-space-message-attachments';
+import { SubscriptionsProductBrand1796121427813 } from './1796121427813-subscriptions-product-brand';
 import { IdentityRegistrationDraft1796105104623 } from './1796105104623-identity-registration-draft';
 import { IdentityAccountLocale1796105237145 } from './1796105237145-identity-account-locale';
 
@@ -79,4 +80,5 @@ export const migrations = [
   SubscriptionsProductChangeNotify1796106136851,
   SecondaryAccountsChangeNotify1796106857750,
   ClientSpaceMessageAttachments1796106921386,
+  SubscriptionsProductBrand1796121427813,
 ];
