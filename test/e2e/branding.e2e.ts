@@ -37,17 +37,15 @@ describe('Branding per product and per firm', () => {
       ['site-fiscal', 'fiscal.fr', undefined],
       ['site-libre', 'Site libre', undefined],
     ] as const) {
-      const { clientSecret } = await app.app
-        .get(ClientRegistry)
-        .add(
-          {
-            client_id: clientId,
-            client_name: name,
-            redirect_uris: [REDIRECT_URI],
-            ...(logo ? { logo_uri: logo } : {}),
-          },
-          (m) => oidc.validateClient(m),
-        );
+      const { clientSecret } = await app.app.get(ClientRegistry).add(
+        {
+          client_id: clientId,
+          client_name: name,
+          redirect_uris: [REDIRECT_URI],
+          ...(logo ? { logo_uri: logo } : {}),
+        },
+        (m) => oidc.validateClient(m),
+      );
       configs[clientId] = await client.discovery(
         new URL(app.config.issuer),
         clientId,
