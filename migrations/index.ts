@@ -36,6 +36,7 @@ import { SecondaryAccountsChangeNotify1796106857750 } from './1796106857750-seco
 import { SecondaryAccountsOrganisationNumbers1796105114056 } from './1796105114056-secondary-accounts-organisation-numbers';
 import { ClientSpaceMessageAttachments1796106921386 } from './1796106921386-client-space-message-attachments';
 import { LegalEnglishVersion1796109412000 } from './1796109412000-legal-english-version';
+import { SubscriptionsProductBrand1796121427813 } from './1796121427813-subscriptions-product-brand';
 import { IdentityRegistrationDraft1796105104623 } from './1796105104623-identity-registration-draft';
 import { IdentityAccountLocale1796105237145 } from './1796105237145-identity-account-locale';
 
@@ -81,4 +82,5 @@ export const migrations = [
   SecondaryAccountsChangeNotify1796106857750,
   ClientSpaceMessageAttachments1796106921386,
   LegalEnglishVersion1796109412000,
+  SubscriptionsProductBrand1796121427813,
 ];

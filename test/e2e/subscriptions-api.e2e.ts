@@ -192,6 +192,7 @@ describe('Subscriptions API (/api/v1/products, /api/v1/subscriptions)', () => {
         ],
         client_ids: [],
         subscription_required: true,
+        brand: { name: null, logo_url: null, primary_color: null },
       });
       assertProblem(await api(tokens.avocat).get(`/api/v1/products/${products.fiscal}`), 404, 'PRODUCT_NOT_FOUND');
       assertProblem(await api(tokens.firm).get(`/api/v1/products/${products.avocat}`), 404);

@@ -4,6 +4,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, In } from 'typeorm';
 import { FileStorage } from '../../platform/storage/file-storage';
+import { t } from '../../platform/i18n/i18n';
+import { brandColourProblem, normaliseHexColour } from '../../platform/views/branding';
 import { IdentityError, IdentityService } from '../identity';
 import { NotificationsService } from '../notifications';
 import { ClientSpaceError, ClientSpaceErrorCode, formInvalid, notFound, isId } from './client-space.errors';
@@ -28,7 +30,16 @@ export interface DossierSummary {
 }
 
 const LOGO_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
-const COLOR = /^#[0-9a-f]{6}$/;
+
+/**
+ * Why a firm's colour cannot be used, in the page's language, or `undefined`: `#rrggbb` (or `#rgb`), at WCAG 2.1 AA
+ * against white (its clients' bar and buttons carry white text on it; `brandColourProblem` names the ratio).
+ */
+function firmColourProblem(raw: string): string | undefined {
+  if (!normaliseHexColour(raw)) return 'La couleur s’écrit #rrvvbb, par exemple #1f4e79.';
+  const problem = brandColourProblem(raw);
+  return problem && t('brand:firm.colourRefused', { problem });
+}
 
 /** The name a client is shown under on the firm's pages: « ALEXANDER Luce », or the company's name. */
 export const clientName = (client: FirmClient): string =>
@@ -56,8 +67,10 @@ export class FirmsService {
   async addFirm(input: { name: string; onlinePayment?: boolean; primaryColor?: string }): Promise<Firm> {
     const name = input.name.trim();
     if (!name || name.length > 200) throw formInvalid({ name: 'Donnez le nom du cabinet (200 caractères au plus).' });
-    const color = (input.primaryColor ?? '#1f4e79').toLowerCase();
-    if (!COLOR.test(color)) throw formInvalid({ primaryColor: 'La couleur s’écrit #rrvvbb, par exemple #1f4e79.' });
+    const raw = input.primaryColor?.trim() || '#1f4e79';
+    const problem = firmColourProblem(raw);
+    if (problem) throw formInvalid({ primaryColor: problem });
+    const color = normaliseHexColour(raw)!;
     const firms = this.dataSource.getRepository(Firm);
     return firms.save(firms.create({ name, primaryColor: color, onlinePayment: input.onlinePayment ?? false }));
   }
@@ -84,9 +97,10 @@ export class FirmsService {
     const fields: Record<string, string> = {};
     const name = input.name?.trim();
     if (name !== undefined && (!name || name.length > 200)) fields.name = 'Donnez le nom du cabinet.';
-    const color = input.primaryColor?.trim().toLowerCase();
-    if (color !== undefined && !COLOR.test(color))
-      fields.primaryColor = 'La couleur s’écrit #rrvvbb, par exemple #1f4e79.';
+    const rawColor = input.primaryColor?.trim();
+    const colorProblem = rawColor !== undefined ? firmColourProblem(rawColor) : undefined;
+    if (colorProblem) fields.primaryColor = colorProblem;
+    const color = rawColor !== undefined && !colorProblem ? normaliseHexColour(rawColor) : undefined;
     let logoType: string | undefined;
     if (input.logo) {
       const { fileTypeFromBuffer } = await import('file-type');

@@ -21,6 +21,12 @@ export class ProductAccess implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    // The sign-in pages of a product's sites wear the product's brand (header: name, logo, colour).
+    this.hooks.addBrandContributor({
+      name: 'subscriptions.product',
+      level: 'product',
+      brandFor: (clientId) => this.subscriptions.brandOfClient(clientId),
+    });
     this.hooks.addSharedCredentials({
       name: 'subscriptions.access-codes',
       recognises: (identifier) => this.accessCodes.recognises(identifier),

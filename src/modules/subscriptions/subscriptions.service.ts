@@ -4,6 +4,8 @@ import { DataSource, In, type EntityManager } from 'typeorm';
 import { AuditService } from '../../platform/audit';
 import { DatabaseNotifications } from '../../platform/database/database-notifications';
 import { NotifiedCache } from '../../platform/database/notified-cache';
+import { t } from '../../platform/i18n/i18n';
+import { brandColourProblem, brandLogoProblem, normaliseHexColour, type Brand } from '../../platform/views/branding';
 import { AccountAccessPort, IdentityService } from '../identity';
 import { Membership } from './entities/membership.entity';
 import { MembershipRole, MEMBER_ROLES, type MemberRole } from './entities/membership-role.entity';
@@ -15,6 +17,13 @@ import { SubscriptionsClock } from './subscriptions.clock';
 import { SubscriptionsError, SubscriptionsErrorCode } from './subscriptions.errors';
 import { message, render, renderHere, type Message } from './subscriptions.messages';
 
+/** A product's brand on the sign-in pages of its sites (every field optional; the deployment's fills in). */
+export interface ProductBrand {
+  name?: string;
+  logoUrl?: string;
+  primaryColor?: string;
+}
+
 export interface NewProduct {
   code: string;
   name: string;
@@ -22,6 +31,7 @@ export interface NewProduct {
   sections?: ProductSection[];
   clientIds?: string[];
   subscriptionRequired?: boolean;
+  brand?: ProductBrand;
 }
 
 export interface ProductView {
@@ -32,6 +42,7 @@ export interface ProductView {
   sections: ProductSection[];
   clientIds: string[];
   subscriptionRequired: boolean;
+  brand: { name: string | null; logoUrl: string | null; primaryColor: string | null };
 }
 
 export interface NewSubscription {
@@ -140,6 +151,37 @@ interface ClientProduct {
   name: string;
   subscription_required: boolean;
   sections: ProductSection[];
+  brand_name: string | null;
+  brand_logo_url: string | null;
+  brand_primary_color: string | null;
+}
+
+/**
+ * A product's brand, checked: the colour at WCAG 2.1 AA against white (`brandColourProblem`), the logo a path of this
+ * site or an `https:` address (`brandLogoProblem`). Empty fields are no brand (null).
+ */
+export function checkedProductBrand(input: ProductBrand | undefined): {
+  brandName: string | null;
+  brandLogoUrl: string | null;
+  brandPrimaryColor: string | null;
+} {
+  const name = input?.name?.trim() || null;
+  if (name && name.length > 200) throw invalid(t('brand:product.nameInvalid'));
+  const logo = input?.logoUrl?.trim() || null;
+  if (logo) {
+    const problem = logo.length > 2000 ? `${logo.slice(0, 40)}…` : brandLogoProblem(logo);
+    if (problem) throw invalid(t('brand:product.logoRefused', { problem }));
+  }
+  const rawColour = input?.primaryColor?.trim() || null;
+  if (rawColour) {
+    const problem = brandColourProblem(rawColour);
+    if (problem) throw invalid(t('brand:product.colourRefused', { problem }));
+  }
+  return {
+    brandName: name,
+    brandLogoUrl: logo,
+    brandPrimaryColor: rawColour ? (normaliseHexColour(rawColour) ?? null) : null,
+  };
 }
 
 /** Today's date in Paris (`YYYY-MM-DD`): subscriptions start and end on calendar days of the publisher. */
@@ -180,6 +222,35 @@ export class SubscriptionsService {
     });
   }
 
+  /** The product a client belongs to (kept in memory, dropped on every change: see `productOfClient`). */
+  private async productOfClientRow(clientId: string): Promise<ClientProduct | undefined> {
+    return this.productOfClient.get(clientId, async () => {
+      const [row] = await this.dataSource.query<ClientProduct[]>(
+        `SELECT p.id, p.code, p.name, p.subscription_required, p.sections,
+                p.brand_name, p.brand_logo_url, p.brand_primary_color
+           FROM product_client pc JOIN product p ON p.id = pc.product_id
+          WHERE pc.client_id = $1`,
+        [clientId],
+      );
+      return row;
+    });
+  }
+
+  /**
+   * The brand of the product a client belongs to, for the header of that site's sign-in pages; `undefined` when the
+   * client is no product's or its product has no brand. Read from memory (the product of each client is kept).
+   */
+  async brandOfClient(clientId: string): Promise<Brand | undefined> {
+    const product = await this.productOfClientRow(clientId);
+    if (!product) return undefined;
+    const brand: Brand = {
+      ...(product.brand_name ? { name: product.brand_name } : {}),
+      ...(product.brand_logo_url ? { logoUrl: product.brand_logo_url } : {}),
+      ...(product.brand_primary_color ? { primaryColor: product.brand_primary_color } : {}),
+    };
+    return Object.keys(brand).length > 0 ? brand : undefined;
+  }
+
   /**
    * The product a client belongs to, and the account's memberships that give access to it today: the subscription
    * has started and not ended, its mode allows personal accounts, and the member has a role on this product.
@@ -187,15 +258,7 @@ export class SubscriptionsService {
    * each sign-in to each site, at the token endpoint and at userinfo.
    */
   async productAccess(clientId: string, accountId: string): Promise<ProductAccessView | undefined> {
-    const product = await this.productOfClient.get(clientId, async () => {
-      const [row] = await this.dataSource.query<ClientProduct[]>(
-        `SELECT p.id, p.code, p.name, p.subscription_required, p.sections
-           FROM product_client pc JOIN product p ON p.id = pc.product_id
-          WHERE pc.client_id = $1`,
-        [clientId],
-      );
-      return row;
-    });
+    const product = await this.productOfClientRow(clientId);
     if (!product) return undefined;
     const rows = await this.dataSource.query<
       Array<{ subscription_id: string; subscriber: string; covered: string[]; section: string; role: MemberRole }>
@@ -305,6 +368,7 @@ export class SubscriptionsService {
       if (!section.name.trim()) throw invalid(`La rubrique « ${section.code} » n’a pas de nom.`);
       seen.add(section.code);
     }
+    const brand = checkedProductBrand(input.brand);
     const clientIds = [...new Set(input.clientIds ?? [])];
     const added = await this.dataSource.transaction(async (manager) => {
       if (await manager.existsBy(Product, { code }))
@@ -325,6 +389,7 @@ export class SubscriptionsService {
           url: url.toString(),
           sections: sections.map((s) => ({ code: s.code, name: s.name.trim() })),
           subscriptionRequired: input.subscriptionRequired ?? true,
+          ...brand,
         }),
       );
       await manager.insert(
@@ -346,6 +411,50 @@ export class SubscriptionsService {
     // Every instance hears it from the trigger; this one must not wait for the notification.
     for (const clientId of clientIds) this.productOfClient.forget(clientId);
     return added;
+  }
+
+  /**
+   * Gives a product its brand (or takes it away: empty fields), as customer service does at the command line. Every
+   * instance drops what it kept of the product's clients (the trigger on `product`).
+   */
+  async setProductBrand(
+    code: string,
+    input: ProductBrand,
+    actor: SubscriptionsActor = { type: 'operator' },
+  ): Promise<ProductView> {
+    const brand = checkedProductBrand(input);
+    const updated = await this.dataSource.transaction(async (manager) => {
+      const product = await manager.findOneBy(Product, { code: code.trim() });
+      if (!product)
+        throw new SubscriptionsError(
+          SubscriptionsErrorCode.PRODUCT_NOT_FOUND,
+          `Aucun produit ne porte le code « ${code} ».`,
+        );
+      const before = {
+        name: product.brandName,
+        logoUrl: product.brandLogoUrl,
+        primaryColor: product.brandPrimaryColor,
+      };
+      Object.assign(product, brand);
+      await manager.save(product);
+      await this.audit.record(
+        {
+          actor,
+          action: 'subscriptions.product.brand-changed',
+          target: { type: 'product', id: product.id },
+          outcome: 'success',
+          details: {
+            before,
+            after: { name: brand.brandName, logoUrl: brand.brandLogoUrl, primaryColor: brand.brandPrimaryColor },
+          },
+        },
+        manager,
+      );
+      const clients = await manager.findBy(ProductClient, { productId: product.id });
+      return this.productView(product, clients.map((c) => c.clientId).sort());
+    });
+    for (const clientId of updated.clientIds) this.productOfClient.forget(clientId);
+    return updated;
   }
 
   async listProducts(): Promise<ProductView[]> {
@@ -940,6 +1049,7 @@ export class SubscriptionsService {
       sections: product.sections,
       clientIds,
       subscriptionRequired: product.subscriptionRequired,
+      brand: { name: product.brandName, logoUrl: product.brandLogoUrl, primaryColor: product.brandPrimaryColor },
     };
   }
 }

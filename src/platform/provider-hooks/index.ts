@@ -9,3 +9,4 @@ export {
   type SharedCredentials,
   type SignInTarget,
 } from './provider-hooks';
+export { mergeBrands, type BrandContributor, type BrandLevel } from './relying-party-brand';

@@ -44,3 +44,31 @@ describe('ProviderHooks, shared subjects', () => {
     );
   });
 });
+
+describe('ProviderHooks, brand contributors', () => {
+  it('gives a site its own brand over its product’s, name and logo together, the colour from the first that has one', async () => {
+    const hooks = new ProviderHooks();
+    hooks.addBrandContributor({
+      name: 'temoin.produit',
+      level: 'product',
+      brandFor: async (clientId) =>
+        clientId === 'autre' ? undefined : { name: 'Produit', logoUrl: '/produit.svg', primaryColor: '#7a1f5c' },
+    });
+    hooks.addBrandContributor({
+      name: 'temoin.site',
+      level: 'relying-party',
+      brandFor: async (clientId) => (clientId === 'site' ? { name: 'Site' } : undefined),
+    });
+    assert.deepEqual(await hooks.brandFor('site'), { name: 'Site', primaryColor: '#7a1f5c' });
+    assert.deepEqual(await hooks.brandFor('produit'), {
+      name: 'Produit',
+      logoUrl: '/produit.svg',
+      primaryColor: '#7a1f5c',
+    });
+    assert.equal(await hooks.brandFor('autre'), undefined);
+  });
+
+  it('leaves the deployment’s brand when nobody contributes', async () => {
+    assert.equal(await new ProviderHooks().brandFor('site'), undefined);
+  });
+});

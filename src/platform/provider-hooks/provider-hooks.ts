@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { Brand } from '../views/branding';
+import { mergeBrands, type BrandContributor } from './relying-party-brand';
 
 /** Who is signing in, and to which site (client). */
 export interface SignInTarget {
@@ -98,7 +100,7 @@ export interface SharedCredentials {
 
 /**
  * Sign-in seams of the OpenID provider that modules plug into without importing it: access checks per client,
- * claims contributors per scope, and session hooks. Modules register in their `onModuleInit()`; the provider is built once the
+ * claims contributors per scope, session hooks, and brand contributors per client (the sign-in pages' header). Modules register in their `onModuleInit()`; the provider is built once the
  * application is initialised, from what is registered then (its discovery document and claims configuration are fixed
  * at construction), and refuses later registrations.
  */
@@ -108,7 +110,28 @@ export class ProviderHooks {
   private readonly contributors: ClaimsContributor[] = [];
   private readonly sessions: ProviderSessionHook[] = [];
   private readonly shared: SharedCredentials[] = [];
+  private readonly brands: BrandContributor[] = [];
   private sealed = false;
+
+  addBrandContributor(contributor: BrandContributor): void {
+    this.assertOpen(contributor.name);
+    this.brands.push(contributor);
+  }
+
+  /**
+   * The brand the sign-in pages of a site show in their header (name, logo, colour): the site's own over its
+   * product's (see `BrandLevel`); `undefined` leaves the deployment's.
+   */
+  async brandFor(clientId: string): Promise<Brand | undefined> {
+    if (this.brands.length === 0) return undefined;
+    const answers = await Promise.all(
+      this.brands.map(async (contributor) => ({
+        level: contributor.level,
+        brand: await contributor.brandFor(clientId),
+      })),
+    );
+    return mergeBrands(answers);
+  }
 
   addSharedCredentials(source: SharedCredentials): void {
     this.assertOpen(source.name);

@@ -20,7 +20,7 @@ export function clientSpaceCommands({ withApplication }: CliRuntime): Command[] 
     .description('crée un cabinet (espace client de ses clients)')
     .requiredOption('--name <nom>', 'nom du cabinet : « Cabinet Delmas »')
     .option('--payments', 'propose le paiement en ligne des factures')
-    .option('--color <#rrvvbb>', 'couleur des pages de ses clients')
+    .option('--color <#rrvvbb>', 'couleur des pages de ses clients (contraste d’au moins 4,5:1 avec le blanc)')
     .action(async (options: { name: string; payments?: boolean; color?: string }) => {
       const firm = await withApplication((context) =>
         context

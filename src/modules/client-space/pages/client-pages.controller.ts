@@ -328,15 +328,15 @@ export class ClientPagesController {
   }
 
   /**
-   * The firm's colour as a CSS custom property, then the client pages' own styles (the Content-Security-Policy forbids
-   * inline styles; the shared shell is not restyled).
+   * The client pages' own styles. The firm's colour comes from the shared brand seam (the layout's
+   * `/theme/marque.css`, checked at WCAG 2.1 AA): `--cabinet-couleur` is the brand's primary colour.
    */
   @Permission(FirmClientCheck)
   @Get('cabinets/:firm/theme.css')
   async theme(@Param('firm') firmId: string, @Res() res: Response) {
-    const firm = await this.firms.firm(firmId);
+    await this.firms.firm(firmId);
     res.type('text/css').setHeader('Cache-Control', 'private, max-age=300');
-    res.send(`:root { --cabinet-couleur: ${firm.primaryColor}; }\n${asset('client-space.css')}`);
+    res.send(asset('client-space.css'));
   }
 
   /** The « dépôt de documents » script (drag-and-drop, progress). */
@@ -386,12 +386,16 @@ export class ClientPagesController {
     data: Record<string, unknown>,
   ): Promise<void> {
     const firm = await this.firms.firm(client.firmId);
+    const base = `/espace-client/cabinets/${firm.id}`;
     res.render(`${VIEWS}/${view}.njk`, {
-      title: `${title} - ${firm.name}`,
+      // « Accueil - Cabinet Delmas »: the layout adds the brand's name, the firm's.
+      title,
       pageTitle: title,
       firm,
+      // The shared brand seam (branding.ts): the header shows the firm's name and logo, the page its colour.
+      brand: { name: firm.name, logoUrl: firm.logoKey ? `${base}/logo` : undefined, primaryColor: firm.primaryColor },
       person: clientName(client),
-      base: `/espace-client/cabinets/${firm.id}`,
+      base,
       ...data,
     });
   }

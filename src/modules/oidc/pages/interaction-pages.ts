@@ -5,6 +5,7 @@ import { OidcError, OidcErrorCode } from '../oidc.errors';
 import { OidcProviderService } from '../oidc-provider.service';
 import { InteractionLifetime } from '../interaction-lifetime';
 import { brandLogoProblem } from '../../../platform/views/branding';
+import { ProviderHooks } from '../../../platform/provider-hooks';
 import { currentLocale, firstSupportedLocale, t, useLocale } from '../../../platform/i18n/i18n';
 
 export type InteractionDetails = Awaited<ReturnType<OidcProviderService['provider']['interactionDetails']>>;
@@ -15,6 +16,7 @@ export class InteractionPages {
   constructor(
     private readonly oidc: OidcProviderService,
     private readonly lifetime: InteractionLifetime,
+    private readonly hooks: ProviderHooks,
   ) {}
 
   /** The interaction, checked against the uid of the address (a stale tab, or another request, is refused). */
@@ -41,7 +43,10 @@ export class InteractionPages {
    * URI: Chrome applies the CSP `form-action` to that redirect chain, so the site's origin is allowed there too.
    */
   async render(res: Response, details: InteractionDetails, view: string, data: Record<string, unknown>): Promise<void> {
-    const client = await this.oidc.provider.Client.find(details.params.client_id as string);
+    const clientId = details.params.client_id as string;
+    const client = await this.oidc.provider.Client.find(clientId);
+    // The header's brand: the site's own, else its product's (modules contribute them), else the deployment's.
+    const brand = client ? await this.hooks.brandFor(clientId) : undefined;
     const redirectUri = typeof details.params.redirect_uri === 'string' ? details.params.redirect_uri : undefined;
     const csp = res.getHeader('content-security-policy');
     if (typeof csp === 'string' && redirectUri) {
@@ -56,6 +61,7 @@ export class InteractionPages {
       // The site's logo (standard client metadata `logo_uri`), beside « Pour accéder à <site> »: https or this site only.
       clientLogoUrl: client?.logoUri && !brandLogoProblem(client.logoUri) ? client.logoUri : undefined,
       franceconnectRequired: requiresFranceConnect(details),
+      brand,
       ...data,
     });
   }

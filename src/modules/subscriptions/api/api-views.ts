@@ -8,7 +8,7 @@ import type { ProductRow } from './publisher-reach';
 
 export const PRODUCT_SCHEMA: JsonSchema = {
   type: 'object',
-  required: ['id', 'code', 'name', 'url', 'sections', 'client_ids', 'subscription_required'],
+  required: ['id', 'code', 'name', 'url', 'sections', 'client_ids', 'subscription_required', 'brand'],
   properties: {
     id: { type: 'string', format: 'uuid' },
     code: { type: 'string', description: 'Code du produit (minuscules, chiffres, tirets)' },
@@ -25,6 +25,20 @@ export const PRODUCT_SCHEMA: JsonSchema = {
     },
     client_ids: { type: 'array', items: { type: 'string' }, description: 'Clients OpenID du produit' },
     subscription_required: { type: 'boolean', description: 'Seuls les membres d’un abonnement en cours y entrent' },
+    brand: {
+      type: 'object',
+      description:
+        'Marque du produit sur les pages de connexion de ses sites (nom, logo, couleur) ; null : celle de la plateforme',
+      required: ['name', 'logo_url', 'primary_color'],
+      properties: {
+        name: { type: ['string', 'null'] },
+        logo_url: { type: ['string', 'null'], description: 'https://… ou chemin de ce site (/…)' },
+        primary_color: {
+          type: ['string', 'null'],
+          description: '#rrggbb, contraste d’au moins 4,5:1 avec le blanc (WCAG 2.1 AA)',
+        },
+      },
+    },
   },
 };
 
@@ -132,6 +146,11 @@ export function productJson(product: ProductRow) {
     sections: product.sections,
     client_ids: product.client_ids,
     subscription_required: product.subscription_required,
+    brand: {
+      name: product.brand_name,
+      logo_url: product.brand_logo_url,
+      primary_color: product.brand_primary_color,
+    },
   };
 }
 

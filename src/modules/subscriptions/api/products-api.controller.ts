@@ -63,7 +63,9 @@ export class ProductsApiController {
     summary: 'Déclare un produit (client non lié à un produit seulement)',
     description:
       'Le code est unique ; un client OpenID appartient à un produit au plus. Sans subscription_required=false, seuls ' +
-      'les membres d’un abonnement en cours entrent sur les sites du produit.',
+      'les membres d’un abonnement en cours entrent sur les sites du produit. Une marque (brand) dont la couleur a un ' +
+      'contraste sous 4,5:1 avec le blanc (WCAG 2.1 AA), ou dont le logo n’est ni https:// ni un chemin de ce site, ' +
+      'est refusée (400) et rien n’est créé.',
     responses: { 201: { description: 'Créé', schema: PRODUCT_SCHEMA } },
   })
   @Idempotent()
@@ -82,6 +84,11 @@ export class ProductsApiController {
         sections: body.sections?.map((s) => ({ code: s.code, name: s.name })),
         clientIds: body.client_ids,
         subscriptionRequired: body.subscription_required,
+        brand: body.brand && {
+          name: body.brand.name,
+          logoUrl: body.brand.logo_url,
+          primaryColor: body.brand.primary_color,
+        },
       },
       { type: 'client', id: caller.clientId },
     );

@@ -29,6 +29,9 @@ export interface ProductRow {
   sections: ProductSection[];
   subscription_required: boolean;
   client_ids: string[];
+  brand_name: string | null;
+  brand_logo_url: string | null;
+  brand_primary_color: string | null;
 }
 
 export interface MemberView {
@@ -150,6 +153,7 @@ export class PublisherReachService {
     }
     return this.dataSource.query(
       `SELECT p.id, p.code, p.name, p.url, p.sections, p.subscription_required,
+              p.brand_name, p.brand_logo_url, p.brand_primary_color,
               coalesce((SELECT array_agg(pc.client_id ORDER BY pc.client_id) FROM product_client pc
                          WHERE pc.product_id = p.id), '{}') AS client_ids
          FROM product p ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}

@@ -32,6 +32,24 @@ export class ProductSectionDto {
   name!: string;
 }
 
+/** A new product's brand: each field optional. */
+export class ProductBrandDto {
+  @IsOptional()
+  @IsString({ message: 'brand.name est une chaîne.' })
+  @MaxLength(200, { message: 'Le nom de marque du produit compte 200 caractères au plus.' })
+  name?: string;
+
+  @IsOptional()
+  @IsString({ message: 'brand.logo_url est une chaîne (https://… ou /…).' })
+  @MaxLength(2000, { message: 'L’adresse du logo compte 2000 caractères au plus.' })
+  logo_url?: string;
+
+  @IsOptional()
+  @IsString({ message: 'brand.primary_color est une chaîne (#rrggbb).' })
+  @MaxLength(20, { message: 'brand.primary_color s’écrit #rrggbb.' })
+  primary_color?: string;
+}
+
 export class CreateProductDto {
   @IsString({ message: 'Le code du produit est obligatoire.' })
   @Matches(CODE, { message: 'Code du produit : lettres minuscules, chiffres et tirets, 64 caractères au plus.' })
@@ -62,6 +80,12 @@ export class CreateProductDto {
   @IsOptional()
   @IsBoolean({ message: 'subscription_required vaut true ou false.' })
   subscription_required?: boolean;
+
+  /** The product's brand on its sites' sign-in pages; its colour and logo are checked by the service (WCAG 2.1 AA). */
+  @IsOptional()
+  @ValidateNested({ message: 'brand est un objet { name, logo_url, primary_color }.' })
+  @Type(() => ProductBrandDto)
+  brand?: ProductBrandDto;
 }
 
 /** A product of a new subscription, with the sections covered (all of them when omitted or empty). */

@@ -56,6 +56,11 @@ function parseSeats(value: string): number {
   return Number(value);
 }
 
+/** `Nom, /logo.svg, #7a1f5c`, or `-` when the product has no brand (the platform's is shown). */
+function describeBrand(brand: { name: string | null; logoUrl: string | null; primaryColor: string | null }): string {
+  return [brand.name, brand.logoUrl, brand.primaryColor].filter(Boolean).join(', ') || '-';
+}
+
 /** Runs a use case; a domain refusal becomes a one-line French error. */
 async function domain<T>(work: () => Promise<T>): Promise<T> {
   try {
@@ -79,6 +84,9 @@ export function subscriptionsCommands({ withApplication, config }: CliRuntime): 
     .option('--section <code=Nom>', 'rubrique du produit (répétable)', collect, [])
     .option('--client <client-id>', 'client OpenID Connect du produit (répétable)', collect, [])
     .option('--open', 'accès sans abonnement (par défaut, un abonnement actif est exigé)')
+    .option('--brand-name <nom>', 'nom affiché en tête des pages de connexion de ses sites')
+    .option('--brand-logo <adresse>', 'logo de la marque (https://… ou chemin de ce site /…)')
+    .option('--brand-color <#rrggbb>', 'couleur de la marque (contraste d’au moins 4,5:1 avec le blanc)')
     .action(
       async (options: {
         code: string;
@@ -87,6 +95,9 @@ export function subscriptionsCommands({ withApplication, config }: CliRuntime): 
         section: string[];
         client: string[];
         open?: boolean;
+        brandName?: string;
+        brandLogo?: string;
+        brandColor?: string;
       }) => {
         const sections = options.section.map(parseSection);
         const product = await withApplication((context) =>
@@ -98,12 +109,30 @@ export function subscriptionsCommands({ withApplication, config }: CliRuntime): 
               sections,
               clientIds: options.client,
               subscriptionRequired: !options.open,
+              brand: { name: options.brandName, logoUrl: options.brandLogo, primaryColor: options.brandColor },
             }),
           ),
         );
         console.log(`Produit enregistré : ${product.code} (${product.name})`);
       },
     );
+
+  const setProductBrand = new Command('products:set-brand')
+    .description('donne à un produit sa marque sur les pages de connexion de ses sites (une option vide la retire)')
+    .requiredOption('--code <code>', 'code du produit')
+    .option('--name <nom>', 'nom affiché en tête des pages de connexion')
+    .option('--logo <adresse>', 'logo (https://… ou chemin de ce site /…)')
+    .option('--color <#rrggbb>', 'couleur (contraste d’au moins 4,5:1 avec le blanc, WCAG 2.1 AA)')
+    .action(async (options: { code: string; name?: string; logo?: string; color?: string }) => {
+      const product = await withApplication((context) =>
+        domain(() =>
+          context
+            .get(SubscriptionsService)
+            .setProductBrand(options.code, { name: options.name, logoUrl: options.logo, primaryColor: options.color }),
+        ),
+      );
+      console.log(`Marque du produit ${product.code} : ${describeBrand(product.brand)}`);
+    });
 
   const listProducts = new Command('products:list').description('liste les produits').action(async () => {
     const products = await withApplication((context) => context.get(SubscriptionsService).listProducts());
@@ -112,7 +141,9 @@ export function subscriptionsCommands({ withApplication, config }: CliRuntime): 
       const sections = p.sections.map((s) => s.code).join(',') || '-';
       const clients = p.clientIds.join(',') || '-';
       const access = p.subscriptionRequired ? 'abonnement exigé' : 'accès libre';
-      console.log(`${p.code}  ${p.name}  ${p.url}  rubriques: ${sections}  clients: ${clients}  ${access}`);
+      console.log(
+        `${p.code}  ${p.name}  ${p.url}  rubriques: ${sections}  clients: ${clients}  ${access}  marque: ${describeBrand(p.brand)}`,
+      );
     }
   });
 
@@ -229,5 +260,14 @@ export function subscriptionsCommands({ withApplication, config }: CliRuntime): 
       );
     });
 
-  return [addProduct, listProducts, addSubscription, listSubscriptions, setMode, issueAccessCodes, updateSubscription];
+  return [
+    addProduct,
+    setProductBrand,
+    listProducts,
+    addSubscription,
+    listSubscriptions,
+    setMode,
+    issueAccessCodes,
+    updateSubscription,
+  ];
 }

@@ -10,6 +10,7 @@ export interface ProductSection {
 @Entity('product')
 @Index('UQ_product_code', ['code'], { unique: true })
 @Check('CHK_product_code', `"code" ~ '^[a-z0-9][a-z0-9-]*$'`)
+@Check('CHK_product_brand_primary_color', `"brand_primary_color" ~ '^#[0-9a-f]{6}$'`)
 export class Product {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_product' })
   id: string;
@@ -31,6 +32,19 @@ export class Product {
   /** When true, nobody without an active membership signs in to the product's clients. */
   @Column({ name: 'subscription_required', type: 'boolean', default: true })
   subscriptionRequired: boolean;
+
+  /**
+   * The product's brand on the sign-in pages of its sites (header: name, logo, colour); each optional, the deployment's
+   * fills in. The colour is checked by `brandColourProblem` (WCAG 2.1 AA), the logo by `brandLogoProblem`.
+   */
+  @Column({ name: 'brand_name', type: 'varchar', length: 200, nullable: true })
+  brandName: string | null;
+
+  @Column({ name: 'brand_logo_url', type: 'varchar', length: 2000, nullable: true })
+  brandLogoUrl: string | null;
+
+  @Column({ name: 'brand_primary_color', type: 'varchar', length: 7, nullable: true })
+  brandPrimaryColor: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
