@@ -50,6 +50,8 @@ export interface AccountView {
   hasPassword: boolean;
   /** The CGU version last accepted (`null`: created by an operator, never asked). */
   termsVersion: string | null;
+  /** The language of its e-mails (docs/i18n.md). */
+  locale: Account['locale'];
   createdAt: Date;
 }
 
@@ -384,8 +386,19 @@ export class IdentityService {
 }
 
 function view(account: Account): AccountView {
-  const { id, identifier, email, emailVerified, givenName, familyName, status, origin, termsVersion, createdAt } =
-    account;
+  const {
+    id,
+    identifier,
+    email,
+    emailVerified,
+    givenName,
+    familyName,
+    status,
+    origin,
+    termsVersion,
+    locale,
+    createdAt,
+  } = account;
   const hasPassword = Boolean(account.passwordHash);
   return {
     id,
@@ -398,6 +411,7 @@ function view(account: Account): AccountView {
     origin,
     hasPassword,
     termsVersion,
+    locale,
     createdAt,
   };
 }

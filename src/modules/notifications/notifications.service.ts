@@ -118,16 +118,18 @@ export class NotificationsService {
 
   /**
    * Adds an item to the person's open digest of this template (one e-mail for every item enqueued within the
-   * template's window, see `DIGEST_WINDOWS`), opening one when there is none. In the caller's transaction.
+   * template's window, see `DIGEST_WINDOWS`), opening one when there is none. In the caller's transaction. `locale`:
+   * the recipient's language, kept by the digest it opens (the next items join it in that language).
    */
   async enqueueDigestItem<N extends DigestTemplateName>(
     manager: EntityManager,
-    digest: { to: string; template: N; item: DigestItemOf<N> },
+    digest: { to: string; template: N; item: DigestItemOf<N>; locale?: Locale },
   ): Promise<string> {
+    const language = digest.locale && digest.locale !== DEFAULT_LOCALE ? { locale: digest.locale } : {};
     const to = checkEmail(digest.to);
     const rows: Array<{ id: string }> = await manager.query(
       `INSERT INTO outbox_message (channel, recipient, template, data, digest_key, next_attempt_at)
-       VALUES ('email', $1, $2, jsonb_build_object('items', jsonb_build_array($3::jsonb)), $4,
+       VALUES ('email', $1, $2, jsonb_build_object('items', jsonb_build_array($3::jsonb)) || $6::jsonb, $4,
                now() + make_interval(secs => $5::double precision / 1000))
        ON CONFLICT (digest_key) WHERE status = 'pending'
        DO UPDATE SET data = jsonb_set(outbox_message.data, '{items}',
@@ -139,6 +141,7 @@ export class NotificationsService {
         JSON.stringify(digest.item),
         `email:${to}:${digest.template}`,
         DIGEST_WINDOWS[digest.template],
+        JSON.stringify(language),
       ],
     );
     return rows[0].id;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import {
@@ -20,6 +20,7 @@ import type { SharedItem } from '../entities/shared-item.entity';
 import type { FirmClient } from '../entities/firm-client.entity';
 import type { FirmActor } from '../firm-audit';
 import { FirmsService } from '../firms.service';
+import { FrenchInterceptor } from './french.interceptor';
 import { ItemsService, type ItemView } from '../items.service';
 import { RequestsService } from '../requests.service';
 
@@ -159,6 +160,7 @@ const itemJson = (i: ItemView | SharedItem) => ({
  * firm's ids under its own path, is 404.
  */
 @ApiTag('Espace client')
+@UseInterceptors(FrenchInterceptor)
 @Controller('api/v1/firms/:firm')
 export class FirmsApiController {
   constructor(
