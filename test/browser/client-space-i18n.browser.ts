@@ -40,7 +40,7 @@ describe('Client space in English in a browser', { skip: browserSkipReason() }, 
   const newPage = async () => {
     const context = await browser.newContext({ locale: 'en-GB' });
     const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(30_000);
     page.on('console', (message) => {
       if (message.type() === 'error' && !/status of 400 /.test(message.text())) problems.push(message.text());
     });
@@ -148,7 +148,7 @@ describe('Client space in English in a browser', { skip: browserSkipReason() }, 
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByText('Your message has been sent to your contact person.').waitFor();
 
-    await page.getByRole('link', { name: 'My account' }).click();
+    await page.getByRole('link', { name: 'My account', exact: true }).click();
     await page.getByRole('link', { name: 'Change my password' }).waitFor();
     await checked(page, 'client-account-en');
 
