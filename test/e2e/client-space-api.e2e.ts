@@ -54,6 +54,13 @@ describe('Client space API (/api/v1/firms/{firm}/…)', () => {
     const wrong = await api('post', `/api/v1/firms/${firmA}/clients`, writerA).send({ kind: 'personne', email: 'x' });
     assert.equal(wrong.status, 400);
     assert.match(wrong.headers['content-type'], /application\/problem\+json/);
+    // Problem details stay French whatever the caller's language (docs/i18n.md).
+    const english = await api('post', `/api/v1/firms/${firmA}/clients`, writerA)
+      .set('Accept-Language', 'en')
+      .send({ kind: 'personne', email: 'x' });
+    assert.equal(english.status, 400);
+    assert.equal(english.body.detail, 'Le formulaire contient des erreurs.');
+    assert.match(JSON.stringify(english.body), /Saisissez une adresse électronique valide/);
 
     const dossier = await api('post', `/api/v1/firms/${firmA}/dossiers`, writerA).send({
       number: '2017IIDOS/1529',

@@ -1,5 +1,6 @@
 import { isUUID } from 'class-validator';
 import { DomainError, type ErrorKind, type FieldErrors } from '../../platform/errors';
+import { t } from '../../platform/i18n/i18n';
 
 export enum ClientSpaceErrorCode {
   FIRM_NOT_FOUND = 'FIRM_NOT_FOUND',
@@ -29,7 +30,10 @@ const kinds: Record<ClientSpaceErrorCode, ErrorKind> = {
   [ClientSpaceErrorCode.ANTIVIRUS_UNAVAILABLE]: 'unavailable',
 };
 
-/** Errors of the client space (both sides); messages in French, safe to show. */
+/**
+ * Errors of the client space (both sides); messages safe to show, in the page's language (`t()`), French under the
+ * JSON API (`FrenchProblemDetails`).
+ */
 export class ClientSpaceError extends DomainError {
   constructor(code: ClientSpaceErrorCode, message: string, fields?: FieldErrors) {
     super(code, kinds[code], message, fields);
@@ -39,15 +43,15 @@ export class ClientSpaceError extends DomainError {
 export const notFound = (what: 'firm' | 'client' | 'dossier' | 'item' | 'request'): ClientSpaceError => {
   switch (what) {
     case 'firm':
-      return new ClientSpaceError(ClientSpaceErrorCode.FIRM_NOT_FOUND, 'Cabinet introuvable.');
+      return new ClientSpaceError(ClientSpaceErrorCode.FIRM_NOT_FOUND, t('clientSpace:errors.firmNotFound'));
     case 'client':
-      return new ClientSpaceError(ClientSpaceErrorCode.CLIENT_NOT_FOUND, 'Client introuvable.');
+      return new ClientSpaceError(ClientSpaceErrorCode.CLIENT_NOT_FOUND, t('clientSpace:errors.clientNotFound'));
     case 'dossier':
-      return new ClientSpaceError(ClientSpaceErrorCode.DOSSIER_NOT_FOUND, 'Dossier introuvable.');
+      return new ClientSpaceError(ClientSpaceErrorCode.DOSSIER_NOT_FOUND, t('clientSpace:errors.dossierNotFound'));
     case 'item':
-      return new ClientSpaceError(ClientSpaceErrorCode.ITEM_NOT_FOUND, 'Élément introuvable.');
+      return new ClientSpaceError(ClientSpaceErrorCode.ITEM_NOT_FOUND, t('clientSpace:errors.itemNotFound'));
     case 'request':
-      return new ClientSpaceError(ClientSpaceErrorCode.REQUEST_NOT_FOUND, 'Demande introuvable.');
+      return new ClientSpaceError(ClientSpaceErrorCode.REQUEST_NOT_FOUND, t('clientSpace:errors.requestNotFound'));
   }
 };
 
@@ -55,7 +59,7 @@ export const notFound = (what: 'firm' | 'client' | 'dossier' | 'item' | 'request
 export const formInvalid = (fields: Record<string, string>): ClientSpaceError =>
   new ClientSpaceError(
     ClientSpaceErrorCode.FORM_INVALID,
-    'Le formulaire contient des erreurs.',
+    t('clientSpace:errors.formInvalid'),
     Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, [v]])),
   );
 

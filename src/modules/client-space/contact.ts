@@ -1,3 +1,4 @@
+import { t } from '../../platform/i18n/i18n';
 import { parsePhoneNumber } from '../notifications';
 import type { ClientContact } from './entities/firm-client.entity';
 
@@ -23,30 +24,28 @@ export function normaliseContact(input: Partial<Record<keyof ClientContact, unkn
 }
 
 /**
- * What is wrong with the contact details, one French message per field. `partial`: an invitation needs only the names
+ * What is wrong with the contact details, one message per field (the page's language). `partial`: an invitation needs only the names
  * and the address; the seed's « Mettre à jour mes coordonnées » form requires every field.
  */
 export function contactProblems(contact: ClientContact, options: { partial: boolean }): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const field of CONTACT_FIELDS)
-    if (contact[field].length > LIMITS[field]) fields[field] = `Ce champ compte au plus ${LIMITS[field]} caractères.`;
-  if (!contact.familyName) fields.familyName = 'Saisissez le nom.';
-  if (!contact.givenName) fields.givenName = 'Saisissez le prénom.';
-  if (!EMAIL.test(contact.email))
-    fields.email = 'Saisissez une adresse électronique valide, par exemple nom@exemple.fr.';
+    if (contact[field].length > LIMITS[field]) fields[field] = t('clientSpace:errors.tooLong', { max: LIMITS[field] });
+  if (!contact.familyName) fields.familyName = t('clientSpace:errors.familyName');
+  if (!contact.givenName) fields.givenName = t('clientSpace:errors.givenName');
+  if (!EMAIL.test(contact.email)) fields.email = t('clientSpace:errors.email');
   if (!options.partial) {
-    if (!contact.address) fields.address = 'Saisissez l’adresse.';
-    if (!/^\d{5}$/.test(contact.postalCode)) fields.postalCode = 'Le code postal compte 5 chiffres, par exemple 34470.';
-    if (!contact.city) fields.city = 'Saisissez la ville.';
+    if (!contact.address) fields.address = t('clientSpace:errors.address');
+    if (!/^\d{5}$/.test(contact.postalCode)) fields.postalCode = t('clientSpace:errors.postalCode');
+    if (!contact.city) fields.city = t('clientSpace:errors.city');
   } else if (contact.postalCode && !/^\d{5}$/.test(contact.postalCode))
-    fields.postalCode = 'Le code postal compte 5 chiffres, par exemple 34470.';
+    fields.postalCode = t('clientSpace:errors.postalCode');
   for (const field of ['phone', 'mobile'] as const) {
     if (!contact[field]) {
-      if (!options.partial) fields[field] = 'Saisissez le numéro, par exemple 04 67 15 98 42.';
+      if (!options.partial) fields[field] = t('clientSpace:errors.phoneMissing');
       continue;
     }
-    if (!parsePhoneNumber(contact[field]) && !fields[field])
-      fields[field] = 'Ce numéro n’est pas valide : écrivez-le comme 04 67 15 98 42.';
+    if (!parsePhoneNumber(contact[field]) && !fields[field]) fields[field] = t('clientSpace:errors.phoneInvalid');
   }
   return fields;
 }

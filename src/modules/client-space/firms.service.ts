@@ -3,8 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, In } from 'typeorm';
+import { DEFAULT_LOCALE, t, type Locale } from '../../platform/i18n/i18n';
 import { FileStorage } from '../../platform/storage/file-storage';
-import { t } from '../../platform/i18n/i18n';
 import { brandColourProblem, normaliseHexColour } from '../../platform/views/branding';
 import { IdentityError, IdentityService } from '../identity';
 import { NotificationsService } from '../notifications';
@@ -66,7 +66,7 @@ export class FirmsService {
 
   async addFirm(input: { name: string; onlinePayment?: boolean; primaryColor?: string }): Promise<Firm> {
     const name = input.name.trim();
-    if (!name || name.length > 200) throw formInvalid({ name: 'Donnez le nom du cabinet (200 caractères au plus).' });
+    if (!name || name.length > 200) throw formInvalid({ name: t('clientSpace:errors.firmName') });
     const raw = input.primaryColor?.trim() || '#1f4e79';
     const problem = firmColourProblem(raw);
     if (problem) throw formInvalid({ primaryColor: problem });
@@ -147,8 +147,7 @@ export class FirmsService {
   /** Adds a staff account: the platform account of this address, or one invited (`inviteAccount()`). */
   async addStaff(firmId: string, email: string, role: string, invitedBy?: string): Promise<FirmStaff> {
     const firm = await this.firm(firmId);
-    if (!STAFF_ROLES.includes(role as StaffRole))
-      throw formInvalid({ role: 'Le rôle est associe, assistant ou lecture.' });
+    if (!STAFF_ROLES.includes(role as StaffRole)) throw formInvalid({ role: t('clientSpace:errors.role') });
     const address = email.trim().toLowerCase();
     let account = await this.identity.findByEmail(address);
     if (!account) {
@@ -163,7 +162,7 @@ export class FirmsService {
     }
     const staff = this.dataSource.getRepository(FirmStaff);
     const already = () =>
-      new ClientSpaceError(ClientSpaceErrorCode.ALREADY_EXISTS, 'Ce compte fait déjà partie du cabinet.');
+      new ClientSpaceError(ClientSpaceErrorCode.ALREADY_EXISTS, t('clientSpace:errors.alreadyStaff'));
     if (await staff.existsBy({ firmId, accountId: account.id })) throw already();
     const saved = staff.save(
       staff.create({
@@ -209,16 +208,16 @@ export class FirmsService {
     const kind = input.kind === 'societe' ? 'societe' : input.kind === 'personne' ? 'personne' : undefined;
     const contact = normaliseContact(input.contact);
     const fields = contactProblems(contact, { partial: true });
-    if (!kind) fields.kind = 'Indiquez s’il s’agit d’une personne ou d’une société.';
+    if (!kind) fields.kind = t('clientSpace:errors.clientKind');
     const companyName = input.companyName?.trim() || null;
-    if (kind === 'societe' && !companyName) fields.companyName = 'Donnez le nom de la société.';
-    if (companyName && companyName.length > 200) fields.companyName = 'Le nom compte au plus 200 caractères.';
+    if (kind === 'societe' && !companyName) fields.companyName = t('clientSpace:errors.companyName');
+    if (companyName && companyName.length > 200) fields.companyName = t('clientSpace:errors.companyNameTooLong');
     if (Object.keys(fields).length) throw formInvalid(fields);
 
     let account = await this.identity.findByEmail(contact.email);
     const clients = this.dataSource.getRepository(FirmClient);
     if (account && (await clients.existsBy({ firmId, accountId: account.id })))
-      throw formInvalid({ email: 'Cette personne est déjà cliente du cabinet.' });
+      throw formInvalid({ email: t('clientSpace:errors.alreadyClient') });
     account ??= await this.inviteOrExplain({
       email: contact.email,
       givenName: contact.givenName,
@@ -230,6 +229,7 @@ export class FirmsService {
       },
     });
     const accountId = account.id;
+    const locale = account.locale;
     const created = this.dataSource.transaction(async (manager) => {
       const client = await manager
         .getRepository(FirmClient)
@@ -238,6 +238,7 @@ export class FirmsService {
         to: contact.email,
         template: 'client-space-digest',
         item: { kind: 'acces', firm: firm.name, dossier: '', title: '' },
+        locale,
       });
       await this.audit.record(
         manager,
@@ -250,7 +251,7 @@ export class FirmsService {
       return client;
     });
     return created.catch((error: unknown) => {
-      if (isUniqueViolation(error)) throw formInvalid({ email: 'Cette personne est déjà cliente du cabinet.' });
+      if (isUniqueViolation(error)) throw formInvalid({ email: t('clientSpace:errors.alreadyClient') });
       throw error;
     });
   }
@@ -291,13 +292,12 @@ export class FirmsService {
     const number = input.number.trim();
     const label = input.label.trim();
     const fields: Record<string, string> = {};
-    if (!number || number.length > 60) fields.number = 'Donnez le numéro du dossier (60 caractères au plus).';
-    if (!label || label.length > 200) fields.label = 'Donnez le libellé du dossier (200 caractères au plus).';
+    if (!number || number.length > 60) fields.number = t('clientSpace:errors.dossierNumber');
+    if (!label || label.length > 200) fields.label = t('clientSpace:errors.dossierLabel');
     const staff = isId(input.interlocutorId)
       ? await this.dataSource.getRepository(FirmStaff).findOneBy({ id: input.interlocutorId, firmId })
       : null;
-    if (!staff || staff.role === 'lecture')
-      fields.interlocutorId = 'Choisissez l’interlocuteur du dossier parmi les avocats et assistants du cabinet.';
+    if (!staff || staff.role === 'lecture') fields.interlocutorId = t('clientSpace:errors.interlocutor');
     const clientIds = [...new Set(input.clientIds)];
     const clients = clientIds.every((id) => isId(id))
       ? await this.dataSource.getRepository(FirmClient).findBy({ id: In(clientIds), firmId })
@@ -305,7 +305,7 @@ export class FirmsService {
     if (clients.length === 0 || clients.length !== clientIds.length)
       fields.clientIds = 'Cochez au moins un client du cabinet.';
     if (!fields.number && (await this.dataSource.getRepository(Dossier).existsBy({ firmId, number })))
-      fields.number = 'Un dossier du cabinet porte déjà ce numéro.';
+      fields.number = t('clientSpace:errors.dossierNumberTaken');
     if (Object.keys(fields).length) throw formInvalid(fields);
     const created = this.dataSource.transaction(async (manager) => {
       const dossier = await manager
@@ -330,7 +330,7 @@ export class FirmsService {
       return dossier;
     });
     return created.catch((error: unknown) => {
-      if (isUniqueViolation(error)) throw formInvalid({ number: 'Un dossier du cabinet porte déjà ce numéro.' });
+      if (isUniqueViolation(error)) throw formInvalid({ number: t('clientSpace:errors.dossierNumberTaken') });
       throw error;
     });
   }
@@ -371,6 +371,11 @@ export class FirmsService {
     const links = await this.dataSource.getRepository(DossierClient).findBy({ dossierId });
     if (!links.length) return [];
     return this.dataSource.getRepository(FirmClient).findBy({ id: In(links.map((l) => l.clientId)) });
+  }
+
+  /** The language of a client's e-mails: their account's (French when it is gone). */
+  async localeOf(client: FirmClient): Promise<Locale> {
+    return (await this.identity.findById(client.accountId))?.locale ?? DEFAULT_LOCALE;
   }
 
   /** The dossiers of a client (their own, never another client's). */

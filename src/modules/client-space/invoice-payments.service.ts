@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { OnDomainEvent } from '../../platform/events';
+import { t } from '../../platform/i18n/i18n';
 import { LOGGER } from '../../platform/logging/logger';
 import { PaymentsService, type PaymentSettledEvent, type PaymentStatus } from '../../platform/payments';
 import { ClientSpaceError, ClientSpaceErrorCode, notFound } from './client-space.errors';
@@ -74,12 +75,9 @@ export class InvoicePaymentsService {
     const invoice = await this.invoiceForClient(client, itemId);
     const firm = await this.firms.firm(client.firmId);
     if (invoice.details.status === 'payee')
-      throw new ClientSpaceError(ClientSpaceErrorCode.NOT_PAYABLE, 'Cette facture est déjà payée.');
+      throw new ClientSpaceError(ClientSpaceErrorCode.NOT_PAYABLE, t('clientSpace:errors.alreadyPaid'));
     if (!(await this.firmTakesPayments(firm.id)) || !invoice.details.amountCents)
-      throw new ClientSpaceError(
-        ClientSpaceErrorCode.NOT_PAYABLE,
-        'Le paiement en ligne n’est pas proposé pour cette facture : voyez avec votre avocat.',
-      );
+      throw new ClientSpaceError(ClientSpaceErrorCode.NOT_PAYABLE, t('clientSpace:errors.paymentNotOffered'));
     const page = `${this.config.publicUrl}/espace-client/cabinets/${firm.id}/factures/${invoice.id}`;
     const { redirectUrl } = await this.payments.startPayment({
       purpose: INVOICE_PAYMENT,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, In, IsNull, Not, type EntityManager } from 'typeorm';
+import { t, type Locale } from '../../platform/i18n/i18n';
 import { FileStorage } from '../../platform/storage/file-storage';
 import { VirusScanner, VirusScanUnavailableError } from '../../platform/storage/virus-scanner';
 import { NotificationsService } from '../notifications';
@@ -12,6 +13,7 @@ import type { FirmClient } from './entities/firm-client.entity';
 import { SharedItem, type ItemDetails, type ItemKind } from './entities/shared-item.entity';
 import { FirmAudit, type FirmActor } from './firm-audit';
 import { FirmsService } from './firms.service';
+import { formatAmount, itemDate } from './formats';
 
 /** 20 Mo per file. */
 export const UPLOAD_MAX_BYTES = 20 * 1024 * 1024;
@@ -38,24 +40,18 @@ export const ACCEPTED_TYPES: Record<string, string> = {
 
 /** The categories of the client's home page (« ACCÉDER À : »), in the seed's order, with their path. */
 export const CATEGORIES = [
-  { key: 'documents', label: 'Documents', kind: 'document' },
-  { key: 'dossiers', label: 'Dossiers', kind: undefined },
-  { key: 'rdv', label: 'RDV', kind: 'rdv' },
-  { key: 'factures', label: 'Factures', kind: 'facture' },
-  { key: 'taches', label: 'Tâches', kind: 'tache' },
-  { key: 'temps-passes', label: 'Temps passés', kind: 'temps' },
-  { key: 'frais', label: 'Frais', kind: 'frais' },
-] as const satisfies ReadonlyArray<{ key: string; label: string; kind: ItemKind | undefined }>;
+  { key: 'documents', labelKey: 'clientSpace:categories.documents', kind: 'document' },
+  { key: 'dossiers', labelKey: 'clientSpace:categories.dossiers', kind: undefined },
+  { key: 'rdv', labelKey: 'clientSpace:categories.rdv', kind: 'rdv' },
+  { key: 'factures', labelKey: 'clientSpace:categories.factures', kind: 'facture' },
+  { key: 'taches', labelKey: 'clientSpace:categories.taches', kind: 'tache' },
+  { key: 'temps-passes', labelKey: 'clientSpace:categories.tempsPasses', kind: 'temps' },
+  { key: 'frais', labelKey: 'clientSpace:categories.frais', kind: 'frais' },
+] as const satisfies ReadonlyArray<{ key: string; labelKey: string; kind: ItemKind | undefined }>;
 export type CategoryKey = (typeof CATEGORIES)[number]['key'];
 
-export const KIND_LABELS: Record<ItemKind, [string, string]> = {
-  document: ['document', 'documents'],
-  rdv: ['rendez-vous', 'rendez-vous'],
-  facture: ['facture', 'factures'],
-  tache: ['tâche', 'tâches'],
-  temps: ['temps passé', 'temps passés'],
-  frais: ['frais', 'frais'],
-};
+/** The categories with their label in the current language (« Documents », « RDV »…). */
+export const categories = () => CATEGORIES.map((c) => ({ ...c, label: t(c.labelKey) }));
 
 export interface UploadedFile {
   name: string;
@@ -99,11 +95,6 @@ export function parseAmount(value: string | undefined): number | undefined {
   return Math.round(Number(cleaned) * 100);
 }
 
-export const formatAmount = (cents: number): string =>
-  (cents / 100).toLocaleString('fr-FR', { style: 'currency', currency: 'EUR' });
-
-const frenchDate = (iso: string) => iso.split('-').reverse().join('/');
-
 /**
  * The items of the dossiers: created by the firm (documents reçus, rendez-vous, factures, tâches, temps, frais) and
  * shared explicitly, or uploaded by a client (documents déposés). A client reads only the shared items of the dossiers
@@ -137,13 +128,13 @@ export class ItemsService {
       if (file.data.length > UPLOAD_MAX_BYTES)
         throw new ClientSpaceError(
           ClientSpaceErrorCode.FILE_REFUSED,
-          `« ${file.name} » dépasse ${UPLOAD_MAX_BYTES / 1024 / 1024} Mo.`,
+          t('clientSpace:errors.fileTooLarge', { name: file.name, megabytes: UPLOAD_MAX_BYTES / 1024 / 1024 }),
         );
       const type = await this.detectType(file.data);
       if (!type)
         throw new ClientSpaceError(
           ClientSpaceErrorCode.FILE_REFUSED,
-          `« ${file.name} » n’est pas un document accepté : envoyez un PDF, une image (PNG, JPEG…) ou un document de bureautique (Word, Excel, OpenDocument).`,
+          t('clientSpace:errors.fileType', { name: file.name }),
         );
       types.push(type);
     }
@@ -156,13 +147,16 @@ export class ItemsService {
         if (!(error instanceof VirusScanUnavailableError)) throw error;
         throw new ClientSpaceError(
           ClientSpaceErrorCode.ANTIVIRUS_UNAVAILABLE,
-          'L’analyse antivirus des fichiers est momentanément indisponible : rien n’a été enregistré. Réessayez dans quelques minutes.',
+          t('clientSpace:errors.antivirusUnavailable'),
         );
       }
       if (!verdict.clean)
         throw new ClientSpaceError(
           ClientSpaceErrorCode.FILE_REFUSED,
-          `« ${file.name} » contient un virus (${verdict.viruses.join(', ') || 'signature inconnue'}) : il est refusé et rien n’a été enregistré.`,
+          t('clientSpace:errors.virus', {
+            name: file.name,
+            viruses: verdict.viruses.join(', ') || t('clientSpace:errors.unknownSignature'),
+          }),
         );
     }
     return types;
@@ -181,35 +175,35 @@ export class ItemsService {
     };
     const kind = kinds[input.kind];
     const fields: Record<string, string> = {};
-    if (!kind) fields.kind = 'Choisissez le type d’élément.';
+    if (!kind) fields.kind = t('clientSpace:errors.kind');
     const title = input.title.trim();
-    if (!title || title.length > 300) fields.title = 'Donnez un nom ou un libellé (300 caractères au plus).';
-    if (!DATE.test(input.date) || Number.isNaN(Date.parse(input.date))) fields.date = 'Donnez une date valide.';
+    if (!title || title.length > 300) fields.title = t('clientSpace:errors.title');
+    if (!DATE.test(input.date) || Number.isNaN(Date.parse(input.date))) fields.date = t('clientSpace:errors.date');
     const details: ItemDetails = {};
     if (kind === 'rdv') {
       details.place = (input.place ?? '').trim().slice(0, 300);
-      if (!details.place) fields.place = 'Indiquez le lieu du rendez-vous.';
-      if (input.time && !/^([01]\d|2[0-3]):[0-5]\d$/.test(input.time)) fields.time = 'L’heure s’écrit 14:30.';
+      if (!details.place) fields.place = t('clientSpace:errors.place');
+      if (input.time && !/^([01]\d|2[0-3]):[0-5]\d$/.test(input.time)) fields.time = t('clientSpace:errors.time');
       if (input.time) details.time = input.time;
     }
     if (kind === 'facture' || kind === 'frais') {
       const cents = parseAmount(input.amount);
-      if (cents === undefined || cents <= 0) fields.amount = 'Donnez un montant en euros, par exemple 1 250,50.';
+      if (cents === undefined || cents <= 0) fields.amount = t('clientSpace:errors.amount');
       details.amountCents = cents;
     }
     if (kind === 'facture') {
       details.invoiceNumber = (input.invoiceNumber ?? '').trim().slice(0, 60);
-      if (!details.invoiceNumber) fields.invoiceNumber = 'Donnez le numéro de la facture.';
+      if (!details.invoiceNumber) fields.invoiceNumber = t('clientSpace:errors.invoiceNumber');
       details.status = 'a-payer';
     }
     if (kind === 'temps') {
       const minutes = Number(input.minutes);
       if (!Number.isInteger(minutes) || minutes <= 0 || minutes > 100000)
-        fields.minutes = 'Donnez la durée en minutes, par exemple 90.';
+        fields.minutes = t('clientSpace:errors.minutes');
       details.minutes = minutes;
     }
     if (kind === 'tache') details.done = false;
-    if (kind === 'document' && !input.file) fields.file = 'Choisissez le fichier du document.';
+    if (kind === 'document' && !input.file) fields.file = t('clientSpace:errors.file');
     if (Object.keys(fields).length) throw formInvalid(fields);
     let fileType: string | undefined;
     if (input.file) {
@@ -312,18 +306,20 @@ export class ItemsService {
     });
   }
 
-  /** The firm's name and the addresses of the dossier's clients, for the digest. */
-  private async recipients(dossier: Dossier): Promise<{ firm: string; emails: string[] }> {
+  /** The firm's name and the addresses (with their account's language) of the dossier's clients, for the digest. */
+  private async recipients(dossier: Dossier): Promise<{ firm: string; emails: string[]; locales: Locale[] }> {
     const firm = await this.firms.firm(dossier.firmId);
     const clients = await this.firms.clientsOfDossier(dossier.id);
-    return { firm: firm.name, emails: clients.map((c) => c.contact.email) };
+    const locales: Locale[] = [];
+    for (const client of clients) locales.push(await this.firms.localeOf(client));
+    return { firm: firm.name, emails: clients.map((c) => c.contact.email), locales };
   }
 
   private async shareIn(
     manager: EntityManager,
     item: SharedItem,
     dossier: Dossier,
-    recipients: { firm: string; emails: string[] },
+    recipients: { firm: string; emails: string[]; locales: Locale[] },
   ): Promise<boolean> {
     const shared = await manager
       .createQueryBuilder()
@@ -333,9 +329,10 @@ export class ItemsService {
       .execute();
     if (!shared.affected) return false;
     item.sharedAt = new Date();
-    for (const email of recipients.emails) {
+    for (const [index, email] of recipients.emails.entries()) {
       await this.notifications.enqueueDigestItem(manager, {
         to: email,
+        locale: recipients.locales[index],
         template: 'client-space-digest',
         item: {
           kind: item.kind,
@@ -438,13 +435,13 @@ export class ItemsService {
    * to the firm at once). Every file is checked (type from the content, size) before any is kept.
    */
   async upload(client: FirmClient, dossierId: string, files: UploadedFile[]): Promise<SharedItem[]> {
-    if (!isId(dossierId)) throw formInvalid({ dossier: 'Choisissez le dossier auquel joindre les documents.' });
+    if (!isId(dossierId)) throw formInvalid({ dossier: t('clientSpace:errors.uploadDossier') });
     const dossiers = await this.firms.dossiersOfClient(client);
     const dossier = dossiers.find((d) => d.id === dossierId);
-    if (!dossier) throw formInvalid({ dossier: 'Choisissez le dossier auquel joindre les documents.' });
-    if (!files.length) throw formInvalid({ files: 'Choisissez au moins un document.' });
+    if (!dossier) throw formInvalid({ dossier: t('clientSpace:errors.uploadDossier') });
+    if (!files.length) throw formInvalid({ files: t('clientSpace:errors.uploadNone') });
     if (files.length > UPLOAD_MAX_FILES)
-      throw formInvalid({ files: `Envoyez au plus ${UPLOAD_MAX_FILES} documents à la fois.` });
+      throw formInvalid({ files: t('clientSpace:errors.uploadTooMany', { files: UPLOAD_MAX_FILES }) });
     const types = await this.checkFiles(files);
     const keys: string[] = [];
     for (const file of files) {
@@ -496,7 +493,7 @@ export class ItemsService {
    */
   async storeAttachments(files: UploadedFile[]): Promise<MessageAttachment[]> {
     if (files.length > UPLOAD_MAX_FILES)
-      throw formInvalid({ attachments: `Joignez au plus ${UPLOAD_MAX_FILES} fichiers à la fois.` });
+      throw formInvalid({ attachments: t('clientSpace:errors.attachmentsTooMany', { files: UPLOAD_MAX_FILES }) });
     let types: string[];
     try {
       types = await this.checkFiles(files);
@@ -546,7 +543,7 @@ function view(item: SharedItem, dossier: Dossier): ItemView {
     kind: item.kind,
     direction: item.direction,
     title: item.title,
-    date: frenchDate(item.itemDate),
+    date: itemDate(item.itemDate),
     dossierId: dossier.id,
     dossier: `${dossier.number} - ${dossier.label}`,
     details: item.details,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull } from 'typeorm';
+import { t } from '../../platform/i18n/i18n';
 import { NotificationsService } from '../notifications';
 import { formInvalid, notFound, isId } from './client-space.errors';
 import { contactProblems, normaliseContact } from './contact';
@@ -9,6 +10,7 @@ import type { Dossier } from './entities/dossier.entity';
 import { FirmClient, type ClientContact } from './entities/firm-client.entity';
 import { Firm } from './entities/firm.entity';
 import { FirmAudit, type FirmActor } from './firm-audit';
+import { dateTime, fileSize } from './formats';
 import { clientName, FirmsService } from './firms.service';
 import { ItemsService, type UploadedFile } from './items.service';
 
@@ -24,14 +26,6 @@ export interface ThreadMessage {
   /** The files joined, by their position (the download's `:n`). */
   attachments: Array<{ index: number; name: string; size: string }>;
 }
-
-const size = (bytes: number) =>
-  bytes < 1024 * 1024
-    ? `${Math.max(1, Math.round(bytes / 1024))} Ko`
-    : `${(bytes / 1024 / 1024).toFixed(1).replace('.', ',')} Mo`;
-
-const when = (date: Date) =>
-  date.toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
 
 /**
  * What clients ask of their firm: a change of contact details (applied only when the firm accepts it), and messages to
@@ -145,8 +139,8 @@ export class RequestsService {
     const subject = (input.subject ?? '').trim();
     const body = (input.body ?? '').trim();
     const fields: Record<string, string> = {};
-    if (!subject) fields.subject = 'Saisissez l’objet du message.';
-    if (!body) fields.body = 'Saisissez votre message.';
+    if (!subject) fields.subject = t('clientSpace:errors.subject');
+    if (!body) fields.body = t('clientSpace:errors.body');
     if (Object.keys(fields).length) throw formInvalid(fields);
     const attachments = await this.items.storeAttachments(files);
     const interlocutor = await this.firms.interlocutor(dossier);
@@ -186,8 +180,8 @@ export class RequestsService {
     const body = (input.body ?? '').trim();
     const fields: Record<string, string> = {};
     if (!client) fields.client = 'Choisissez le client destinataire.';
-    if (!subject) fields.subject = 'Saisissez l’objet du message.';
-    if (!body) fields.body = 'Saisissez votre message.';
+    if (!subject) fields.subject = t('clientSpace:errors.subject');
+    if (!body) fields.body = t('clientSpace:errors.body');
     if (Object.keys(fields).length) throw formInvalid(fields);
     const attachments = await this.items.storeAttachments(files);
     // A staff member signs with their name; the firm's software (API) with the firm's.
@@ -242,9 +236,9 @@ export class RequestsService {
       authorName: m.authorName,
       subject: m.subject,
       body: m.body,
-      at: when(m.createdAt),
+      at: dateTime(m.createdAt),
       clientId: m.clientId,
-      attachments: m.attachments.map((a, index) => ({ index, name: a.name, size: size(a.size) })),
+      attachments: m.attachments.map((a, index) => ({ index, name: a.name, size: fileSize(a.size) })),
     }));
   }
 

@@ -22,8 +22,8 @@ function keysUsed(): Array<{ file: string; key: string }> {
   return files(src).flatMap((file) => {
     const text = readFileSync(file, 'utf8');
     const keys = [
-      ...[...text.matchAll(/\bt\(\s*'([a-z]+:[\w.]+)'/g)].map((m) => m[1]),
-      ...[...text.matchAll(/\blabelKey: '([a-z]+:[\w.]+)'/g)].map((m) => m[1]),
+      ...[...text.matchAll(/\bt\(\s*'([a-zA-Z]+:[\w.]+)'/g)].map((m) => m[1]),
+      ...[...text.matchAll(/\blabelKey: '([a-zA-Z]+:[\w.]+)'/g)].map((m) => m[1]),
     ];
     return keys.map((key) => ({ file: relative(src, file), key }));
   });

@@ -1,6 +1,7 @@
 // « Dépôt de documents »: drag-and-drop onto the box, or the file picker, several files at once, sent with a progress
 // bar. The server reads each file's type from its content and refuses the whole deposit if one file is refused; the
-// checks here only spare a useless upload. Without JavaScript, the form posts as it is.
+// checks here only spare a useless upload. Without JavaScript, the form posts as it is. Its messages come from the page
+// (`data-messages`, in the page's language).
 (function () {
   'use strict';
 
@@ -13,6 +14,7 @@
     var status = form.querySelector('[data-status]');
     var maxBytes = Number(form.getAttribute('data-max-bytes'));
     var maxFiles = Number(form.getAttribute('data-max-files'));
+    var messages = JSON.parse(form.getAttribute('data-messages') || '{}');
     var files = [];
 
     function showError(text) {
@@ -24,7 +26,7 @@
       chosen.textContent = '';
       files.forEach(function (file) {
         var li = document.createElement('li');
-        li.textContent = file.name + ' (' + Math.ceil(file.size / 1024) + ' Ko)';
+        li.textContent = file.name + ' (' + messages.size.replace('{size}', Math.ceil(file.size / 1024)) + ')';
         chosen.appendChild(li);
       });
     }
@@ -56,15 +58,12 @@
 
     form.addEventListener('submit', function (event) {
       event.preventDefault();
-      if (!files.length) return showError('Choisissez au moins un document.');
-      if (files.length > maxFiles) return showError('Envoyez au plus ' + maxFiles + ' documents à la fois.');
+      if (!files.length) return showError(messages.none);
+      if (files.length > maxFiles) return showError(messages.tooMany);
       var tooLarge = files.filter(function (f) {
         return f.size > maxBytes;
       })[0];
-      if (tooLarge)
-        return showError(
-          '« ' + tooLarge.name + ' » dépasse ' + Math.round(maxBytes / 1048576) + ' Mo : rien n’a été déposé.',
-        );
+      if (tooLarge) return showError(messages.tooLarge.replace('{name}', tooLarge.name));
       var data = new FormData();
       form.querySelectorAll('input[type="hidden"], select').forEach(function (field) {
         data.append(field.name, field.value);
@@ -77,7 +76,7 @@
       request.setRequestHeader('Accept', 'application/json');
       progress.hidden = false;
       progress.value = 0;
-      status.textContent = 'Envoi en cours…';
+      status.textContent = messages.sending;
       request.upload.addEventListener('progress', function (e) {
         if (e.lengthComputable) progress.value = Math.round((e.loaded / e.total) * 100);
       });
@@ -95,13 +94,13 @@
         } else {
           progress.hidden = true;
           status.textContent = '';
-          showError(answer.message || 'L’envoi n’a pas abouti : réessayez.');
+          showError(answer.message || messages.failed);
         }
       });
       request.addEventListener('error', function () {
         progress.hidden = true;
         status.textContent = '';
-        showError('L’envoi n’a pas abouti : vérifiez votre connexion et réessayez.');
+        showError(messages.network);
       });
       request.send(data);
     });

@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { CheckboxField, ChoiceField, FormDto, TextField } from '../../../platform/http/form-fields';
+import { t } from '../../../platform/i18n/i18n';
 
 /** Checkboxes sharing one name: none, one (a string) or several (an array), always read as an array. */
 const ListField = () => (target: object, key: string) => {
@@ -8,8 +9,8 @@ const ListField = () => (target: object, key: string) => {
     value === undefined ? [] : Array.isArray(value) ? (value as unknown[]) : [value],
   )(target, key);
   IsOptional()(target, key);
-  IsString({ each: true, message: 'Valeur de case à cocher invalide.' })(target, key);
-  MaxLength(100, { each: true, message: 'Valeur de case à cocher invalide.' })(target, key);
+  IsString({ each: true, message: () => t('clientSpace:errors.checkboxInvalid') })(target, key);
+  MaxLength(100, { each: true, message: () => t('clientSpace:errors.checkboxInvalid') })(target, key);
 };
 
 /** The seed's « Mettre à jour mes coordonnées » fields. */
@@ -64,8 +65,8 @@ export class UploadFormDto extends FormDto {
 export class MessageFormDto extends FormDto {
   @TextField(200) subject?: string;
   @IsOptional()
-  @IsString({ message: 'Ce champ doit contenir du texte.' })
-  @MaxLength(5000, { message: 'Le message compte au plus 5 000 caractères.' })
+  @IsString({ message: () => t('clientSpace:errors.text') })
+  @MaxLength(5000, { message: () => t('clientSpace:errors.bodyTooLong') })
   body?: string;
   @TextField(40) client?: string;
 }

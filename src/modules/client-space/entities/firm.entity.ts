@@ -41,12 +41,6 @@ export class Firm {
 
 export const STAFF_ROLES = ['associe', 'assistant', 'lecture'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
-export const STAFF_ROLE_LABELS: Record<StaffRole, string> = {
-  associe: 'Associé / avocat',
-  assistant: 'Assistant',
-  lecture: 'Lecture seule',
-};
-
 /** A staff account of a firm, with its role. */
 @Entity('firm_staff')
 @Index('UQ_firm_staff_firm_account', ['firmId', 'accountId'], { unique: true })

@@ -3,16 +3,19 @@ import { join } from 'node:path';
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CurrentAccount, Permission, SignedIn, type SignedInAccount } from '../../../platform/http/access-policy';
+import { t } from '../../../platform/i18n/i18n';
 import { projectRoot } from '../../../platform/views/views';
 import { ClientSpaceError, ClientSpaceErrorCode, isFormInvalid } from '../client-space.errors';
 import { ButtonFormDto, ContactFormDto, MessageFormDto, UploadFormDto } from '../dto/forms.dto';
 import type { FirmClient } from '../entities/firm-client.entity';
 import { FirmClientCheck } from '../firm-staff.check';
+import { shortDate } from '../formats';
 import { InvoicePaymentsService } from '../invoice-payments.service';
 import { clientName, FirmsService } from '../firms.service';
 import {
   ACCEPTED_TYPES,
   CATEGORIES,
+  categories,
   ItemsService,
   UPLOAD_MAX_BYTES,
   UPLOAD_MAX_FILES,
@@ -20,7 +23,7 @@ import {
 } from '../items.service';
 import { RequestsService } from '../requests.service';
 import { sendFile } from './firm-pages.controller';
-import { UPLOAD_PROBLEMS, uploadOf } from './upload.middleware';
+import { uploadOf, uploadProblem } from './upload.middleware';
 
 const VIEWS = 'modules/client-space/views/client';
 const assets = new Map<string, string>();
@@ -34,7 +37,11 @@ const asset = (name: 'client-space.css' | 'depot.js'): string => {
   return text;
 };
 const CATEGORY_PATHS = CATEGORIES.map((c) => `cabinets/:firm/${c.key}`);
-const REQUEST_STATUS = { 'en-attente': 'en attente', acceptee: 'acceptée', refusee: 'refusée' } as const;
+const REQUEST_STATUS = {
+  'en-attente': 'clientSpace:client.contact.status.pending',
+  acceptee: 'clientSpace:client.contact.status.accepted',
+  refusee: 'clientSpace:client.contact.status.rejected',
+} as const;
 
 /**
  * « Mon espace client » (`/espace-client`), the seed's screens: the home page « ACCÉDER À : » with the shared elements
@@ -57,7 +64,7 @@ export class ClientPagesController {
     const records = await this.firms.clientRecords(me.id);
     if (records.length === 1) return res.redirect(303, `/espace-client/cabinets/${records[0].firmId}`);
     const firms = await Promise.all(records.map((r) => this.firms.firm(r.firmId)));
-    res.render(`${VIEWS}/choose.njk`, { title: 'Mon espace client', firms });
+    res.render(`${VIEWS}/choose.njk`, { title: t('clientSpace:client.choose.title'), firms });
   }
 
   @Permission(FirmClientCheck)
@@ -66,9 +73,11 @@ export class ClientPagesController {
     const client = await this.client(firmId, me);
     const counts = await this.items.counts(client);
     const notice = typeof res.req.query.depot === 'string' ? deposited(Number(res.req.query.depot)) : undefined;
-    await this.render(res, client, 'home', 'Accueil', {
+    await this.render(res, client, 'home', t('clientSpace:client.nav.home'), {
       notice,
-      categories: CATEGORIES.map((c) => ({ ...c, count: counts[c.key] })).filter((c) => c.count > 0),
+      categories: categories()
+        .map((c) => ({ ...c, count: counts[c.key] }))
+        .filter((c) => c.count > 0),
       upload: await this.uploadBox(client),
     });
   }
@@ -83,11 +92,11 @@ export class ClientPagesController {
   ) {
     const client = await this.client(firmId, me);
     const key = req.path.split('/').pop() as CategoryKey;
-    const category = CATEGORIES.find((c) => c.key === key)!;
+    const category = categories().find((c) => c.key === key)!;
     const counts = await this.items.counts(client);
     if (!category.kind) {
       const dossiers = await this.firms.summaries(firmId, await this.firms.dossiersOfClient(client));
-      return this.render(res, client, 'dossiers', 'Dossiers', { dossiers, count: counts.dossiers });
+      return this.render(res, client, 'dossiers', category.label, { dossiers, count: counts.dossiers });
     }
     const items = await this.items.forClient(client, category.kind);
     if (category.kind === 'facture') this.invoices.allowCheckout(res);
@@ -110,17 +119,17 @@ export class ClientPagesController {
     const { dossier, items } = await this.items.dossierForClient(client, dossierId);
     const interlocutor = await this.firms.interlocutor(dossier);
     this.invoices.allowCheckout(res);
-    const notice =
-      typeof res.req.query.ok === 'string' ? 'Votre message a été envoyé à votre interlocuteur.' : undefined;
+    const notice = typeof res.req.query.ok === 'string' ? t('clientSpace:client.dossier.messageSent') : undefined;
     const depot = typeof res.req.query.depot === 'string' ? deposited(Number(res.req.query.depot)) : undefined;
-    await this.render(res, client, 'dossier', `Dossier ${dossier.number}`, {
+    await this.render(res, client, 'dossier', t('clientSpace:client.dossier.title', { number: dossier.number }), {
       notice: notice ?? depot,
       dossier,
       interlocutor: interlocutor.displayName,
       received: items.filter((i) => i.kind === 'document' && i.direction === 'recu'),
       deposited: items.filter((i) => i.kind === 'document' && i.direction === 'depose'),
       appointments: items.filter((i) => i.kind === 'rdv'),
-      others: CATEGORIES.filter((c) => c.kind && c.kind !== 'document' && c.kind !== 'rdv')
+      others: categories()
+        .filter((c) => c.kind && c.kind !== 'document' && c.kind !== 'rdv')
         .map((c) => ({ label: c.label, kind: c.kind, items: items.filter((i) => i.kind === c.kind) }))
         .filter((g) => g.items.length > 0),
       thread: await this.requests.thread(dossier, client),
@@ -150,14 +159,12 @@ export class ClientPagesController {
     const paid = invoice.details.status === 'payee';
     let notice: string | undefined;
     let alert: string | undefined;
-    if (paid) notice = back === 'retour' ? 'Votre paiement est confirmé : la facture est payée.' : undefined;
-    else if (state.lastPayment === 'pending' && back === 'retour')
-      notice =
-        'Votre paiement est en cours de confirmation : la facture sera marquée payée dès que la plateforme de paiement l’aura confirmé.';
-    else if (state.lastPayment === 'failed' && back === 'retour')
-      alert = 'Le paiement a été refusé : la facture reste à payer.';
-    else if (back === 'annule') alert = 'Le paiement a été annulé : la facture reste à payer.';
-    await this.render(res, client, 'invoice', `Facture ${invoice.details.invoiceNumber ?? ''}`, {
+    if (paid) notice = back === 'retour' ? t('clientSpace:client.invoice.paid') : undefined;
+    else if (state.lastPayment === 'pending' && back === 'retour') notice = t('clientSpace:client.invoice.pending');
+    else if (state.lastPayment === 'failed' && back === 'retour') alert = t('clientSpace:client.invoice.refused');
+    else if (back === 'annule') alert = t('clientSpace:client.invoice.cancelled');
+    const title = t('clientSpace:client.invoice.title', { number: invoice.details.invoiceNumber ?? '' });
+    await this.render(res, client, 'invoice', title, {
       item,
       notice,
       alert,
@@ -211,7 +218,7 @@ export class ClientPagesController {
     const upload = uploadOf(req);
     try {
       if ('problem' in upload)
-        throw new ClientSpaceError(ClientSpaceErrorCode.FILE_REFUSED, UPLOAD_PROBLEMS[upload.problem]);
+        throw new ClientSpaceError(ClientSpaceErrorCode.FILE_REFUSED, uploadProblem(upload.problem));
       const saved = await this.items.upload(client, form.dossier ?? '', upload.files);
       const back = req.get('referer')?.includes(`/dossiers/${form.dossier}`)
         ? `/espace-client/cabinets/${firmId}/dossiers/${form.dossier}?depot=${saved.length}`
@@ -233,8 +240,10 @@ export class ClientPagesController {
       const status = error.code === (ClientSpaceErrorCode.ANTIVIRUS_UNAVAILABLE as string) ? 503 : 400;
       if (wantsJson) return res.status(status).json({ message });
       const counts = await this.items.counts(client);
-      await this.render(res.status(status), client, 'home', 'Accueil', {
-        categories: CATEGORIES.map((c) => ({ ...c, count: counts[c.key] })).filter((c) => c.count > 0),
+      await this.render(res.status(status), client, 'home', t('clientSpace:client.nav.home'), {
+        categories: categories()
+          .map((c) => ({ ...c, count: counts[c.key] }))
+          .filter((c) => c.count > 0),
         upload: { ...(await this.uploadBox(client, form.dossier)), error: message },
       });
     }
@@ -294,7 +303,7 @@ export class ClientPagesController {
     const upload = uploadOf(req);
     if ('problem' in upload)
       return this.renderMessage(res.status(400), client, dossierId, form, {
-        attachments: [UPLOAD_PROBLEMS[upload.problem].replace('déposé', 'envoyé')],
+        attachments: [uploadProblem(upload.problem, 'sent')],
       });
     try {
       await this.requests.writeToInterlocutor(client, dossier, form, upload.files);
@@ -324,7 +333,7 @@ export class ClientPagesController {
   @Get('cabinets/:firm/mon-compte')
   async account(@CurrentAccount() me: SignedInAccount, @Param('firm') firmId: string, @Res() res: Response) {
     const client = await this.client(firmId, me);
-    await this.render(res, client, 'account', 'Mon compte', {});
+    await this.render(res, client, 'account', t('clientSpace:client.account.title'), {});
   }
 
   /**
@@ -351,7 +360,7 @@ export class ClientPagesController {
   @Get('cabinets/:firm/logo')
   async logo(@Param('firm') firmId: string, @Res() res: Response) {
     const logo = await this.firms.logo(firmId);
-    if (!logo) throw new ClientSpaceError(ClientSpaceErrorCode.ITEM_NOT_FOUND, 'Ce cabinet n’a pas de logo.');
+    if (!logo) throw new ClientSpaceError(ClientSpaceErrorCode.ITEM_NOT_FOUND, t('clientSpace:errors.noLogo'));
     res.type(logo.type).setHeader('Cache-Control', 'private, max-age=300');
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.send(logo.data);
@@ -361,7 +370,8 @@ export class ClientPagesController {
 
   private async client(firmId: string, me: SignedInAccount): Promise<FirmClient> {
     const client = await this.firms.clientRecord(firmId, me.id);
-    if (!client) throw new ClientSpaceError(ClientSpaceErrorCode.CLIENT_NOT_FOUND, 'Espace client introuvable.');
+    if (!client)
+      throw new ClientSpaceError(ClientSpaceErrorCode.CLIENT_NOT_FOUND, t('clientSpace:errors.spaceNotFound'));
     return client;
   }
 
@@ -375,6 +385,16 @@ export class ClientPagesController {
       maxMegabytes: UPLOAD_MAX_BYTES / 1024 / 1024,
       maxFiles: UPLOAD_MAX_FILES,
       accept: [...new Set(Object.values(ACCEPTED_TYPES))].map((e) => `.${e}`).join(',') + ',.xls,.ppt,.jpeg,.tiff',
+      // The script's messages (depot.js), in the page's language; `{name}` is the file's.
+      messages: {
+        none: t('clientSpace:errors.uploadNone'),
+        tooMany: t('clientSpace:errors.uploadTooMany', { files: UPLOAD_MAX_FILES }),
+        tooLarge: t('clientSpace:upload.fileTooLarge', { name: '{name}', megabytes: UPLOAD_MAX_BYTES / 1024 / 1024 }),
+        size: t('clientSpace:upload.kilobytes', { size: '{size}' }),
+        sending: t('clientSpace:upload.sending'),
+        failed: t('clientSpace:upload.failed'),
+        network: t('clientSpace:upload.network'),
+      },
     };
   }
 
@@ -403,16 +423,14 @@ export class ClientPagesController {
   private async renderContact(res: Response, client: FirmClient, values: object, errors: object) {
     const sent = res.req.query.envoye !== undefined;
     const history = (await this.requests.contactChangesOf(client)).map((r) => ({
-      date: r.createdAt.toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' }),
-      status: REQUEST_STATUS[r.status],
+      date: shortDate(r.createdAt),
+      status: t(REQUEST_STATUS[r.status]),
     }));
-    await this.render(res, client, 'contact', 'Mettre à jour mes coordonnées', {
+    await this.render(res, client, 'contact', t('clientSpace:client.contact.title'), {
       values,
       errors,
       errorCount: Object.keys(errors).length,
-      notice: sent
-        ? 'Votre demande a été envoyée à votre avocat : vos coordonnées seront mises à jour quand il l’aura acceptée.'
-        : undefined,
+      notice: sent ? t('clientSpace:client.contact.sent') : undefined,
       history,
     });
   }
@@ -420,7 +438,7 @@ export class ClientPagesController {
   private async renderMessage(res: Response, client: FirmClient, dossierId: string, values: object, errors: object) {
     const { dossier } = await this.items.dossierForClient(client, dossierId);
     const interlocutor = await this.firms.interlocutor(dossier);
-    await this.render(res, client, 'message', 'Contacter l’interlocuteur', {
+    await this.render(res, client, 'message', t('clientSpace:client.message.title'), {
       dossier,
       interlocutor: interlocutor.displayName,
       values,
@@ -431,8 +449,4 @@ export class ClientPagesController {
 }
 
 const deposited = (n: number) =>
-  Number.isInteger(n) && n > 0
-    ? n === 1
-      ? 'Votre document a été déposé : votre avocat en est averti.'
-      : `Vos ${n} documents ont été déposés : votre avocat en est averti.`
-    : undefined;
+  Number.isInteger(n) && n > 0 ? t('clientSpace:upload.deposited', { count: n }) : undefined;

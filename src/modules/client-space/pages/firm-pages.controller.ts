@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CurrentAccount, Permission, SignedIn, type SignedInAccount } from '../../../platform/http/access-policy';
+import { t } from '../../../platform/i18n/i18n';
 import { ClientSpaceError, ClientSpaceErrorCode, isFormInvalid } from '../client-space.errors';
 import {
   BrandingFormDto,
@@ -10,18 +11,20 @@ import {
   NewDossierFormDto,
   NewItemFormDto,
 } from '../dto/forms.dto';
-import { STAFF_ROLE_LABELS } from '../entities/firm.entity';
+import type { StaffRole } from '../entities/firm.entity';
 import type { FirmActor } from '../firm-audit';
 import { FirmStaffCheck } from '../firm-staff.check';
 import { clientName, FirmsService } from '../firms.service';
-import { CATEGORIES, ItemsService, KIND_LABELS } from '../items.service';
+import { categories, ItemsService } from '../items.service';
 import { RequestsService } from '../requests.service';
-import { UPLOAD_PROBLEMS, uploadOf } from './upload.middleware';
+import { uploadOf, uploadProblem } from './upload.middleware';
 
 const VIEWS = 'modules/client-space/views/firm';
 const fieldErrors = (error: ClientSpaceError) => error.fields ?? {};
 /** The staff member acting, for the audit trail. */
 const staff = (me: SignedInAccount): FirmActor => ({ type: 'account', id: me.id });
+/** « Associé / avocat », « Assistant », « Lecture seule », in the page's language. */
+const roleLabel = (role: StaffRole) => t(`clientSpace:firm.roles.${role}`);
 
 /**
  * The firm's side (`/espace-cabinet`): its clients (invited to the client space), its dossiers and their items, shared
@@ -41,7 +44,7 @@ export class FirmPagesController {
   async choose(@CurrentAccount() me: SignedInAccount, @Res() res: Response): Promise<void> {
     const firms = await this.firms.firmsOfStaff(me.id);
     if (firms.length === 1) return res.redirect(303, `/espace-cabinet/cabinets/${firms[0].id}`);
-    res.render(`${VIEWS}/choose.njk`, { title: 'Espace cabinet', firms });
+    res.render(`${VIEWS}/choose.njk`, { title: t('clientSpace:firm.title'), firms });
   }
 
   @Permission(FirmStaffCheck)
@@ -53,7 +56,9 @@ export class FirmPagesController {
   @Permission(FirmStaffCheck, 'write')
   @Get('cabinets/:firm/clients/nouveau')
   async inviteForm(@CurrentAccount() me: SignedInAccount, @Param('firm') firmId: string, @Res() res: Response) {
-    await this.render(res, firmId, me, 'invite-client', 'Inviter un client', { values: { kind: 'personne' } });
+    await this.render(res, firmId, me, 'invite-client', t('clientSpace:firm.invite.title'), {
+      values: { kind: 'personne' },
+    });
   }
 
   @Permission(FirmStaffCheck, 'write')
@@ -72,7 +77,7 @@ export class FirmPagesController {
       res.redirect(303, `/espace-cabinet/cabinets/${firmId}?invite=${encodeURIComponent(client.contact.email)}`);
     } catch (error) {
       if (!isFormInvalid(error)) throw error;
-      await this.render(res.status(400), firmId, me, 'invite-client', 'Inviter un client', {
+      await this.render(res.status(400), firmId, me, 'invite-client', t('clientSpace:firm.invite.title'), {
         values: form,
         errors: fieldErrors(error),
       });
@@ -121,7 +126,7 @@ export class FirmPagesController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    const notice = typeof req.query.ok === 'string' ? notices[req.query.ok] : undefined;
+    const notice = typeof req.query.ok === 'string' ? noticeOf(req.query.ok) : undefined;
     await this.renderDossier(res, firmId, dossierId, me, { notice });
   }
 
@@ -140,7 +145,7 @@ export class FirmPagesController {
     if ('problem' in upload)
       return this.renderDossier(res.status(400), firmId, dossierId, me, {
         values: form,
-        errors: { file: [UPLOAD_PROBLEMS[upload.problem]] },
+        errors: { file: [uploadProblem(upload.problem)] },
       });
     try {
       await this.items.create(
@@ -218,7 +223,7 @@ export class FirmPagesController {
     if ('problem' in upload)
       return this.renderDossier(res.status(400), firmId, dossierId, me, {
         message: form,
-        messageErrors: { attachments: [UPLOAD_PROBLEMS[upload.problem].replace('déposé', 'envoyé')] },
+        messageErrors: { attachments: [uploadProblem(upload.problem, 'sent')] },
       });
     try {
       await this.requests.reply(firmId, dossier, staff(me), form, upload.files);
@@ -275,7 +280,7 @@ export class FirmPagesController {
   @Get('cabinets/:firm/apparence')
   async brandingForm(@CurrentAccount() me: SignedInAccount, @Param('firm') firmId: string, @Res() res: Response) {
     const firm = await this.firms.firm(firmId);
-    await this.render(res, firmId, me, 'branding', 'Apparence de l’espace client', {
+    await this.render(res, firmId, me, 'branding', t('clientSpace:firm.branding.title'), {
       values: { name: firm.name, primaryColor: firm.primaryColor },
     });
   }
@@ -293,8 +298,8 @@ export class FirmPagesController {
     const upload = uploadOf(req);
     try {
       if ('problem' in upload)
-        throw new ClientSpaceError(ClientSpaceErrorCode.FORM_INVALID, UPLOAD_PROBLEMS[upload.problem], {
-          logo: [UPLOAD_PROBLEMS[upload.problem]],
+        throw new ClientSpaceError(ClientSpaceErrorCode.FORM_INVALID, uploadProblem(upload.problem), {
+          logo: [uploadProblem(upload.problem)],
         });
       await this.firms.updateBranding(
         firmId,
@@ -308,7 +313,7 @@ export class FirmPagesController {
       res.redirect(303, `/espace-cabinet/cabinets/${firmId}?ok=apparence`);
     } catch (error) {
       if (!isFormInvalid(error)) throw error;
-      await this.render(res.status(400), firmId, me, 'branding', 'Apparence de l’espace client', {
+      await this.render(res.status(400), firmId, me, 'branding', t('clientSpace:firm.branding.title'), {
         values: form,
         errors: fieldErrors(error),
       });
@@ -331,7 +336,7 @@ export class FirmPagesController {
     res.render(`${VIEWS}/${view}.njk`, {
       title,
       firm,
-      member: member && { ...member, roleLabel: STAFF_ROLE_LABELS[member.role] },
+      member: member && { ...member, roleLabel: roleLabel(member.role) },
       canWrite: member?.role !== 'lecture',
       base: `/espace-cabinet/cabinets/${firmId}`,
       errors,
@@ -345,16 +350,16 @@ export class FirmPagesController {
     const query = res.req.query;
     const notice =
       typeof query.invite === 'string'
-        ? `Invitation envoyée à ${query.invite} : la personne choisira elle-même son mot de passe.`
+        ? t('clientSpace:firm.invite.sent', { email: query.invite })
         : typeof query.ok === 'string'
-          ? notices[query.ok]
+          ? noticeOf(query.ok)
           : undefined;
     const clients = (await this.firms.clients(firmId)).map((c) => ({ ...c, name: clientName(c) }));
-    await this.render(res, firmId, me, 'home', 'Espace cabinet', {
+    await this.render(res, firmId, me, 'home', t('clientSpace:firm.title'), {
       notice,
       clients,
       dossiers: await this.firms.dossiers(firmId),
-      staff: (await this.firms.staffOf(firmId)).map((s) => ({ ...s, roleLabel: STAFF_ROLE_LABELS[s.role] })),
+      staff: (await this.firms.staffOf(firmId)).map((s) => ({ ...s, roleLabel: roleLabel(s.role) })),
       changes: (await this.requests.pendingContactChanges(firmId)).map(({ request, client }) => ({
         id: request.id,
         client: clientName(client),
@@ -375,7 +380,12 @@ export class FirmPagesController {
   ): Promise<void> {
     const staff = (await this.firms.staffOf(firmId)).filter((s) => s.role !== 'lecture');
     const clients = (await this.firms.clients(firmId)).map((c) => ({ id: c.id, name: clientName(c) }));
-    await this.render(res, firmId, me, 'new-dossier', 'Nouveau dossier', { values, errors, staff, clients });
+    await this.render(res, firmId, me, 'new-dossier', t('clientSpace:firm.newDossier.title'), {
+      values,
+      errors,
+      staff,
+      clients,
+    });
   }
 
   private async renderDossier(
@@ -395,14 +405,15 @@ export class FirmPagesController {
     }));
     // Reading is not a change: a read-only member's visit leaves the clients' messages unread for the others.
     if ((await this.firms.membership(firmId, me.id))?.role !== 'lecture') await this.requests.markRead(dossier);
-    await this.render(res, firmId, me, 'dossier', `Dossier ${dossier.number}`, {
+    await this.render(res, firmId, me, 'dossier', t('clientSpace:firm.dossier.title', { dossier: dossier.number }), {
       dossier: summary,
-      groups: CATEGORIES.filter((c) => c.kind).map((c) => ({
-        label: c.label,
-        kind: c.kind,
-        items: items.filter((i) => i.kind === c.kind),
-      })),
-      kindLabels: KIND_LABELS,
+      groups: categories()
+        .filter((c) => c.kind)
+        .map((c) => ({
+          label: c.label,
+          kind: c.kind,
+          items: items.filter((i) => i.kind === c.kind),
+        })),
       clients,
       thread,
       message: {},
@@ -413,15 +424,17 @@ export class FirmPagesController {
   }
 }
 
-const notices: Record<string, string> = {
-  ajoute: 'L’élément a été ajouté au dossier.',
-  partage: 'L’élément est partagé : les clients du dossier le verront et en seront avertis par e-mail.',
-  retire: 'L’élément n’est plus partagé : les clients du dossier ne le voient plus.',
-  message: 'Votre message a été envoyé au client.',
-  acceptee: 'La demande est acceptée : les coordonnées du client sont mises à jour, et il en est averti.',
-  refusee: 'La demande est refusée : les coordonnées du client restent inchangées, et il en est averti.',
-  apparence: 'L’apparence de l’espace client est enregistrée.',
+/** The notice after an action (`?ok=…`), in the page's language. */
+const NOTICES: Record<string, string> = {
+  ajoute: 'clientSpace:firm.notices.added',
+  partage: 'clientSpace:firm.notices.shared',
+  retire: 'clientSpace:firm.notices.unshared',
+  message: 'clientSpace:firm.notices.message',
+  acceptee: 'clientSpace:firm.notices.accepted',
+  refusee: 'clientSpace:firm.notices.rejected',
+  apparence: 'clientSpace:firm.notices.branding',
 };
+const noticeOf = (ok: string): string | undefined => (Object.hasOwn(NOTICES, ok) ? t(NOTICES[ok]) : undefined);
 
 /** Sends a stored file as a download, never rendered inline (a shared document is not a page of the platform). */
 export function sendFile(res: Response, name: string, type: string, data: Buffer): void {

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import multer from 'multer';
+import { localeState, t, withLocale } from '../../../platform/i18n/i18n';
 import { UPLOAD_MAX_BYTES, UPLOAD_MAX_FILES, type UploadedFile } from '../items.service';
 
 /** What the multipart reading left on the request: the files, or why there are none. */
@@ -21,6 +22,8 @@ export function uploadOf(req: Request): Upload {
  */
 export function uploadMiddleware(req: Request, res: Response, next: NextFunction): void {
   if (!req.is('multipart/form-data')) return next();
+  // Reading the body from the socket may lose the request's asynchronous context (its language): carried over.
+  const locale = localeState();
   parse(req, res, (error: unknown) => {
     const holder = req as Request & { clientSpaceUpload?: Upload };
     if (error) {
@@ -38,12 +41,29 @@ export function uploadMiddleware(req: Request, res: Response, next: NextFunction
           .map((f) => ({ name: Buffer.from(f.originalname, 'latin1').toString('utf8'), data: f.buffer })),
       };
     }
-    next();
+    if (locale) withLocale(locale, next);
+    else next();
   });
 }
 
-export const UPLOAD_PROBLEMS: Record<'too-large' | 'too-many' | 'unreadable', string> = {
-  'too-large': `Un des documents dépasse ${UPLOAD_MAX_BYTES / 1024 / 1024} Mo : rien n’a été déposé.`,
-  'too-many': `Envoyez au plus ${UPLOAD_MAX_FILES} documents à la fois : rien n’a été déposé.`,
-  unreadable: 'L’envoi n’a pas pu être lu : réessayez.',
-};
+/** Why a multipart form brought no file, in the page's language; `sent`: files joined to a message, not deposited. */
+export function uploadProblem(
+  problem: 'too-large' | 'too-many' | 'unreadable',
+  what: 'deposited' | 'sent' = 'deposited',
+): string {
+  const values = { megabytes: UPLOAD_MAX_BYTES / 1024 / 1024, files: UPLOAD_MAX_FILES };
+  switch (problem) {
+    case 'too-large':
+      return t(
+        what === 'sent' ? 'clientSpace:upload.problems.tooLargeSent' : 'clientSpace:upload.problems.tooLarge',
+        values,
+      );
+    case 'too-many':
+      return t(
+        what === 'sent' ? 'clientSpace:upload.problems.tooManySent' : 'clientSpace:upload.problems.tooMany',
+        values,
+      );
+    case 'unreadable':
+      return t('clientSpace:upload.problems.unreadable');
+  }
+}
