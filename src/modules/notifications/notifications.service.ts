@@ -40,6 +40,8 @@ export interface SmsToSend<N extends SmsTemplateName> {
   template: N;
   data: SmsTemplateData[N];
   idempotencyKey?: string;
+  /** The recipient's language (French by default); kept with the message's data as `locale`, like an e-mail's. */
+  locale?: Locale;
 }
 
 export interface WebhookToSend {
@@ -96,7 +98,8 @@ export class NotificationsService {
         `Numéro de téléphone invalide : ${sms.to}`,
       );
     }
-    return this.insert(manager, 'sms', phone.e164, sms.template, sms.data, sms.idempotencyKey);
+    const data = sms.locale && sms.locale !== DEFAULT_LOCALE ? { ...sms.data, locale: sms.locale } : sms.data;
+    return this.insert(manager, 'sms', phone.e164, sms.template, data, sms.idempotencyKey);
   }
 
   /** Writes a webhook (an HTTP POST) into the outbox, like `enqueueEmail`: retried with the same backoff. */

@@ -156,8 +156,6 @@ function env(autoescape: boolean): nunjucks.Environment {
   return environment;
 }
 
-const SERVICE_NAME = 'Plateforme d’identité';
-
 /**
  * Renders an e-mail in its recipient's language (`locale` in its data, French without); `publicUrl` makes every link
  * absolute. Throws when data is missing.
@@ -178,9 +176,19 @@ function renderMailInLocale<N extends TemplateName>(name: N, data: TemplateData[
   return { subject, text: render('text'), html: render('html') };
 }
 
-/** Renders a text message (plain text, kept short: one SMS is 160 GSM characters). Throws when data is missing. */
+/**
+ * Renders a text message (plain text, kept short: one SMS is 160 GSM characters) in its recipient's language (`locale`
+ * in its data, French without). Throws when data is missing.
+ */
 export function renderSms<N extends SmsTemplateName>(name: N, data: SmsTemplateData[N], publicUrl: string): string {
-  return env(false)
-    .render(`modules/notifications/views/sms/${name}.text.njk`, { ...data, publicUrl, serviceName: SERVICE_NAME })
-    .trim();
+  const locale = (data as { locale?: unknown }).locale;
+  return withLocale(isLocale(locale) ? locale : DEFAULT_LOCALE, () =>
+    env(false)
+      .render(`modules/notifications/views/sms/${name}.text.njk`, {
+        ...data,
+        publicUrl,
+        serviceName: t('mail:serviceName'),
+      })
+      .trim(),
+  );
 }
