@@ -3,6 +3,7 @@ import { AuditService } from '../../platform/audit';
 import { WebSessionStore } from '../../platform/first-party/web-session.store';
 import { AccountAccessPort, IdentityService, SignInThrottle, type AccountView } from '../identity';
 import { AdminError, AdminErrorCode } from './admin.errors';
+import { t } from '../../platform/i18n/i18n';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -37,7 +38,7 @@ export class AccountAdministrationService {
   /** The account, or a 404 for an unknown or malformed id. */
   async get(accountId: string): Promise<AccountView> {
     const account = UUID.test(accountId) ? await this.identity.findById(accountId) : undefined;
-    if (!account) throw new AdminError(AdminErrorCode.ACCOUNT_NOT_FOUND, 'Compte introuvable.');
+    if (!account) throw new AdminError(AdminErrorCode.ACCOUNT_NOT_FOUND, t('admin:accounts.notFound'));
     return account;
   }
 
@@ -48,8 +49,8 @@ export class AccountAdministrationService {
   async delete(actor: AdminActor, accountId: string, confirmation: string | undefined): Promise<AccountView> {
     const before = await this.get(accountId);
     if ((confirmation ?? '').trim().toLowerCase() !== before.identifier) {
-      throw new AdminError(AdminErrorCode.CONFIRMATION_MISMATCH, 'La confirmation ne correspond pas.', {
-        confirmation: [`Saisissez exactement l’identifiant du compte : ${before.identifier}`],
+      throw new AdminError(AdminErrorCode.CONFIRMATION_MISMATCH, t('admin:deletion.mismatch'), {
+        confirmation: [t('admin:deletion.typeExactly', { identifier: before.identifier })],
       });
     }
     const by = auditActor(actor);

@@ -64,12 +64,12 @@ export class AdminModule {
   constructor(menus: MenuRegistry) {
     menus.add(
       'console',
-      { key: 'dashboard', href: '/admin', label: 'Tableau de bord', order: 10 },
-      { key: 'accounts', href: '/admin/comptes', label: 'Comptes', order: 20 },
-      { key: 'sites', href: '/admin/sites', label: 'Sites', order: 40 },
-      { key: 'keys', href: '/admin/cles', label: 'Clés de signature', order: 50 },
-      { key: 'outbox', href: '/admin/envois', label: 'Envois', order: 60 },
-      { key: 'audit', href: '/admin/journal', label: 'Journal d’audit', order: 90 },
+      { key: 'dashboard', href: '/admin', label: 'Tableau de bord', labelKey: 'admin:menu.dashboard', order: 10 },
+      { key: 'accounts', href: '/admin/comptes', label: 'Comptes', labelKey: 'admin:menu.accounts', order: 20 },
+      { key: 'sites', href: '/admin/sites', label: 'Sites', labelKey: 'admin:menu.sites', order: 40 },
+      { key: 'keys', href: '/admin/cles', label: 'Clés de signature', labelKey: 'admin:menu.keys', order: 50 },
+      { key: 'outbox', href: '/admin/envois', label: 'Envois', labelKey: 'admin:menu.outbox', order: 60 },
+      { key: 'audit', href: '/admin/journal', label: 'Journal d’audit', labelKey: 'admin:menu.audit', order: 90 },
     );
   }
 }

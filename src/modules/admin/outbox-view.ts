@@ -1,4 +1,6 @@
 import type { NotificationsService } from '../notifications';
+import { t } from '../../platform/i18n/i18n';
+import { consoleDateTime } from './console-dates';
 
 type OutboxMessage = NonNullable<Awaited<ReturnType<NotificationsService['find']>>>;
 
@@ -19,15 +21,13 @@ export function maskRecipient(channel: string, recipient: string): string {
   }
 }
 
-export const OUTBOX_STATUS_LABELS: Record<string, string> = {
-  pending: 'À envoyer',
-  sending: 'En cours d’envoi',
-  sent: 'Envoyé',
-  failed: 'En échec',
-};
+/** The outbox's statuses, in the order the console lists them. */
+export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
 
-const frenchDateTime = (date: Date) =>
-  new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Europe/Paris' }).format(date);
+/** A status in the page's language (`admin:outbox.statuses.<status>`); an unknown one as it is. */
+export function outboxStatusLabel(status: string): string {
+  return (OUTBOX_STATUSES as readonly string[]).includes(status) ? t(`admin:outbox.statuses.${status}`) : status;
+}
 
 /** What the console shows of an outbox message: never its data. */
 export function outboxView(message: OutboxMessage, masked: boolean) {
@@ -37,11 +37,11 @@ export function outboxView(message: OutboxMessage, masked: boolean) {
     recipient: masked ? maskRecipient(message.channel, message.recipient) : message.recipient,
     template: message.template,
     status: message.status,
-    statusLabel: OUTBOX_STATUS_LABELS[message.status] ?? message.status,
+    statusLabel: outboxStatusLabel(message.status),
     attempts: message.attempts,
     lastError: message.lastError,
-    createdAt: frenchDateTime(message.createdAt),
-    nextAttemptAt: frenchDateTime(message.nextAttemptAt),
-    sentAt: message.sentAt ? frenchDateTime(message.sentAt) : null,
+    createdAt: consoleDateTime(message.createdAt),
+    nextAttemptAt: consoleDateTime(message.nextAttemptAt),
+    sentAt: message.sentAt ? consoleDateTime(message.sentAt) : null,
   };
 }

@@ -5,6 +5,7 @@ import { ClientRegistry, OidcError, OidcErrorCode, OidcProviderService, type Cli
 import { auditActor, type AdminActor } from './account-administration.service';
 import { AdminError, AdminErrorCode } from './admin.errors';
 import type { ClientFormDto } from './dto/client-form.dto';
+import { t } from '../../platform/i18n/i18n';
 
 export interface RelyingPartyView {
   clientId: string;
@@ -48,7 +49,7 @@ export class RelyingPartiesService {
 
   async get(clientId: string): Promise<RelyingPartyView> {
     const found = await this.registry.describe(clientId);
-    if (!found) throw new AdminError(AdminErrorCode.CLIENT_NOT_FOUND, 'Site introuvable.');
+    if (!found) throw new AdminError(AdminErrorCode.CLIENT_NOT_FOUND, t('admin:sites.notFound'));
     return toView(clientId, found.metadata, found.disabled);
   }
 
@@ -61,7 +62,7 @@ export class RelyingPartiesService {
     const clientId = (form.clientId ?? '').trim();
     const fields: Record<string, string[]> = {};
     if (!/^[A-Za-z0-9._-]{3,100}$/.test(clientId)) {
-      fields.clientId = ['De 3 à 100 caractères : lettres sans accent, chiffres, point, tiret ou tiret bas.'];
+      fields.clientId = [t('admin:siteForm.errors.clientId')];
     }
     const built = metadataFrom(form, fields);
     const metadata: ClientMetadata = {
@@ -76,7 +77,7 @@ export class RelyingPartiesService {
     } catch (error) {
       if (!(error instanceof OidcError)) throw error;
       const field = error.code === (OidcErrorCode.CLIENT_EXISTS as string) ? 'clientId' : 'metadata';
-      throw new AdminError(AdminErrorCode.CLIENT_INVALID, 'Le formulaire contient des erreurs.', {
+      throw new AdminError(AdminErrorCode.CLIENT_INVALID, t('admin:siteForm.errors.invalid'), {
         [field]: [error.message],
       });
     }
@@ -97,8 +98,7 @@ export class RelyingPartiesService {
    */
   async update(actor: AdminActor, clientId: string, form: ClientFormDto): Promise<RelyingPartyView> {
     const site = await this.get(clientId);
-    if (site.firstParty)
-      throw new AdminError(AdminErrorCode.CLIENT_INVALID, 'Les espaces de la plateforme ne se modifient pas ici.');
+    if (site.firstParty) throw new AdminError(AdminErrorCode.CLIENT_INVALID, t('admin:siteForm.errors.firstPartyEdit'));
     const fields: Record<string, string[]> = {};
     const built = metadataFrom(form, fields);
     const current = (await this.registry.describe(clientId))!.metadata;
@@ -121,7 +121,7 @@ export class RelyingPartiesService {
       before = await this.registry.update(clientId, metadata, (m) => this.provider.validateClient(m));
     } catch (error) {
       if (!(error instanceof OidcError)) throw error;
-      throw new AdminError(AdminErrorCode.CLIENT_INVALID, 'Le formulaire contient des erreurs.', {
+      throw new AdminError(AdminErrorCode.CLIENT_INVALID, t('admin:siteForm.errors.invalid'), {
         metadata: [error.message],
       });
     }
@@ -139,7 +139,7 @@ export class RelyingPartiesService {
   async setDisabled(actor: AdminActor, clientId: string, disabled: boolean): Promise<RelyingPartyView> {
     const site = await this.get(clientId);
     if (site.firstParty)
-      throw new AdminError(AdminErrorCode.CLIENT_INVALID, 'Les espaces de la plateforme ne se désactivent pas.');
+      throw new AdminError(AdminErrorCode.CLIENT_INVALID, t('admin:siteForm.errors.firstPartyDisable'));
     if (await this.registry.setDisabled(clientId, disabled)) {
       await this.audit.record({
         actor: auditActor(actor),
@@ -156,7 +156,7 @@ export class RelyingPartiesService {
   async rotateSecret(actor: AdminActor, clientId: string): Promise<string> {
     const client = await this.get(clientId);
     if (client.firstParty || client.authMethod === 'none') {
-      throw new AdminError(AdminErrorCode.CLIENT_INVALID, 'Ce site n’a pas de secret à renouveler ici.');
+      throw new AdminError(AdminErrorCode.CLIENT_INVALID, t('admin:siteForm.errors.noSecret'));
     }
     const secret = await this.registry.rotateSecret(clientId);
     await this.audit.record({
@@ -181,12 +181,11 @@ function metadataFrom(form: ClientFormDto, fields: Record<string, string[]>): Re
     ...(form.grantRefreshToken ? ['refresh_token'] : []),
     ...(form.grantClientCredentials ? ['client_credentials'] : []),
   ];
-  if (grantTypes.length === 0) fields.grantTypes = ['Choisissez au moins un type d’autorisation.'];
+  if (grantTypes.length === 0) fields.grantTypes = [t('admin:siteForm.errors.grantTypes')];
   const logo = form.logoUri?.trim();
-  if (logo && !/^https:\/\/[^\s]+$/.test(logo))
-    fields.logoUri = ['Adresse https:// attendue (par exemple https://site.example.fr/logo.png).'];
+  if (logo && !/^https:\/\/[^\s]+$/.test(logo)) fields.logoUri = [t('admin:siteForm.errors.logoUri')];
   if (Object.keys(fields).length) {
-    throw new AdminError(AdminErrorCode.CLIENT_INVALID, 'Le formulaire contient des erreurs.', fields);
+    throw new AdminError(AdminErrorCode.CLIENT_INVALID, t('admin:siteForm.errors.invalid'), fields);
   }
   const postLogout = lines(form.postLogoutRedirectUris);
   return {

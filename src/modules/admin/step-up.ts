@@ -3,6 +3,7 @@ import { AuditService } from '../../platform/audit';
 import type { SignedInContext } from '../../platform/http/access-policy';
 import { AccountAccessPort, IdentityService, SignInThrottle } from '../identity';
 import { AdminError, AdminErrorCode } from './admin.errors';
+import { t } from '../../platform/i18n/i18n';
 
 /** A dangerous action asks for the password again when the console's sign-in is older than this. */
 export const STEP_UP_MINUTES = 5;
@@ -39,10 +40,8 @@ export class StepUp {
     if (await this.isFresh(context)) return;
     const operatorId = context.account.id;
     if (!password) {
-      throw new AdminError(AdminErrorCode.STEP_UP_REQUIRED, 'Confirmez votre mot de passe pour cette action.', {
-        password: [
-          `Votre connexion date de plus de ${STEP_UP_MINUTES} minutes : saisissez de nouveau votre mot de passe.`,
-        ],
+      throw new AdminError(AdminErrorCode.STEP_UP_REQUIRED, t('admin:stepUp.required'), {
+        password: [t('admin:stepUp.again', { minutes: STEP_UP_MINUTES })],
       });
     }
     const operator = await this.identity.findById(operatorId);
@@ -56,8 +55,8 @@ export class StepUp {
       outcome: right ? 'success' : 'failure',
     });
     if (!right) {
-      throw new AdminError(AdminErrorCode.STEP_UP_REQUIRED, 'Confirmez votre mot de passe pour cette action.', {
-        password: ['Mot de passe incorrect.'],
+      throw new AdminError(AdminErrorCode.STEP_UP_REQUIRED, t('admin:stepUp.required'), {
+        password: [t('admin:stepUp.wrong')],
       });
     }
   }

@@ -40,7 +40,7 @@ export interface SmsToSend<N extends SmsTemplateName> {
   template: N;
   data: SmsTemplateData[N];
   idempotencyKey?: string;
-  /** The recipient's language (French by default), kept with the message's data like an e-mail's. */
+  /** The recipient's language (French by default); kept with the message's data as `locale`, like an e-mail's. */
   locale?: Locale;
 }
 

@@ -2,6 +2,7 @@ import { Controller, Get, Header, Inject, Render } from '@nestjs/common';
 import { SetMetadata } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { ACCESS_POLICY, type AccessPolicy } from '../http/access-policy';
+import { t } from '../i18n/i18n';
 import { ApiCatalog } from './api-catalog';
 import { openApiDocument } from './openapi';
 
@@ -55,7 +56,7 @@ export class ApiDocsController {
         });
       }
     return {
-      title: 'Documentation de l’API',
+      title: t('platform:apiDocs.title'),
       resource: `${this.config.publicUrl}/api`,
       tokenUrl: `${this.config.issuer}/token`,
       groups: [...groups.entries()]

@@ -1,3 +1,4 @@
+import { DEFAULT_LOCALE, translate } from '../i18n/i18n';
 import { DomainError, type ErrorKind, type FieldErrors } from './domain-error';
 
 export enum PlatformErrorCode {
@@ -20,22 +21,15 @@ const kinds: Record<PlatformErrorCode, ErrorKind> = {
   [PlatformErrorCode.NOT_FOUND]: 'not_found',
 };
 
-const messages: Record<PlatformErrorCode, string> = {
-  [PlatformErrorCode.VALIDATION_FAILED]: 'Certaines informations sont manquantes ou incorrectes.',
-  [PlatformErrorCode.CSRF_TOKEN_INVALID]:
-    'Ce formulaire a expiré ou ne provient pas de ce site. Revenez à la page précédente, rechargez-la, puis envoyez-le à nouveau.',
-  [PlatformErrorCode.ACCESS_DENIED]: 'Vous n’avez pas accès à cette page.',
-  [PlatformErrorCode.SIGN_IN_REQUIRED]: 'Connectez-vous pour accéder à cette page.',
-  [PlatformErrorCode.SIGN_IN_FAILED]:
-    'La connexion à votre compte n’a pas pu aboutir. Revenez à la page d’accueil et réessayez.',
-  [PlatformErrorCode.SIGN_IN_UNAVAILABLE]:
-    'La connexion à votre compte n’a pas pu aboutir : le service est momentanément indisponible. Réessayez dans quelques instants.',
-  [PlatformErrorCode.NOT_FOUND]: 'La page que vous cherchez est introuvable.',
-};
+/**
+ * The French message of each code, from the `errors` catalogue (`errors:codes.<CODE>`). It stays French (the JSON API's
+ * problem details are French); an error page shows it in the page's language by its code (domain-error.filter.ts).
+ */
+const frenchMessage = (code: PlatformErrorCode) => translate(DEFAULT_LOCALE, `errors:codes.${code}`);
 
 /** Errors of the platform layer itself (validation, CSRF, access policy). */
 export class PlatformError extends DomainError {
-  constructor(code: PlatformErrorCode, fields?: FieldErrors, message = messages[code]) {
+  constructor(code: PlatformErrorCode, fields?: FieldErrors, message = frenchMessage(code)) {
     super(code, kinds[code], message, fields);
   }
 }

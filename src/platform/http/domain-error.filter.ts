@@ -95,7 +95,8 @@ export class DomainErrorFilter implements ExceptionFilter {
     // A signed-out page request goes to its space's sign-in, which brings the person back (access-policy.ts).
     if (error instanceof SignInRequired && !json) return res.redirect(303, error.signInUrl);
     if (json) {
-      res.status(problem.status).json({ error: { ...problem, requestId } });
+      // A page's script asking for JSON: the message in the page's language, like the error page's.
+      res.status(problem.status).json({ error: { ...problem, message: pageMessage(problem), requestId } });
       return;
     }
     res.status(problem.status).render(

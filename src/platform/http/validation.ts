@@ -1,9 +1,11 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { PlatformError, PlatformErrorCode, type FieldErrors } from '../errors';
+import { t } from '../i18n/i18n';
 
 /**
- * The global validation: DTOs declare their rules with class-validator and French messages; unknown fields are
- * refused; the result is a `PlatformError` with a message per field.
+ * The global validation: DTOs declare their rules with class-validator and messages in the request's language
+ * (functions reading the catalogues); unknown fields are refused; the result is a `PlatformError` with a message per
+ * field.
  */
 export function validationPipe(): ValidationPipe {
   return new ValidationPipe({
@@ -20,8 +22,8 @@ export function fieldErrors(errors: ValidationError[], prefix = ''): FieldErrors
     const name = `${prefix}${error.property}`;
     if (error.constraints)
       fields[name] = Object.entries(error.constraints).map(([rule, message]) =>
-        // class-validator's own message for `forbidNonWhitelisted` is English.
-        rule === 'whitelistValidation' ? 'Ce champ n’est pas attendu ici.' : message,
+        // class-validator's own message for `forbidNonWhitelisted` is English, whatever the page's language.
+        rule === 'whitelistValidation' ? t('validation:notExpected') : message,
       );
     if (error.children?.length) Object.assign(fields, fieldErrors(error.children, `${name}.`));
   }

@@ -10,13 +10,13 @@ function cookieLocale(req: Request): Locale | undefined {
 }
 
 /**
- * A request's language: French for the JSON API (`/api/v1/…`); the authorization request's `ui_locales` (on `/oidc/auth`; the interaction pages read it
- * from the interaction), else the language chosen on a page (cookie), else `Accept-Language`, else French.
+ * A request's language: the authorization request's `ui_locales` (on `/oidc/auth`; the interaction pages read it
+ * from the interaction), else the language chosen on a page (cookie), else `Accept-Language`, else French. The JSON
+ * API (`/api/v1`) answers in French whatever the request says: its problem details and field messages are for
+ * developers (docs/i18n.md).
  */
 export function requestLocale(req: Request): { locale: Locale; fixed: boolean } {
-  // The JSON API answers in French whatever the caller's language (problem details are for developers, docs/api.md):
-  // the services it shares with the pages speak the request's language, so the API's requests are French.
-  if (req.path.startsWith('/api/v1/')) return { locale: DEFAULT_LOCALE, fixed: true };
+  if (req.path === '/api/v1' || req.path.startsWith('/api/v1/')) return { locale: DEFAULT_LOCALE, fixed: true };
   const requested = req.path === '/oidc/auth' ? firstSupportedLocale(req.query.ui_locales) : undefined;
   if (requested) return { locale: requested, fixed: true };
   const accepted = req.headers['accept-language'] ? req.acceptsLanguages(...LOCALES) : false;

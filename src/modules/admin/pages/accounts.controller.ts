@@ -12,24 +12,23 @@ import { AccountDeletionFormDto } from '../dto/account-deletion-form.dto';
 import { OperatorRoles } from '../operator-roles';
 import { AdminError, AdminErrorCode } from '../admin.errors';
 import { StepUp } from '../step-up';
+import { t } from '../../../platform/i18n/i18n';
+import { consoleDateTime } from '../console-dates';
 
-export const STATUS_LABELS: Record<AccountView['status'], string> = {
-  active: 'Actif',
-  pending: 'En attente d’activation',
-  disabled: 'Désactivé',
-};
+/** The statuses an operator filters by, and their labels in the page's language. */
+export const STATUSES: ReadonlyArray<AccountView['status']> = ['active', 'pending', 'disabled'];
+const statusLabel = (status: AccountView['status']) => t(`admin:statuses.${status}`);
+const statusOptions = () => STATUSES.map((value) => ({ value, label: statusLabel(value) }));
 
 /** `dangerous`: asks for the operator's password again after 5 minutes (step-up). */
+/** `notice`: the catalogue key of what the page says once done (`admin:account.notices.<notice>`). */
 const ACTIONS: Record<string, { action: AccountAction; notice: string; dangerous?: boolean }> = {
-  desactiver: { action: 'disabled', notice: 'Le compte est désactivé : ses sessions sont terminées.', dangerous: true },
-  reactiver: { action: 'enabled', notice: 'Le compte est réactivé.' },
-  'renvoyer-activation': { action: 'activation_resent', notice: 'Un nouveau lien d’activation a été envoyé.' },
-  'envoyer-reinitialisation': {
-    action: 'password_reset_sent',
-    notice: 'Un lien de réinitialisation du mot de passe a été envoyé au titulaire.',
-  },
-  deconnecter: { action: 'sessions_ended', notice: 'Toutes les sessions du compte sont terminées.' },
-  debloquer: { action: 'throttle_cleared', notice: 'Le blocage des tentatives de connexion est levé.' },
+  desactiver: { action: 'disabled', notice: 'disabled', dangerous: true },
+  reactiver: { action: 'enabled', notice: 'enabled' },
+  'renvoyer-activation': { action: 'activation_resent', notice: 'activationResent' },
+  'envoyer-reinitialisation': { action: 'password_reset_sent', notice: 'passwordResetSent' },
+  deconnecter: { action: 'sessions_ended', notice: 'sessionsEnded' },
+  debloquer: { action: 'throttle_cleared', notice: 'throttleCleared' },
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -37,8 +36,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const oneString = (value: unknown, max: number): string =>
   typeof value === 'string' ? value.trim().slice(0, max) : '';
 
-const frenchDateTime = (date: Date) =>
-  new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(date);
+const dateTime = (date: Date) => consoleDateTime(date, 'long', 'short');
 
 /** « Comptes »: search, an account's page, and the support's actions on it. */
 @Permission(OperatorRoles, 'lecture')
@@ -63,15 +61,17 @@ export class AccountsController {
   ): Promise<void> {
     const text = oneString(q, 200);
     const status = oneString(statut, 16);
-    const validStatus = status in STATUS_LABELS ? (status as AccountView['status']) : undefined;
+    const validStatus = (STATUSES as readonly string[]).includes(status)
+      ? (status as AccountView['status'])
+      : undefined;
     const searched = Boolean(text || validStatus);
     const accounts = searched ? await this.identity.search({ text, status: validStatus, limit: 50 }) : [];
-    renderConsolePage(req, res, 'accounts', 'accounts', 'Comptes', {
+    renderConsolePage(req, res, 'accounts', 'accounts', t('admin:accounts.title'), {
       q: text,
       statut: validStatus ?? '',
       searched,
-      statuses: Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label })),
-      accounts: accounts.map((a) => ({ ...a, statusLabel: STATUS_LABELS[a.status] })),
+      statuses: statusOptions(),
+      accounts: accounts.map((a) => ({ ...a, statusLabel: statusLabel(a.status) })),
     });
   }
 
@@ -144,12 +144,12 @@ export class AccountsController {
       const status = error.code === (AdminErrorCode.STEP_UP_REQUIRED as string) ? 403 : 400;
       return this.renderDeletion(req, res.status(status), me, id, error.fields, form.confirmation);
     }
-    renderConsolePage(req, res.status(200), 'accounts', 'accounts', 'Comptes', {
-      notice: `Le compte « ${deleted.identifier} » a été supprimé.`,
+    renderConsolePage(req, res.status(200), 'accounts', 'accounts', t('admin:accounts.title'), {
+      notice: t('admin:accounts.deleted', { identifier: deleted.identifier }),
       q: '',
       statut: '',
       searched: false,
-      statuses: Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label })),
+      statuses: statusOptions(),
       accounts: [],
     });
   }
@@ -163,13 +163,20 @@ export class AccountsController {
     confirmation = '',
   ): Promise<void> {
     const account = await this.administration.get(id);
-    renderConsolePage(req, res, 'account-deletion', 'accounts', `Supprimer le compte ${account.identifier}`, {
-      account,
-      stepUpNeeded: !(await this.stepUp.isFresh(me)),
-      values: { confirmation: confirmation.slice(0, 100) },
-      errors,
-      errorCount: Object.keys(errors).length,
-    });
+    renderConsolePage(
+      req,
+      res,
+      'account-deletion',
+      'accounts',
+      t('admin:deletion.title', { identifier: account.identifier }),
+      {
+        account,
+        stepUpNeeded: !(await this.stepUp.isFresh(me)),
+        values: { confirmation: confirmation.slice(0, 100) },
+        errors,
+        errorCount: Object.keys(errors).length,
+      },
+    );
   }
 
   @Permission(OperatorRoles, 'support')
@@ -198,7 +205,7 @@ export class AccountsController {
       }
     }
     await this.administration.act(me.account.id, id, known.action);
-    await this.render(req, res.status(200), me, id, known.notice);
+    await this.render(req, res.status(200), me, id, t(`admin:account.notices.${known.notice}`));
   }
 
   private async render(
@@ -214,7 +221,7 @@ export class AccountsController {
     const events = await this.audit.trailOf(account.id, 20);
     const blockedUntil = await this.throttle.accountBlockedUntil(account.id);
     const documents = await this.identity.identityDocumentsOf(account.id);
-    renderConsolePage(req, res, 'account', 'accounts', `Compte ${account.identifier}`, {
+    renderConsolePage(req, res, 'account', 'accounts', t('admin:account.title', { identifier: account.identifier }), {
       notice,
       stepUpNeeded: !(await this.stepUp.isFresh(me)),
       refusedAction: refused?.action,
@@ -222,22 +229,22 @@ export class AccountsController {
       errorCount: Object.keys(refused?.errors ?? {}).length,
       account: {
         ...account,
-        statusLabel: STATUS_LABELS[account.status],
-        createdAt: frenchDateTime(account.createdAt),
+        statusLabel: statusLabel(account.status),
+        createdAt: dateTime(account.createdAt),
       },
-      sessions: sessions.map((s) => ({ ...s, signedInAt: frenchDateTime(s.signedInAt) })),
+      sessions: sessions.map((s) => ({ ...s, signedInAt: dateTime(s.signedInAt) })),
       sites: await this.access.consentedSites(account.id),
-      blockedUntil: blockedUntil ? frenchDateTime(blockedUntil) : null,
+      blockedUntil: blockedUntil ? dateTime(blockedUntil) : null,
       // Other modules' data (FranceConnect's link, the company account) through the « account page sections » seam.
       sections: await this.sections.sectionsFor(account.id),
       documents: documents.map((d) => ({
         id: d.id,
         kind: d.kind,
-        size: `${Math.max(1, Math.round(d.size / 1024))} Ko`,
-        createdAt: frenchDateTime(d.createdAt),
+        size: t('admin:account.kilobytes', { size: Math.max(1, Math.round(d.size / 1024)) }),
+        createdAt: dateTime(d.createdAt),
       })),
       events: events.map((e) => ({
-        occurredAt: frenchDateTime(e.occurredAt),
+        occurredAt: dateTime(e.occurredAt),
         action: e.action,
         actor: e.actorType + (e.actorId ? ` ${e.actorId}` : ''),
         outcome: e.outcome,

@@ -6,6 +6,8 @@ import { CurrentAccount, Permission, type SignedInAccount } from '../../../platf
 import { renderConsolePage } from '../admin-space';
 import { AdminError, AdminErrorCode } from '../admin.errors';
 import { OperatorRoles } from '../operator-roles';
+import { t } from '../../../platform/i18n/i18n';
+import { consoleDateTime } from '../console-dates';
 
 const PAGE_SIZE = 50;
 /** An export holds at most this many events; narrow the filters for more. */
@@ -40,8 +42,8 @@ function readFilters(query: RawQuery): {
   const errors: Record<string, string[]> = {};
   const from = day(values.du);
   const to = day(values.au, 1);
-  if (values.du && !from) errors.du = ['Date invalide : utilisez le format AAAA-MM-JJ.'];
-  if (values.au && !to) errors.au = ['Date invalide : utilisez le format AAAA-MM-JJ.'];
+  if (values.du && !from) errors.du = [t('admin:audit.invalidDate')];
+  if (values.au && !to) errors.au = [t('admin:audit.invalidDate')];
   const beforeId = oneString(query.avant, 18);
   return {
     values,
@@ -56,9 +58,6 @@ function readFilters(query: RawQuery): {
     },
   };
 }
-
-const frenchDateTime = (date: Date) =>
-  new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Europe/Paris' }).format(date);
 
 /** « Journal d’audit »: the trail filtered by actor, target, action and dates, an event's detail, a CSV export. */
 @Permission(OperatorRoles, 'lecture')
@@ -79,12 +78,12 @@ export class AuditTrailController {
       res.status(Object.keys(errors).length ? 400 : 200),
       'audit-trail',
       'audit',
-      'Journal d’audit',
+      t('admin:audit.title'),
       {
         values,
         errors,
         errorCount: Object.keys(errors).length,
-        events: shown.map((e) => ({ ...e, occurredAt: frenchDateTime(e.occurredAt) })),
+        events: shown.map((e) => ({ ...e, occurredAt: consoleDateTime(e.occurredAt) })),
         nextQuery: next,
         exportQuery: search.toString(),
       },
@@ -122,9 +121,9 @@ export class AuditTrailController {
   @Get(':id')
   async show(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const event = await this.audit.findOne(id);
-    if (!event) throw new AdminError(AdminErrorCode.AUDIT_EVENT_NOT_FOUND, 'Événement introuvable.');
-    renderConsolePage(req, res, 'audit-event', 'audit', `Événement ${event.id}`, {
-      event: { ...event, occurredAt: frenchDateTime(event.occurredAt), occurredAtIso: event.occurredAt.toISOString() },
+    if (!event) throw new AdminError(AdminErrorCode.AUDIT_EVENT_NOT_FOUND, t('admin:audit.notFound'));
+    renderConsolePage(req, res, 'audit-event', 'audit', t('admin:event.title', { id: event.id }), {
+      event: { ...event, occurredAt: consoleDateTime(event.occurredAt), occurredAtIso: event.occurredAt.toISOString() },
       details: JSON.stringify(event.details, null, 2),
     });
   }

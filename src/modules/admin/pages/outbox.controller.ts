@@ -7,7 +7,8 @@ import { renderConsolePage } from '../admin-space';
 import { OutboxAdministrationService } from '../outbox-administration.service';
 import { AdminError, AdminErrorCode } from '../admin.errors';
 import { operatorRoleOf, OperatorRoles } from '../operator-roles';
-import { OUTBOX_STATUS_LABELS, outboxView } from '../outbox-view';
+import { OUTBOX_STATUSES, outboxStatusLabel, outboxView } from '../outbox-view';
+import { t } from '../../../platform/i18n/i18n';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type Status = 'pending' | 'sending' | 'sent' | 'failed';
@@ -39,7 +40,7 @@ export class OutboxController {
     @Res() res: Response,
   ): Promise<void> {
     const retried = (await this.outboxAdministration.retryAllFailed(me.id)).length;
-    await this.renderList(req, res.status(200), 'failed', `${retried} message${retried > 1 ? 's' : ''} remis en file.`);
+    await this.renderList(req, res.status(200), 'failed', t('admin:outbox.retried', { count: retried }));
   }
 
   @Get(':id')
@@ -61,37 +62,40 @@ export class OutboxController {
       await this.notifications.retry(id);
     } catch (error) {
       if (!(error instanceof NotificationsError)) throw error;
-      return this.renderMessage(req, res.status(409), id, undefined, 'Seul un message en échec peut être renvoyé.');
+      return this.renderMessage(req, res.status(409), id, undefined, t('admin:message.onlyFailed'));
     }
     await this.outboxAdministration.recordRetry(me.id, id, message.attempts);
-    await this.renderMessage(req, res.status(200), id, 'Le message est remis en file d’envoi.');
+    await this.renderMessage(req, res.status(200), id, t('admin:message.retried'));
   }
 
   private async find(id: string) {
     const message = UUID.test(id) ? await this.notifications.find(id) : undefined;
-    if (!message) throw new AdminError(AdminErrorCode.MESSAGE_NOT_FOUND, 'Message introuvable.');
+    if (!message) throw new AdminError(AdminErrorCode.MESSAGE_NOT_FOUND, t('admin:message.notFound'));
     return message;
   }
 
   private async renderList(req: Request, res: Response, statut: unknown, notice?: string): Promise<void> {
-    const status = typeof statut === 'string' && statut in OUTBOX_STATUS_LABELS ? (statut as Status) : undefined;
+    const status =
+      typeof statut === 'string' && (OUTBOX_STATUSES as readonly string[]).includes(statut)
+        ? (statut as Status)
+        : undefined;
     const masked = operatorRoleOf(req) === 'lecture';
     const [messages, counts] = await Promise.all([
       this.notifications.list(status, 100),
       this.notifications.countByStatus(),
     ]);
-    renderConsolePage(req, res, 'outbox', 'outbox', 'Envois', {
+    renderConsolePage(req, res, 'outbox', 'outbox', t('admin:outbox.title'), {
       notice,
       statut: status ?? '',
       counts,
-      statuses: Object.entries(OUTBOX_STATUS_LABELS).map(([value, label]) => ({ value, label })),
+      statuses: OUTBOX_STATUSES.map((value) => ({ value, label: outboxStatusLabel(value) })),
       messages: messages.map((m) => outboxView(m, masked)),
     });
   }
 
   private async renderMessage(req: Request, res: Response, id: string, notice?: string, error?: string) {
     const message = await this.find(id);
-    renderConsolePage(req, res, 'outbox-message', 'outbox', 'Message', {
+    renderConsolePage(req, res, 'outbox-message', 'outbox', t('admin:message.title'), {
       notice,
       error,
       message: outboxView(message, operatorRoleOf(req) === 'lecture'),

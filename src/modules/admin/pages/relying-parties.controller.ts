@@ -9,6 +9,7 @@ import { AUTH_METHODS, ClientFormDto } from '../dto/client-form.dto';
 import { OperatorRoles } from '../operator-roles';
 import { formValuesOf, RelyingPartiesService } from '../relying-parties.service';
 import { StepUp } from '../step-up';
+import { t } from '../../../platform/i18n/i18n';
 
 const NEW_VALUES = {
   grantAuthorizationCode: 'oui',
@@ -27,7 +28,7 @@ export class RelyingPartiesController {
 
   @Get()
   async list(@Req() req: Request, @Res() res: Response): Promise<void> {
-    renderConsolePage(req, res, 'sites', 'sites', 'Sites', { sites: await this.sites.list() });
+    renderConsolePage(req, res, 'sites', 'sites', t('admin:sites.title'), { sites: await this.sites.list() });
   }
 
   @Permission(OperatorRoles, 'super-admin')
@@ -46,10 +47,10 @@ export class RelyingPartiesController {
   ): Promise<void> {
     try {
       const added = await this.sites.create(me.account.id, form);
-      renderConsolePage(req, res.status(200), 'site', 'sites', 'Site enregistré', {
+      renderConsolePage(req, res.status(200), 'site', 'sites', t('admin:site.savedTitle'), {
         site: await this.sites.get(added.clientId),
         secret: added.clientSecret,
-        notice: `Le site « ${added.clientId} » est enregistré.`,
+        notice: t('admin:site.notices.created', { clientId: added.clientId }),
       });
     } catch (error) {
       if (!(error instanceof AdminError) || !error.fields) throw error;
@@ -60,15 +61,16 @@ export class RelyingPartiesController {
 
   @Get(':clientId')
   async show(@Param('clientId') clientId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    renderConsolePage(req, res, 'site', 'sites', 'Site', { site: await this.sites.get(clientId.slice(0, 255)) });
+    renderConsolePage(req, res, 'site', 'sites', t('admin:site.title'), {
+      site: await this.sites.get(clientId.slice(0, 255)),
+    });
   }
 
   @Permission(OperatorRoles, 'super-admin')
   @Get(':clientId/modifier')
   async edition(@Param('clientId') clientId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const site = await this.sites.get(clientId.slice(0, 255));
-    if (site.firstParty)
-      throw new AdminError(AdminErrorCode.CLIENT_INVALID, 'Les espaces de la plateforme ne se modifient pas ici.');
+    if (site.firstParty) throw new AdminError(AdminErrorCode.CLIENT_INVALID, t('admin:siteForm.errors.firstPartyEdit'));
     this.renderForm(req, res, formValuesOf(site), {}, true);
   }
 
@@ -84,9 +86,9 @@ export class RelyingPartiesController {
     const current = await this.sites.get(clientId.slice(0, 255));
     try {
       const site = await this.sites.update(me.account.id, current.clientId, form);
-      renderConsolePage(req, res.status(200), 'site', 'sites', 'Site', {
+      renderConsolePage(req, res.status(200), 'site', 'sites', t('admin:site.title'), {
         site,
-        notice: 'Les modifications du site sont enregistrées.',
+        notice: t('admin:site.notices.updated'),
       });
     } catch (error) {
       if (!(error instanceof AdminError) || !error.fields) throw error;
@@ -111,9 +113,9 @@ export class RelyingPartiesController {
     @Res() res: Response,
   ): Promise<void> {
     const site = await this.sites.setDisabled(me.account.id, clientId.slice(0, 255), true);
-    renderConsolePage(req, res.status(200), 'site', 'sites', 'Site', {
+    renderConsolePage(req, res.status(200), 'site', 'sites', t('admin:site.title'), {
       site,
-      notice: 'Le site est désactivé : ses connexions et ses jetons sont refusés.',
+      notice: t('admin:site.notices.disabled'),
     });
   }
 
@@ -127,7 +129,10 @@ export class RelyingPartiesController {
     @Res() res: Response,
   ): Promise<void> {
     const site = await this.sites.setDisabled(me.account.id, clientId.slice(0, 255), false);
-    renderConsolePage(req, res.status(200), 'site', 'sites', 'Site', { site, notice: 'Le site est réactivé.' });
+    renderConsolePage(req, res.status(200), 'site', 'sites', t('admin:site.title'), {
+      site,
+      notice: t('admin:site.notices.enabled'),
+    });
   }
 
   /** Renewing a secret is dangerous: the password again after 5 minutes (step-up). */
@@ -145,7 +150,7 @@ export class RelyingPartiesController {
       await this.stepUp.confirm(me, form.password);
     } catch (error) {
       if (!(error instanceof AdminError) || error.code !== (AdminErrorCode.STEP_UP_REQUIRED as string)) throw error;
-      return renderConsolePage(req, res.status(403), 'site', 'sites', 'Site', {
+      return renderConsolePage(req, res.status(403), 'site', 'sites', t('admin:site.title'), {
         site,
         stepUpNeeded: true,
         errors: error.fields ?? {},
@@ -153,10 +158,10 @@ export class RelyingPartiesController {
       });
     }
     const secret = await this.sites.rotateSecret(me.account.id, site.clientId);
-    renderConsolePage(req, res.status(200), 'site', 'sites', 'Site', {
+    renderConsolePage(req, res.status(200), 'site', 'sites', t('admin:site.title'), {
       site,
       secret,
-      notice: 'Le secret est renouvelé : l’ancien est refusé dès maintenant.',
+      notice: t('admin:site.notices.secretRenewed'),
     });
   }
 
@@ -167,12 +172,19 @@ export class RelyingPartiesController {
     errors: Record<string, string[]>,
     editing = false,
   ): void {
-    renderConsolePage(req, res, 'site-form', 'sites', editing ? 'Modifier le site' : 'Nouveau site', {
-      editing,
-      values,
-      errors,
-      errorCount: Object.keys(errors).length,
-      authMethods: AUTH_METHODS,
-    });
+    renderConsolePage(
+      req,
+      res,
+      'site-form',
+      'sites',
+      t(editing ? 'admin:siteForm.editTitle' : 'admin:siteForm.newTitle'),
+      {
+        editing,
+        values,
+        errors,
+        errorCount: Object.keys(errors).length,
+        authMethods: AUTH_METHODS,
+      },
+    );
   }
 }

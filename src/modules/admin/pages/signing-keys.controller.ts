@@ -8,26 +8,28 @@ import { AdminError, AdminErrorCode } from '../admin.errors';
 import { AccountActionFormDto } from '../dto/account-action-form.dto';
 import { OperatorRoles } from '../operator-roles';
 import { StepUp } from '../step-up';
+import { t } from '../../../platform/i18n/i18n';
+import { consoleDateTime } from '../console-dates';
 
 type SigningKey = Awaited<ReturnType<SigningKeyStore['list']>>[number];
 
-const frenchDateTime = (date: Date) =>
-  new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(date);
+const dateTime = (date: Date) => consoleDateTime(date, 'short', 'short');
 
-/** « 3 j 4 h », « 12 min »: how old a key is. */
+/** « 3 j 4 h », « 12 min » (« 3 d 4 h » in English): how old a key is. */
 function age(from: Date, now: Date): string {
   const minutes = Math.max(0, Math.floor((now.getTime() - from.getTime()) / 60_000));
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);
-  if (days) return `${days} j ${hours} h`;
-  if (hours) return `${hours} h ${minutes % 60} min`;
-  return `${minutes} min`;
+  if (days) return t('admin:keys.ages.days', { days, hours });
+  if (hours) return t('admin:keys.ages.hours', { hours, minutes: minutes % 60 });
+  return t('admin:keys.ages.minutes', { minutes });
 }
 
-function state(key: SigningKey, now: Date): 'suivante' | 'en service' | 'retirée' {
-  if (key.retiredAt && key.retiredAt.getTime() <= now.getTime()) return 'retirée';
-  if (key.activatesAt.getTime() > now.getTime()) return 'suivante';
-  return 'en service';
+/** A key's state: `next` (published, not signing yet), `current`, `retired`; `admin:keys.states.<state>` on the page. */
+function state(key: SigningKey, now: Date): 'next' | 'current' | 'retired' {
+  if (key.retiredAt && key.retiredAt.getTime() <= now.getTime()) return 'retired';
+  if (key.activatesAt.getTime() > now.getTime()) return 'next';
+  return 'current';
 }
 
 /** « Clés de signature »: the current and next keys with their ages, and `keys:rotate` from the console. */
@@ -61,7 +63,7 @@ export class SigningKeysController {
       return this.render(req, res.status(403), me, undefined, error.fields ?? {});
     }
     const now = new Date();
-    const before = (await this.keys.list()).filter((k) => state(k, now) !== 'retirée').map((k) => k.kid);
+    const before = (await this.keys.list()).filter((k) => state(k, now) !== 'retired').map((k) => k.kid);
     const created = await this.keys.rotate();
     await this.audit.record({
       actor: { type: 'operator', id: me.account.id },
@@ -70,13 +72,8 @@ export class SigningKeysController {
       outcome: 'success',
       details: { before: { keys: before }, after: { newKeys: created.map((k) => k.kid) } },
     });
-    const signsFrom = created[0] ? frenchDateTime(created[0].activatesAt) : '';
-    await this.render(
-      req,
-      res.status(200),
-      me,
-      `De nouvelles clés sont publiées ; elles signeront à partir du ${signsFrom}.`,
-    );
+    const signsFrom = created[0] ? dateTime(created[0].activatesAt) : '';
+    await this.render(req, res.status(200), me, t('admin:keys.rotated', { date: signsFrom }));
   }
 
   private async render(
@@ -90,13 +87,13 @@ export class SigningKeysController {
     const keys = (await this.keys.list()).map((k) => ({
       kid: k.kid,
       alg: k.alg,
-      state: state(k, now),
+      state: t(`admin:keys.states.${state(k, now)}`),
       age: age(k.createdAt, now),
-      createdAt: frenchDateTime(k.createdAt),
-      activatesAt: frenchDateTime(k.activatesAt),
-      retiredAt: k.retiredAt ? frenchDateTime(k.retiredAt) : null,
+      createdAt: dateTime(k.createdAt),
+      activatesAt: dateTime(k.activatesAt),
+      retiredAt: k.retiredAt ? dateTime(k.retiredAt) : null,
     }));
-    renderConsolePage(req, res, 'signing-keys', 'keys', 'Clés de signature', {
+    renderConsolePage(req, res, 'signing-keys', 'keys', t('admin:keys.title'), {
       notice,
       keys,
       stepUpNeeded: !(await this.stepUp.isFresh(me)),

@@ -2,12 +2,22 @@ import { Command } from 'commander';
 import { DataSource } from 'typeorm';
 import type { CliRuntime } from '../../../platform/cli/cli-context';
 import { CliError } from '../../../platform/cli/cli-error';
+import { DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from '../../../platform/i18n/i18n';
 import type { OutboxStatus } from '../entities/outbox-message.entity';
 import { NotificationsError } from '../notifications.errors';
 import { NotificationsService } from '../notifications.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STATUSES: OutboxStatus[] = ['pending', 'sending', 'sent', 'failed'];
+
+function localeOption(value: string): Locale {
+  if (!isLocale(value)) throw new CliError(`Langue inconnue « ${value} » : ${LOCALES.join(', ')}.`);
+  return value;
+}
+
+/** When the test was asked for, as the message's language writes it, in Paris time. */
+const sentAt = (locale: Locale) =>
+  new Date().toLocaleString(locale === 'en' ? 'en-GB' : 'fr-FR', { timeZone: 'Europe/Paris' });
 
 /** `mail:test`, `sms:test`, `outbox:list`, `outbox:retry`. */
 export function notificationsCommands({ withApplication }: CliRuntime): Command[] {
@@ -19,7 +29,9 @@ export function notificationsCommands({ withApplication }: CliRuntime): Command[
   const mailTest = new Command('mail:test')
     .description('met un e-mail d’essai dans la file d’envoi (pour vérifier SMTP_URL)')
     .requiredOption('--to <adresse>', 'destinataire')
-    .action(async (options: { to: string }) => {
+    .option('--locale <langue>', `langue du message : ${LOCALES.join(', ')}`, DEFAULT_LOCALE)
+    .action(async (options: { to: string; locale: string }) => {
+      const locale = localeOption(options.locale);
       const id = await withApplication((context) =>
         context
           .get(DataSource)
@@ -27,7 +39,8 @@ export function notificationsCommands({ withApplication }: CliRuntime): Command[
             context.get(NotificationsService).enqueueEmail(manager, {
               to: options.to,
               template: 'test-email',
-              data: { sentAt: new Date().toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }) },
+              data: { sentAt: sentAt(locale) },
+              locale,
             }),
           )
           .catch(rethrow),
@@ -38,7 +51,9 @@ export function notificationsCommands({ withApplication }: CliRuntime): Command[
   const smsTest = new Command('sms:test')
     .description('met un SMS d’essai dans la file d’envoi (pour vérifier SMS_GATEWAY_URL)')
     .requiredOption('--to <numéro>', 'numéro de mobile (06…, ou +33…)')
-    .action(async (options: { to: string }) => {
+    .option('--locale <langue>', `langue du message : ${LOCALES.join(', ')}`, DEFAULT_LOCALE)
+    .action(async (options: { to: string; locale: string }) => {
+      const locale = localeOption(options.locale);
       const id = await withApplication((context) =>
         context
           .get(DataSource)
@@ -46,7 +61,8 @@ export function notificationsCommands({ withApplication }: CliRuntime): Command[
             context.get(NotificationsService).enqueueSms(manager, {
               to: options.to,
               template: 'test-sms',
-              data: { sentAt: new Date().toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }) },
+              data: { sentAt: sentAt(locale) },
+              locale,
             }),
           )
           .catch(rethrow),

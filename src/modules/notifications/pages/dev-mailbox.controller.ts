@@ -5,6 +5,7 @@ import type { Repository } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../../config';
 import { PlatformError, PlatformErrorCode } from '../../../platform/errors';
 import { Public } from '../../../platform/http/access-policy';
+import { t } from '../../../platform/i18n/i18n';
 import { DevMailboxMessage } from '../entities/dev-mailbox-message.entity';
 
 /**
@@ -24,7 +25,7 @@ export class DevMailboxController {
   async list(): Promise<Record<string, unknown>> {
     this.onlyInDevelopment();
     return {
-      title: 'Boîte mail de développement',
+      title: t('notifications:devMailbox.title'),
       messages: await this.messages.find({ order: { createdAt: 'DESC' }, take: 200 }),
     };
   }
@@ -34,7 +35,7 @@ export class DevMailboxController {
   @Render('modules/notifications/views/dev-mailbox-message.njk')
   async show(@Param('id', ParseUUIDPipe) id: string): Promise<Record<string, unknown>> {
     this.onlyInDevelopment();
-    return { title: 'Message', message: await this.find(id) };
+    return { title: t('notifications:devMailbox.messageTitle'), message: await this.find(id) };
   }
 
   /** The HTML body alone, under a CSP of its own: inline styles allowed, nothing else (no script, no remote). */
