@@ -3,11 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { FieldErrors } from '../../platform/errors';
+import { t } from '../../platform/i18n/i18n';
 import { FileStorage } from '../../platform/storage/file-storage';
 import { RegistrationDraft, type DraftDocument } from './entities/registration-draft.entity';
-import { DOCUMENT_MAX_BYTES, IdentityDocuments } from './identity-documents';
+import { IdentityDocuments } from './identity-documents';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
-import { RegistrationValidator, type RegistrationForm } from './registration-validator';
+import { documentProblem, RegistrationValidator, type RegistrationForm } from './registration-validator';
 import { RegistrationService, type RegistrationOutcome } from './registration.service';
 
 /** A draft not touched for this long is deleted with its file (`PendingAccountsJob`). */
@@ -135,11 +136,7 @@ export class CompanyRegistration {
     draft.values = { ...draft.values, ...stepValues(4, input.values) };
     const fileErrors: FieldErrors = {};
     if (input.file && 'problem' in input.file) {
-      fileErrors.identityDocument = [
-        input.file.problem === 'too-large'
-          ? `Le fichier dépasse ${DOCUMENT_MAX_BYTES / 1024 / 1024} Mo : joignez un fichier plus léger (une photo ou un scan suffit).`
-          : 'Le fichier n’a pas pu être lu : joignez-le de nouveau.',
-      ];
+      fileErrors.identityDocument = [documentProblem(input.file.problem)];
     } else if (input.file) {
       const problem = await this.keepDocument(draft, input.file);
       if (problem) fileErrors.identityDocument = [problem];
@@ -194,14 +191,13 @@ export class CompanyRegistration {
     return old.length;
   }
 
-  /** A valid document replaces the one kept; otherwise the reason, in French (the kept one stays). */
+  /** A valid document replaces the one kept; otherwise the reason, in the request's language (the kept one stays). */
   private async keepDocument(
     draft: RegistrationDraft,
     file: { buffer: Buffer; name?: string },
   ): Promise<string | undefined> {
     const mediaType = await this.documents.detectType(file.buffer);
-    if (!mediaType)
-      return 'Ce fichier n’est ni une image PNG ou JPG, ni un PDF : son contenu a été vérifié, pas seulement son nom.';
+    if (!mediaType) return t('registration:errors.documentType');
     const storageKey = `registration-draft/${randomUUID()}`;
     await this.storage.put(storageKey, file.buffer);
     if (draft.document) await this.storage.delete(draft.document.storageKey);

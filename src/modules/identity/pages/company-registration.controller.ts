@@ -5,6 +5,7 @@ import { SecretBox } from '../../../platform/crypto/secret-box';
 import type { FieldErrors } from '../../../platform/errors';
 import { PlatformError, PlatformErrorCode } from '../../../platform/errors';
 import { Public } from '../../../platform/http/access-policy';
+import { t } from '../../../platform/i18n/i18n';
 import {
   COMPANY_FORM_STEPS,
   COMPANY_STEPS,
@@ -15,8 +16,9 @@ import {
 import { CompanyStepFormDto } from '../dto/registration-forms.dto';
 import type { RegistrationDraft } from '../entities/registration-draft.entity';
 import { IdentifierSuggestions } from '../identifier-suggestions';
-import { DOCUMENT_KINDS, DOCUMENT_MAX_BYTES } from '../identity-documents';
-import { LEGAL_VERSIONS, OCCUPATIONS } from '../legal';
+import { DOCUMENT_MAX_BYTES } from '../identity-documents';
+import { LEGAL_VERSIONS } from '../legal';
+import { documentKindOptions, occupationOptions } from '../registration-labels';
 import { documentUploadOf } from './document-upload.middleware';
 
 const VIEWS = 'modules/identity/views/registration';
@@ -94,7 +96,7 @@ export class CompanyRegistrationController {
     res.clearCookie(COOKIE, { path: COOKIE_PATH });
     res.status(200).render(`${VIEWS}/company-step.njk`, {
       ...this.stepper(5),
-      title: 'Vérifiez votre boîte e-mail',
+      title: t('registration:company.doneTitle'),
       done: { email: result.outcome.email, identifier: result.outcome.identifier },
     });
   }
@@ -126,16 +128,19 @@ export class CompanyRegistrationController {
     const errorCount = Object.keys(errors).length;
     res.render(`${VIEWS}/company-step.njk`, {
       ...this.stepper(step),
-      title: `${errorCount ? 'Erreur : ' : ''}Créer mon compte Entreprise, étape ${step} sur ${COMPANY_STEPS.length}`,
+      title: t(errorCount ? 'registration:company.errorTitle' : 'registration:company.title', {
+        step,
+        count: COMPANY_STEPS.length,
+      }),
       values,
       errors,
       errorCount,
       passwords,
       keptDocument: draft?.document?.name ?? '',
-      occupations: OCCUPATIONS,
+      occupations: occupationOptions(),
       legal: LEGAL_VERSIONS,
       contractNumber: this.config.registration.contractNumber,
-      documentKinds: DOCUMENT_KINDS,
+      documentKinds: documentKindOptions(),
       documentMaxMb: DOCUMENT_MAX_BYTES / 1024 / 1024,
     });
   }
@@ -144,9 +149,9 @@ export class CompanyRegistrationController {
     return {
       step,
       stepCount: COMPANY_STEPS.length,
-      steps: COMPANY_STEPS.map((s, i) => ({ number: i + 1, title: s.title })),
-      stepTitle: COMPANY_STEPS[step - 1].title,
-      nextTitle: COMPANY_STEPS[step]?.title ?? '',
+      steps: COMPANY_STEPS.map((_, i) => ({ number: i + 1, title: stepTitle(i + 1) })),
+      stepTitle: stepTitle(step),
+      nextTitle: step < COMPANY_STEPS.length ? stepTitle(step + 1) : '',
     };
   }
 
@@ -155,6 +160,9 @@ export class CompanyRegistrationController {
     return this.box.openTicket<{ id: string }>(sealed)?.id;
   }
 }
+
+/** A step's title in the page's language (`COMPANY_STEPS[n - 1].title` is the French one). */
+const stepTitle = (n: number): string => t(`registration:company.steps.${n}`);
 
 function checkStep(step: string): number {
   const n = /^[1-4]$/.test(step) ? Number(step) : 0;
