@@ -5,6 +5,7 @@ import { SecretBox } from '../../../platform/crypto/secret-box';
 import type { FieldErrors } from '../../../platform/errors';
 import { PlatformError, PlatformErrorCode } from '../../../platform/errors';
 import { Public } from '../../../platform/http/access-policy';
+import { noSoonerThan } from '../../../platform/http/minimum-duration';
 import { t } from '../../../platform/i18n/i18n';
 import {
   COMPANY_FORM_STEPS,
@@ -19,6 +20,7 @@ import { IdentifierSuggestions } from '../identifier-suggestions';
 import { DOCUMENT_MAX_BYTES } from '../identity-documents';
 import { LEGAL_VERSIONS } from '../legal';
 import { documentKindOptions, occupationOptions } from '../registration-labels';
+import { REGISTRATION_FLOOR_MS } from '../registration.service';
 import { documentUploadOf } from './document-upload.middleware';
 
 const VIEWS = 'modules/identity/views/registration';
@@ -86,6 +88,7 @@ export class CompanyRegistrationController {
     }
     const password = body.password ?? '';
     const passwordConfirmation = body.passwordConfirmation ?? '';
+    const started = performance.now();
     const result = await this.registration.finish(draft, { ...input, password, passwordConfirmation });
     if (result.status === 'invalid') {
       // Passwords that passed every rule are given back, so that an error elsewhere does not make them typed again.
@@ -93,6 +96,8 @@ export class CompanyRegistrationController {
         result.errors.password || result.errors.passwordConfirmation ? {} : { password, passwordConfirmation };
       return this.render(res.status(400), result.step, result.draft, result.errors, passwords);
     }
+    // As the citizen form: a new account and an address already in use take different paths, answered at the same time.
+    await noSoonerThan(started, REGISTRATION_FLOOR_MS);
     res.clearCookie(COOKIE, { path: COOKIE_PATH });
     res.status(200).render(`${VIEWS}/company-step.njk`, {
       ...this.stepper(5),

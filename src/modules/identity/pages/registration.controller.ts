@@ -15,7 +15,7 @@ import { occupationOptions } from '../registration-labels';
 import { checkPassword, describePasswordProblems } from '../password-policy';
 import { ActivationService, activationChoicePath } from '../activation.service';
 import { IdentifierSuggestions } from '../identifier-suggestions';
-import { RegistrationService, type RegistrationForm } from '../registration.service';
+import { REGISTRATION_FLOOR_MS, RegistrationService, type RegistrationForm } from '../registration.service';
 import {
   ActivationChoiceFormDto,
   ActivationCodeFormDto,
@@ -28,8 +28,6 @@ const PROFILES: readonly AccountProfile[] = ['citoyen', 'entreprise', 'associati
 const profileLabel = (profile: AccountProfile) => t(`registration:profiles.${profile}.label`);
 
 const VIEWS = 'modules/identity/views/registration';
-/** Above the slower path of a registration (password hashing, then a few inserts). */
-const REGISTRATION_FLOOR_MS = 400;
 const TEXT_FIELDS = [
   'civility',
   'familyName',
