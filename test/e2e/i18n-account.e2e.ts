@@ -140,7 +140,7 @@ describe('The account space, its links, its e-mails and SMS in English (and Fren
     assert.equal(profile.status, 400);
     assert.match(profile.body, /<title>Error: My profile/);
     assert.match(profile.body, /Enter a valid mobile number, for example 06 12 34 56 78\./);
-    assert.match(profile.body, /A French postal code has 5 digits, for example 75001\./);
+    assert.match(profile.body, /The postcode has 5 digits, for example 75001\./);
     assertEnglish(profile, 'Jane', 'Doe', 'jane@example.fr', 'France', '06 12 34 56 78', '75001');
 
     const emailForm = await browser.get(`${app.url}/compte/adresse-electronique`, app.url);

@@ -3,12 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { FieldErrors } from '../../platform/errors';
+import { t } from '../../platform/i18n/i18n';
 import { FileStorage } from '../../platform/storage/file-storage';
 import { RegistrationDraft, type DraftDocument } from './entities/registration-draft.entity';
-import { DOCUMENT_MAX_BYTES, IdentityDocuments } from './identity-documents';
+import { IdentityDocuments } from './identity-documents';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
-import { RegistrationValidator, type RegistrationForm } from './registration-validator';
+import { documentProblem, RegistrationValidator, type RegistrationForm } from './registration-validator';
 import { RegistrationService, type RegistrationOutcome } from './registration.service';
+import { SignInThrottle } from './sign-in.throttle';
 
 /** A draft not touched for this long is deleted with its file (`PendingAccountsJob`). */
 export const REGISTRATION_DRAFT_HOURS = 24;
@@ -75,6 +77,11 @@ export type StepOutcome =
  * next, and kept in a server-side draft, so that going back loses nothing; the identity document received is kept
  * too (its file in the file storage), so that an error elsewhere never asks for it again. The last step creates the
  * account through `RegistrationService.register()` and deletes the draft.
+ *
+ * Safeguards: new drafts are counted per address (`SignInThrottle.registrationDraft`); a file is kept only once steps
+ * 1 to 3 are valid (`draft.step >= 3`); the draft's document changes only by an atomic swap that names the file it
+ * replaced, which is then deleted (the other writes never touch the column), so concurrent uploads, a purge or a
+ * discard in between leave no file that no draft refers to.
  */
 @Injectable()
 export class CompanyRegistration {
@@ -84,6 +91,7 @@ export class CompanyRegistration {
     private readonly documents: IdentityDocuments,
     private readonly validator: RegistrationValidator,
     private readonly registration: RegistrationService,
+    private readonly throttle: SignInThrottle,
   ) {}
 
   /** The draft of this id, if it still exists. */
@@ -94,20 +102,28 @@ export class CompanyRegistration {
     );
   }
 
-  /** The draft of this id, or a new one (created at the first step sent, not at a mere visit). */
+  /**
+   * The draft of this id, or a new one (created at the first step sent, not at a mere visit; counted per address, a
+   * `TOO_MANY_REQUESTS` error past the limit).
+   */
   async draft(id: string | undefined): Promise<RegistrationDraft> {
+    const found = await this.find(id);
+    if (found) return found;
+    await this.throttle.registrationDraft();
     const drafts = this.dataSource.getRepository(RegistrationDraft);
-    return (
-      (await this.find(id)) ??
-      drafts.save(drafts.create({ profile: 'entreprise', step: 0, values: {}, document: null }))
-    );
+    return drafts.save(drafts.create({ profile: 'entreprise', step: 0, values: {}, document: null }));
   }
 
-  /** « Étape précédente »: what this step's fields hold is kept as typed, without checking it. */
+  /**
+   * « Étape précédente »: what this step's fields hold is kept as typed, without checking it; the file of step 4 only
+   * once steps 1 to 3 are valid.
+   */
   async keep(draft: RegistrationDraft, step: number, input: CompanyStepInput): Promise<RegistrationDraft> {
     draft.values = { ...draft.values, ...stepValues(step, input.values) };
-    if (step === 4 && input.file && 'buffer' in input.file) await this.keepDocument(draft, input.file);
-    return this.dataSource.getRepository(RegistrationDraft).save(draft);
+    if (step === 4 && input.file && 'buffer' in input.file && earlierStepsValid(draft))
+      await this.keepDocument(draft, input.file);
+    await this.store(draft);
+    return draft;
   }
 
   /**
@@ -120,7 +136,7 @@ export class CompanyRegistration {
     const { first, fields } = errorsUpTo(errors, step);
     if (first === undefined) draft.step = Math.max(draft.step, step);
     else draft.step = Math.min(draft.step, first - 1);
-    await this.dataSource.getRepository(RegistrationDraft).save(draft);
+    await this.store(draft);
     return first === undefined ? { status: 'valid', draft } : { status: 'invalid', draft, step: first, errors: fields };
   }
 
@@ -135,16 +151,12 @@ export class CompanyRegistration {
     draft.values = { ...draft.values, ...stepValues(4, input.values) };
     const fileErrors: FieldErrors = {};
     if (input.file && 'problem' in input.file) {
-      fileErrors.identityDocument = [
-        input.file.problem === 'too-large'
-          ? `Le fichier dépasse ${DOCUMENT_MAX_BYTES / 1024 / 1024} Mo : joignez un fichier plus léger (une photo ou un scan suffit).`
-          : 'Le fichier n’a pas pu être lu : joignez-le de nouveau.',
-      ];
-    } else if (input.file) {
+      fileErrors.identityDocument = [documentProblem(input.file.problem)];
+    } else if (input.file && earlierStepsValid(draft)) {
       const problem = await this.keepDocument(draft, input.file);
       if (problem) fileErrors.identityDocument = [problem];
     }
-    await this.dataSource.getRepository(RegistrationDraft).save(draft);
+    await this.store(draft);
     const kept = draft.document && (await this.storage.get(draft.document.storageKey));
     const form = this.form(draft, {
       password: input.password,
@@ -157,7 +169,7 @@ export class CompanyRegistration {
     const { first, fields } = errorsUpTo(all, 4);
     if (first !== undefined) {
       draft.step = Math.min(draft.step, first - 1);
-      await this.dataSource.getRepository(RegistrationDraft).save(draft);
+      await this.store(draft);
       return { status: 'invalid', draft, step: first, errors: fields };
     }
     try {
@@ -174,10 +186,15 @@ export class CompanyRegistration {
     }
   }
 
-  /** Deletes the draft and its kept file. */
+  /** Deletes the draft, then the file it held at that moment (not the one this copy of it knew of). */
   async discard(draft: RegistrationDraft): Promise<void> {
-    if (draft.document) await this.storage.delete(draft.document.storageKey);
-    await this.dataSource.getRepository(RegistrationDraft).delete({ id: draft.id });
+    // With RETURNING, TypeORM's pg driver answers `[rows, affected]` for a DELETE.
+    const [rows] = await this.dataSource.query<[Array<{ document: DraftDocument | null }>, number]>(
+      `DELETE FROM registration_draft WHERE id = $1 RETURNING document`,
+      [draft.id],
+    );
+    const held = rows[0]?.document;
+    if (held) await this.storage.delete(held.storageKey);
   }
 
   /** Deletes the drafts left untouched for `REGISTRATION_DRAFT_HOURS`, with their files. Returns how many. */
@@ -194,25 +211,45 @@ export class CompanyRegistration {
     return old.length;
   }
 
-  /** A valid document replaces the one kept; otherwise the reason, in French (the kept one stays). */
+  /** A valid document replaces the one kept; otherwise the reason, in the request's language (the kept one stays). */
   private async keepDocument(
     draft: RegistrationDraft,
     file: { buffer: Buffer; name?: string },
   ): Promise<string | undefined> {
     const mediaType = await this.documents.detectType(file.buffer);
-    if (!mediaType)
-      return 'Ce fichier n’est ni une image PNG ou JPG, ni un PDF : son contenu a été vérifié, pas seulement son nom.';
+    if (!mediaType) return t('registration:errors.documentType');
     const storageKey = `registration-draft/${randomUUID()}`;
     await this.storage.put(storageKey, file.buffer);
-    if (draft.document) await this.storage.delete(draft.document.storageKey);
     const document: DraftDocument = {
       storageKey,
       name: displayName(file.name, mediaType),
       mediaType,
       size: file.buffer.length,
     };
+    // One statement swaps the document and names the one it replaced (another request's, perhaps): that file goes.
+    const [rows] = await this.dataSource.query<[Array<{ replaced: DraftDocument | null }>, number]>(
+      `UPDATE registration_draft AS d SET document = $2::jsonb, updated_at = now()
+       FROM (SELECT id, document AS replaced FROM registration_draft WHERE id = $1 FOR UPDATE) AS before
+       WHERE d.id = before.id
+       RETURNING before.replaced`,
+      [draft.id, JSON.stringify(document)],
+    );
+    if (rows.length === 0) {
+      // The draft is gone meanwhile (finished in another tab, purged): its file would belong to nobody.
+      await this.storage.delete(storageKey);
+      return undefined;
+    }
+    const replaced = rows[0].replaced;
+    if (replaced && replaced.storageKey !== storageKey) await this.storage.delete(replaced.storageKey);
     draft.document = document;
     return undefined;
+  }
+
+  /** Saves what was typed and the step reached; never the document, which only `keepDocument` swaps. */
+  private async store(draft: RegistrationDraft): Promise<void> {
+    await this.dataSource
+      .getRepository(RegistrationDraft)
+      .update({ id: draft.id }, { values: draft.values, step: draft.step });
   }
 
   private form(draft: RegistrationDraft, extra: Partial<RegistrationForm>): RegistrationForm {
@@ -226,6 +263,11 @@ export class CompanyRegistration {
       }
     return { ...(form as unknown as RegistrationForm), ...extra };
   }
+}
+
+/** Steps 1 to 3 were validated: only then is an identity document worth keeping. */
+function earlierStepsValid(draft: RegistrationDraft): boolean {
+  return draft.step >= COMPANY_FORM_STEPS - 1;
 }
 
 /** The step's own fields from what was posted (checkboxes as booleans; never a password or a file). */

@@ -19,7 +19,7 @@ export type { AccountInvitation } from './invitation.service';
 export { IdentityError, IdentityErrorCode } from './identity.errors';
 export { DEVICE_COOKIE, SignInThrottle, THROTTLE_RULES, deviceCookie, tooManyAttempts } from './sign-in.throttle';
 export { identityCommands } from './cli/identity.commands';
-export { RegistrationService } from './registration.service';
+export { REGISTRATION_FLOOR_MS, RegistrationService } from './registration.service';
 export { ActivationService } from './activation.service';
 export { PendingAccountsJob } from './pending-accounts.job';
 export type { IdentityEvents, IdentityAccountEvent } from './identity.events';

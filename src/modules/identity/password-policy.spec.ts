@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import * as fr from '@zxcvbn-ts/language-fr';
+import { readCatalogues, withLocale } from '../../platform/i18n/i18n';
 import { checkPassword, describePasswordProblems } from './password-policy';
 
 describe('password policy', () => {
@@ -52,5 +54,23 @@ describe('password policy', () => {
 
   it('refuses a password made of the person’s own data', () => {
     assert.ok(checkPassword('Dupontmarie1', ['Marie', 'Dupont', 'marie.dupont@example.fr']).problems.length > 0);
+  });
+
+  it('answers in English on an English request, with zxcvbn’s feedback in English too', () => {
+    withLocale('en', () => {
+      assert.equal(
+        describePasswordProblems(checkPassword('azerty').problems),
+        'The password must contain at least 8 characters, an upper-case letter and a digit. ' +
+          'It is also too easy to guess: this is a commonly used password.',
+      );
+      assert.match(describePasswordProblems(checkPassword('Azerty123').problems), /^The password is too easy to guess/);
+      assert.ok(checkPassword('Azerty123').suggestions.every((s) => !/[éèà]/.test(s)));
+    });
+  });
+
+  it('keeps zxcvbn’s French feedback word for word (the French catalogue holds @zxcvbn-ts/language-fr’s texts)', () => {
+    const password = readCatalogues().fr.registration.password as Record<string, unknown>;
+    assert.deepEqual(password.warnings, fr.translations.warnings);
+    assert.deepEqual(password.suggestions, fr.translations.suggestions);
   });
 });

@@ -1,6 +1,7 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
 import * as fr from '@zxcvbn-ts/language-fr';
+import { t } from '../../platform/i18n/i18n';
 
 export type PasswordStrength = 'faible' | 'moyen' | 'fort';
 
@@ -15,15 +16,19 @@ export interface PasswordRules {
 export interface PasswordCheck {
   strength: PasswordStrength;
   rules: PasswordRules;
-  /** What is missing, in French; empty when the password is accepted. */
+  /** What is missing, in the current request's language (French outside one); empty when the password is accepted. */
   problems: string[];
-  /** zxcvbn's advice (French dictionary and translations). */
+  /** zxcvbn's advice, in the current language. */
   suggestions: string[];
 }
 
-/** The strength meter, with the French dictionary and keyboard layouts (zxcvbn-ts), built once. */
+/**
+ * The strength meter, with the French dictionary and keyboard layouts (zxcvbn-ts), built once. Its feedback comes as
+ * zxcvbn's translation keys (its default), put into words at each check in the request's language:
+ * `registration:password.warnings.<key>` and `suggestions.<key>` (the French ones are `@zxcvbn-ts/language-fr`'s own
+ * texts, a test keeps them so). The score does not depend on the language.
+ */
 const zxcvbn = new ZxcvbnFactory({
-  translations: fr.translations,
   graphs: common.adjacencyGraphs,
   dictionary: { ...common.dictionary, ...fr.dictionary },
 });
@@ -35,16 +40,21 @@ const zxcvbn = new ZxcvbnFactory({
  */
 export function checkPassword(password: string, personal: string[] = []): PasswordCheck {
   const problems: string[] = [];
-  if (password.length < 8) problems.push('au moins 8 caractères');
-  if (!/\p{Lu}/u.test(password)) problems.push('une lettre majuscule');
-  if (!/\d/.test(password)) problems.push('un chiffre');
+  if (password.length < 8) problems.push(t('registration:password.length'));
+  if (!/\p{Lu}/u.test(password)) problems.push(t('registration:password.upperCase'));
+  if (!/\d/.test(password)) problems.push(t('registration:password.digit'));
   const words = personal.flatMap((value) => value.toLowerCase().split(/[\s@._-]+/)).filter((w) => w.length >= 3);
   // zxcvbn is slow on very long inputs; a password that long is not weak by guessing anyway.
   const result = zxcvbn.check(password.slice(0, 100), words);
   const strength: PasswordStrength = result.score >= 3 ? 'fort' : result.score === 2 ? 'moyen' : 'faible';
-  if (password.length > 256) problems.push('au plus 256 caractères');
+  if (password.length > 256) problems.push(t('registration:password.maxLength'));
   if (strength === 'faible') {
-    problems.push(result.feedback.warning ? `${GUESSABLE} : ${lower(result.feedback.warning)}` : GUESSABLE);
+    const warning = result.feedback.warning ? t(`registration:password.warnings.${result.feedback.warning}`) : '';
+    problems.push(
+      warning
+        ? t('registration:password.guessableBecause', { reason: lower(warning) })
+        : t('registration:password.guessable'),
+    );
   }
   const rules: PasswordRules = {
     level: strength !== 'faible',
@@ -52,26 +62,34 @@ export function checkPassword(password: string, personal: string[] = []): Passwo
     upperCase: /\p{Lu}/u.test(password),
     digit: /\d/.test(password),
   };
-  return { strength, rules, problems, suggestions: result.feedback.suggestions };
+  const suggestions = result.feedback.suggestions.map((key) => t(`registration:password.suggestions.${key}`));
+  return { strength, rules, problems, suggestions };
 }
 
-const GUESSABLE = 'trop facile à deviner';
-
 /**
- * The French message for a refused password: what it must contain (« au moins 8 caractères, une lettre majuscule et
- * un chiffre »), then, as a sentence of its own, that it is too easy to guess and why.
+ * The message for a refused password, in the current language: what it must contain (« au moins 8 caractères, une
+ * lettre majuscule et un chiffre »), then, as a sentence of its own, that it is too easy to guess and why.
  */
 export function describePasswordProblems(problems: string[]): string {
-  const missing = problems.filter((p) => !p.startsWith(GUESSABLE));
-  const guessable = problems.find((p) => p.startsWith(GUESSABLE));
+  const guessablePrefix = t('registration:password.guessable');
+  const missing = problems.filter((p) => !p.startsWith(guessablePrefix));
+  const guessable = problems.find((p) => p.startsWith(guessablePrefix));
   const sentences: string[] = [];
-  if (missing.length > 0) sentences.push(`Le mot de passe doit comporter ${frenchList(missing)}.`);
-  if (guessable) sentences.push(`${missing.length > 0 ? 'Il est aussi' : 'Le mot de passe est'} ${guessable}.`);
+  if (missing.length > 0) sentences.push(t('registration:password.mustContain', { list: listOf(missing) }));
+  if (guessable)
+    sentences.push(
+      t(missing.length > 0 ? 'registration:password.alsoGuessable' : 'registration:password.isGuessable', {
+        guessable,
+      }),
+    );
   return sentences.join(' ');
 }
 
-function frenchList(items: string[]): string {
-  return items.length > 1 ? `${items.slice(0, -1).join(', ')} et ${items[items.length - 1]}` : items[0];
+/** « a, b et c » / « a, b and c ». */
+function listOf(items: string[]): string {
+  return items.length > 1
+    ? `${items.slice(0, -1).join(', ')}${t('registration:password.and')}${items[items.length - 1]}`
+    : items[0];
 }
 
 function lower(sentence: string): string {

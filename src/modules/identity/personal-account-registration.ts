@@ -1,4 +1,4 @@
-import { currentLocale } from '../../platform/i18n/i18n';
+import { currentLocale, t } from '../../platform/i18n/i18n';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -62,23 +62,21 @@ export class PersonalAccountRegistration {
   ): Promise<{ accountId: string | undefined; email: string }> {
     const errors = new FormErrors();
     const email = text(form.email).toLowerCase();
-    if (!EMAIL.test(email) || email.length > 254)
-      errors.add('email', 'Saisissez une adresse électronique valide, par exemple nom@exemple.fr.');
+    if (!EMAIL.test(email) || email.length > 254) errors.add('email', t('registration:errors.email'));
     const civility = text(form.civility);
-    if (civility !== 'madame' && civility !== 'monsieur') errors.add('civility', 'Indiquez votre civilité.');
+    if (civility !== 'madame' && civility !== 'monsieur') errors.add('civility', t('registration:errors.civility'));
     const familyName = text(form.familyName);
-    if (!NAME.test(familyName)) errors.add('familyName', 'Saisissez votre nom (lettres, espaces, tirets).');
+    if (!NAME.test(familyName)) errors.add('familyName', t('registration:errors.familyName'));
     const givenName = text(form.givenName);
-    if (!NAME.test(givenName)) errors.add('givenName', 'Saisissez votre prénom (lettres, espaces, tirets).');
+    if (!NAME.test(givenName)) errors.add('givenName', t('registration:errors.givenName'));
     const occupation = text(form.occupation);
     if (!(OCCUPATIONS as readonly string[]).includes(occupation))
-      errors.add('occupation', 'Choisissez votre métier dans la liste.');
+      errors.add('occupation', t('registration:errors.occupation'));
     const jobTitle = text(form.jobTitle);
-    if (jobTitle.length > 128) errors.add('jobTitle', 'La fonction tient en 128 caractères au plus.');
+    if (jobTitle.length > 128) errors.add('jobTitle', t('registration:errors.jobTitle'));
     checkNewPassword(form.password ?? '', form.passwordConfirmation ?? '', [givenName, familyName, email], errors);
-    if (!form.acceptTerms) errors.add('acceptTerms', 'Vous devez accepter les conditions générales d’utilisation.');
-    if (!form.acceptPrivacy)
-      errors.add('acceptPrivacy', 'Vous devez accepter le traitement de vos données personnelles.');
+    if (!form.acceptTerms) errors.add('acceptTerms', t('registration:errors.acceptTerms'));
+    if (!form.acceptPrivacy) errors.add('acceptPrivacy', t('registration:errors.acceptPrivacy'));
     if (errors.any)
       throw new IdentityError(IdentityErrorCode.FORM_INVALID, 'Le formulaire contient des erreurs.', errors.fields);
 

@@ -33,7 +33,7 @@ export interface AddressForm {
 
 const NAME = /^[\p{L}][\p{L}\s'’-]{0,127}$/u;
 
-/** Collects messages per field (in the request's language: `t`). */
+/** Collects messages per field (in the request's language where the caller gives them so). */
 export class FormErrors {
   readonly fields: FieldErrors = {};
   add(field: string, message: string): void {
@@ -49,31 +49,31 @@ export const text = (value: string | undefined): string => (value ?? '').trim();
 /** Checks the identity and contact fields shared by registration and « Mon profil »; returns the account's values. */
 export function readPerson(form: PersonForm, profile: AccountProfile, errors: FormErrors): Partial<Account> {
   const civility = text(form.civility) as Civility;
-  if (civility !== 'madame' && civility !== 'monsieur') errors.add('civility', t('account:errors.civility'));
+  if (civility !== 'madame' && civility !== 'monsieur') errors.add('civility', t('registration:errors.civility'));
   const familyName = text(form.familyName);
-  if (!NAME.test(familyName)) errors.add('familyName', t('account:errors.familyName'));
+  if (!NAME.test(familyName)) errors.add('familyName', t('registration:errors.birthName'));
   const usageName = text(form.usageName);
-  if (usageName && !NAME.test(usageName)) errors.add('usageName', t('account:errors.usageName'));
+  if (usageName && !NAME.test(usageName)) errors.add('usageName', t('registration:errors.usageName'));
   const givenName = text(form.givenName);
-  if (!NAME.test(givenName)) errors.add('givenName', t('account:errors.givenName'));
+  if (!NAME.test(givenName)) errors.add('givenName', t('registration:errors.givenName'));
   const birthDate = text(form.birthDate);
-  if (!validBirthDate(birthDate)) errors.add('birthDate', t('account:errors.birthDate'));
+  if (!validBirthDate(birthDate)) errors.add('birthDate', t('registration:errors.birthDate'));
 
   const mobile = text(form.mobilePhone) ? parsePhoneNumber(text(form.mobilePhone)) : undefined;
-  if (text(form.mobilePhone) && !mobile?.mobile) errors.add('mobilePhone', t('account:errors.mobilePhone'));
+  if (text(form.mobilePhone) && !mobile?.mobile) errors.add('mobilePhone', t('registration:errors.mobilePhone'));
   const landline = text(form.landlinePhone) ? parsePhoneNumber(text(form.landlinePhone)) : undefined;
-  if (text(form.landlinePhone) && !landline) errors.add('landlinePhone', t('account:errors.landlinePhone'));
+  if (text(form.landlinePhone) && !landline) errors.add('landlinePhone', t('registration:errors.landlinePhone'));
 
   const professional = profile !== 'citoyen';
   const occupation = text(form.occupation);
   if (professional && !(OCCUPATIONS as readonly string[]).includes(occupation))
-    errors.add('occupation', t('account:errors.occupation'));
+    errors.add('occupation', t('registration:errors.occupation'));
   const jobTitle = text(form.jobTitle).slice(0, 128);
   const organisationName = text(form.organisationName);
   if (professional && (organisationName.length < 2 || organisationName.length > 200)) {
     errors.add(
       'organisationName',
-      profile === 'entreprise' ? t('account:errors.companyName') : t('account:errors.associationName'),
+      t(profile === 'entreprise' ? 'registration:errors.companyName' : 'registration:errors.associationName'),
     );
   }
   return {
@@ -98,7 +98,7 @@ export function readAddress(form: AddressForm, errors: FormErrors): Partial<Acco
   const postalCode = text(form.postalCode).replace(/\s/g, '');
   const french = /^france$/i.test(country);
   if (postalCode && (french ? !/^\d{5}$/.test(postalCode) : !/^[A-Za-z0-9-]{2,16}$/.test(postalCode)))
-    errors.add('postalCode', french ? t('account:errors.frenchPostalCode') : t('account:errors.postalCode'));
+    errors.add('postalCode', t(french ? 'registration:errors.postalCodeFrance' : 'registration:errors.postalCode'));
   const fields = [
     ['establishment', 200],
     ['addressLine', 200],
@@ -109,7 +109,7 @@ export function readAddress(form: AddressForm, errors: FormErrors): Partial<Acco
   const values: Partial<Account> = { postalCode: postalCode || null };
   for (const [field, max] of fields) {
     const value = field === 'country' ? country : text(form[field]);
-    if (value.length > max) errors.add(field, t('account:errors.tooLong', { max }));
+    if (value.length > max) errors.add(field, t('registration:errors.tooLong', { max }));
     values[field] = value || null;
   }
   return values;
@@ -128,7 +128,7 @@ export function checkNewPassword(
     personal.filter((v): v is string => Boolean(v)),
   );
   if (check.problems.length > 0) errors.add(field, describePasswordProblems(check.problems));
-  if (password !== confirmation) errors.add(`${field}Confirmation`, t('account:errors.passwordsDiffer'));
+  if (password !== confirmation) errors.add(`${field}Confirmation`, t('registration:errors.passwordsDiffer'));
 }
 
 function validBirthDate(value: string): boolean {

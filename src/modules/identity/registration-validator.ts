@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config';
+import { t } from '../../platform/i18n/i18n';
 import { NotificationsService } from '../notifications';
-import { EMAIL, IDENTIFIER_RULE } from './account-format';
+import { EMAIL, identifierRule } from './account-format';
 import type { SecretChannel } from './entities/account-secret.entity';
 import type { Account, AccountProfile } from './entities/account.entity';
 import type { IdentityDocumentKind } from './entities/identity-document.entity';
@@ -40,7 +41,7 @@ export interface RegistrationForm extends PersonForm, AddressForm {
 /**
  * The registration form's rules: person, organisation numbers, contract number, identity document, identifier (a
  * proposal when left empty), password policy, consents and activation channel. Returns the values to store and the
- * errors per field, in French.
+ * errors per field, in the request's language (`registration:errors.*`).
  */
 @Injectable()
 export class RegistrationValidator {
@@ -60,8 +61,7 @@ export class RegistrationValidator {
     const givenName = person.givenName!;
     const familyName = person.familyName!;
     const email = text(form.email).toLowerCase();
-    if (!EMAIL.test(email) || email.length > 254)
-      errors.add('email', 'Saisissez une adresse électronique valide, par exemple nom@exemple.fr.');
+    if (!EMAIL.test(email) || email.length > 254) errors.add('email', t('registration:errors.email'));
 
     let siren: string | undefined;
     let siret: string | undefined;
@@ -70,33 +70,21 @@ export class RegistrationValidator {
     if (form.profile === 'entreprise') {
       siret = parseSiret(number);
       siren = siret ? siret.slice(0, 9) : parseSiren(number);
-      if (!siren)
-        errors.add(
-          'organisationNumber',
-          'Saisissez un SIREN (9 chiffres) ou un SIRET (14 chiffres) valide : la clé de contrôle ne correspond pas.',
-        );
+      if (!siren) errors.add('organisationNumber', t('registration:errors.companyNumber'));
     }
     if (form.profile === 'association') {
       rna = text(form.rna) ? parseRna(text(form.rna)) : undefined;
       siren = number ? parseSiren(number) : undefined;
-      if (text(form.rna) && !rna)
-        errors.add('rna', 'Le numéro RNA commence par W suivi de 9 chiffres, par exemple W751234567.');
-      if (number && !siren)
-        errors.add(
-          'organisationNumber',
-          'Saisissez un SIREN valide (9 chiffres) : la clé de contrôle ne correspond pas.',
-        );
-      if (!text(form.rna) && !number) errors.add('rna', 'Saisissez le numéro RNA ou le SIREN de l’association.');
+      if (text(form.rna) && !rna) errors.add('rna', t('registration:errors.rna'));
+      if (number && !siren) errors.add('organisationNumber', t('registration:errors.associationSiren'));
+      if (!text(form.rna) && !number) errors.add('rna', t('registration:errors.rnaOrSiren'));
     }
     const contractNumber = text(form.contractNumber);
     if (form.profile === 'entreprise' && this.config.registration.contractNumber !== 'off') {
       if (!contractNumber && this.config.registration.contractNumber === 'required')
-        errors.add('contractNumber', 'Saisissez votre numéro de contrat.');
+        errors.add('contractNumber', t('registration:errors.contractNumberMissing'));
       else if (contractNumber && !/^[A-Za-z0-9][A-Za-z0-9 ./-]{0,63}$/.test(contractNumber))
-        errors.add(
-          'contractNumber',
-          'Le numéro de contrat ne contient que des lettres, chiffres, espaces, points ou tirets.',
-        );
+        errors.add('contractNumber', t('registration:errors.contractNumberShape'));
     }
 
     const document = form.profile === 'entreprise' ? await this.readDocument(form, errors) : undefined;
@@ -105,11 +93,14 @@ export class RegistrationValidator {
     const identifier =
       text(form.identifier).toLowerCase() || (!nameErrors ? await this.identifiers.propose(givenName, familyName) : '');
     const identifierState = await this.identifiers.status(identifier);
-    if (identifierState === 'invalid') errors.add('identifier', IDENTIFIER_RULE);
+    if (identifierState === 'invalid') errors.add('identifier', identifierRule());
     if (identifierState === 'taken')
       errors.add(
         'identifier',
-        `L’identifiant « ${identifier} » est déjà pris. Proposition : ${await this.identifiers.propose(givenName, familyName)}.`,
+        t('registration:identifier.takenProposal', {
+          identifier,
+          proposal: await this.identifiers.propose(givenName, familyName),
+        }),
       );
 
     if (!options.passwordOptional || form.password || form.passwordConfirmation) {
@@ -121,16 +112,15 @@ export class RegistrationValidator {
       );
     }
 
-    if (!form.acceptTerms) errors.add('acceptTerms', 'Vous devez accepter les conditions générales d’utilisation.');
-    if (!form.acceptPrivacy)
-      errors.add('acceptPrivacy', 'Vous devez accepter le traitement de vos données personnelles.');
+    if (!form.acceptTerms) errors.add('acceptTerms', t('registration:errors.acceptTerms'));
+    if (!form.acceptPrivacy) errors.add('acceptPrivacy', t('registration:errors.acceptPrivacy'));
 
     const activationChannel: SecretChannel =
       options.activationChannel ?? (form.activationChannel === 'sms' ? 'sms' : 'email');
     if (activationChannel === 'sms' && !this.notifications.smsAvailable)
-      errors.add('activationChannel', 'L’activation par SMS n’est pas disponible : choisissez l’e-mail.');
+      errors.add('activationChannel', t('registration:errors.smsUnavailable'));
     if (activationChannel === 'sms' && !person.mobilePhone && !errors.fields.mobilePhone)
-      errors.add('mobilePhone', 'Saisissez votre numéro de mobile pour recevoir le code d’activation par SMS.');
+      errors.add('mobilePhone', t('registration:errors.mobileForSms'));
 
     // Entreprise (seed 004, step 3 « coordonnées professionnelles »): the professional address, all optional.
     const address = form.profile === 'entreprise' ? readAddress({ ...form, establishment: undefined }, errors) : {};
@@ -149,30 +139,31 @@ export class RegistrationValidator {
   /** The identity document of an Entreprise registration: kind, presence, size, and type read from the content. */
   private async readDocument(form: RegistrationForm, errors: FormErrors) {
     const kind = text(form.identityDocumentKind) as IdentityDocumentKind;
-    if (!(kind in DOCUMENT_KINDS)) errors.add('identityDocumentKind', 'Choisissez le type de pièce d’identité.');
+    if (!(kind in DOCUMENT_KINDS)) errors.add('identityDocumentKind', t('registration:errors.documentKind'));
     const upload = form.identityDocument;
-    const limit = `${DOCUMENT_MAX_BYTES / 1024 / 1024} Mo`;
     if (!upload) {
-      errors.add('identityDocument', `Joignez votre pièce d’identité (PNG, JPG ou PDF, ${limit} au plus).`);
+      errors.add(
+        'identityDocument',
+        t('registration:errors.documentMissing', { max: DOCUMENT_MAX_BYTES / 1024 / 1024 }),
+      );
       return undefined;
     }
     if ('problem' in upload) {
-      errors.add(
-        'identityDocument',
-        upload.problem === 'too-large'
-          ? `Le fichier dépasse ${limit} : joignez un fichier plus léger (une photo ou un scan suffit).`
-          : 'Le fichier n’a pas pu être lu : joignez-le de nouveau.',
-      );
+      errors.add('identityDocument', documentProblem(upload.problem));
       return undefined;
     }
     const mediaType = await this.documents.detectType(upload.buffer);
     if (!mediaType) {
-      errors.add(
-        'identityDocument',
-        'Ce fichier n’est ni une image PNG ou JPG, ni un PDF : son contenu a été vérifié, pas seulement son nom.',
-      );
+      errors.add('identityDocument', t('registration:errors.documentType'));
       return undefined;
     }
     return kind in DOCUMENT_KINDS ? { kind, buffer: upload.buffer, mediaType } : undefined;
   }
+}
+
+/** Why a file sent as the identity document could not be taken (too large, or unreadable). */
+export function documentProblem(problem: 'too-large' | 'unreadable'): string {
+  return problem === 'too-large'
+    ? t('registration:errors.documentTooLarge', { max: DOCUMENT_MAX_BYTES / 1024 / 1024 })
+    : t('registration:errors.documentUnreadable');
 }

@@ -40,6 +40,12 @@ export interface RegistrationOutcome {
  * already used gets the same answer as a free one (the holder is told by e-mail instead), so the form does not reveal
  * who has an account.
  */
+/**
+ * The least time a registration takes to answer (`noSoonerThan`), above its slower path (password hashing, then a few
+ * inserts): a new account and an address already in use answer at the same time.
+ */
+export const REGISTRATION_FLOOR_MS = 400;
+
 @Injectable()
 export class RegistrationService {
   constructor(

@@ -8,6 +8,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { SecretBox } from '../../platform/crypto/secret-box';
 import { requestContext } from '../../platform/http/request-context';
+import { t } from '../../platform/i18n/i18n';
 import { ExclusiveJobRunner } from '../../platform/jobs/exclusive-job.runner';
 import { Account } from './entities/account.entity';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
@@ -37,6 +38,11 @@ export const THROTTLE_RULES = {
   recovery: { free: 10, ...QUARTER_HOUR },
   /** Interactions stored for authorization requests from one address (each lives 2 minutes unless used). */
   interaction: { free: 1000, ...QUARTER_HOUR },
+  /**
+   * Company registrations in steps started from one address (each keeps a draft, and perhaps an identity document, for
+   * a day): a person needs one, an office a few.
+   */
+  registrationDraft: { free: 10, ...QUARTER_HOUR },
   /** « Adresse déjà utilisée » e-mails to one address on registration, per hour. */
   takenEmail: { free: 3, firstWaitS: 3600, maxWaitS: 3600, forgetAfterS: 3600 },
 } satisfies Record<string, ThrottleRule>;
@@ -172,6 +178,21 @@ export class SignInThrottle {
   async recoveryRequest(): Promise<void> {
     await this.reserveOrThrow(
       this.addressCounter('recovery', requestContext.current()?.ipAddress, THROTTLE_RULES.recovery),
+    );
+  }
+
+  /** A company registration draft started, counted per address; refused with a message in the request's language. */
+  async registrationDraft(): Promise<void> {
+    const counters = this.addressCounter(
+      'registration-draft',
+      requestContext.current()?.ipAddress,
+      THROTTLE_RULES.registrationDraft,
+    );
+    const wait = await this.reserve(counters);
+    if (wait === undefined) return;
+    throw new IdentityError(
+      IdentityErrorCode.TOO_MANY_REQUESTS,
+      t('registration:company.throttled', { count: Math.max(1, Math.ceil(wait / 60)) }),
     );
   }
 

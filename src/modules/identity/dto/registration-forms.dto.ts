@@ -1,5 +1,6 @@
 import { ArrayMaxSize, IsArray, IsOptional, IsString } from 'class-validator';
 import { CheckboxField, FormDto, TextField } from '../../../platform/http/form-fields';
+import { t } from '../../../platform/i18n/i18n';
 
 /** « Créer mon compte » (every profile; the identity document arrives as a file, outside the body). */
 export class RegistrationFormDto extends FormDto {
@@ -42,9 +43,9 @@ export class PasswordStrengthDto {
   @TextField(300) password?: string;
 
   @IsOptional()
-  @IsArray({ message: 'Les données personnelles forment une liste.' })
-  @ArrayMaxSize(20, { message: 'Au plus 20 données personnelles.' })
-  @IsString({ each: true, message: 'Chaque donnée personnelle est un texte.' })
+  @IsArray({ message: () => t('registration:errors.personalList') })
+  @ArrayMaxSize(20, { message: () => t('registration:errors.personalMax') })
+  @IsString({ each: true, message: () => t('registration:errors.personalText') })
   personal?: string[];
 }
 

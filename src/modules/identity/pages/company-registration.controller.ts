@@ -5,6 +5,8 @@ import { SecretBox } from '../../../platform/crypto/secret-box';
 import type { FieldErrors } from '../../../platform/errors';
 import { PlatformError, PlatformErrorCode } from '../../../platform/errors';
 import { Public } from '../../../platform/http/access-policy';
+import { noSoonerThan } from '../../../platform/http/minimum-duration';
+import { t } from '../../../platform/i18n/i18n';
 import {
   COMPANY_FORM_STEPS,
   COMPANY_STEPS,
@@ -15,8 +17,10 @@ import {
 import { CompanyStepFormDto } from '../dto/registration-forms.dto';
 import type { RegistrationDraft } from '../entities/registration-draft.entity';
 import { IdentifierSuggestions } from '../identifier-suggestions';
-import { DOCUMENT_KINDS, DOCUMENT_MAX_BYTES } from '../identity-documents';
-import { LEGAL_VERSIONS, OCCUPATIONS } from '../legal';
+import { DOCUMENT_MAX_BYTES } from '../identity-documents';
+import { LEGAL_VERSIONS } from '../legal';
+import { documentKindOptions, occupationOptions } from '../registration-labels';
+import { REGISTRATION_FLOOR_MS } from '../registration.service';
 import { documentUploadOf } from './document-upload.middleware';
 
 const VIEWS = 'modules/identity/views/registration';
@@ -84,6 +88,7 @@ export class CompanyRegistrationController {
     }
     const password = body.password ?? '';
     const passwordConfirmation = body.passwordConfirmation ?? '';
+    const started = performance.now();
     const result = await this.registration.finish(draft, { ...input, password, passwordConfirmation });
     if (result.status === 'invalid') {
       // Passwords that passed every rule are given back, so that an error elsewhere does not make them typed again.
@@ -91,10 +96,12 @@ export class CompanyRegistrationController {
         result.errors.password || result.errors.passwordConfirmation ? {} : { password, passwordConfirmation };
       return this.render(res.status(400), result.step, result.draft, result.errors, passwords);
     }
+    // As the citizen form: a new account and an address already in use take different paths, answered at the same time.
+    await noSoonerThan(started, REGISTRATION_FLOOR_MS);
     res.clearCookie(COOKIE, { path: COOKIE_PATH });
     res.status(200).render(`${VIEWS}/company-step.njk`, {
       ...this.stepper(5),
-      title: 'Vérifiez votre boîte e-mail',
+      title: t('registration:company.doneTitle'),
       done: { email: result.outcome.email, identifier: result.outcome.identifier },
     });
   }
@@ -126,16 +133,19 @@ export class CompanyRegistrationController {
     const errorCount = Object.keys(errors).length;
     res.render(`${VIEWS}/company-step.njk`, {
       ...this.stepper(step),
-      title: `${errorCount ? 'Erreur : ' : ''}Créer mon compte Entreprise, étape ${step} sur ${COMPANY_STEPS.length}`,
+      title: t(errorCount ? 'registration:company.errorTitle' : 'registration:company.title', {
+        step,
+        count: COMPANY_STEPS.length,
+      }),
       values,
       errors,
       errorCount,
       passwords,
       keptDocument: draft?.document?.name ?? '',
-      occupations: OCCUPATIONS,
+      occupations: occupationOptions(),
       legal: LEGAL_VERSIONS,
       contractNumber: this.config.registration.contractNumber,
-      documentKinds: DOCUMENT_KINDS,
+      documentKinds: documentKindOptions(),
       documentMaxMb: DOCUMENT_MAX_BYTES / 1024 / 1024,
     });
   }
@@ -144,9 +154,9 @@ export class CompanyRegistrationController {
     return {
       step,
       stepCount: COMPANY_STEPS.length,
-      steps: COMPANY_STEPS.map((s, i) => ({ number: i + 1, title: s.title })),
-      stepTitle: COMPANY_STEPS[step - 1].title,
-      nextTitle: COMPANY_STEPS[step]?.title ?? '',
+      steps: COMPANY_STEPS.map((_, i) => ({ number: i + 1, title: stepTitle(i + 1) })),
+      stepTitle: stepTitle(step),
+      nextTitle: step < COMPANY_STEPS.length ? stepTitle(step + 1) : '',
     };
   }
 
@@ -155,6 +165,9 @@ export class CompanyRegistrationController {
     return this.box.openTicket<{ id: string }>(sealed)?.id;
   }
 }
+
+/** A step's title in the page's language (`COMPANY_STEPS[n - 1].title` is the French one). */
+const stepTitle = (n: number): string => t(`registration:company.steps.${n}`);
 
 function checkStep(step: string): number {
   const n = /^[1-4]$/.test(step) ? Number(step) : 0;

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@
 import type { Response } from 'express';
 import { PlatformError, PlatformErrorCode } from '../../../platform/errors';
 import { Public } from '../../../platform/http/access-policy';
+import { t } from '../../../platform/i18n/i18n';
 import { noSoonerThan } from '../../../platform/http/minimum-duration';
 import { codeFailure } from './code-messages';
 import { isLinkToken } from './link-token';
@@ -9,12 +10,13 @@ import { renderActivated, renderActivationConfirm, renderActivationInvalidLink }
 import type { AccountProfile } from '../entities/account.entity';
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { SignInThrottle } from '../sign-in.throttle';
-import { IDENTIFIER_RULE } from '../account-format';
-import { LEGAL_VERSIONS, OCCUPATIONS } from '../legal';
+import { identifierRule } from '../account-format';
+import { LEGAL_VERSIONS } from '../legal';
+import { occupationOptions } from '../registration-labels';
 import { checkPassword, describePasswordProblems } from '../password-policy';
 import { ActivationService, activationChoicePath } from '../activation.service';
 import { IdentifierSuggestions } from '../identifier-suggestions';
-import { RegistrationService, type RegistrationForm } from '../registration.service';
+import { REGISTRATION_FLOOR_MS, RegistrationService, type RegistrationForm } from '../registration.service';
 import {
   ActivationChoiceFormDto,
   ActivationCodeFormDto,
@@ -22,15 +24,11 @@ import {
   RegistrationFormDto,
 } from '../dto/registration-forms.dto';
 
-const PROFILES: Record<AccountProfile, { label: string; detail: string }> = {
-  citoyen: { label: 'Citoyen', detail: 'Pour vos démarches personnelles.' },
-  entreprise: { label: 'Entreprise', detail: 'Pour agir au nom d’une entreprise (SIREN ou SIRET).' },
-  association: { label: 'Association', detail: 'Pour agir au nom d’une association (RNA ou SIREN).' },
-};
+/** The profiles offered, in this order; their names and descriptions are `registration:profiles.<profile>`. */
+const PROFILES: readonly AccountProfile[] = ['citoyen', 'entreprise', 'association'];
+const profileLabel = (profile: AccountProfile) => t(`registration:profiles.${profile}.label`);
 
 const VIEWS = 'modules/identity/views/registration';
-/** Above the slower path of a registration (password hashing, then a few inserts). */
-const REGISTRATION_FLOOR_MS = 400;
 const TEXT_FIELDS = [
   'civility',
   'familyName',
@@ -65,7 +63,11 @@ export class RegistrationController {
   @Get()
   choose(@Res() res: Response): void {
     res.render(`${VIEWS}/profile-choice.njk`, {
-      profiles: Object.entries(PROFILES).map(([slug, p]) => ({ slug, ...p })),
+      profiles: PROFILES.map((slug) => ({
+        slug,
+        label: profileLabel(slug),
+        detail: t(`registration:profiles.${slug}.detail`),
+      })),
     });
   }
 
@@ -80,10 +82,10 @@ export class RegistrationController {
       status,
       message:
         status === 'available'
-          ? 'Identifiant disponible !'
+          ? t('registration:identifier.available')
           : status === 'taken'
-            ? `L’identifiant « ${identifier} » est déjà pris.`
-            : IDENTIFIER_RULE,
+            ? t('registration:identifier.taken', { identifier })
+            : identifierRule(),
     });
   }
 
@@ -104,7 +106,10 @@ export class RegistrationController {
     }
     const identifier = await this.identifiers.propose(given, family);
     const available = (await this.identifiers.status(identifier)) === 'available';
-    res.json({ identifier: available ? identifier : '', message: available ? 'Identifiant disponible !' : '' });
+    res.json({
+      identifier: available ? identifier : '',
+      message: available ? t('registration:identifier.available') : '',
+    });
   }
 
   /** The live strength meter (forms.js): the same policy as the server applies when the form is sent. */
@@ -156,12 +161,12 @@ export class RegistrationController {
       await noSoonerThan(started, REGISTRATION_FLOOR_MS);
       if (outcome.next === 'choice') return res.redirect(303, activationChoicePath(this.activation.choice(outcome)));
       res.status(200).render('platform/views/message.njk', {
-        title: 'Vérifiez votre messagerie',
-        alert: { type: 'success', text: `Un e-mail d’activation vient d’être envoyé à ${outcome.email}.` },
+        title: t('registration:mailbox.title'),
+        alert: { type: 'success', text: t('registration:mailbox.sent', { email: outcome.email }) },
         paragraphs: [
-          'Ouvrez le lien qu’il contient pour activer votre compte : vous ne pourrez pas vous connecter avant.',
-          'Vous ne le trouvez pas ? Regardez dans les courriers indésirables. Sans activation dans les 30 jours, la demande est supprimée.',
-          `Votre identifiant de connexion : ${outcome.identifier}. Vous pourrez aussi vous connecter avec votre adresse électronique.`,
+          t('registration:mailbox.open'),
+          t('registration:mailbox.spam'),
+          t('registration:mailbox.identifier', { identifier: outcome.identifier }),
         ],
       });
     } catch (error) {
@@ -187,14 +192,16 @@ export class RegistrationController {
   ): void {
     const errorCount = Object.keys(errors).length;
     res.render(`${VIEWS}/form.njk`, {
-      title: `${errorCount ? 'Erreur : ' : ''}Créer mon compte (${PROFILES[profile].label})`,
+      title: t(errorCount ? 'registration:form.errorTitle' : 'registration:form.title', {
+        profile: profileLabel(profile),
+      }),
       profile,
-      profileLabel: PROFILES[profile].label,
+      profileLabel: profileLabel(profile),
       values,
       errors,
       errorCount,
       passwords,
-      occupations: OCCUPATIONS,
+      occupations: occupationOptions(),
       legal: LEGAL_VERSIONS,
     });
   }
@@ -228,12 +235,9 @@ export class ActivationController {
     if (!sent) return this.expiredChoice(res.status(400));
     if (sent.channel === 'sms') return res.redirect(303, `/activation/code/${sent.ticket}`);
     res.status(200).render('platform/views/message.njk', {
-      title: 'Vérifiez votre messagerie',
-      alert: { type: 'success', text: `Un e-mail d’activation vient d’être envoyé à ${sent.email}.` },
-      paragraphs: [
-        'Ouvrez le lien qu’il contient pour activer votre compte : vous ne pourrez pas vous connecter avant. Les liens et codes envoyés avant ne servent plus.',
-        'Vous ne le trouvez pas ? Regardez dans les courriers indésirables. Sans activation dans les 30 jours, la demande est supprimée.',
-      ],
+      title: t('registration:mailbox.title'),
+      alert: { type: 'success', text: t('registration:mailbox.sent', { email: sent.email }) },
+      paragraphs: [t('registration:mailbox.openAgain'), t('registration:mailbox.spam')],
     });
   }
 
@@ -252,16 +256,14 @@ export class ActivationController {
   ): Promise<void> {
     const code = body.code?.trim() ?? '';
     if (!/^\d{6}$/.test(code.replace(/\s/g, ''))) {
-      return res
-        .status(400)
-        .render(`${VIEWS}/code.njk`, { ticket, error: 'Saisissez les 6 chiffres du code reçu par SMS.' });
+      return res.status(400).render(`${VIEWS}/code.njk`, { ticket, error: t('registration:code.sixDigits') });
     }
     await this.throttle.codeAttempt();
     const result = await this.activation.activateByCode(ticket, code);
     if (result.status === 'activated') return this.activated(res);
     res.status(400).render(`${VIEWS}/code.njk`, {
       ticket,
-      ...codeFailure(result, 'Demandez un nouveau code avec « Renvoyer un code ».'),
+      ...codeFailure(result, t('registration:code.whatNext')),
     });
   }
 
@@ -271,9 +273,9 @@ export class ActivationController {
     const next = await this.activation.resend(ticket);
     if (next.channel === 'sms') return res.redirect(303, `/activation/code/${next.ticket}`);
     res.status(200).render('platform/views/message.njk', {
-      title: 'Vérifiez votre messagerie',
-      alert: { type: 'success', text: 'Un nouvel e-mail d’activation vient de vous être envoyé.' },
-      paragraphs: ['Ouvrez le lien qu’il contient pour activer votre compte. Les liens envoyés avant ne servent plus.'],
+      title: t('registration:mailbox.title'),
+      alert: { type: 'success', text: t('registration:mailbox.resent') },
+      paragraphs: [t('registration:mailbox.resentOpen')],
     });
   }
 
@@ -293,12 +295,10 @@ export class ActivationController {
 
   private expiredChoice(res: Response): void {
     res.render('platform/views/message.njk', {
-      title: 'Cette page a expiré',
-      alert: { type: 'error', text: 'Cette page n’est plus valable : aucun code ni lien n’a été envoyé.' },
-      paragraphs: [
-        'Connectez-vous avec votre identifiant et votre mot de passe : la page vous proposera de recevoir un code par SMS ou un lien par e-mail pour activer votre compte.',
-      ],
-      link: { href: '/compte', label: 'M’identifier' },
+      title: t('registration:activation.expiredTitle'),
+      alert: { type: 'error', text: t('registration:activation.expiredText') },
+      paragraphs: [t('registration:activation.expiredHelp')],
+      link: { href: '/compte', label: t('registration:activation.signIn') },
     });
   }
 
@@ -312,6 +312,6 @@ export class ActivationController {
 }
 
 function checkProfile(profile: string): AccountProfile {
-  if (profile in PROFILES) return profile as AccountProfile;
+  if ((PROFILES as readonly string[]).includes(profile)) return profile as AccountProfile;
   throw new PlatformError(PlatformErrorCode.NOT_FOUND);
 }

@@ -1,6 +1,8 @@
 // Live help on the forms that choose an identifier or a password: the strength meter (Faible / Moyen / Fort) and the
 // identifier availability check. Both ask the server, which applies the same rules as when the form is sent; without
-// JavaScript the form works the same, the answers come after « Valider ».
+// JavaScript the form works the same, the answers come after « Valider ». Every text shown comes from the page (its
+// data attributes, in the page's language) or from the server's answers (in the request's language): none is written
+// here.
 (function () {
   'use strict';
 
@@ -23,8 +25,6 @@
     target.textContent = text;
   }
 
-  var LEVELS = { faible: 'Faible', moyen: 'Moyen', fort: 'Fort' };
-
   // The checklist under the field (« Le niveau "Moyen" », « 8 caractères »…): each rule ticked as soon as it is met.
   function tick(checklist, rules) {
     if (!checklist) return;
@@ -33,7 +33,7 @@
       item.setAttribute('data-met', met ? 'oui' : 'non');
       item.classList.toggle('fr-message--valid', met);
       var state = item.querySelector('.fr-sr-only');
-      if (state) state.textContent = met ? ' : respecté' : ' : pas encore';
+      if (state) state.textContent = checklist.getAttribute(met ? 'data-text-met' : 'data-text-not-yet') || '';
     });
   }
 
@@ -79,8 +79,8 @@
           tick(checklist, answer.rules);
           var label = meter.querySelector('.force__libelle');
           var detail = meter.querySelector('.force__detail');
-          label.textContent = 'Niveau : ' + LEVELS[answer.strength];
-          if (answer.accepted) show(detail, 'valid', 'Mot de passe accepté.');
+          label.textContent = meter.getAttribute('data-level-' + answer.strength) || '';
+          if (answer.accepted) show(detail, 'valid', meter.getAttribute('data-accepted') || '');
           else show(detail, 'error', answer.message);
         })
         .catch(function () {
