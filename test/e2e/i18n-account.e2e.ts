@@ -265,13 +265,20 @@ describe('The account space, its links, its e-mails and SMS in English (and Fren
     assert.equal(h1(french.body), 'Ce lien n’est pas valable');
   });
 
-  it('sends an invitation in the inviter’s language, and shows its page in the invited person’s', async () => {
+  it('sends an invitation in the language the inviter gives, else French, and shows its page in the invited person’s', async () => {
     const identity = app.app.get(IdentityService);
     const invitedBy = { actor: { type: 'system' as const }, name: 'Martin Ltd' };
+    await identity.inviteAccount({
+      email: 'kate@example.fr',
+      givenName: 'Kate',
+      familyName: 'Brown',
+      invitedBy,
+      locale: 'en',
+    });
+    // Invited from an English page without a language: French, the invited person's language being unknown.
     await withLocale('en', () =>
-      identity.inviteAccount({ email: 'kate@example.fr', givenName: 'Kate', familyName: 'Brown', invitedBy }),
+      identity.inviteAccount({ email: 'luc@example.fr', givenName: 'Luc', familyName: 'Blanc', invitedBy }),
     );
-    await identity.inviteAccount({ email: 'luc@example.fr', givenName: 'Luc', familyName: 'Blanc', invitedBy });
     await deliver();
     const mail = await smtp.waitFor(sentTo('kate@example.fr'));
     assert.equal(mail.subject, 'An account has been created for you');

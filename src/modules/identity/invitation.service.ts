@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditService, type AuditRecord } from '../../platform/audit';
-import { currentLocale, t } from '../../platform/i18n/i18n';
+import { currentLocale, DEFAULT_LOCALE, t, type Locale } from '../../platform/i18n/i18n';
 import { DomainEvents } from '../../platform/events';
 import { EMAIL } from './account-format';
 import { AccountSecrets } from './account-secrets';
@@ -25,6 +25,11 @@ export interface AccountInvitation {
   organisationName?: string;
   /** Who invites: recorded as the actor (an id), and named in the e-mail (« Martin SARL »). */
   invitedBy: { actor: AuditRecord['actor']; name: string };
+  /**
+   * The invited person's language, when the inviter knows it; French otherwise, whatever the inviter's own pages
+   * speak (an English-speaking operator inviting a French client must not send an English e-mail).
+   */
+  locale?: Locale;
 }
 
 /** What the invited person sends from the invitation page. */
@@ -87,9 +92,9 @@ export class InvitationService {
           status: 'pending',
           origin: 'invitation',
           invitedBy: input.invitedBy.actor.id ?? null,
-          // Nobody knows the invited person's language yet: the inviter's request's (the invitation e-mail, its
-          // reminder), until the person chooses their password on a page of their own language.
-          locale: currentLocale(),
+          // The invited person's language is not known unless the inviter gives it: French (the invitation e-mail,
+          // its reminder), until the person chooses their password on a page of their own language.
+          locale: input.locale ?? DEFAULT_LOCALE,
         }),
       );
       await this.links.sendInvitation(manager, account, {
