@@ -141,24 +141,22 @@ async function main(): Promise<void> {
     TRUST_PROXY: 'loopback',
   };
   if (process.env.BENCH_DATABASE_URL) env.DATABASE_URL = process.env.BENCH_DATABASE_URL;
-  // The production image's memory settings (docker/Dockerfile), for the platform and the bare provider alike:
-  // V8's old generation bounded, glibc's allocator arenas bounded (argon2id hashes on libuv's threads).
-  // `BENCH_NODE_OPTIONS` and `MALLOC_ARENA_MAX` replace them (`BENCH_NODE_OPTIONS=' '`: V8's own sizing).
-  env.MALLOC_ARENA_MAX = process.env.MALLOC_ARENA_MAX ?? '2';
-  env.NODE_OPTIONS = [
-    (process.env.BENCH_NODE_OPTIONS ?? '--max-old-space-size=192').trim(),
-    // `BENCH_CPU_PROFILE=<folder>`: each process started writes a V8 CPU profile there when it stops (read them with
-    // `node dist/bench/profile.js <folder>`). The figures are then lower: compare profiles, not figures.
-    process.env.BENCH_CPU_PROFILE && `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`,
-  ]
-    .filter(Boolean)
-    .join(' ');
+  // `BENCH_CPU_PROFILE=<folder>`: each process started writes a V8 CPU profile there when it stops (read them with
+  // `node dist/bench/profile.js <folder>`). The figures are then lower: compare profiles, not figures.
+  // glibc's allocator keeps an arena per thread (argon2 hashes on libuv's threads): `MALLOC_ARENA_MAX` bounds them.
+  if (process.env.MALLOC_ARENA_MAX) env.MALLOC_ARENA_MAX = process.env.MALLOC_ARENA_MAX;
+  if (process.env.BENCH_CPU_PROFILE) env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`;
   // `BENCH_HEAP_SNAPSHOT=<folder>`: after the load, the platform writes a heap snapshot there (a full collection
   // first), and the bench prints the memory once more: what is still held, not garbage waiting for the collector.
   // Read it with `node dist/bench/heap.js <file>`.
+  // `BENCH_NODE_OPTIONS`: options for the platform's Node.js only (to try heap bounds: `--max-old-space-size=…`).
   const snapshotDir = process.env.BENCH_HEAP_SNAPSHOT;
   const platformOptions =
-    [env.NODE_OPTIONS, snapshotDir && `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshotDir}`]
+    [
+      env.NODE_OPTIONS,
+      process.env.BENCH_NODE_OPTIONS,
+      snapshotDir && `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshotDir}`,
+    ]
       .filter(Boolean)
       .join(' ') || undefined;
   const database = env.DATABASE_URL ? 'serveur PostgreSQL' : 'base embarquée (PGlite)';
@@ -270,7 +268,6 @@ async function main(): Promise<void> {
       BENCH_REDIRECT_URI: REDIRECT_URI,
       BARE: '1',
       ...(env.NODE_OPTIONS ? { NODE_OPTIONS: env.NODE_OPTIONS } : {}),
-      MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX,
     },
     existsSync('/usr/bin/taskset') ? 'dist/bench/pinned.js' : 'dist/bench/bare-provider.js',
   );
