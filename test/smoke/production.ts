@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as client from 'openid-client';
@@ -20,7 +20,6 @@ import { passwordCodeFlow } from '../support/code-flow';
 import { freePort } from '../support/ports';
 import { findPostgresBinaries, startThrowawayCluster } from '../support/postgres-cluster';
 import { startSmtpServer } from '../support/smtp';
-import { projectRoot } from '../../src/platform/views/views';
 
 const SMOKE_CLIENT = { id: 'site-essai-production', secret: randomBytes(24).toString('base64url') };
 const SMOKE_ACCOUNT = { email: 'essai.production@exemple.fr', password: randomBytes(18).toString('base64url') };
@@ -55,8 +54,6 @@ async function main(): Promise<void> {
     DATABASE_URL: cluster.adminUrl,
     SECRET_KEY: randomBytes(32).toString('base64url'),
     SMTP_URL: smtp.url,
-    // The image's memory settings (docker/Dockerfile's `ENV`), read from there: the pruned install runs under them.
-    ...imageMemorySettings(),
   };
   const run = (script: string, args: string[] = []) => {
     const child = spawn(process.execPath, [join(folder, script), ...args], {
@@ -159,15 +156,3 @@ main().then(
     process.exit(1);
   },
 );
-
-/** `NODE_OPTIONS` and `MALLOC_ARENA_MAX` as docker/Dockerfile sets them in the image (both required there). */
-function imageMemorySettings(): Record<string, string> {
-  const dockerfile = readFileSync(join(projectRoot(), 'docker', 'Dockerfile'), 'utf8');
-  const settings: Record<string, string> = {};
-  for (const name of ['NODE_OPTIONS', 'MALLOC_ARENA_MAX']) {
-    const value = new RegExp(`^\\s*(?:ENV\\s+)?${name}=(\\S+)`, 'm').exec(dockerfile)?.[1];
-    if (!value) throw new Error(`docker/Dockerfile ne fixe plus ${name}`);
-    settings[name] = value;
-  }
-  return settings;
-}
