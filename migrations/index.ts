@@ -37,6 +37,7 @@ import { SecondaryAccountsOrganisationNumbers1796105114056 } from './17961051140
 import { ClientSpaceMessageAttachments1796106921386 } from './1796106921386-client-space-message-attachments';
 import { LegalEnglishVersion1796109412000 } from './1796109412000-legal-english-version';
 import { SubscriptionsProductBrand1796121427813 } from './1796121427813-subscriptions-product-brand';
+import { OidcResourceServerChangeNotify1796128889392 } from './1796128889392-oidc-resource-server-change-notify';
 import { IdentityRegistrationDraft1796105104623 } from './1796105104623-identity-registration-draft';
 import { IdentityAccountLocale1796105237145 } from './1796105237145-identity-account-locale';
 
@@ -83,4 +84,5 @@ export const migrations = [
   ClientSpaceMessageAttachments1796106921386,
   LegalEnglishVersion1796109412000,
   SubscriptionsProductBrand1796121427813,
+  OidcResourceServerChangeNotify1796128889392,
 ];

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'pg';
-import { ClientRegistry, OidcProviderService } from '../../src/modules/oidc';
+import { ClientRegistry, OidcProviderService, ResourceServerRegistry } from '../../src/modules/oidc';
 import { IdentityService } from '../../src/modules/identity';
 import { CompanyAccounts } from '../../src/modules/secondary-accounts';
 import { SubscriptionsService } from '../../src/modules/subscriptions';
@@ -264,6 +264,51 @@ describe(
       });
       assert.equal(status, 200);
       assert.ok(statements < 2 * 21, `${statements} statements for 21 requests: the client is read from memory again`);
+    });
+
+    it('serves an API from memory, and refuses it on both instances within a second once removed by hand', async () => {
+      const api = 'https://api-cache.example.fr/v1';
+      await a.app.get(ResourceServerRegistry).add({ identifier: api, name: 'API en cache', scopes: ['cache:lire'] });
+      // A new API's scopes reach the providers with the key refresh (every 30 s): at once here.
+      for (const app of [a, b]) await app.app.get(OidcProviderService).refreshKeys();
+      const oidc = a.app.get(OidcProviderService);
+      const { clientSecret } = await a.app.get(ClientRegistry).add(
+        {
+          client_id: 'robot-api',
+          grant_types: ['client_credentials'],
+          response_types: [],
+          redirect_uris: [],
+          scope: 'cache:lire',
+        },
+        (m) => oidc.validateClient(m),
+      );
+      const apiToken = (app: TestApp) =>
+        fetch(`${app.config.issuer}/token`, {
+          method: 'POST',
+          headers: {
+            authorization: `Basic ${Buffer.from(`robot-api:${clientSecret!}`).toString('base64')}`,
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          body: new URLSearchParams({ grant_type: 'client_credentials', resource: api, scope: 'cache:lire' }),
+        }).then(async (res) => {
+          await res.arrayBuffer();
+          return res.status;
+        });
+      assert.equal(await apiToken(a), 200);
+      assert.equal(await apiToken(b), 200);
+      // A JWT for an API is not stored, and the client and the API are in memory: nothing is read or written.
+      const [status, statements] = await countStatements(inProcessStatements, () => apiToken(b));
+      assert.equal(status, 200);
+      assert.equal(statements, 0, 'the API is read from memory');
+      const sql = new Client({ connectionString: database.url });
+      await sql.connect();
+      try {
+        await sql.query(`DELETE FROM oidc_resource_server WHERE identifier = $1`, [api]);
+      } finally {
+        await sql.end();
+      }
+      assert.equal(await within(() => apiToken(a), 'refused'), 'refused');
+      assert.equal(await within(() => apiToken(b), 'refused'), 'refused');
     });
 
     it('gives up a listening connection whose path falls silent (no error, no end), then listens again', async () => {

@@ -3,6 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { API_SCOPE_NAMES, platformApiResource } from '../../platform/api/api-scopes';
+import { DatabaseNotifications } from '../../platform/database/database-notifications';
+import { NotifiedCache } from '../../platform/database/notified-cache';
 import { ClientRegistry } from './client.registry';
 import { OidcResourceServer } from './entities/oidc-resource-server.entity';
 import { OidcError, OidcErrorCode } from './oidc.errors';
@@ -29,14 +31,29 @@ const RESERVED_SCOPES = new Set(['openid', 'offline_access', 'profile', 'email',
 /** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,100}$/;
 
-/** The APIs tokens can be asked for (RFC 8707): the platform's own, and those registered by operators. */
+/** Sent by the trigger of migration `oidc-resource-server-change-notify` with the API's identifier. */
+export const RESOURCE_SERVER_CHANGED_CHANNEL = 'oidc_resource_server_changed';
+
+/**
+ * The APIs tokens can be asked for (RFC 8707): the platform's own, and those registered by operators. Each token
+ * request for an API reads it: registered APIs (and unknown identifiers) are kept in memory, at most 60 s and 1,000,
+ * and dropped on every instance when the row changes (the clients' mechanism, `NotifiedCache`).
+ */
 @Injectable()
 export class ResourceServerRegistry {
+  private readonly cache: NotifiedCache<ResourceServerRecord | undefined>;
+
   constructor(
     @InjectRepository(OidcResourceServer) private readonly servers: Repository<OidcResourceServer>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clients: ClientRegistry,
-  ) {}
+    notifications: DatabaseNotifications,
+  ) {
+    this.cache = new NotifiedCache(notifications, RESOURCE_SERVER_CHANGED_CHANNEL, {
+      ttlMs: 60_000,
+      maxEntries: 1000,
+    });
+  }
 
   /** The platform's JSON API, `${PUBLIC_URL}/api`. */
   builtIn(): ResourceServerRecord {
@@ -53,8 +70,10 @@ export class ResourceServerRegistry {
     const builtIn = this.builtIn();
     if (identifier === builtIn.identifier) return builtIn;
     if (identifier.length > 2048) return undefined;
-    const found = await this.servers.findOneBy({ identifier });
-    return found ? toRecord(found) : undefined;
+    return this.cache.get(identifier, async () => {
+      const found = await this.servers.findOneBy({ identifier });
+      return found ? toRecord(found) : undefined;
+    });
   }
 
   /** The built-in API first, then the registered ones by identifier. */
@@ -86,6 +105,7 @@ export class ResourceServerRegistry {
     if (!SIGNING_ALGS.includes(signingAlg as SigningAlg))
       throw invalid(`Algorithme de signature inconnu « ${signingAlg} » : ${SIGNING_ALGS.join(', ')}.`);
     const saved = await this.servers.save(this.servers.create({ identifier, name, scopes, signingAlg }));
+    this.cache.forget(identifier);
     return toRecord(saved);
   }
 
@@ -107,6 +127,7 @@ export class ResourceServerRegistry {
         );
     }
     const { affected } = identifier.length > 2048 ? { affected: 0 } : await this.servers.delete({ identifier });
+    this.cache.forget(identifier);
     if (!affected)
       throw new OidcError(OidcErrorCode.RESOURCE_SERVER_NOT_FOUND, `Aucune API enregistrée sous « ${identifier} ».`);
   }
