@@ -16,20 +16,17 @@ import { SignInThrottle } from './sign-in.throttle';
 export const REGISTRATION_DRAFT_HOURS = 24;
 
 export interface CompanyStep {
-  title: string;
   /** The fields this step collects (checkboxes listed in `CHECKBOXES`). */
   fields: readonly string[];
 }
 
-/** Seed 004's five steps; the fifth is the page that follows « Valider » (the activation e-mail). */
+/** Seed 004's five steps (titles: `registration:company.steps.<n>`); the fifth follows « Valider » (the activation e-mail). */
 export const COMPANY_STEPS: readonly CompanyStep[] = [
-  { title: 'Votre entreprise', fields: ['organisationName', 'organisationNumber', 'contractNumber'] },
+  { fields: ['organisationName', 'organisationNumber', 'contractNumber'] },
   {
-    title: 'Vos coordonnées personnelles',
     fields: ['civility', 'familyName', 'usageName', 'givenName', 'birthDate', 'mobilePhone'],
   },
   {
-    title: 'Vos coordonnées professionnelles',
     fields: [
       'email',
       'landlinePhone',
@@ -44,7 +41,6 @@ export const COMPANY_STEPS: readonly CompanyStep[] = [
     ],
   },
   {
-    title: 'Pièce d’identité et conditions d’utilisation',
     fields: [
       'identityDocumentKind',
       'identityDocument',
@@ -55,7 +51,7 @@ export const COMPANY_STEPS: readonly CompanyStep[] = [
       'acceptPrivacy',
     ],
   },
-  { title: 'Activation de votre compte', fields: [] },
+  { fields: [] },
 ];
 export const COMPANY_FORM_STEPS = 4;
 const CHECKBOXES = new Set(['emailMailing', 'smsMailing', 'acceptTerms', 'acceptPrivacy']);

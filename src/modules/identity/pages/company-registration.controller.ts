@@ -166,7 +166,7 @@ export class CompanyRegistrationController {
   }
 }
 
-/** A step's title in the page's language (`COMPANY_STEPS[n - 1].title` is the French one). */
+/** A step's title in the page's language (`registration:company.steps.<n>`). */
 const stepTitle = (n: number): string => t(`registration:company.steps.${n}`);
 
 function checkStep(step: string): number {

@@ -16,8 +16,3 @@ export function invalidLinkTitle(): string {
 export function invalidLinkText(): string {
   return t('account:link.invalidText');
 }
-
-/** The French texts, for a page not translated yet: prefer `invalidLinkTitle()` and `invalidLinkText()`. */
-export const INVALID_LINK_TITLE = 'Ce lien n’est pas valable';
-export const INVALID_LINK_TEXT =
-  'Ce lien n’est pas valable : il a déjà servi, il a expiré, ou il est incomplet (certaines messageries coupent les liens longs ; copiez alors l’adresse entière dans votre navigateur).';
